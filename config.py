@@ -1,0 +1,120 @@
+"""Configuration classes, read from the environment (12-factor).
+
+``create_app()`` picks one through ``APP_ENV`` (development, testing, production).
+"""
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+
+DEV_SECRET = "dev-only-insecure-secret-change-me"
+MIN_SECRET_LENGTH = 32
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at psycopg2 (SQLAlchemy 2.1 would pick psycopg 3)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url.removeprefix(prefix)
+    return url
+
+
+class Config:
+    """Development defaults: SQLite under instance/, in-process cache, no other service."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+    TESTING = False
+
+    def __init__(self, env: Mapping[str, str] = os.environ) -> None:
+        self.SECRET_KEY = env.get("SECRET_KEY", DEV_SECRET)
+        self.JWT_SECRET_KEY = env.get("JWT_SECRET_KEY", self.SECRET_KEY)
+        self.SQLALCHEMY_DATABASE_URI = database_url(
+            env.get("DATABASE_URL", "sqlite:///ecom.sqlite3")
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(
+            minutes=int(env.get("ACCESS_TOKEN_LIFETIME", "60"))
+        )
+        self.JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=int(env.get("REFRESH_TOKEN_LIFETIME", "7")))
+        self.CORS_ALLOWED_ORIGINS = [
+            origin.strip()
+            for origin in env.get("CORS_ALLOWED_ORIGINS", "").split(",")
+            if origin.strip()
+        ]
+        self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO").upper()
+        self.PASSWORD_HASH_PROFILE = env.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+
+    # Fixed settings, the same in every environment.
+    JWT_TOKEN_LOCATION = ["headers"]
+    JWT_ERROR_MESSAGE_KEY = "message"
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    JSON_SORT_KEYS = False
+
+    API_TITLE = "ecom API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "schema/"
+    OPENAPI_SWAGGER_UI_PATH = "docs/"
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/static/swagger-ui/"
+    OPENAPI_REDOC_PATH = "redoc/"
+    OPENAPI_REDOC_URL = "/static/redoc/redoc.standalone.js"
+
+    PAGE_SIZE = 20
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self, env: Mapping[str, str] = os.environ) -> None:
+        super().__init__(env)
+        self.SQLALCHEMY_DATABASE_URI = database_url(
+            env.get("TEST_DATABASE_URL", "sqlite:///ecom-test.sqlite3")
+        )
+        self.REDIS_URL = env.get("TEST_REDIS_URL") or None
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        # Hashing cost is a production concern; tests log in hundreds of times.
+        self.PASSWORD_HASH_PROFILE = "CHEAPEST"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+    def __init__(self, env: Mapping[str, str] = os.environ) -> None:
+        super().__init__(env)
+        for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+            value = env.get(name, "")
+            if value == DEV_SECRET or len(value) < MIN_SECRET_LENGTH:
+                raise RuntimeError(
+                    f"{name} must be set to a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters in production."
+                )
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env(env: Mapping[str, str] = os.environ) -> Config:
+    """The configuration named by ``APP_ENV`` (default: development)."""
+    name = env.get("APP_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.")
+    return CONFIGS[name](env)

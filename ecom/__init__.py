@@ -1,0 +1,60 @@
+"""ecom: an e-commerce backend on Flask."""
+
+from flask import Flask, Response, send_from_directory
+from swagger_ui_bundle import swagger_ui_path
+
+from config import Config, config_from_env
+from ecom import health
+from ecom.auth.routes import blp as auth_blp
+from ecom.auth.tokens import register_jwt_callbacks
+from ecom.common.errors import register_error_handlers
+from ecom.common.redis import create_client
+from ecom.extensions import api, cache, db, jwt, limiter, migrate
+from ecom.logging import configure_logging
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the application for ``config`` (default: the one ``APP_ENV`` names)."""
+    app = Flask(__name__, instance_relative_config=True)
+    # /api/v1/products and /api/v1/products/ answer alike, without a redirect.
+    app.url_map.strict_slashes = False
+    app.config.from_object(config or config_from_env())
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    if app.config["REDIS_URL"]:
+        app.extensions["redis"] = create_client(app.config["REDIS_URL"])
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    jwt.init_app(app)
+    register_jwt_callbacks(jwt)
+    cache.init_app(app, config=_cache_config(app))
+    limiter.init_app(app)
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+
+
+def _cache_config(app: Flask) -> dict:
+    if app.config["REDIS_URL"]:
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"]}
+    return {"CACHE_TYPE": "SimpleCache"}
+
+
+def register_blueprints(app: Flask) -> None:
+    for blueprint in (health.blp, auth_blp):
+        api.register_blueprint(blueprint)
+    app.add_url_rule(
+        "/api/v1/static/swagger-ui/<path:filename>", "swagger_ui_static", swagger_ui_asset
+    )
+
+
+def swagger_ui_asset(filename: str) -> Response:
+    """Swagger UI's files, served from the swagger-ui-bundle package (no CDN)."""
+    return send_from_directory(swagger_ui_path, filename)

@@ -1,0 +1,35 @@
+from ecom.common.models import TimestampMixin
+from ecom.common.permissions import ROLES
+from ecom.extensions import db
+
+
+class User(TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        db.CheckConstraint(
+            "role IN (" + ", ".join(f"'{role}'" for role in ROLES) + ")", name="role"
+        ),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(254), nullable=False, unique=True)
+    username = db.Column(db.String(150), nullable=False, unique=True)
+    password_hash = db.Column(db.String(255), nullable=False)
+    first_name = db.Column(db.String(150), nullable=False, default="")
+    last_name = db.Column(db.String(150), nullable=False, default="")
+    role = db.Column(db.String(16), nullable=False, default="customer", index=True)
+    is_active = db.Column(db.Boolean, nullable=False, default=True)
+    # Bumped to revoke every token issued before (password change, fallback revocation).
+    token_version = db.Column(db.Integer, nullable=False, default=0)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class RevokedToken(db.Model):
+    """Blocklist of record for revoked JWTs, kept until they would have expired anyway."""
+
+    __tablename__ = "revoked_tokens"
+
+    jti = db.Column(db.String(36), primary_key=True)
+    expires_at = db.Column(db.DateTime(timezone=True), nullable=False, index=True)

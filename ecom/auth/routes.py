@@ -1,0 +1,143 @@
+from flask.views import MethodView
+from flask_jwt_extended import current_user, get_jwt
+
+from ecom.auth import services, tokens
+from ecom.auth.schemas import (
+    EmptySchema,
+    LoginSchema,
+    PasswordChangeSchema,
+    ProfileUpdateSchema,
+    RefreshSchema,
+    RegisterSchema,
+    TokenPairSchema,
+    UserAdminUpdateSchema,
+    UserListArgsSchema,
+    UserSchema,
+    VerifySchema,
+)
+from ecom.common.api import Blueprint
+from ecom.common.pagination import page_schema, paginate
+
+blp = Blueprint(
+    "auth", __name__, url_prefix="/api/v1/auth", description="Accounts and JWT authentication."
+)
+
+
+@blp.route("/users/")
+class Users(MethodView):
+    @blp.arguments(RegisterSchema)
+    @blp.response(201, UserSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data):
+        """Register a customer account."""
+        return services.create_user(**data)
+
+    @blp.auth("admin")
+    @blp.arguments(UserListArgsSchema, location="query")
+    @blp.response(200, page_schema(UserSchema))
+    def get(self, args):
+        """List users (admin), optionally by role."""
+        return paginate(services.users_query(args.get("role")), args)
+
+
+@blp.route("/users/me/")
+class Me(MethodView):
+    @blp.auth()
+    @blp.response(200, UserSchema)
+    def get(self):
+        """The caller's profile."""
+        return current_user
+
+    @blp.auth()
+    @blp.arguments(ProfileUpdateSchema)
+    @blp.response(200, UserSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def put(self, data):
+        """Update the caller's profile."""
+        return services.update_profile(current_user, data)
+
+    @blp.auth()
+    @blp.arguments(ProfileUpdateSchema)
+    @blp.response(200, UserSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, data):
+        """Update some of the caller's profile."""
+        return services.update_profile(current_user, data)
+
+
+@blp.route("/users/me/password/")
+class MyPassword(MethodView):
+    @blp.auth()
+    @blp.arguments(PasswordChangeSchema)
+    @blp.response(204)
+    def post(self, data):
+        """Change the caller's password; every token issued before is revoked."""
+        services.change_password(current_user, data["current_password"], data["new_password"])
+
+
+@blp.route("/users/<int:user_id>/")
+class UserDetail(MethodView):
+    @blp.auth("admin")
+    @blp.response(200, UserSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, user_id):
+        """One user (admin)."""
+        return services.get_user(user_id)
+
+    @blp.auth("admin")
+    @blp.arguments(UserAdminUpdateSchema)
+    @blp.response(200, UserSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, data, user_id):
+        """Set a user's role or active flag (admin)."""
+        return services.administer_user(current_user, user_id, data)
+
+    @blp.auth("admin")
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def delete(self, user_id):
+        """Deactivate a user (admin); the account and its orders are kept."""
+        services.deactivate_user(current_user, user_id)
+
+
+@blp.route("/jwt/create/")
+class CreateToken(MethodView):
+    @blp.arguments(LoginSchema)
+    @blp.response(200, TokenPairSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    def post(self, data):
+        """Log in with email and password."""
+        return services.login(data["email"], data["password"])
+
+
+@blp.route("/jwt/refresh/")
+class RefreshToken(MethodView):
+    @blp.arguments(RefreshSchema)
+    @blp.response(200, TokenPairSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    def post(self, data):
+        """Rotate a refresh token: a new pair, and the old refresh token is revoked."""
+        return services.rotate_refresh_token(data["refresh"])
+
+
+@blp.route("/jwt/verify/")
+class VerifyToken(MethodView):
+    @blp.arguments(VerifySchema)
+    @blp.response(200, EmptySchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    def post(self, data):
+        """Check that a token is valid, unexpired and not revoked."""
+        tokens.validate(data["token"])
+        return {}
+
+
+@blp.route("/jwt/logout/")
+class Logout(MethodView):
+    @blp.auth()
+    @blp.arguments(RefreshSchema)
+    @blp.response(204)
+    def post(self, data):
+        """Revoke the caller's access token and the given refresh token."""
+        services.logout(current_user, get_jwt(), data["refresh"])

@@ -1,0 +1,82 @@
+import marshmallow as ma
+from marshmallow import validate
+
+from ecom.common.pagination import PageArgsSchema
+from ecom.common.permissions import ROLES
+
+USERNAME = validate.Regexp(
+    r"^[\w.@+-]{1,150}$", error="Letters, digits and @/./+/-/_ only, at most 150 characters."
+)
+NAME = validate.Length(max=150)
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    email = ma.fields.Email(dump_only=True)
+    username = ma.fields.String(dump_only=True)
+    first_name = ma.fields.String(dump_only=True)
+    last_name = ma.fields.String(dump_only=True)
+    role = ma.fields.String(dump_only=True, metadata={"enum": list(ROLES)})
+    is_active = ma.fields.Boolean(dump_only=True)
+    created_at = ma.fields.DateTime(dump_only=True)
+    updated_at = ma.fields.DateTime(dump_only=True)
+
+
+class RegisterSchema(ma.Schema):
+    email = ma.fields.Email(required=True, validate=validate.Length(max=254))
+    username = ma.fields.String(required=True, validate=USERNAME)
+    password = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(max=128),
+        metadata={"description": "At least 8 characters, not all digits, not the email."},
+    )
+    first_name = ma.fields.String(validate=NAME)
+    last_name = ma.fields.String(validate=NAME)
+
+
+class ProfileUpdateSchema(ma.Schema):
+    """Own profile; `role`, `is_active` and `password` are refused here (400, unknown field)."""
+
+    email = ma.fields.Email(validate=validate.Length(max=254))
+    username = ma.fields.String(validate=USERNAME)
+    first_name = ma.fields.String(validate=NAME)
+    last_name = ma.fields.String(validate=NAME)
+
+
+class PasswordChangeSchema(ma.Schema):
+    current_password = ma.fields.String(required=True, load_only=True)
+    new_password = ma.fields.String(
+        required=True, load_only=True, validate=validate.Length(max=128)
+    )
+
+
+class LoginSchema(ma.Schema):
+    email = ma.fields.String(required=True, validate=validate.Length(max=254))
+    password = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+
+
+class TokenPairSchema(ma.Schema):
+    access = ma.fields.String(metadata={"description": "Access token (Bearer)."})
+    refresh = ma.fields.String(metadata={"description": "Refresh token; single use."})
+
+
+class RefreshSchema(ma.Schema):
+    refresh = ma.fields.String(required=True)
+
+
+class VerifySchema(ma.Schema):
+    token = ma.fields.String(required=True)
+
+
+class EmptySchema(ma.Schema):
+    pass
+
+
+class UserAdminUpdateSchema(ma.Schema):
+    role = ma.fields.String(validate=validate.OneOf(ROLES))
+    is_active = ma.fields.Boolean()
+
+
+class UserListArgsSchema(PageArgsSchema):
+    role = ma.fields.String(validate=validate.OneOf(ROLES))

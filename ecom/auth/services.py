@@ -1,0 +1,138 @@
+"""Account rules: registration, login, token rotation, profile and role changes."""
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+
+from ecom.auth import tokens
+from ecom.auth.models import User
+from ecom.auth.passwords import check_password_policy, hash_password, verify_password
+from ecom.common.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
+from ecom.extensions import db
+
+LOGIN_FAILED = "No active account found with the given credentials."
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _ensure_unique(email: str | None, username: str | None, exclude_id: int | None = None) -> None:
+    errors = {}
+    for field, value in (("email", email), ("username", username)):
+        if value is None:
+            continue
+        owner = db.session.scalar(select(User.id).where(getattr(User, field) == value))
+        if owner is not None and owner != exclude_id:
+            errors[field] = [f"A user with this {field} already exists."]
+    if errors:
+        raise Conflict("Account already exists.", errors=errors, code="duplicate")
+
+
+def _commit_unique() -> None:
+    """Commit, turning a lost race on a unique column into the same 409."""
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Conflict("Account already exists.", code="duplicate") from exc
+
+
+def create_user(
+    *, email: str, username: str, password: str, role: str = "customer", **names: str
+) -> User:
+    email = normalise_email(email)
+    check_password_policy(password, email)
+    _ensure_unique(email, username)
+    user = User(
+        email=email,
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        **names,
+    )
+    db.session.add(user)
+    _commit_unique()
+    return user
+
+
+def login(email: str, password: str) -> dict[str, str]:
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if not verify_password(user.password_hash if user else None, password):
+        tokens.security_log.warning("login failed email=%s", normalise_email(email))
+        raise NotAuthenticated(LOGIN_FAILED, code="invalid_credentials")
+    if not user.is_active:
+        raise NotAuthenticated(LOGIN_FAILED, code="invalid_credentials")
+    return tokens.issue_tokens(user)
+
+
+def rotate_refresh_token(refresh: str) -> dict[str, str]:
+    """Trade a refresh token for a new pair; the old one is revoked."""
+    claims, user = tokens.validate(refresh, "refresh")
+    tokens.revoke(claims, user)
+    pair = tokens.issue_tokens(user)
+    db.session.commit()
+    return pair
+
+
+def logout(user: User, access_claims: dict, refresh: str) -> None:
+    refresh_claims, owner = tokens.validate(refresh, "refresh")
+    if owner.id != user.id:
+        raise NotAuthenticated("The refresh token belongs to another user.", code="token_not_valid")
+    tokens.revoke(access_claims, user)
+    tokens.revoke(refresh_claims, user)
+    db.session.commit()
+
+
+def update_profile(user: User, changes: dict[str, Any]) -> User:
+    if "email" in changes:
+        changes["email"] = normalise_email(changes["email"])
+    _ensure_unique(changes.get("email"), changes.get("username"), exclude_id=user.id)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    _commit_unique()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password and revoke every token issued so far."""
+    if not verify_password(user.password_hash, current_password):
+        raise ValidationFailed(
+            "Current password is wrong.",
+            errors={"current_password": ["Current password is wrong."]},
+        )
+    check_password_policy(new_password, user.email, field="new_password")
+    user.password_hash = hash_password(new_password)
+    user.token_version += 1
+    db.session.commit()
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("User not found.")
+    return user
+
+
+def users_query(role: str | None = None) -> Select:
+    query = select(User).order_by(User.id)
+    return query.where(User.role == role) if role else query
+
+
+def administer_user(actor: User, user_id: int, changes: dict[str, Any]) -> User:
+    """An admin sets a user's role or active flag; admins cannot lock themselves out."""
+    user = get_user(user_id)
+    demotes_self = user.id == actor.id and (
+        changes.get("role", "admin") != "admin" or changes.get("is_active") is False
+    )
+    if demotes_self:
+        raise Conflict("Admins cannot demote or deactivate themselves.", code="self_lockout")
+    for field, value in changes.items():
+        setattr(user, field, value)
+    db.session.commit()
+    return user
+
+
+def deactivate_user(actor: User, user_id: int) -> None:
+    administer_user(actor, user_id, {"is_active": False})

@@ -1,0 +1,1 @@
+"""Mechanisms shared by every domain: errors, pagination, permissions, the API blueprint."""

@@ -1,0 +1,116 @@
+"""Fixtures: one app per test session on the chosen back end, clean tables per test.
+
+The back end is SQLite in a temporary file unless ``TEST_DATABASE_URL`` names a
+PostgreSQL database (created when missing); ``TEST_REDIS_URL`` adds Redis.
+"""
+
+import os
+
+import pytest
+import redis
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from config import TestingConfig, database_url
+from ecom import create_app
+from ecom.extensions import db
+from tests.factories import bearer, login, make_user
+
+
+def _ensure_postgres_database(url: str) -> None:
+    target = make_url(database_url(url))
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        )
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def _reset_schema() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    env = dict(os.environ)
+    url = env.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db')}/test.db"
+    env["TEST_DATABASE_URL"] = url
+    if url.startswith("postgresql"):
+        _ensure_postgres_database(url)
+    app = create_app(TestingConfig(env))
+    with app.app_context():
+        _reset_schema()
+        upgrade()
+    return app
+
+
+def _truncate_all() -> None:
+    tables = [table.name for table in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        for name in reversed(tables):
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    """Each test runs in an app context and leaves no rows, cache entries or limits."""
+    with app.app_context():
+        yield
+        db.session.remove()
+        _truncate_all()
+        client = app.extensions.get("redis")
+        if client is not None:
+            client.flushdb()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def redis_client(app) -> redis.Redis:
+    client = app.extensions.get("redis")
+    if client is None:
+        pytest.skip("Needs TEST_REDIS_URL (runs in the PostgreSQL + Redis pass).")
+    return client
+
+
+@pytest.fixture
+def customer():
+    return make_user("customer")
+
+
+@pytest.fixture
+def other_customer():
+    return make_user("customer")
+
+
+@pytest.fixture
+def staff():
+    return make_user("staff")
+
+
+@pytest.fixture
+def admin():
+    return make_user("admin")
+
+
+@pytest.fixture
+def auth_headers(client):
+    """``auth_headers(user)`` → Authorization header of a fresh login."""
+    return lambda user: bearer(login(client, user)["access"])
