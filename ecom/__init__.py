@@ -4,7 +4,7 @@ from flask import Flask, Response, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
 from config import Config, config_from_env
-from ecom import health
+from ecom import health, models  # noqa: F401  (registers every table)
 from ecom.auth.routes import blp as auth_blp
 from ecom.auth.tokens import register_jwt_callbacks
 from ecom.common.errors import register_error_handlers

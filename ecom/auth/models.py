@@ -33,3 +33,30 @@ class RevokedToken(db.Model):
 
     jti = db.Column(db.String(36), primary_key=True)
     expires_at = db.Column(db.DateTime(timezone=True), nullable=False, index=True)
+
+
+class Address(TimestampMixin, db.Model):
+    """A shipping address in a customer's address book; at most one default per user."""
+
+    __tablename__ = "addresses"
+    __table_args__ = (
+        db.Index(
+            "uq_addresses_one_default_per_user",
+            "user_id",
+            unique=True,
+            postgresql_where=db.text("is_default"),
+            sqlite_where=db.text("is_default"),
+        ),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    first_name = db.Column(db.String(150), nullable=False)
+    last_name = db.Column(db.String(150), nullable=False)
+    line1 = db.Column(db.String(255), nullable=False)
+    line2 = db.Column(db.String(255), nullable=False, default="")
+    city = db.Column(db.String(120), nullable=False)
+    postal_code = db.Column(db.String(20), nullable=False)
+    country = db.Column(db.String(2), nullable=False)
+    phone = db.Column(db.String(32), nullable=False, default="")
+    is_default = db.Column(db.Boolean, nullable=False, default=False)

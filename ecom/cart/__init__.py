@@ -1,0 +1,1 @@
+"""Each customer's cart."""

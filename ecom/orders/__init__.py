@@ -1,0 +1,1 @@
+"""Checkout, orders and their status machine."""

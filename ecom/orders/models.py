@@ -1,0 +1,72 @@
+from ecom.common.models import TimestampMixin, utcnow
+from ecom.extensions import db
+
+ORDER_STATUSES = ("pending", "paid", "processing", "shipped", "delivered", "cancelled")
+PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> db.CheckConstraint:
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return db.CheckConstraint(f"{column} IN ({allowed})", name=column)
+
+
+class Order(TimestampMixin, db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        _one_of("status", ORDER_STATUSES),
+        _one_of("payment_status", PAYMENT_STATUSES),
+        db.UniqueConstraint("user_id", "idempotency_key", name="uq_orders_user_idempotency_key"),
+        db.Index("ix_orders_created_at", "created_at"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    status = db.Column(db.String(16), nullable=False, default="pending", index=True)
+    payment_status = db.Column(db.String(16), nullable=False, default="unpaid")
+    total_amount = db.Column(db.Numeric(12, 2), nullable=False)
+    # A copy taken at checkout: later edits of the address book do not change the order.
+    shipping_address = db.Column(db.JSON, nullable=False)
+    idempotency_key = db.Column(db.String(255))
+    # Digest of the cart lines an idempotency key was first used with.
+    cart_fingerprint = db.Column(db.String(64))
+
+    user = db.relationship("User")
+    items = db.relationship(
+        "OrderItem", back_populates="order", cascade="all, delete-orphan", order_by="OrderItem.id"
+    )
+    history = db.relationship(
+        "OrderStatusChange",
+        back_populates="order",
+        cascade="all, delete-orphan",
+        order_by="OrderStatusChange.id",
+    )
+
+
+class OrderItem(db.Model):
+    __tablename__ = "order_items"
+    __table_args__ = (db.CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("orders.id"), nullable=False, index=True)
+    product_id = db.Column(db.Integer, db.ForeignKey("products.id"), nullable=False, index=True)
+    title = db.Column(db.String(200), nullable=False)
+    unit_price = db.Column(db.Numeric(10, 2), nullable=False)
+    quantity = db.Column(db.Integer, nullable=False)
+
+    order = db.relationship("Order", back_populates="items")
+    product = db.relationship("Product")
+
+
+class OrderStatusChange(db.Model):
+    __tablename__ = "order_status_changes"
+
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("orders.id"), nullable=False, index=True)
+    from_status = db.Column(db.String(16))
+    to_status = db.Column(db.String(16), nullable=False)
+    changed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    note = db.Column(db.Text, nullable=False, default="")
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    order = db.relationship("Order", back_populates="history")
+    changed_by = db.relationship("User")
