@@ -1,4 +1,4 @@
-from ecom.common.models import TimestampMixin
+from ecom.common.models import TimestampMixin, UTCDateTime
 from ecom.common.permissions import ROLES
 from ecom.extensions import db
 
@@ -32,7 +32,7 @@ class RevokedToken(db.Model):
     __tablename__ = "revoked_tokens"
 
     jti = db.Column(db.String(36), primary_key=True)
-    expires_at = db.Column(db.DateTime(timezone=True), nullable=False, index=True)
+    expires_at = db.Column(UTCDateTime(), nullable=False, index=True)
 
 
 class Address(TimestampMixin, db.Model):

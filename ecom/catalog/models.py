@@ -1,4 +1,4 @@
-from ecom.common.models import TimestampMixin, utcnow
+from ecom.common.models import TimestampMixin, UTCDateTime, utcnow
 from ecom.extensions import db
 
 
@@ -10,7 +10,7 @@ class Category(db.Model):
     slug = db.Column(db.String(120), nullable=False, unique=True)
     description = db.Column(db.Text, nullable=False, default="")
     parent_id = db.Column(db.Integer, db.ForeignKey("categories.id"), index=True)
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = db.Column(UTCDateTime(), nullable=False, default=utcnow)
 
     parent = db.relationship("Category", remote_side=[id], backref="children")
 

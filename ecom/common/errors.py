@@ -102,7 +102,8 @@ def handle_http_exception(error: HTTPException) -> Response:
     errors = data.get("errors") or data.get("messages")
     status = error.code or 500
     code = "validation_error" if errors else _snake(error.name)
-    message = data.get("message") or error.description or error.name
+    default = "Invalid input." if errors else error.description or error.name
+    message = data.get("message") or default
     headers = dict(data.get("headers") or {})
     if error.response is not None:
         headers.update(

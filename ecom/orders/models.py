@@ -1,4 +1,4 @@
-from ecom.common.models import TimestampMixin, utcnow
+from ecom.common.models import TimestampMixin, UTCDateTime, utcnow
 from ecom.extensions import db
 
 ORDER_STATUSES = ("pending", "paid", "processing", "shipped", "delivered", "cancelled")
@@ -66,7 +66,7 @@ class OrderStatusChange(db.Model):
     to_status = db.Column(db.String(16), nullable=False)
     changed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     note = db.Column(db.Text, nullable=False, default="")
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = db.Column(UTCDateTime(), nullable=False, default=utcnow)
 
     order = db.relationship("Order", back_populates="history")
     changed_by = db.relationship("User")
