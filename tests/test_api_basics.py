@@ -129,3 +129,11 @@ def test_doc_pages_load_their_assets_locally(client, path):
 
 def test_no_session_leaks_between_tests(app):
     assert db.session.execute(text("SELECT count(*) FROM users")).scalar() == 0
+
+
+def test_datetimes_come_back_timezone_aware_in_utc(client):
+    response = client.post(
+        "/api/v1/auth/users/",
+        json={"email": "tz@example.com", "username": "tz", "password": "tz-password-1"},
+    )
+    assert response.json["created_at"].endswith("+00:00")

@@ -9,11 +9,3 @@ def test_models_and_migrations_agree():
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
-
-
-def test_datetimes_come_back_timezone_aware_in_utc(client):
-    response = client.post(
-        "/api/v1/auth/users/",
-        json={"email": "tz@example.com", "username": "tz", "password": "tz-password-1"},
-    )
-    assert response.json["created_at"].endswith("+00:00")
