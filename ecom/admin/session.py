@@ -4,7 +4,7 @@ The token version is stored beside the id, so a password change or a deactivatio
 ends back office sessions as it revokes API tokens.
 """
 
-from flask import g, session
+from flask import current_app, g, session
 
 from ecom.auth.models import User
 from ecom.extensions import db
@@ -12,23 +12,23 @@ from ecom.extensions import db
 SESSION_KEY = "admin_user"
 
 
+def _fresh_session() -> None:
+    """Empty the session, CSRF token included (Flask-WTF caches it in ``g`` too)."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
 def log_in(user: User) -> None:
-    session.clear()  # a fresh session at login: no fixation
+    _fresh_session()
     session[SESSION_KEY] = {"id": user.id, "ver": user.token_version}
 
 
 def log_out() -> None:
-    session.clear()
+    _fresh_session()
 
 
 def current_admin_user() -> User | None:
     """The logged-in user, if the account is still active and its sessions not revoked."""
-    if "admin_user" not in g:
-        g.admin_user = _load_user()
-    return g.admin_user
-
-
-def _load_user() -> User | None:
     stored = session.get(SESSION_KEY)
     if not stored:
         return None
