@@ -48,9 +48,10 @@ def test_a_wrong_password_shows_a_message_and_does_not_log_in(client, staff):
     assert client.get("/admin/").status_code == 302
 
 
-def test_customers_cannot_log_in_to_the_back_office(client, customer):
+def test_customers_get_403_at_login_and_no_session(client, customer):
     response = admin_login(client, customer)
 
+    assert response.status_code == 403
     assert "no access to the back office" in html(response)
     assert client.get("/admin/").status_code == 302
 
@@ -84,6 +85,7 @@ def test_the_login_form_posted_without_csrf_token_is_refused(client, staff):
     response = client.post("/admin/login/", data={"email": staff.email, "password": PASSWORD})
 
     assert response.status_code == 400
+    assert "CSRF token is missing" in html(response)
     assert client.get("/admin/").status_code == 302
 
 
@@ -112,7 +114,10 @@ def test_the_json_api_needs_no_csrf_token(client):
 def test_staff_cannot_open_users(client, staff):
     admin_login(client, staff)
 
-    assert client.get("/admin/users/").status_code == 403
+    response = client.get("/admin/users/")
+
+    assert response.status_code == 403
+    assert "403 Forbidden" in html(response)  # a back office page, not API JSON
     assert "/admin/users/" not in html(client.get("/admin/"))
 
 

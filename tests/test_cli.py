@@ -62,6 +62,13 @@ def test_create_admin_refuses_a_weak_password_and_creates_nobody(app):
     assert user_by_email("boss@example.com") is None
 
 
+def test_create_admin_refuses_a_malformed_email(app):
+    result = invoke(app, "create-admin", "--email", "not-an-email", "--password", "long-pass-1")
+
+    assert result.exit_code != 0
+    assert "Not a valid email address" in result.output
+
+
 def test_create_admin_says_so_when_the_email_is_taken(app):
     make_user(email="boss@example.com")
 

@@ -3,9 +3,10 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, request, url_for
-from flask_admin import AdminIndexView, BaseView, expose
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_admin import Admin, AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from ecom.admin import dashboard
@@ -17,6 +18,7 @@ from ecom.common.permissions import ROLES, has_role
 from ecom.extensions import csrf, db
 
 LOGIN_ENDPOINT = "admin_login.index"
+ERROR_PAGES = (400, 403, 404, 405)
 
 
 class BackOfficeView:
@@ -30,6 +32,16 @@ class BackOfficeView:
 
     def render(self, template: str, **kwargs: Any) -> str:
         return super().render(template, admin_user=current_admin_user(), **kwargs)
+
+    def create_blueprint(self, admin: Admin) -> Blueprint:
+        blueprint = super().create_blueprint(admin)
+        for status in ERROR_PAGES:
+            blueprint.register_error_handler(status, self.error_page)
+        return blueprint
+
+    def error_page(self, error: HTTPException) -> tuple[str, int]:
+        """Errors of the back office as pages of the back office, not API JSON."""
+        return self.render("ecom_admin/error.html", error=error), error.code
 
 
 class StaffOnly(BackOfficeView):
@@ -71,6 +83,10 @@ class LoginView(BackOfficeView, BaseView):
                     log_in(user)
                     return redirect(_safe_next(request.args.get("next")))
                 flash("This account has no access to the back office.", "error")
+                return self._form(), 403
+        return self._form()
+
+    def _form(self) -> str:
         return self.render("ecom_admin/login.html", next=request.args.get("next", ""))
 
 
