@@ -21,16 +21,10 @@ def midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def sql(query: str, **params):
-    """Run raw SQL; datetime parameters are bound as the table stores them."""
-    statement = text(query).bindparams(
-        *(
-            bindparam(name, type_=DateTime(timezone=True))
-            for name in params
-            if name in ("start", "end")
-        )
-    )
-    return db.session.execute(statement, params)
+def sql(query: str, **moments: datetime):
+    """Run raw SQL, binding datetimes the way the tables store them."""
+    types = (bindparam(name, type_=DateTime(timezone=True)) for name in moments)
+    return db.session.execute(text(query).bindparams(*types), moments)
 
 
 def cents(value) -> Decimal:
@@ -117,17 +111,11 @@ def test_daily_revenue_equals_sql_for_each_of_the_30_days(seeded):
     days = dashboard.daily_revenue(NOW)
 
     first = AS_OF - timedelta(days=29)
-    expected = [
-        (
-            first + timedelta(days=n),
-            revenue_between(
-                midnight(first + timedelta(days=n)), midnight(first + timedelta(days=n + 1))
-            ),
-        )
-        for n in range(30)
-    ]
+    expected = []
+    for day in (first + timedelta(days=n) for n in range(30)):
+        expected.append((day, revenue_between(midnight(day), midnight(day + timedelta(days=1)))))
     assert [(day, cents(amount)) for day, amount in days] == expected
-    assert sum(amount for _, amount in days) == dashboard.period_figures(NOW)[2].revenue
+    assert sum(amount for _, amount in days) == dashboard.period_figures(NOW)[2].revenue > 0
 
 
 def test_the_chart_draws_one_bar_per_day_with_the_days_revenue():
