@@ -52,6 +52,7 @@ class Config:
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO").upper()
         self.PASSWORD_HASH_PROFILE = env.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.LOW_STOCK_THRESHOLD = int(env.get("LOW_STOCK_THRESHOLD", "5"))
 
     # Fixed settings, the same in every environment.
     JWT_TOKEN_LOCATION = ["headers"]
@@ -70,6 +71,13 @@ class Config:
     OPENAPI_REDOC_URL = "/static/redoc/redoc.standalone.js"
 
     PAGE_SIZE = 20
+
+    # The back office's session cookie; production also marks it Secure.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    # CSRF is checked on the back office's forms only; the JSON API uses bearer tokens.
+    WTF_CSRF_CHECK_DEFAULT = False
 
 
 class DevelopmentConfig(Config):
@@ -93,6 +101,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
 
     def __init__(self, env: Mapping[str, str] = os.environ) -> None:
         super().__init__(env)

@@ -5,11 +5,13 @@ from swagger_ui_bundle import swagger_ui_path
 
 from config import Config, config_from_env
 from ecom import health, models  # noqa: F401  (registers every table)
+from ecom.admin import register_admin
 from ecom.auth.routes import blp as auth_blp
 from ecom.auth.tokens import register_jwt_callbacks
+from ecom.cli import register_commands
 from ecom.common.errors import register_error_handlers
 from ecom.common.redis import create_client
-from ecom.extensions import api, cache, db, jwt, limiter, migrate
+from ecom.extensions import api, cache, csrf, db, jwt, limiter, migrate
 from ecom.logging import configure_logging
 
 
@@ -22,7 +24,9 @@ def create_app(config: Config | None = None) -> Flask:
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
+    register_admin(app)
     register_error_handlers(app)
+    register_commands(app)
     return app
 
 
@@ -35,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     register_jwt_callbacks(jwt)
     cache.init_app(app, config=_cache_config(app))
     limiter.init_app(app)
+    csrf.init_app(app)
     api.init_app(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}

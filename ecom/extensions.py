@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
 from ecom.common.errors import ErrorSchema
@@ -33,3 +34,4 @@ jwt = JWTManager()
 api = ShopApi()
 cache = Cache()
 limiter = Limiter(key_func=get_remote_address)
+csrf = CSRFProtect()

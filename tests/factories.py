@@ -1,5 +1,6 @@
 """Small factories for test data."""
 
+import re
 from itertools import count
 
 from ecom.auth import services as accounts
@@ -28,3 +29,24 @@ def login(client, user, password: str = PASSWORD) -> dict:
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token of the first back office form in ``html``."""
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def admin_login(client, user, password: str = PASSWORD, next_path: str | None = None):
+    """Log ``user`` in to the back office; the response of the login POST."""
+    url = "/admin/login/" + (f"?next={next_path}" if next_path else "")
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    return client.post(url, data={"email": user.email, "password": password, "csrf_token": token})
+
+
+def run_seed(app, *options: str):
+    """Run ``flask seed`` with small sizes unless ``options`` say otherwise."""
+    result = app.test_cli_runner().invoke(args=["seed", *options])
+    assert result.exit_code == 0, result.output
+    return result

@@ -41,3 +41,17 @@ def test_environment_values_are_read():
 def test_unknown_app_env_is_refused():
     with pytest.raises(RuntimeError, match="APP_ENV"):
         config_from_env({"APP_ENV": "staging"})
+
+
+def test_the_back_office_session_cookie_is_secure_only_in_production():
+    production = ProductionConfig({"SECRET_KEY": STRONG, "JWT_SECRET_KEY": STRONG})
+    development = config_from_env({})
+
+    assert production.SESSION_COOKIE_SECURE is True
+    assert development.SESSION_COOKIE_SECURE is False
+    assert development.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+def test_the_low_stock_threshold_defaults_to_5_and_is_read():
+    assert config_from_env({}).LOW_STOCK_THRESHOLD == 5
+    assert config_from_env({"LOW_STOCK_THRESHOLD": "12"}).LOW_STOCK_THRESHOLD == 12

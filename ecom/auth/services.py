@@ -57,14 +57,19 @@ def create_user(
     return user
 
 
-def login(email: str, password: str) -> dict[str, str]:
+def authenticate(email: str, password: str) -> User:
+    """The active user with these credentials, or ``NotAuthenticated`` (same message either way)."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if not verify_password(user.password_hash if user else None, password):
         tokens.security_log.warning("login failed email=%s", normalise_email(email))
         raise NotAuthenticated(LOGIN_FAILED, code="invalid_credentials")
     if not user.is_active:
         raise NotAuthenticated(LOGIN_FAILED, code="invalid_credentials")
-    return tokens.issue_tokens(user)
+    return user
+
+
+def login(email: str, password: str) -> dict[str, str]:
+    return tokens.issue_tokens(authenticate(email, password))
 
 
 def rotate_refresh_token(refresh: str) -> dict[str, str]:

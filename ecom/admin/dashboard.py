@@ -1,0 +1,114 @@
+"""The figures of the back office's home page, computed in SQL.
+
+Revenue is the sum of the totals of orders that are not cancelled; order counts include
+every order placed. Periods are whole UTC days ending with the day of ``now``.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, func, select
+
+from ecom.catalog.models import Product
+from ecom.extensions import db
+from ecom.orders.models import ORDER_STATUSES, Order, OrderItem
+
+PERIODS = (("Today", 1), ("Last 7 days", 7), ("Last 30 days", 30))
+NOT_CANCELLED = Order.status != "cancelled"
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    label: str
+    revenue: Decimal
+    orders: int
+
+
+@dataclass(frozen=True)
+class TopProduct:
+    product_id: int
+    title: str
+    units: int
+    revenue: Decimal
+
+
+def period_bounds(now: datetime, days: int) -> tuple[datetime, datetime]:
+    """``[start, end)``: the ``days`` whole UTC days ending with the day of ``now``."""
+    end = datetime.combine(now.astimezone(UTC).date() + timedelta(days=1), time(), UTC)
+    return end - timedelta(days=days), end
+
+
+def _placed_within(now: datetime, days: int) -> ColumnElement[bool]:
+    start, end = period_bounds(now, days)
+    return (Order.created_at >= start) & (Order.created_at < end)
+
+
+def period_figures(now: datetime) -> list[PeriodFigures]:
+    """Revenue and order count for today, the last 7 and the last 30 days."""
+    figures = []
+    for label, days in PERIODS:
+        within = _placed_within(now, days)
+        revenue = db.session.scalar(
+            select(func.sum(Order.total_amount)).where(within, NOT_CANCELLED)
+        )
+        orders = db.session.scalar(select(func.count(Order.id)).where(within))
+        figures.append(PeriodFigures(label, Decimal(revenue or ZERO), orders))
+    return figures
+
+
+def orders_by_status() -> dict[str, int]:
+    """Number of orders in each status (all time), every status listed."""
+    counts = dict(
+        db.session.execute(select(Order.status, func.count()).group_by(Order.status)).all()
+    )
+    return {status: counts.get(status, 0) for status in ORDER_STATUSES}
+
+
+def top_products(now: datetime, limit: int = 10, days: int = 30) -> list[TopProduct]:
+    """The products that brought the most revenue in the last ``days`` days."""
+    revenue = func.sum(OrderItem.unit_price * OrderItem.quantity)
+    query = (
+        select(Product.id, Product.title, func.sum(OrderItem.quantity), revenue)
+        .join(OrderItem, OrderItem.product_id == Product.id)
+        .join(Order, Order.id == OrderItem.order_id)
+        .where(_placed_within(now, days), NOT_CANCELLED)
+        .group_by(Product.id, Product.title)
+        .order_by(revenue.desc(), Product.id)
+        .limit(limit)
+    )
+    return [
+        TopProduct(id, title, int(units), Decimal(amount).quantize(Decimal("0.01")))
+        for id, title, units, amount in db.session.execute(query)
+    ]
+
+
+def low_stock(threshold: int, limit: int = 50) -> tuple[int, list[Product]]:
+    """How many products have at most ``threshold`` units, and the ``limit`` lowest."""
+    short = Product.stock_quantity <= threshold
+    count = db.session.scalar(select(func.count(Product.id)).where(short))
+    products = db.session.scalars(
+        select(Product).where(short).order_by(Product.stock_quantity, Product.id).limit(limit)
+    ).all()
+    return count, list(products)
+
+
+def _utc_day(column: ColumnElement) -> ColumnElement:
+    if db.engine.dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.date(column)  # SQLite keeps the UTC wall-clock time
+
+
+def daily_revenue(now: datetime, days: int = 30) -> list[tuple[date, Decimal]]:
+    """Revenue of each of the last ``days`` UTC days, oldest first, zero days included."""
+    day = _utc_day(Order.created_at)
+    query = (
+        select(day, func.sum(Order.total_amount))
+        .where(_placed_within(now, days), NOT_CANCELLED)
+        .group_by(day)
+    )
+    totals = {date.fromisoformat(str(value)): amount for value, amount in db.session.execute(query)}
+    start, _ = period_bounds(now, days)
+    dates = [start.date() + timedelta(days=n) for n in range(days)]
+    return [(day, Decimal(totals.get(day, ZERO)).quantize(Decimal("0.01"))) for day in dates]

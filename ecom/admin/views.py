@@ -1,0 +1,158 @@
+"""Back office views: login and logout, the dashboard, and user management."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_admin import Admin, AdminIndexView, BaseView, expose
+from flask_admin.contrib.sqla import ModelView
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from ecom.admin import dashboard
+from ecom.admin.charts import revenue_chart
+from ecom.admin.session import current_admin_user, log_in, log_out
+from ecom.auth import services as accounts
+from ecom.common.errors import DomainError
+from ecom.common.permissions import ROLES, has_role
+from ecom.extensions import csrf, db
+
+LOGIN_ENDPOINT = "admin_login.index"
+ERROR_PAGES = (400, 403, 404, 405)
+
+
+class BackOfficeView:
+    """Every form posted to the back office carries Flask-WTF's CSRF token; every page
+    knows who is logged in."""
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            csrf.protect()
+        return super()._handle_view(name, **kwargs)
+
+    def render(self, template: str, **kwargs: Any) -> str:
+        return super().render(template, admin_user=current_admin_user(), **kwargs)
+
+    def create_blueprint(self, admin: Admin) -> Blueprint:
+        blueprint = super().create_blueprint(admin)
+        for status in ERROR_PAGES:
+            blueprint.register_error_handler(status, self.error_page)
+        return blueprint
+
+    def error_page(self, error: HTTPException) -> tuple[str, int]:
+        """Errors of the back office as pages of the back office, not API JSON."""
+        return self.render("ecom_admin/error.html", error=error), error.code
+
+
+class StaffOnly(BackOfficeView):
+    """Anonymous visitors go to the login page; signed-in users below ``required_role`` get 403."""
+
+    required_role = "staff"
+
+    def is_accessible(self) -> bool:
+        return has_role(current_admin_user(), self.required_role)
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
+        if current_admin_user() is None:
+            return redirect(url_for(LOGIN_ENDPOINT, next=request.full_path))
+        abort(403)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only back office paths: the login page is no open redirect."""
+    if target and target.startswith("/admin/") and not target.startswith("//"):
+        return target
+    return url_for("admin.index")
+
+
+class LoginView(BackOfficeView, BaseView):
+    def is_visible(self) -> bool:
+        return False
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self) -> Any:
+        if request.method == "POST":
+            try:
+                user = accounts.authenticate(
+                    request.form.get("email", ""), request.form.get("password", "")
+                )
+            except DomainError as exc:
+                flash(exc.message, "error")
+            else:
+                if has_role(user, "staff"):
+                    log_in(user)
+                    return redirect(_safe_next(request.args.get("next")))
+                flash("This account has no access to the back office.", "error")
+                return self._form(), 403
+        return self._form()
+
+    def _form(self) -> str:
+        return self.render("ecom_admin/login.html", next=request.args.get("next", ""))
+
+
+class LogoutView(BackOfficeView, BaseView):
+    def is_visible(self) -> bool:
+        return False
+
+    @expose("/")
+    def index(self) -> Response:
+        log_out()
+        flash("You are logged out.", "info")
+        return redirect(url_for(LOGIN_ENDPOINT))
+
+
+class DashboardView(StaffOnly, AdminIndexView):
+    @expose("/")
+    def index(self) -> str:
+        now = datetime.now(UTC)
+        threshold = current_app.config["LOW_STOCK_THRESHOLD"]
+        low_count, low_products = dashboard.low_stock(threshold)
+        return self.render(
+            "ecom_admin/dashboard.html",
+            periods=dashboard.period_figures(now),
+            by_status=dashboard.orders_by_status(),
+            top_products=dashboard.top_products(now),
+            low_stock_threshold=threshold,
+            low_stock_count=low_count,
+            low_stock_products=low_products,
+            chart=revenue_chart(dashboard.daily_revenue(now)),
+        )
+
+
+class UsersView(StaffOnly, ModelView):
+    """Admins set a user's role and active flag, through the accounts service."""
+
+    required_role = "admin"
+    can_create = False
+    can_delete = False
+    can_view_details = True
+    column_list = (
+        "id",
+        "email",
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "is_active",
+        "created_at",
+    )
+    column_details_list = column_list + ("updated_at",)
+    column_searchable_list = ("email", "username", "last_name")
+    column_filters = ("role", "is_active")
+    column_editable_list = ("role", "is_active")
+    column_default_sort = "id"
+    form_columns = ("role", "is_active")
+    form_choices = {"role": [(role, role) for role in ROLES]}
+    editable_fields = frozenset(form_columns)
+
+    def update_model(self, form: Any, model: Any) -> bool:
+        changes = {
+            name: field.data for name, field in form._fields.items() if name in self.editable_fields
+        }
+        try:
+            accounts.administer_user(current_admin_user(), model.id, changes)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return False
+        return True

@@ -1,0 +1,57 @@
+"""``flask create-admin`` and ``flask create-staff``: accounts for the back office."""
+
+import click
+import marshmallow as ma
+from flask.cli import with_appcontext
+from marshmallow import validate
+
+from ecom.auth.services import create_user, normalise_email
+from ecom.common.errors import Conflict, ValidationFailed
+
+
+def _valid_email(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    try:
+        validate.Email()(value)
+    except ma.ValidationError as exc:
+        raise click.BadParameter("Not a valid email address.") from exc
+    return value
+
+
+def _create(email: str, password: str, role: str) -> None:
+    email = normalise_email(email)
+    try:
+        # The email doubles as the username (the API's username rule accepts it).
+        user = create_user(email=email, username=email, password=password, role=role)
+    except ValidationFailed as exc:
+        raise click.ClickException(" ".join(sum(exc.errors.values(), []))) from exc
+    except Conflict as exc:
+        taken = ", ".join(exc.errors or {"email": None})
+        raise click.ClickException(f"A user with this {taken} already exists.") from exc
+    click.echo(f"Created {role} {user.email} (id {user.id}).")
+
+
+def _account_command(name: str, role: str, who: str) -> click.Command:
+    """``flask <name> --email E [--password P]``: create an account of ``role``."""
+
+    @click.command(name, help=f"Create {who}.")
+    @click.option("--email", required=True, callback=_valid_email, help="Login email.")
+    @click.option(
+        "--password",
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        help="Prompted for (hidden, twice) when omitted.",
+    )
+    @with_appcontext
+    def command(email: str, password: str) -> None:
+        _create(email, password, role)
+
+    return command
+
+
+create_admin = _account_command(
+    "create-admin", "admin", "an administrator (the whole back office, user management)"
+)
+create_staff = _account_command(
+    "create-staff", "staff", "a staff member (the back office without user management)"
+)

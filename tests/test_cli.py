@@ -1,0 +1,189 @@
+import hashlib
+
+from sqlalchemy import func, select, text
+
+from ecom.auth.models import User
+from ecom.auth.passwords import verify_password
+from ecom.catalog.models import Product
+from ecom.cli.seed import SEED_PASSWORD
+from ecom.extensions import db
+from ecom.orders.models import ORDER_STATUSES, Order
+from tests.factories import make_user, run_seed
+
+SMALL = ("--products", "1000", "--users", "50", "--orders", "200", "--seed", "1")
+
+
+def invoke(app, *args: str, input: str | None = None):
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def database_digest() -> str:
+    """A digest of every row of every table (password hashes aside: they are salted)."""
+    digest = hashlib.sha256()
+    for table in db.metadata.sorted_tables:
+        columns = [column for column in table.columns if column.name != "password_hash"]
+        rows = db.session.execute(select(*columns).order_by(*table.primary_key.columns))
+        digest.update(table.name.encode())
+        for row in rows:
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_create_admin_creates_an_admin_who_can_log_in_with_the_given_password(app):
+    result = invoke(app, "create-admin", "--email", "Boss@Example.com", "--password", "long-pass-1")
+
+    assert result.exit_code == 0, result.output
+    user = user_by_email("boss@example.com")
+    assert user.role == "admin"
+    assert verify_password(user.password_hash, "long-pass-1")
+
+
+def test_create_staff_prompts_twice_for_a_hidden_password_when_it_is_omitted(app):
+    result = invoke(app, "create-staff", "--email", "clerk@example.com", input="long-pass-1\n" * 2)
+
+    assert result.exit_code == 0, result.output
+    assert "long-pass-1" not in result.output
+    assert user_by_email("clerk@example.com").role == "staff"
+
+
+def test_create_admin_refuses_a_weak_password_and_creates_nobody(app):
+    result = invoke(app, "create-admin", "--email", "boss@example.com", "--password", "12345678")
+
+    assert result.exit_code != 0
+    assert "cannot be entirely numeric" in result.output
+    assert user_by_email("boss@example.com") is None
+
+
+def test_create_admin_refuses_a_malformed_email(app):
+    result = invoke(app, "create-admin", "--email", "not-an-email", "--password", "long-pass-1")
+
+    assert result.exit_code != 0
+    assert "Not a valid email address" in result.output
+
+
+def test_create_admin_says_so_when_the_email_is_taken(app):
+    make_user(email="boss@example.com")
+
+    result = invoke(app, "create-admin", "--email", "boss@example.com", "--password", "long-pass-1")
+
+    assert result.exit_code != 0
+    assert "already exists" in result.output
+    assert count(User) == 1
+
+
+def test_seed_with_reset_twice_with_the_same_seed_gives_identical_data(app):
+    run_seed(app, *SMALL, "--reset")
+    first = database_digest()
+
+    run_seed(app, *SMALL, "--reset")
+
+    assert database_digest() == first
+
+
+def test_seed_with_another_seed_gives_other_data(app):
+    run_seed(app, *SMALL, "--reset")
+    first = database_digest()
+
+    run_seed(app, *SMALL[:-1], "2", "--reset")
+
+    assert database_digest() != first
+
+
+def test_seed_without_reset_adds_nothing_to_a_seeded_database(app):
+    run_seed(app, *SMALL)
+    before = database_digest()
+
+    result = run_seed(app, *SMALL)
+
+    assert "nothing was added" in result.output
+    assert database_digest() == before
+
+
+def test_seed_writes_the_requested_sizes_and_a_known_password(app):
+    run_seed(app, *SMALL)
+
+    assert count(Product) == 1000
+    assert db.session.scalar(select(func.count()).where(User.role == "customer")) == 50
+    assert db.session.scalar(text("SELECT COUNT(*) FROM orders")) == 200
+    staff = user_by_email("staff@shop.example")
+    assert verify_password(staff.password_hash, SEED_PASSWORD)
+
+
+def test_seeded_categories_form_a_three_level_tree(app):
+    run_seed(app, *SMALL)
+
+    leaves = db.session.scalar(
+        text(
+            "SELECT COUNT(*) FROM categories leaf JOIN categories mid ON leaf.parent_id = mid.id "
+            "JOIN categories top ON mid.parent_id = top.id WHERE top.parent_id IS NULL"
+        )
+    )
+    in_leaves = db.session.scalar(
+        text(
+            "SELECT COUNT(*) FROM products p JOIN categories c ON p.category_id = c.id "
+            "JOIN categories mid ON c.parent_id = mid.id WHERE mid.parent_id IS NOT NULL"
+        )
+    )
+    assert leaves > 10
+    assert in_leaves == 1000
+
+
+def test_seeded_stock_includes_sold_out_and_low_products(app):
+    run_seed(app, *SMALL)
+
+    stocks = db.session.scalars(select(Product.stock_quantity)).all()
+    assert 0 in stocks
+    assert any(1 <= stock <= 5 for stock in stocks)
+
+
+def test_seeded_orders_cover_every_status_with_consistent_totals_and_history(app):
+    run_seed(app, *SMALL)
+
+    statuses = set(db.session.scalars(text("SELECT DISTINCT status FROM orders")))
+    wrong_totals = [
+        order.id
+        for order in db.session.scalars(select(Order))
+        if order.total_amount != sum(item.unit_price * item.quantity for item in order.items)
+    ]
+    wrong_history = db.session.scalar(
+        text(
+            "SELECT COUNT(*) FROM orders o WHERE o.status <> (SELECT h.to_status FROM "
+            "order_status_changes h WHERE h.order_id = o.id ORDER BY h.id DESC LIMIT 1)"
+        )
+    )
+    assert statuses == set(ORDER_STATUSES)
+    assert wrong_totals == []
+    assert wrong_history == 0
+
+
+def test_seeded_ratings_summarise_each_products_visible_reviews(app):
+    run_seed(app, *SMALL, "--reviews", "400")
+
+    mismatched = db.session.scalar(
+        text(
+            "SELECT COUNT(*) FROM products p WHERE p.reviews_count <> "
+            "(SELECT COUNT(*) FROM reviews r WHERE r.product_id = p.id AND r.is_visible)"
+        )
+    )
+    rated = db.session.scalar(
+        text("SELECT COUNT(*) FROM products WHERE average_rating IS NOT NULL")
+    )
+    assert mismatched == 0
+    assert rated > 0
+
+
+def test_seed_reset_is_refused_in_production(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+
+    result = invoke(app, "seed", "--reset")
+
+    assert result.exit_code != 0
+    assert "refused in production" in result.output
