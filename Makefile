@@ -94,9 +94,12 @@ bench: install-dev
 	$(PY) bench/run.py
 
 # --- Docker (needs a Docker engine) ---
+# Production lines run only where .env.prod exists.
+PROD_ONLY = $(if $(wildcard .env.prod),$(COMPOSE_PROD) $(1),@echo "no .env.prod: production stack skipped")
+
 docker-build:
 	$(COMPOSE_DEV) build
-	$(COMPOSE_PROD) build
+	$(call PROD_ONLY,build)
 
 docker-dev:
 	$(COMPOSE_DEV) up --build
@@ -122,7 +125,7 @@ docker-test:
 
 docker-stop:
 	$(COMPOSE_DEV) stop
-	$(COMPOSE_PROD) stop
+	$(call PROD_ONLY,stop)
 
 docker-restart:
 	$(COMPOSE_PROD) restart web nginx
@@ -130,4 +133,4 @@ docker-restart:
 # Removes containers, networks and the development volumes; production volumes are kept.
 docker-clean:
 	$(COMPOSE_DEV) down --volumes --remove-orphans
-	$(COMPOSE_PROD) down --remove-orphans
+	$(call PROD_ONLY,down --remove-orphans)

@@ -43,6 +43,7 @@ class Chain:
     app_port: int
     workdir: Path
     media_root: Path
+    env: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -103,6 +104,13 @@ class Chain:
         )
         status, version = done.stdout.split()
         return Reply(int(status), version, _last_header_block(head_file), body_out.read_bytes())
+
+    def flask(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        """A ``flask`` command with the app's production environment (e.g. create-admin, seed)."""
+        return subprocess.run(
+            ["flask", *args], cwd=ROOT, env=self.env, input=stdin,
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
 
     def app_access_log(self) -> list[dict]:
         """Gunicorn's JSON access lines so far."""
@@ -209,6 +217,7 @@ def _app_environment(database_url: str, redis_url: str, media_root: Path) -> dic
         WEB_CONCURRENCY="2",
         PYTHONUNBUFFERED="1",
         DB_WAIT_SECONDS="10",
+        TRUSTED_PROXIES="1",
     )
     return env
 
@@ -217,6 +226,7 @@ def start_chain(workdir: Path, database_url: str, redis_url: str) -> Chain:
     """Start Gunicorn (through the container entrypoint) and Nginx; wait until both answer."""
     chain = Chain(free_port(), free_port(), free_port(), workdir, workdir / "media")
     chain.media_root.mkdir()
+    chain.env = _app_environment(database_url, redis_url, chain.media_root)
     webroot = workdir / "acme"
     (webroot / ".well-known" / "acme-challenge").mkdir(parents=True)
     _make_certificate(workdir)
@@ -234,7 +244,7 @@ def start_chain(workdir: Path, database_url: str, redis_url: str) -> Chain:
                         "--bind", f"127.0.0.1:{chain.app_port}", "wsgi:app",
                     ],
                     cwd=ROOT,
-                    env=_app_environment(database_url, redis_url, chain.media_root),
+                    env=chain.env,
                     stdout=out,
                     stderr=err,
                     start_new_session=True,

@@ -93,6 +93,10 @@ def assert_served_by_nginx(chain: Chain, path: str, expected: bytes) -> Reply:
 # --- The chain ------------------------------------------------------------------------
 
 
+def test_the_entrypoint_migrated_the_database_to_the_latest_revision(chain):
+    assert "(head)" in chain.flask("db", "current").stdout
+
+
 def test_plain_http_is_redirected_to_https_with_301(chain):
     reply = chain.request("GET", "/api/v1/auth/users/me/?x=1", https=False)
 
