@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -93,10 +94,8 @@ def restore(url: URL, source: Path) -> None:
 def _sqlite_copy(source: Path, target: Path) -> None:
     if not source.exists():
         raise SystemExit(f"{source} does not exist.")
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
-    src.close()
-    dst.close()
 
 
 def newest_backup(url: URL, directory: Path) -> Path:
