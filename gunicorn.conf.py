@@ -50,7 +50,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 errorlog = "-"
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# Empty turns the access log off, e.g. when the app's own request log is enough.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 
 
 def _trusted(address: str, allowed: str) -> bool:

@@ -97,3 +97,7 @@ def test_nginx_rate_limits_the_login_path_with_and_without_its_slash():
 
     for path in ("/api/v1/auth/jwt/create/", "/api/v1/auth/jwt/create"):
         assert re.search(location.group(1), path)
+
+
+def test_an_empty_gunicorn_access_log_setting_turns_the_access_log_off(monkeypatch):
+    assert gunicorn_settings(monkeypatch, GUNICORN_ACCESS_LOG="")["accesslog"] is None
