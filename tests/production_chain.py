@@ -250,10 +250,10 @@ def start_chain(workdir: Path, database_url: str, redis_url: str) -> Chain:
                     start_new_session=True,
                 )
             )  # fmt: skip
-        subprocess.run(["nginx", "-t", "-q", "-c", str(main)], check=True, capture_output=True)
-        chain.processes.append(
-            subprocess.Popen(["nginx", "-c", str(main), "-g", "daemon off;"], cwd=workdir)
-        )
+        # -e: even the start-up error log stays here (a non-root run cannot write /var/log).
+        nginx = ["nginx", "-e", str(workdir / "nginx-error.log"), "-c", str(main)]
+        subprocess.run([*nginx, "-t", "-q"], check=True, capture_output=True)
+        chain.processes.append(subprocess.Popen([*nginx, "-g", "daemon off;"], cwd=workdir))
         _wait_until_answering(chain)
     except BaseException:
         stop_chain(chain)
