@@ -1,0 +1,121 @@
+"""Gunicorn settings for production: ``gunicorn -c gunicorn.conf.py wsgi:app``.
+
+Every value can be overridden on the command line or through ``GUNICORN_CMD_ARGS``.
+"""
+
+import ipaddress
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from gunicorn.glogging import Logger
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ecom.logging import JsonFormatter  # noqa: E402  (needs the project on sys.path)
+
+
+def default_workers() -> int:
+    """``WEB_CONCURRENCY``, else 2 × the CPUs this process may use, plus one."""
+    if os.environ.get("WEB_CONCURRENCY"):
+        return int(os.environ["WEB_CONCURRENCY"])
+    return 2 * len(os.sched_getaffinity(0)) + 1
+
+
+bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
+workers = default_workers()
+# gthread, not sync: sync workers close every connection after one response, which would
+# waste Nginx's upstream keepalive; requests wait on PostgreSQL and Redis (threads release
+# the GIL there, and argon2 hashing releases it too), so a few threads per process serve
+# more requests for the same memory. No gevent: psycopg2 would need patching to cooperate.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+# A worker silent for `timeout` seconds is killed and replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# On SIGTERM, workers finish in-flight requests for up to this long (Compose waits
+# `stop_grace_period`, set above it, before SIGKILL).
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+# Longer than Nginx's upstream keepalive_timeout (60 s), so Gunicorn never closes a
+# connection Nginx is about to reuse.
+keepalive = 65
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# Only the reverse proxy may set X-Forwarded-Proto (the Compose network, or loopback).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+errorlog = "-"
+# Empty turns the access log off, e.g. when the app's own request log is enough.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+
+
+def _trusted(address: str, allowed: str) -> bool:
+    """Whether ``address`` is one of the comma-separated addresses or networks in ``allowed``."""
+    if allowed.strip() == "*":
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(
+        ip in ipaddress.ip_network(entry.strip(), strict=False)
+        for entry in allowed.split(",")
+        if entry.strip()
+    )
+
+
+def client_ip(environ: dict, peer: str, allowed: str) -> str:
+    """The client's address: the one the trusted proxy appended to X-Forwarded-For."""
+    forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and _trusted(peer, allowed):
+        return forwarded.split(",")[-1].strip()
+    return peer
+
+
+def _milliseconds(elapsed: timedelta) -> float:
+    return round(elapsed.total_seconds() * 1000, 2)
+
+
+class JsonLogger(Logger):
+    """Gunicorn's logs as JSON lines, the access line with the app's request-log keys."""
+
+    def setup(self, cfg) -> None:  # noqa: ANN001  (gunicorn's Config)
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(JsonFormatter())
+
+    def access(self, resp, req, environ: dict, request_time: timedelta) -> None:  # noqa: ANN001
+        if not self.access_log_enabled:
+            return
+        self.access_log.info(
+            "%s %s %s",
+            environ.get("REQUEST_METHOD"),
+            environ.get("PATH_INFO"),
+            resp.status_code,
+            extra={"fields": access_fields(resp, environ, request_time, self.cfg)},
+        )
+
+
+def access_fields(resp, environ: dict, elapsed: timedelta, cfg) -> dict:  # noqa: ANN001
+    peer = environ.get("werkzeug.proxy_fix.orig", environ).get("REMOTE_ADDR", "")
+    headers = {name.lower(): value for name, value in resp.headers}
+    return {
+        "request_id": environ.get("ecom.request_id")
+        or headers.get("x-request-id")
+        or environ.get("HTTP_X_REQUEST_ID"),
+        "method": environ.get("REQUEST_METHOD"),
+        "path": environ.get("PATH_INFO"),
+        "status": resp.status_code,
+        "duration_ms": _milliseconds(elapsed),
+        "user_id": environ.get("ecom.user_id"),
+        "client_ip": client_ip(environ, peer, ",".join(cfg.forwarded_allow_ips)),
+    }
+
+
+logger_class = JsonLogger

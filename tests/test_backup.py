@@ -1,0 +1,121 @@
+"""`make backup-db` then `make restore-db` bring a database back to the backed-up rows."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+import config
+from ecom import create_app
+from ecom.auth.models import User
+from ecom.extensions import db
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make(target: str, database: str, backup_dir: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "BACKUP"))}
+    env["DATABASE_URL"] = database
+    done = subprocess.run(
+        [
+            "make", "--no-print-directory", "-s", target,
+            f"VENV={Path(sys.executable).parent.parent}", f"BACKUP_DIR={backup_dir}",
+        ],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def seeded_app(url: str):
+    """An app on ``url`` with the schema migrated and three users."""
+    app = create_app(config.TestingConfig({**os.environ, "TEST_DATABASE_URL": url}))
+    with app.app_context():
+        upgrade()
+        for _ in range(3):
+            make_user()
+    return app
+
+
+def round_trip(app, url: str, backup_dir: Path) -> tuple[dict, dict]:
+    """Counts at backup time, and after changing the data (+2 users, -1) and restoring."""
+    with app.app_context():
+        before = row_counts()
+        backup_file = make("backup-db", url, backup_dir).strip()
+        assert Path(backup_file).parent == backup_dir
+        make_user()
+        make_user()
+        db.session.execute(text("DELETE FROM users WHERE id = 1"))
+        db.session.commit()
+        db.session.remove()
+        make("restore-db", url, backup_dir)
+        after = row_counts()
+        assert db.session.get(User, 1) is not None
+        db.session.remove()
+    return before, after
+
+
+@pytest.fixture
+def postgres_database():
+    test_db = os.environ.get("TEST_DATABASE_URL", "")
+    if not test_db.startswith("postgres"):
+        pytest.skip("Needs TEST_DATABASE_URL (PostgreSQL): the second pass.")
+    url = make_url(config.database_url(test_db))
+    url = url.set(database=f"{url.database}_backup")
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    drop = text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+    with admin.connect() as conn:
+        conn.execute(drop)
+        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+    yield url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(drop)
+    admin.dispose()
+
+
+def test_postgres_backup_then_restore_brings_back_the_same_rows(postgres_database, tmp_path):
+    app = seeded_app(postgres_database)
+
+    before, after = round_trip(app, postgres_database, tmp_path)
+
+    assert before["users"] == 3
+    assert after == before
+    with app.app_context():
+        db.engine.dispose()
+    assert [p.suffix for p in tmp_path.iterdir()] == [".dump"]
+
+
+def test_sqlite_backup_then_restore_brings_back_the_same_rows(tmp_path):
+    url = f"sqlite:///{tmp_path}/shop.sqlite3"
+    app = seeded_app(url)
+
+    before, after = round_trip(app, url, tmp_path / "backups")
+
+    assert before["users"] == 3
+    assert after == before
+    assert [p.name.startswith("shop-") for p in (tmp_path / "backups").iterdir()] == [True]
+
+
+def test_restore_refuses_when_there_is_no_backup(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/none.sqlite3"}
+
+    done = subprocess.run(
+        [sys.executable, "scripts/backup_db.py", "restore", "--dir", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+
+    assert done.returncode != 0
+    assert "No backup of none" in done.stderr

@@ -1,0 +1,184 @@
+"""The production chain, end to end on loopback: Nginx → Gunicorn → PostgreSQL and Redis.
+
+Runs in the PostgreSQL + Redis pass, with Debian's nginx, openssl and curl. Every test
+goes through Nginx over HTTPS and HTTP/2. New journeys (catalog, cart, orders, uploads)
+are further tests here built from the helpers below.
+"""
+
+import os
+from itertools import count
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from config import database_url
+from tests.production_chain import (
+    ROOT,
+    Chain,
+    Reply,
+    missing_tools,
+    start_chain,
+    stop_chain,
+)
+
+HSTS = "max-age=63072000; includeSubDomains"
+UPLOAD_LIMIT = 10 * 1024 * 1024
+PASSWORD = "correct-horse-battery"
+_serial = count(1)
+
+
+def _fresh_database(url: str) -> str:
+    """A new empty database beside the test database; its URL."""
+    target = make_url(database_url(url))
+    target = target.set(database=f"{target.database}_smoke")
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    return target.render_as_string(hide_password=False)
+
+
+def _drop_database(url: str) -> None:
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    test_db = os.environ.get("TEST_DATABASE_URL", "")
+    redis_url = os.environ.get("TEST_REDIS_URL", "")
+    if not test_db.startswith("postgres") or not redis_url:
+        pytest.skip("Needs TEST_DATABASE_URL (PostgreSQL) and TEST_REDIS_URL: the second pass.")
+    if missing_tools():
+        pytest.skip(f"Needs {', '.join(missing_tools())} (.ci/run installs them).")
+    url = _fresh_database(test_db)
+    started = start_chain(tmp_path_factory.mktemp("chain"), url, redis_url)
+    yield started
+    stop_chain(started)
+    _drop_database(url)
+
+
+# --- Steps a journey is built from ---------------------------------------------------
+
+
+def register_and_login(chain: Chain) -> tuple[dict, dict]:
+    """A new customer through Nginx: (the registered user, Authorization headers)."""
+    n = next(_serial)
+    user = {"email": f"chain{n}@example.com", "username": f"chain{n}", "password": PASSWORD}
+    created = chain.request("POST", "/api/v1/auth/users/", json_body=user)
+    assert created.status == 201, created.body
+    tokens = chain.request(
+        "POST", "/api/v1/auth/jwt/create/", json_body={"email": user["email"], "password": PASSWORD}
+    )
+    assert tokens.status == 200, tokens.body
+    return created.json(), {"Authorization": f"Bearer {tokens.json()['access']}"}
+
+
+def assert_served_by_nginx(chain: Chain, path: str, expected: bytes) -> Reply:
+    """``path`` answers ``expected`` with long cache headers, and never reached the app."""
+    reply = chain.request("GET", path)
+    assert reply.status == 200
+    assert reply.body == expected
+    assert "max-age=2592000" in reply.headers["cache-control"]
+    assert reply.headers["strict-transport-security"] == HSTS
+    assert path not in {entry["path"] for entry in chain.app_access_log()}
+    return reply
+
+
+# --- The chain ------------------------------------------------------------------------
+
+
+def test_the_entrypoint_migrated_the_database_to_the_latest_revision(chain):
+    assert "(head)" in chain.flask("db", "current").stdout
+
+
+def test_plain_http_is_redirected_to_https_with_301(chain):
+    reply = chain.request("GET", "/api/v1/auth/users/me/?x=1", https=False)
+
+    assert reply.status == 301
+    assert reply.headers["location"] == "https://localhost/api/v1/auth/users/me/?x=1"
+
+
+def test_acme_challenges_are_answered_over_plain_http(chain):
+    token = chain.workdir / "acme" / ".well-known" / "acme-challenge" / "token-1"
+    token.write_text("proof")
+
+    reply = chain.request("GET", "/.well-known/acme-challenge/token-1", https=False)
+
+    assert (reply.status, reply.body) == (200, b"proof")
+
+
+def test_health_answers_over_https_and_http2_with_hsts(chain):
+    reply = chain.request("GET", "/health/")
+
+    assert reply.status == 200
+    assert reply.http_version == "2"
+    assert reply.json()["checks"] == {"database": "ok", "cache": "ok"}
+    assert reply.headers["strict-transport-security"] == HSTS
+
+
+def test_a_customer_registers_logs_in_and_reads_their_profile_through_nginx(chain):
+    user, headers = register_and_login(chain)
+
+    me = chain.request("GET", "/api/v1/auth/users/me/", headers=headers)
+
+    assert me.status == 200
+    assert me.json()["email"] == user["email"]
+
+
+def test_static_files_are_served_by_nginx_itself(chain):
+    path = "/static/redoc/redoc.standalone.js.LICENSE.txt"
+
+    assert_served_by_nginx(chain, path, (ROOT / "ecom" / path.lstrip("/")).read_bytes())
+
+
+def test_media_files_are_served_by_nginx_itself(chain):
+    (chain.media_root / "products").mkdir(exist_ok=True)
+    (chain.media_root / "products" / "pixel.png").write_bytes(b"\x89PNG test image")
+
+    reply = assert_served_by_nginx(chain, "/media/products/pixel.png", b"\x89PNG test image")
+
+    assert reply.headers["content-type"] == "image/png"
+    assert reply.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_body_over_the_upload_limit_is_refused_by_nginx_with_413(chain):
+    too_big = chain.workdir / "too-big.bin"
+    too_big.write_bytes(b"\0" * (UPLOAD_LIMIT + 1))
+
+    reply = chain.request("POST", "/api/v1/auth/users/", body_file=too_big)
+
+    assert reply.status == 413
+    assert reply.json()["code"] == "request_too_large"
+
+
+def test_gunicorn_writes_one_json_access_line_per_request_with_the_app_log_keys(chain):
+    chain.request("GET", "/health/ready/", headers={"X-Request-ID": "smoke-ready-1"})
+
+    entry = next(e for e in chain.app_access_log() if e["request_id"] == "smoke-ready-1")
+
+    assert set(entry) == {
+        "time", "level", "logger", "message", "request_id", "method", "path",
+        "status", "duration_ms", "user_id", "client_ip",
+    }  # fmt: skip
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/health/ready/", 200)
+    assert entry["client_ip"] == "127.0.0.1"
+
+
+def test_nginx_answers_429_to_a_burst_of_logins_from_one_address(chain):
+    attempt = {"email": "nobody@example.com", "password": "wrong-password"}
+    # 127.0.0.2: a client of its own, so the other tests keep their login budget.
+    replies = [
+        chain.request("POST", "/api/v1/auth/jwt/create/", json_body=attempt, source="127.0.0.2")
+        for _ in range(7)
+    ]
+
+    assert [r.status for r in replies[:6]] == [401] * 6
+    assert replies[6].status == 429
+    assert replies[6].json()["code"] == "rate_limited"
+    assert replies[6].headers["retry-after"] == "60"
