@@ -33,3 +33,24 @@ def set_rating(product_id: int, average: Decimal | None, count: int) -> None:
         .where(Product.id == product_id)
         .values(average_rating=average, reviews_count=count)
     )
+
+
+# Used by checkout and reviews.
+
+
+def take_stock(product_id: int, quantity: int) -> bool:
+    """Remove ``quantity`` units of a product on sale if that many are left; False if not.
+
+    The condition is checked by the UPDATE itself, so no interleaving can oversell, with or
+    without row locks. Caller owns the transaction."""
+    result = db.session.execute(
+        update(Product)
+        .where(
+            Product.id == product_id,
+            Product.is_active.is_(True),
+            Product.stock_quantity >= quantity,
+        )
+        .values(stock_quantity=Product.stock_quantity - quantity)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
