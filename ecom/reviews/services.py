@@ -17,10 +17,10 @@ from ecom.orders.models import Order, OrderItem
 from ecom.reviews.models import Review
 
 ORDERINGS = {
-    "created_at": Review.created_at,
-    "-created_at": Review.created_at.desc(),
-    "rating": Review.rating,
-    "-rating": Review.rating.desc(),
+    "created_at": (Review.created_at, Review.id),
+    "-created_at": (Review.created_at.desc(), Review.id.desc()),
+    "rating": (Review.rating, Review.id),
+    "-rating": (Review.rating.desc(), Review.id.desc()),
 }
 DEFAULT_ORDERING = "-created_at"
 
@@ -33,7 +33,7 @@ class DuplicateReview(Conflict):
 def reviews_query(filters: dict[str, Any]) -> Select:
     """Visible reviews, optionally of one product or one rating."""
     ordering = ORDERINGS[filters.get("ordering") or DEFAULT_ORDERING]
-    query = select(Review).where(Review.is_visible.is_(True)).order_by(ordering, Review.id.desc())
+    query = select(Review).where(Review.is_visible.is_(True)).order_by(*ordering)
     if filters.get("product") is not None:
         query = query.where(Review.product_id == filters["product"])
     if filters.get("rating") is not None:
