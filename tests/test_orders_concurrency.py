@@ -1,48 +1,20 @@
-"""Checkout and cancellation under real concurrency (PostgreSQL: row locks, many writers).
-
-Each worker thread has its own app context, hence its own session and connection."""
-
-import threading
-from concurrent.futures import ThreadPoolExecutor
+"""Checkout and cancellation under real concurrency (PostgreSQL: row locks, many writers)."""
 
 import pytest
 from sqlalchemy import func, select
 
 from ecom.auth.models import User
 from ecom.catalog.models import Product
-from ecom.common.errors import DomainError
 from ecom.extensions import db
 from ecom.orders import services as orders
 from ecom.orders.models import Order, OrderItem
-from tests.factories import fill_cart, make_address, make_product, make_user
-
-CREATED = "created"
+from tests.concurrency import CREATED, run_together, skip_unless_postgres
+from tests.factories import fill_cart, make_address, make_category, make_product, make_user
 
 
 @pytest.fixture(autouse=True)
 def postgres_only():
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has one writer and no row locks; proven in the PostgreSQL pass.")
-
-
-def run_together(app, user_ids, action):
-    """Run ``action(user)`` for every user at once; return each outcome: CREATED or an
-    HTTP status. Any other exception (a deadlock, say) fails the test."""
-    start = threading.Barrier(len(user_ids), timeout=60)
-
-    def worker(user_id):
-        with app.app_context():
-            user = db.session.get(User, user_id)
-            db.session.commit()  # Hand the connection back before waiting.
-            start.wait()
-            try:
-                action(user)
-            except DomainError as error:
-                return error.status
-            return CREATED
-
-    with ThreadPoolExecutor(max_workers=len(user_ids)) as pool:
-        return list(pool.map(worker, user_ids))
+    skip_unless_postgres()
 
 
 def customers_with_carts(count, *lines_for):
@@ -114,3 +86,15 @@ def test_concurrent_cancellations_restock_once(app):
 
     assert outcomes.count(CREATED) == 1 and outcomes.count(409) == 5
     assert stock_of(product) == 10
+
+
+def test_checkouts_of_different_products_sharing_categories_do_not_deadlock(app):
+    shoes, hats = make_category(), make_category()
+    first = [make_product(stock=100, category=shoes), make_product(stock=100, category=hats)]
+    second = [make_product(stock=100, category=hats), make_product(stock=100, category=shoes)]
+    user_ids = customers_with_carts(20, [(p, 1) for p in first], [(p, 1) for p in second])
+
+    outcomes = run_together(app, user_ids, lambda user: orders.checkout(user))
+
+    assert outcomes == [CREATED] * 20
+    assert [stock_of(p) for p in first + second] == [90] * 4

@@ -1,6 +1,6 @@
 """Reviews: one per user and product, author-only edits, product ratings kept in step."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -8,6 +8,7 @@ from ecom.extensions import db
 from ecom.orders import services as orders
 from ecom.reviews import services as reviews
 from ecom.reviews.services import DuplicateReview
+from tests.concurrency import CREATED, run_together, skip_unless_postgres
 from tests.factories import fill_cart, make_address, make_product, make_user
 
 REVIEWS = "/api/v1/reviews/"
@@ -194,3 +195,15 @@ def test_list_filters_and_orders(client, product, customer, other_customer):
 
 def test_writing_needs_a_login(client, product):
     assert client.post(REVIEWS, json={"product": product.id, "rating": 3}).status_code == 401
+
+
+def test_concurrent_reviews_of_one_product_all_count(app, product):
+    skip_unless_postgres()
+    user_ids = [make_user().id for _ in range(12)]
+    ratings = {user_id: 1 + i % 5 for i, user_id in enumerate(user_ids)}
+
+    outcomes = run_together(app, user_ids, lambda user: review(user, product, ratings[user.id]))
+
+    assert outcomes == [CREATED] * 12
+    expected = Decimal(sum(ratings.values())) / 12
+    assert rating_of(product) == (expected.quantize(Decimal("0.1"), ROUND_HALF_UP), 12)

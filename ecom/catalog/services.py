@@ -12,7 +12,14 @@ def lock_products(product_ids: list[int]) -> dict[int, Product]:
     """Lock the products' rows (``SELECT … FOR UPDATE``) in id order, so that two
     checkouts locking overlapping products cannot deadlock. Caller owns the transaction."""
     query = (
-        select(Product).where(Product.id.in_(product_ids)).order_by(Product.id).with_for_update()
+        select(Product)
+        .where(Product.id.in_(product_ids))
+        .order_by(Product.id)
+        # Only the products' rows: locking the joined categories too would deadlock
+        # checkouts whose products share categories in crossed orders.
+        .with_for_update(of=Product)
+        # Rows already in the session must show the values read under the lock.
+        .execution_options(populate_existing=True)
     )
     return {product.id: product for product in db.session.scalars(query)}
 
