@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from ecom.cart import services as cart
 from ecom.cart.services import InsufficientStock
 from ecom.catalog.models import Product
+from ecom.catalog.services import take_stock
 from ecom.common.errors import NotFound, ValidationFailed
 from ecom.extensions import db
 from ecom.orders import services as orders
@@ -276,3 +277,57 @@ def test_a_customer_cannot_see_another_customers_order(
 def test_orders_need_a_login(client):
     assert client.get(ORDERS).status_code == 401
     assert client.post(ORDERS, json={}).status_code == 401
+
+
+def test_take_stock_only_takes_units_that_are_on_sale():
+    product = make_product(stock=2)
+    assert take_stock(product.id, 3) is False
+    assert take_stock(product.id, 2) is True
+    assert take_stock(product.id, 1) is False
+    db.session.commit()
+    assert stock_of(product) == 0
+    hidden = make_product(stock=5, is_active=False)
+    assert take_stock(hidden.id, 1) is False
+
+
+def test_checkout_takes_one_address_form_only(customer, address):
+    fill_cart(customer, (make_product(), 1))
+    with pytest.raises(ValidationFailed):
+        orders.checkout(customer, shipping_address_id=address.id, shipping_address=ADDRESS)
+    with pytest.raises(ValidationFailed) as invalid:
+        orders.checkout(customer, shipping_address={**ADDRESS, "country": "Britain"})
+    assert "country" in invalid.value.errors["shipping_address"]
+    assert order_count() == 0
+
+
+def test_shopping_end_to_end_over_the_api(client, customer, staff, auth_headers):
+    headers = auth_headers(customer)
+    product = make_product(price="2.50", stock=4)
+    client.post("/api/v1/auth/users/me/addresses/", json=ADDRESS, headers=headers)
+    client.post(
+        "/api/v1/cart/add/", json={"product_id": product.id, "quantity": 4}, headers=headers
+    )
+    order = client.post(ORDERS, json={}, headers=headers).json
+    assert order["total_amount"] == "10.00" and stock_of(product) == 0
+    assert client.get("/api/v1/cart/", headers=headers).json["items"] == []
+
+    staff_headers = auth_headers(staff)
+    for status in ("paid", "processing", "shipped", "delivered"):
+        moved = client.patch(
+            f"{ORDERS}{order['id']}/", json={"status": status}, headers=staff_headers
+        )
+        assert moved.status_code == 200
+    review = client.post(
+        "/api/v1/reviews/",
+        json={"product": product.id, "rating": 5, "comment": "Arrived quickly."},
+        headers=headers,
+    )
+    assert review.json["verified_purchase"] is True
+    detail = client.get(f"{ORDERS}{order['id']}/", headers=headers).json
+    assert [h["to_status"] for h in detail["history"]] == [
+        "pending",
+        "paid",
+        "processing",
+        "shipped",
+        "delivered",
+    ]
