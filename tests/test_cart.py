@@ -143,3 +143,9 @@ def test_each_user_sees_only_their_own_cart(client, customer, other_customer, au
 def test_the_cart_needs_a_login(client):
     assert client.get(CART).status_code == 401
     assert client.post(f"{CART}add/", json={"product_id": 1}).status_code == 401
+
+
+@pytest.mark.parametrize("quantity", [0, -3])
+def test_the_service_refuses_a_quantity_below_one(customer, quantity):
+    with pytest.raises(ValidationFailed):
+        cart.add_item(customer, make_product().id, quantity)

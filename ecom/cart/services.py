@@ -63,11 +63,9 @@ def _product_on_sale(product_id: int) -> Product:
 
 
 def _check_quantity(product: Product, quantity: int) -> None:
-    if quantity > MAX_QUANTITY:
-        raise ValidationFailed(
-            f"At most {MAX_QUANTITY} of one product per cart.",
-            errors={"quantity": [f"At most {MAX_QUANTITY} of one product per cart."]},
-        )
+    if not 1 <= quantity <= MAX_QUANTITY:
+        message = f"A line holds 1 to {MAX_QUANTITY} units."
+        raise ValidationFailed(message, errors={"quantity": [message]})
     if quantity > product.stock_quantity:
         raise InsufficientStock([shortage(product, quantity, product.stock_quantity)])
 

@@ -210,8 +210,8 @@ def change_status(order_id: int, to_status: str, *, actor: User, note: str = "")
 def cancel_own_order(user: User, order_id: int, note: str = "") -> Order:
     """A customer cancels their own order while it is pending."""
     with atomic():
-        order = get_order(order_id, user)
-        if order.user_id != user.id:
+        order = db.session.get(Order, order_id)
+        if order is None or order.user_id != user.id:
             raise NotFound("Order not found.")
         if order.status != "pending":
             raise InvalidTransition(order.status, "cancelled")

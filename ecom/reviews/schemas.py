@@ -32,7 +32,7 @@ class ReviewUpdateSchema(ma.Schema):
     """The author's edit; the product cannot change."""
 
     rating = ma.fields.Integer(required=True, strict=True, validate=RATING)
-    title = ma.fields.String(validate=validate.Length(max=200))
+    title = ma.fields.String(load_default="", validate=validate.Length(max=200))
     comment = ma.fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 

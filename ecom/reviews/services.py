@@ -1,5 +1,7 @@
 """Review rules: one per user and product, author-only edits, ratings kept in step."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -68,6 +70,17 @@ def has_bought(user: User, product_id: int) -> bool:
     return db.session.scalar(query) is not None
 
 
+@contextmanager
+def _rating_kept(product_id: int) -> Iterator[None]:
+    """One transaction: lock the product (serialising its rating updates), run the block,
+    then recompute the product's rating."""
+    with atomic():
+        lock_products([product_id])
+        yield
+        db.session.flush()
+        _refresh_rating(product_id)
+
+
 def create_review(
     author: User, *, product_id: int, rating: int, comment: str, title: str = ""
 ) -> Review:
@@ -76,8 +89,7 @@ def create_review(
     if product is None or not product.is_active:
         raise ValidationFailed("No such product.", errors={"product": ["No such product."]})
     try:
-        with atomic():
-            lock_products([product_id])  # Serialises rating updates of one product.
+        with _rating_kept(product_id):
             if _review_of(author, product_id) is not None:
                 raise DuplicateReview()
             review = Review(
@@ -89,8 +101,6 @@ def create_review(
                 verified_purchase=has_bought(author, product_id),
             )
             db.session.add(review)
-            db.session.flush()
-            _refresh_rating(product_id)
     except IntegrityError as exc:
         raise DuplicateReview() from exc
     return review
@@ -104,40 +114,31 @@ def _review_of(user: User, product_id: int) -> Review | None:
 
 def update_review(review_id: int, actor: User, changes: dict[str, Any]) -> Review:
     """Only the author edits a review."""
-    with atomic():
-        review = get_review(review_id, actor)
-        if review.user_id != actor.id:
-            raise PermissionDenied("Only the author can edit a review.")
-        lock_products([review.product_id])
+    review = get_review(review_id, actor)
+    if review.user_id != actor.id:
+        raise PermissionDenied("Only the author can edit a review.")
+    with _rating_kept(review.product_id):
         for field, value in changes.items():
             setattr(review, field, value)
-        db.session.flush()
-        _refresh_rating(review.product_id)
     return review
 
 
 def delete_review(review_id: int, actor: User) -> None:
     """The author, staff or an admin deletes a review."""
-    with atomic():
-        review = get_review(review_id, actor)
-        if not _may_moderate_or_own(review, actor):
-            raise PermissionDenied("Only the author or staff can delete a review.")
-        lock_products([review.product_id])
+    review = get_review(review_id, actor)
+    if not _may_moderate_or_own(review, actor):
+        raise PermissionDenied("Only the author or staff can delete a review.")
+    with _rating_kept(review.product_id):
         db.session.delete(review)
-        db.session.flush()
-        _refresh_rating(review.product_id)
 
 
 def set_visibility(review_id: int, visible: bool) -> Review:
     """Moderation: hide or show a review; hidden reviews do not count in the rating."""
-    with atomic():
-        review = db.session.get(Review, review_id)
-        if review is None:
-            raise NotFound("Review not found.")
-        lock_products([review.product_id])
+    review = db.session.get(Review, review_id)
+    if review is None:
+        raise NotFound("Review not found.")
+    with _rating_kept(review.product_id):
         review.is_visible = visible
-        db.session.flush()
-        _refresh_rating(review.product_id)
     return review
 
 
