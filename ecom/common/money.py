@@ -8,5 +8,10 @@ class Money(ma.fields.Decimal):
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("dump_only", True)
-        kwargs.setdefault("metadata", {"example": "19.90"})
+        kwargs["metadata"] = {
+            "type": "string",
+            "format": "decimal",
+            "example": "19.90",
+            **kwargs.get("metadata", {}),
+        }
         super().__init__(places=2, as_string=True, **kwargs)
