@@ -8,11 +8,14 @@ from ecom import health, models  # noqa: F401  (registers every table)
 from ecom.admin import register_admin
 from ecom.auth.routes import blp as auth_blp
 from ecom.auth.tokens import register_jwt_callbacks
+from ecom.cart.routes import blp as cart_blp
 from ecom.cli import register_commands
 from ecom.common.errors import register_error_handlers
 from ecom.common.redis import create_client
 from ecom.extensions import api, cache, csrf, db, jwt, limiter, migrate
 from ecom.logging import configure_logging
+from ecom.orders.routes import blp as orders_blp
+from ecom.reviews.routes import blp as reviews_blp
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -53,7 +56,7 @@ def _cache_config(app: Flask) -> dict:
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (health.blp, auth_blp):
+    for blueprint in (health.blp, auth_blp, cart_blp, orders_blp, reviews_blp):
         api.register_blueprint(blueprint)
     app.add_url_rule(
         "/api/v1/static/swagger-ui/<path:filename>", "swagger_ui_static", swagger_ui_asset

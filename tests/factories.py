@@ -1,9 +1,14 @@
 """Small factories for test data."""
 
 import re
+from decimal import Decimal
 from itertools import count
 
+from ecom.auth import addresses
 from ecom.auth import services as accounts
+from ecom.cart import services as cart
+from ecom.catalog.models import Category, Product
+from ecom.extensions import db
 
 PASSWORD = "correct-horse-battery"
 
@@ -50,3 +55,44 @@ def run_seed(app, *options: str):
     result = app.test_cli_runner().invoke(args=["seed", *options])
     assert result.exit_code == 0, result.output
     return result
+
+
+def make_category(**fields):
+    n = next(_serial)
+    category = Category(name=fields.pop("name", f"Category {n}"), slug=f"category-{n}", **fields)
+    db.session.add(category)
+    db.session.commit()
+    return category
+
+
+def make_product(*, stock: int = 10, price: str = "10.00", **fields):
+    """A saved, active product with ``stock`` units at ``price``."""
+    n = next(_serial)
+    fields.setdefault("title", f"Product {n}")
+    fields.setdefault("slug", f"product-{n}")
+    if "category" not in fields:
+        fields["category"] = make_category()
+    product = Product(stock_quantity=stock, price=Decimal(price), **fields)
+    db.session.add(product)
+    db.session.commit()
+    return product
+
+
+ADDRESS = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "line1": "12 St James's Square",
+    "city": "London",
+    "postal_code": "SW1Y 4JH",
+    "country": "GB",
+}
+
+
+def make_address(user, **fields):
+    return addresses.create_address(user, {**ADDRESS, **fields})
+
+
+def fill_cart(user, *lines):
+    """Put ``(product, quantity)`` lines in the user's cart."""
+    for product, quantity in lines:
+        cart.add_item(user, product.id, quantity)

@@ -1,8 +1,10 @@
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt
 
-from ecom.auth import services, tokens
+from ecom.auth import addresses, services, tokens
 from ecom.auth.schemas import (
+    AddressPatchSchema,
+    AddressSchema,
     EmptySchema,
     LoginSchema,
     PasswordChangeSchema,
@@ -141,3 +143,55 @@ class Logout(MethodView):
     def post(self, data):
         """Revoke the caller's access token and the given refresh token."""
         services.logout(current_user, get_jwt(), data["refresh"])
+
+
+@blp.route("/users/me/addresses/")
+class MyAddresses(MethodView):
+    @blp.auth()
+    @blp.response(200, AddressSchema(many=True))
+    def get(self):
+        """The caller's address book, default first."""
+        return addresses.list_addresses(current_user)
+
+    @blp.auth()
+    @blp.arguments(AddressSchema)
+    @blp.response(201, AddressSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data):
+        """Add an address; the first one becomes the default."""
+        return addresses.create_address(current_user, data)
+
+
+@blp.route("/users/me/addresses/<int:address_id>/")
+class MyAddress(MethodView):
+    @blp.auth()
+    @blp.response(200, AddressSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, address_id):
+        """One of the caller's addresses."""
+        return addresses.get_address(current_user, address_id)
+
+    @blp.auth()
+    @blp.arguments(AddressSchema)
+    @blp.response(200, AddressSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def put(self, data, address_id):
+        """Replace an address."""
+        return addresses.update_address(current_user, address_id, data)
+
+    @blp.auth()
+    @blp.arguments(AddressPatchSchema(partial=True))
+    @blp.response(200, AddressSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, data, address_id):
+        """Change some fields of an address, or make it the default."""
+        return addresses.update_address(current_user, address_id, data)
+
+    @blp.auth()
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, address_id):
+        """Delete an address; if it was the default, the newest other one takes over."""
+        addresses.delete_address(current_user, address_id)

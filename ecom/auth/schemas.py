@@ -1,6 +1,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from ecom.common.countries import COUNTRY_CODES
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.permissions import ROLES
 
@@ -80,3 +81,40 @@ class UserAdminUpdateSchema(ma.Schema):
 
 class UserListArgsSchema(PageArgsSchema):
     role = ma.fields.String(validate=validate.OneOf(ROLES))
+
+
+class ShippingAddressSchema(ma.Schema):
+    """A postal address; also the copy an order keeps."""
+
+    first_name = ma.fields.String(required=True, validate=validate.Length(min=1, max=150))
+    last_name = ma.fields.String(required=True, validate=validate.Length(min=1, max=150))
+    line1 = ma.fields.String(required=True, validate=validate.Length(min=1, max=255))
+    line2 = ma.fields.String(load_default="", validate=validate.Length(max=255))
+    city = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
+    postal_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=20))
+    country = ma.fields.String(
+        required=True,
+        validate=validate.OneOf(
+            sorted(COUNTRY_CODES), error="Not an ISO 3166-1 alpha-2 country code."
+        ),
+        metadata={"description": "ISO 3166-1 alpha-2 code, upper case, e.g. `DE`."},
+    )
+    phone = ma.fields.String(
+        load_default="",
+        validate=validate.Regexp(
+            r"^(\+?[0-9 ()./-]{4,32})?$", error="Digits, spaces and + ( ) . / - only."
+        ),
+    )
+
+
+class AddressSchema(ShippingAddressSchema):
+    id = ma.fields.Integer(dump_only=True)
+    is_default = ma.fields.Boolean(
+        metadata={"description": "The one default address; setting it clears the others."}
+    )
+    created_at = ma.fields.DateTime(dump_only=True)
+    updated_at = ma.fields.DateTime(dump_only=True)
+
+
+class AddressPatchSchema(AddressSchema):
+    """Any subset of an address's fields (used with ``partial=True``)."""

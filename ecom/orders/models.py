@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from ecom.common.models import TimestampMixin, UTCDateTime, utcnow
 from ecom.extensions import db
 
@@ -55,6 +57,10 @@ class OrderItem(db.Model):
 
     order = db.relationship("Order", back_populates="items")
     product = db.relationship("Product")
+
+    @property
+    def subtotal(self) -> Decimal:
+        return self.unit_price * self.quantity
 
 
 class OrderStatusChange(db.Model):

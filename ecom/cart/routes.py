@@ -1,0 +1,75 @@
+from flask.views import MethodView
+from flask_jwt_extended import current_user
+
+from ecom.cart import services
+from ecom.cart.schemas import CartAddSchema, CartQuantitySchema, CartSchema
+from ecom.common.api import Blueprint
+
+blp = Blueprint(
+    "cart", __name__, url_prefix="/api/v1/cart", description="The caller's shopping cart."
+)
+
+
+@blp.route("/")
+class CartView(MethodView):
+    @blp.auth()
+    @blp.response(200, CartSchema)
+    def get(self):
+        """The caller's cart, priced at current prices."""
+        return services.current_cart(current_user)
+
+
+@blp.route("/add/")
+class CartAdd(MethodView):
+    @blp.auth()
+    @blp.arguments(CartAddSchema)
+    @blp.response(200, CartSchema)
+    @blp.alt_response(409, response="CONFLICT", description="More than the stock on hand.")
+    def post(self, data):
+        """Add a product, or add to its quantity when it is already in the cart."""
+        services.add_item(current_user, data["product_id"], data["quantity"])
+        return services.current_cart(current_user)
+
+
+@blp.route("/update/<int:item_id>/")
+class CartUpdate(MethodView):
+    def _update(self, data, item_id):
+        services.update_item(current_user, item_id, data["quantity"])
+        return services.current_cart(current_user)
+
+    @blp.auth()
+    @blp.arguments(CartQuantitySchema)
+    @blp.response(200, CartSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="More than the stock on hand.")
+    def put(self, data, item_id):
+        """Set a line's quantity."""
+        return self._update(data, item_id)
+
+    @blp.auth()
+    @blp.arguments(CartQuantitySchema)
+    @blp.response(200, CartSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="More than the stock on hand.")
+    def patch(self, data, item_id):
+        """Set a line's quantity."""
+        return self._update(data, item_id)
+
+
+@blp.route("/remove/<int:item_id>/")
+class CartRemove(MethodView):
+    @blp.auth()
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, item_id):
+        """Remove a line from the cart."""
+        services.remove_item(current_user, item_id)
+
+
+@blp.route("/clear/")
+class CartClear(MethodView):
+    @blp.auth()
+    @blp.response(204)
+    def delete(self):
+        """Empty the cart."""
+        services.clear(current_user)

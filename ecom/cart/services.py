@@ -1,0 +1,118 @@
+"""Cart rules: one cart per user, quantities 1..999 and never above the stock on hand."""
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from ecom.auth.models import User
+from ecom.cart.models import Cart, CartItem
+from ecom.catalog.models import Product
+from ecom.common.errors import Conflict, NotFound, ValidationFailed
+from ecom.common.transactions import atomic
+from ecom.extensions import db
+
+MAX_QUANTITY = 999
+
+
+class InsufficientStock(Conflict):
+    """Some lines ask for more than is on sale; ``errors["stock"]`` lists each of them."""
+
+    code = "insufficient_stock"
+
+    def __init__(self, shortages: list[dict]) -> None:
+        names = ", ".join(f"{s['title']} ({s['available']} available)" for s in shortages)
+        super().__init__(f"Not enough stock: {names}.", errors={"stock": shortages})
+
+
+def shortage(product: Product, requested: int, available: int) -> dict:
+    return {
+        "product_id": product.id,
+        "title": product.title,
+        "requested": requested,
+        "available": available,
+    }
+
+
+def get_cart(user: User, *, lock: bool = False) -> Cart:
+    """The user's cart, created on first use; ``lock`` holds its row until commit."""
+    query = select(Cart).where(Cart.user_id == user.id)
+    if lock:
+        query = query.with_for_update()
+    cart = db.session.scalar(query)
+    if cart is not None:
+        return cart
+    db.session.add(Cart(user_id=user.id))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # Another request of the same user created it first.
+    return db.session.scalar(query)
+
+
+def current_cart(user: User) -> Cart:
+    with atomic():
+        return get_cart(user)
+
+
+def _product_on_sale(product_id: int) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None or not product.is_active:
+        raise ValidationFailed(
+            "No such product on sale.", errors={"product_id": ["No such product on sale."]}
+        )
+    return product
+
+
+def _check_quantity(product: Product, quantity: int) -> None:
+    if not 1 <= quantity <= MAX_QUANTITY:
+        message = f"A line holds 1 to {MAX_QUANTITY} units."
+        raise ValidationFailed(message, errors={"quantity": [message]})
+    if quantity > product.stock_quantity:
+        raise InsufficientStock([shortage(product, quantity, product.stock_quantity)])
+
+
+def add_item(user: User, product_id: int, quantity: int = 1) -> CartItem:
+    """Put ``quantity`` units in the cart, adding to a line already there."""
+    with atomic():
+        cart = get_cart(user, lock=True)
+        product = _product_on_sale(product_id)
+        item = next((line for line in cart.items if line.product_id == product_id), None)
+        total = quantity + (item.quantity if item else 0)
+        _check_quantity(product, total)
+        if item is None:
+            item = CartItem(cart=cart, product=product)
+            db.session.add(item)
+        item.quantity = total
+    return item
+
+
+def _own_item(user: User, item_id: int) -> CartItem:
+    item = db.session.scalar(
+        select(CartItem).join(Cart).where(CartItem.id == item_id, Cart.user_id == user.id)
+    )
+    if item is None:
+        raise NotFound("Cart item not found.")
+    return item
+
+
+def update_item(user: User, item_id: int, quantity: int) -> CartItem:
+    with atomic():
+        item = _own_item(user, item_id)
+        _check_quantity(item.product, quantity)
+        item.quantity = quantity
+    return item
+
+
+def remove_item(user: User, item_id: int) -> None:
+    with atomic():
+        db.session.delete(_own_item(user, item_id))
+
+
+def empty(cart: Cart) -> None:
+    """Delete every line of ``cart``; caller owns the transaction."""
+    db.session.execute(delete(CartItem).where(CartItem.cart_id == cart.id))
+    db.session.expire(cart, ["items"])
+
+
+def clear(user: User) -> None:
+    with atomic():
+        empty(get_cart(user, lock=True))

@@ -1,0 +1,85 @@
+from flask.views import MethodView
+from flask_jwt_extended import current_user
+
+from ecom.common.api import Blueprint
+from ecom.common.pagination import page_schema, paginate
+from ecom.orders import services
+from ecom.orders.schemas import (
+    CancelSchema,
+    CheckoutSchema,
+    IdempotencyHeaderSchema,
+    OrderListArgsSchema,
+    OrderSchema,
+    StatusChangeSchema,
+)
+
+blp = Blueprint("orders", __name__, url_prefix="/api/v1/orders", description="Checkout and orders.")
+
+
+@blp.route("/")
+class Orders(MethodView):
+    @blp.auth()
+    @blp.arguments(OrderListArgsSchema, location="query")
+    @blp.response(200, page_schema(OrderSchema))
+    def get(self, args):
+        """Orders, newest first: the caller's own, or everybody's for staff (who may
+        also filter by `user` and creation time)."""
+        return paginate(services.orders_query(current_user, args), args)
+
+    @blp.auth()
+    @blp.arguments(CheckoutSchema)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @blp.response(201, OrderSchema)
+    @blp.alt_response(200, schema=OrderSchema, description="Replay of an Idempotency-Key.")
+    @blp.alt_response(404, response="NOT_FOUND", description="No such address of the caller.")
+    @blp.alt_response(409, response="CONFLICT", description="Short of stock, or key reused.")
+    def post(self, data, headers):
+        """Check out the cart: stock is taken and the order created in one transaction."""
+        order, created = services.checkout(
+            current_user, idempotency_key=headers.get("idempotency_key"), **data
+        )
+        return order, 201 if created else 200
+
+
+@blp.route("/<int:order_id>/")
+class OrderDetail(MethodView):
+    @blp.auth()
+    @blp.response(200, OrderSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, order_id):
+        """One order with its history (own orders only, unless staff)."""
+        return services.get_order(order_id, current_user)
+
+    @blp.auth("staff")
+    @blp.arguments(StatusChangeSchema)
+    @blp.response(200, OrderSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="Transition not allowed.")
+    def put(self, data, order_id):
+        """Move an order through the status machine (staff)."""
+        return services.change_status(
+            order_id, data["status"], actor=current_user, note=data["note"]
+        )
+
+    @blp.auth("staff")
+    @blp.arguments(StatusChangeSchema)
+    @blp.response(200, OrderSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="Transition not allowed.")
+    def patch(self, data, order_id):
+        """Move an order through the status machine (staff)."""
+        return services.change_status(
+            order_id, data["status"], actor=current_user, note=data["note"]
+        )
+
+
+@blp.route("/<int:order_id>/cancel/")
+class OrderCancel(MethodView):
+    @blp.auth()
+    @blp.arguments(CancelSchema)
+    @blp.response(200, OrderSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="The order is no longer pending.")
+    def post(self, data, order_id):
+        """Cancel one's own pending order; its stock is put back."""
+        return services.cancel_own_order(current_user, order_id, data["note"])

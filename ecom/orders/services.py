@@ -1,0 +1,260 @@
+"""Order rules: checkout with atomic stock, the status machine and its history."""
+
+import hashlib
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ecom.auth.addresses import default_address, get_address, snapshot
+from ecom.auth.models import User
+from ecom.auth.schemas import ShippingAddressSchema
+from ecom.cart.models import CartItem
+from ecom.cart.services import InsufficientStock, empty, get_cart, shortage
+from ecom.catalog.models import Product
+from ecom.catalog.services import lock_products, restock, take_stock
+from ecom.common.errors import Conflict, NotFound, ValidationFailed
+from ecom.common.models import utcnow
+from ecom.common.permissions import has_role
+from ecom.common.transactions import atomic
+from ecom.extensions import db
+from ecom.orders.models import Order, OrderItem, OrderStatusChange
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "pending": ("paid", "cancelled"),
+    "paid": ("processing", "cancelled"),
+    "processing": ("shipped", "cancelled"),
+    "shipped": ("delivered",),
+    "delivered": (),
+    "cancelled": (),
+}
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+    def __init__(self, current: str, requested: str) -> None:
+        allowed = ", ".join(TRANSITIONS.get(current, ())) or "none"
+        message = f"The order is {current}; it cannot become {requested} (allowed: {allowed})."
+        super().__init__(message, errors={"status": [message]})
+        self.current = current
+        self.requested = requested
+
+
+class EmptyCart(ValidationFailed):
+    code = "empty_cart"
+    message = "The cart is empty."
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    message = "This Idempotency-Key was already used with a different cart."
+
+
+# Checkout
+
+
+def checkout(
+    user: User,
+    *,
+    shipping_address_id: int | None = None,
+    shipping_address: dict | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Order, bool]:
+    """Turn the user's cart into an order in one transaction; True when created now.
+
+    With ``idempotency_key``, a repeat returns the order the key first created."""
+    try:
+        with atomic():
+            return _place_order(user, shipping_address_id, shipping_address, idempotency_key)
+    except IntegrityError:
+        # A concurrent request with the same key won the unique index: its order stands.
+        existing = _order_for_key(user, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _place_order(
+    user: User, address_id: int | None, address: dict | None, key: str | None
+) -> tuple[Order, bool]:
+    cart = get_cart(user, lock=True)  # Serialises checkouts of one user.
+    lines = sorted(cart.items, key=lambda line: line.product_id)
+    fingerprint = _fingerprint(lines)
+    existing = _order_for_key(user, key) if key else None
+    if existing is not None:
+        if lines and fingerprint != existing.cart_fingerprint:
+            raise IdempotencyKeyReused()
+        return existing, False
+    if not lines:
+        raise EmptyCart()
+    shipping = _shipping_copy(user, address_id, address)
+    products = lock_products([line.product_id for line in lines])
+    _take_stock(lines)
+    order = Order(
+        user_id=user.id,
+        total_amount=sum(
+            (products[line.product_id].price * line.quantity for line in lines), Decimal("0")
+        ),
+        shipping_address=shipping,
+        idempotency_key=key,
+        cart_fingerprint=fingerprint if key else None,
+        items=[_order_item(products[line.product_id], line.quantity) for line in lines],
+        history=[OrderStatusChange(to_status="pending", changed_by_id=user.id, note="Placed.")],
+    )
+    db.session.add(order)
+    empty(cart)
+    return order, True
+
+
+def _fingerprint(lines: list[CartItem]) -> str:
+    text = ";".join(f"{line.product_id}x{line.quantity}" for line in lines)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _order_for_key(user: User, key: str) -> Order | None:
+    return db.session.scalar(
+        select(Order).where(Order.user_id == user.id, Order.idempotency_key == key)
+    )
+
+
+def _shipping_copy(user: User, address_id: int | None, address: dict | None) -> dict[str, Any]:
+    if address_id is not None and address is not None:
+        message = "Send shipping_address_id or shipping_address, not both."
+        raise ValidationFailed(message, errors={"shipping_address": [message]})
+    if address is not None:
+        errors = ShippingAddressSchema().validate(address)
+        if errors:
+            raise ValidationFailed(errors={"shipping_address": errors})
+        return ShippingAddressSchema().load(address)
+    chosen = get_address(user, address_id) if address_id is not None else default_address(user)
+    if chosen is None:
+        message = "A shipping address is required."
+        raise ValidationFailed(message, errors={"shipping_address_id": [message]})
+    return snapshot(chosen)
+
+
+def _take_stock(lines: list[CartItem]) -> None:
+    """Decrement every line's stock, or raise listing every line that is short."""
+    short = [line for line in lines if not take_stock(line.product_id, line.quantity)]
+    if not short:
+        return
+    rows = db.session.execute(
+        select(Product.id, Product.stock_quantity, Product.is_active).where(
+            Product.id.in_([line.product_id for line in short])
+        )
+    )
+    on_sale = {product_id: stock if active else 0 for product_id, stock, active in rows}
+    raise InsufficientStock(
+        [shortage(line.product, line.quantity, on_sale[line.product_id]) for line in short]
+    )
+
+
+def _order_item(product: Product, quantity: int) -> OrderItem:
+    return OrderItem(
+        product_id=product.id, title=product.title, unit_price=product.price, quantity=quantity
+    )
+
+
+# Reading
+
+
+def get_order(order_id: int, viewer: User) -> Order:
+    """An order its owner or staff may see; anybody else's is not found."""
+    order = db.session.get(Order, order_id)
+    if order is None or not (order.user_id == viewer.id or has_role(viewer, "staff")):
+        raise NotFound("Order not found.")
+    return order
+
+
+def orders_query(viewer: User, filters: dict[str, Any]) -> Select:
+    """Newest first; customers see their own orders, staff everybody's."""
+    query = (
+        select(Order)
+        .options(selectinload(Order.items), selectinload(Order.history))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+    )
+    if not has_role(viewer, "staff"):
+        query = query.where(Order.user_id == viewer.id)
+    elif filters.get("user") is not None:
+        query = query.where(Order.user_id == filters["user"])
+    if filters.get("status"):
+        query = query.where(Order.status == filters["status"])
+    if filters.get("created_after"):
+        query = query.where(Order.created_at >= _utc(filters["created_after"]))
+    if filters.get("created_before"):
+        query = query.where(Order.created_at < _utc(filters["created_before"]))
+    return query
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+# The status machine
+
+
+def change_status(order_id: int, to_status: str, *, actor: User, note: str = "") -> Order:
+    """Move an order along ``TRANSITIONS``; cancelling puts its stock back."""
+    with atomic():
+        order = db.session.get(Order, order_id)
+        if order is None:
+            raise NotFound("Order not found.")
+        _move(order, to_status, actor, note)
+    return order
+
+
+def cancel_own_order(user: User, order_id: int, note: str = "") -> Order:
+    """A customer cancels their own order while it is pending."""
+    with atomic():
+        order = db.session.get(Order, order_id)
+        if order is None or order.user_id != user.id:
+            raise NotFound("Order not found.")
+        if order.status != "pending":
+            raise InvalidTransition(order.status, "cancelled")
+        _move(order, "cancelled", user, note or "Cancelled by the customer.")
+    return order
+
+
+def _payment_status(order: Order, to_status: str) -> str:
+    if to_status == "paid":
+        return "paid"
+    if to_status == "cancelled" and order.payment_status == "paid":
+        return "refunded"
+    return order.payment_status
+
+
+def _move(order: Order, to_status: str, actor: User, note: str) -> None:
+    """Compare-and-set the status, so two concurrent moves cannot both apply (and a
+    cancellation cannot restock twice), with or without row locks."""
+    from_status = order.status
+    if to_status not in TRANSITIONS.get(from_status, ()):
+        raise InvalidTransition(from_status, to_status)
+    moved = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == from_status)
+        .values(
+            status=to_status,
+            payment_status=_payment_status(order, to_status),
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not moved:
+        current = db.session.scalar(select(Order.status).where(Order.id == order.id))
+        raise InvalidTransition(current, to_status)
+    db.session.add(
+        OrderStatusChange(
+            order_id=order.id,
+            from_status=from_status,
+            to_status=to_status,
+            changed_by_id=actor.id,
+            note=note,
+        )
+    )
+    if to_status == "cancelled":
+        for item in order.items:
+            restock(item.product_id, item.quantity)

@@ -1,0 +1,49 @@
+import marshmallow as ma
+from marshmallow import validate
+
+from ecom.common.pagination import PageArgsSchema
+from ecom.reviews.services import ORDERINGS
+
+RATING = validate.Range(min=1, max=5)
+
+
+class ReviewSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    product = ma.fields.Integer(
+        required=True, strict=True, attribute="product_id", metadata={"description": "Product id."}
+    )
+    user = ma.fields.Integer(
+        dump_only=True, attribute="user_id", metadata={"description": "Author's user id."}
+    )
+    rating = ma.fields.Integer(
+        required=True, strict=True, validate=RATING, metadata={"description": "1 to 5."}
+    )
+    title = ma.fields.String(load_default="", validate=validate.Length(max=200))
+    comment = ma.fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    verified_purchase = ma.fields.Boolean(
+        dump_only=True,
+        metadata={"description": "The author has a delivered order containing the product."},
+    )
+    created_at = ma.fields.DateTime(dump_only=True)
+    updated_at = ma.fields.DateTime(dump_only=True)
+
+
+class ReviewUpdateSchema(ma.Schema):
+    """The author's edit; the product cannot change."""
+
+    rating = ma.fields.Integer(required=True, strict=True, validate=RATING)
+    title = ma.fields.String(load_default="", validate=validate.Length(max=200))
+    comment = ma.fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class ReviewListArgsSchema(PageArgsSchema):
+    product = ma.fields.Integer(metadata={"description": "Reviews of one product."})
+    rating = ma.fields.Integer(validate=RATING)
+    ordering = ma.fields.String(
+        validate=validate.OneOf(list(ORDERINGS)),
+        metadata={"description": "Default `-created_at`."},
+    )
+
+
+class ReviewPatchSchema(ReviewUpdateSchema):
+    """Any subset of the editable fields (used with ``partial=True``)."""

@@ -1,0 +1,333 @@
+"""Checkout: one transaction that takes the stock, writes the order and empties the cart."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from ecom.cart import services as cart
+from ecom.cart.services import InsufficientStock
+from ecom.catalog.models import Product
+from ecom.catalog.services import take_stock
+from ecom.common.errors import NotFound, ValidationFailed
+from ecom.extensions import db
+from ecom.orders import services as orders
+from ecom.orders.models import Order
+from tests.factories import ADDRESS, fill_cart, make_address, make_product
+
+ORDERS = "/api/v1/orders/"
+
+
+def stock_of(product) -> int:
+    return db.session.scalar(select(Product.stock_quantity).where(Product.id == product.id))
+
+
+def order_count() -> int:
+    return db.session.scalar(select(func.count(Order.id)))
+
+
+@pytest.fixture
+def address(customer):
+    return make_address(customer)
+
+
+def test_checkout_snapshots_lines_takes_stock_and_empties_the_cart(customer, address):
+    mug = make_product(price="12.50", stock=5, title="Mug")
+    tea = make_product(price="3.20", stock=9, title="Tea")
+    fill_cart(customer, (mug, 2), (tea, 3))
+
+    order, created = orders.checkout(customer, shipping_address_id=address.id)
+
+    assert created is True
+    assert order.status == "pending" and order.payment_status == "unpaid"
+    assert order.total_amount == Decimal("34.60")
+    assert [(i.title, i.unit_price, i.quantity) for i in order.items] == [
+        ("Mug", Decimal("12.50"), 2),
+        ("Tea", Decimal("3.20"), 3),
+    ]
+    assert order.shipping_address["city"] == "London"
+    assert (stock_of(mug), stock_of(tea)) == (3, 6)
+    assert cart.get_cart(customer).items == []
+    assert [(h.from_status, h.to_status) for h in order.history] == [(None, "pending")]
+
+
+def test_the_order_keeps_its_snapshot_when_product_and_address_change(customer, address):
+    product = make_product(price="10.00", title="Old title")
+    fill_cart(customer, (product, 1))
+    order, _ = orders.checkout(customer)
+    product.title, product.price, address.city = "New title", Decimal("99.00"), "Paris"
+    db.session.commit()
+    assert order.items[0].title == "Old title" and order.items[0].unit_price == Decimal("10.00")
+    assert order.shipping_address["city"] == "London"
+
+
+def test_checkout_uses_the_default_address_or_an_inline_one(customer):
+    fill_cart(customer, (make_product(), 1))
+    with pytest.raises(ValidationFailed):
+        orders.checkout(customer)
+    order, _ = orders.checkout(customer, shipping_address={**ADDRESS, "city": "Bath"})
+    assert order.shipping_address["city"] == "Bath"
+
+
+def test_checkout_refuses_an_empty_cart(customer, address):
+    with pytest.raises(ValidationFailed) as refused:
+        orders.checkout(customer)
+    assert refused.value.code == "empty_cart"
+
+
+def test_checkout_refuses_when_any_line_is_short_and_writes_nothing(customer, address):
+    plenty = make_product(stock=10)
+    scarce = make_product(stock=1)
+    gone = make_product(stock=5, is_active=True)
+    fill_cart(customer, (plenty, 2), (scarce, 1), (gone, 3))
+    scarce.stock_quantity = 0
+    gone.is_active = False
+    db.session.commit()
+
+    with pytest.raises(InsufficientStock) as refused:
+        orders.checkout(customer)
+
+    assert sorted(
+        (s["product_id"], s["requested"], s["available"]) for s in refused.value.errors["stock"]
+    ) == [
+        (scarce.id, 1, 0),
+        (gone.id, 3, 0),
+    ]
+    assert (stock_of(plenty), stock_of(scarce), stock_of(gone)) == (10, 0, 5)
+    assert order_count() == 0
+    assert [line.quantity for line in cart.get_cart(customer).items] == [2, 1, 3]
+
+
+def test_checkout_never_sells_more_than_the_stock_even_if_the_cart_was_filled_earlier(
+    customer, other_customer, address
+):
+    product = make_product(stock=3)
+    make_address(other_customer)
+    fill_cart(customer, (product, 2))
+    fill_cart(other_customer, (product, 2))
+    orders.checkout(customer)
+    with pytest.raises(InsufficientStock):
+        orders.checkout(other_customer)
+    assert stock_of(product) == 1
+
+
+def test_an_address_of_another_user_cannot_be_shipped_to(customer, other_customer):
+    theirs = make_address(other_customer)
+    fill_cart(customer, (make_product(), 1))
+    with pytest.raises(NotFound):
+        orders.checkout(customer, shipping_address_id=theirs.id)
+    assert order_count() == 0
+
+
+def test_replaying_an_idempotency_key_returns_the_first_order(customer, address):
+    product = make_product(stock=10)
+    fill_cart(customer, (product, 2))
+    first, created = orders.checkout(customer, idempotency_key="k-1")
+    again, created_again = orders.checkout(customer, idempotency_key="k-1")
+    assert created and not created_again
+    assert again.id == first.id
+    assert order_count() == 1 and stock_of(product) == 8
+
+
+def test_an_idempotency_key_with_a_different_cart_is_a_409(customer, address):
+    fill_cart(customer, (make_product(), 1))
+    orders.checkout(customer, idempotency_key="k-1")
+    fill_cart(customer, (make_product(), 1))
+    with pytest.raises(orders.IdempotencyKeyReused):
+        orders.checkout(customer, idempotency_key="k-1")
+    assert order_count() == 1
+
+
+def test_idempotency_keys_are_per_user(customer, other_customer, address):
+    make_address(other_customer)
+    fill_cart(customer, (make_product(), 1))
+    fill_cart(other_customer, (make_product(), 1))
+    mine, _ = orders.checkout(customer, idempotency_key="same")
+    theirs, created = orders.checkout(other_customer, idempotency_key="same")
+    assert created and theirs.id != mine.id
+
+
+# Through the API
+
+
+def test_post_orders_answers_the_order_contract(client, customer, address, auth_headers):
+    product = make_product(price="4.99", stock=3)
+    fill_cart(customer, (product, 2))
+    response = client.post(
+        ORDERS, json={"shipping_address_id": address.id}, headers=auth_headers(customer)
+    )
+    assert response.status_code == 201
+    body = response.json
+    assert body["user"] == customer.id and body["status"] == "pending"
+    assert body["payment_status"] == "unpaid" and body["total_amount"] == "9.98"
+    assert body["items"] == [
+        {
+            "product": product.id,
+            "title": product.title,
+            "unit_price": "4.99",
+            "quantity": 2,
+            "subtotal": "9.98",
+        }
+    ]
+    assert body["shipping_address"]["country"] == "GB"
+    [placed] = body["history"]
+    assert placed["from_status"] is None and placed["to_status"] == "pending"
+    assert placed["changed_by"] == customer.id and placed["created_at"]
+    assert {"created_at", "updated_at"} <= set(body)
+
+
+def test_post_orders_with_an_empty_cart_is_400(client, customer, address, auth_headers):
+    response = client.post(ORDERS, json={}, headers=auth_headers(customer))
+    assert response.status_code == 400 and response.json["code"] == "empty_cart"
+
+
+def test_post_orders_short_of_stock_is_409_listing_each_product(
+    client, customer, address, auth_headers
+):
+    product = make_product(stock=2)
+    fill_cart(customer, (product, 2))
+    product.stock_quantity = 1
+    db.session.commit()
+    response = client.post(ORDERS, json={}, headers=auth_headers(customer))
+    assert response.status_code == 409
+    assert response.json["errors"]["stock"] == [
+        {"product_id": product.id, "title": product.title, "requested": 2, "available": 1}
+    ]
+
+
+def test_post_orders_validates_an_inline_address(client, customer, auth_headers):
+    fill_cart(customer, (make_product(), 1))
+    response = client.post(
+        ORDERS,
+        json={"shipping_address": {**ADDRESS, "country": "XX"}},
+        headers=auth_headers(customer),
+    )
+    assert response.status_code == 400
+    assert "country" in response.json["errors"]["json"]["shipping_address"]
+    assert order_count() == 0
+
+
+def test_idempotency_key_header_replay_creates_one_order(client, customer, address, auth_headers):
+    headers = {**auth_headers(customer), "Idempotency-Key": "checkout-42"}
+    fill_cart(customer, (make_product(), 1))
+    first = client.post(ORDERS, json={}, headers=headers)
+    second = client.post(ORDERS, json={}, headers=headers)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json["id"] == second.json["id"]
+    assert order_count() == 1
+
+    fill_cart(customer, (make_product(), 1))
+    reused = client.post(ORDERS, json={}, headers=headers)
+    assert reused.status_code == 409 and reused.json["code"] == "idempotency_key_reused"
+
+
+def test_customers_list_their_own_orders_newest_first_filtered_by_status(
+    client, customer, other_customer, address, auth_headers, staff
+):
+    make_address(other_customer)
+    ids = []
+    for _ in range(3):
+        fill_cart(customer, (make_product(), 1))
+        ids.append(orders.checkout(customer)[0].id)
+    fill_cart(other_customer, (make_product(), 1))
+    orders.checkout(other_customer)
+    orders.change_status(ids[0], "paid", actor=staff)
+
+    headers = auth_headers(customer)
+    listed = client.get(ORDERS, headers=headers).json
+    assert listed["count"] == 3
+    assert [o["id"] for o in listed["results"]] == ids[::-1]
+    paid = client.get(f"{ORDERS}?status=paid", headers=headers).json
+    assert [o["id"] for o in paid["results"]] == [ids[0]]
+    ignored_filter = client.get(f"{ORDERS}?user={other_customer.id}", headers=headers).json
+    assert ignored_filter["count"] == 3
+
+
+def test_staff_list_everybodys_orders_with_filters(
+    client, customer, other_customer, address, staff, auth_headers
+):
+    make_address(other_customer)
+    fill_cart(customer, (make_product(), 1))
+    mine, _ = orders.checkout(customer)
+    fill_cart(other_customer, (make_product(), 1))
+    theirs, _ = orders.checkout(other_customer)
+    headers = auth_headers(staff)
+
+    assert client.get(ORDERS, headers=headers).json["count"] == 2
+    by_user = client.get(f"{ORDERS}?user={other_customer.id}", headers=headers).json
+    assert [o["id"] for o in by_user["results"]] == [theirs.id]
+    stamp = theirs.created_at.isoformat()
+    after = client.get(ORDERS, query_string={"created_after": stamp}, headers=headers).json
+    before = client.get(ORDERS, query_string={"created_before": stamp}, headers=headers).json
+    assert [o["id"] for o in after["results"]] == [theirs.id]
+    assert [o["id"] for o in before["results"]] == [mine.id]
+    assert client.get(f"{ORDERS}?created_after=yesterday", headers=headers).status_code == 400
+
+
+def test_a_customer_cannot_see_another_customers_order(
+    client, customer, other_customer, staff, auth_headers
+):
+    make_address(other_customer)
+    fill_cart(other_customer, (make_product(), 1))
+    theirs, _ = orders.checkout(other_customer)
+    assert client.get(f"{ORDERS}{theirs.id}/", headers=auth_headers(customer)).status_code == 404
+    assert client.get(f"{ORDERS}{theirs.id}/", headers=auth_headers(staff)).status_code == 200
+
+
+def test_orders_need_a_login(client):
+    assert client.get(ORDERS).status_code == 401
+    assert client.post(ORDERS, json={}).status_code == 401
+
+
+def test_take_stock_only_takes_units_that_are_on_sale():
+    product = make_product(stock=2)
+    assert take_stock(product.id, 3) is False
+    assert take_stock(product.id, 2) is True
+    assert take_stock(product.id, 1) is False
+    db.session.commit()
+    assert stock_of(product) == 0
+    hidden = make_product(stock=5, is_active=False)
+    assert take_stock(hidden.id, 1) is False
+
+
+def test_checkout_takes_one_address_form_only(customer, address):
+    fill_cart(customer, (make_product(), 1))
+    with pytest.raises(ValidationFailed):
+        orders.checkout(customer, shipping_address_id=address.id, shipping_address=ADDRESS)
+    with pytest.raises(ValidationFailed) as invalid:
+        orders.checkout(customer, shipping_address={**ADDRESS, "country": "Britain"})
+    assert "country" in invalid.value.errors["shipping_address"]
+    assert order_count() == 0
+
+
+def test_shopping_end_to_end_over_the_api(client, customer, staff, auth_headers):
+    headers = auth_headers(customer)
+    product = make_product(price="2.50", stock=4)
+    client.post("/api/v1/auth/users/me/addresses/", json=ADDRESS, headers=headers)
+    client.post(
+        "/api/v1/cart/add/", json={"product_id": product.id, "quantity": 4}, headers=headers
+    )
+    order = client.post(ORDERS, json={}, headers=headers).json
+    assert order["total_amount"] == "10.00" and stock_of(product) == 0
+    assert client.get("/api/v1/cart/", headers=headers).json["items"] == []
+
+    staff_headers = auth_headers(staff)
+    for status in ("paid", "processing", "shipped", "delivered"):
+        moved = client.patch(
+            f"{ORDERS}{order['id']}/", json={"status": status}, headers=staff_headers
+        )
+        assert moved.status_code == 200
+    review = client.post(
+        "/api/v1/reviews/",
+        json={"product": product.id, "rating": 5, "comment": "Arrived quickly."},
+        headers=headers,
+    )
+    assert review.json["verified_purchase"] is True
+    detail = client.get(f"{ORDERS}{order['id']}/", headers=headers).json
+    assert [h["to_status"] for h in detail["history"]] == [
+        "pending",
+        "paid",
+        "processing",
+        "shipped",
+        "delivered",
+    ]

@@ -1,0 +1,185 @@
+"""The order status machine: allowed moves, payment status, history, cancellation and restock."""
+
+import pytest
+from sqlalchemy import select
+
+from ecom.catalog.models import Product
+from ecom.extensions import db
+from ecom.orders import services as orders
+from ecom.orders.services import TRANSITIONS, InvalidTransition
+from tests.factories import fill_cart, make_address, make_product
+
+ORDERS = "/api/v1/orders/"
+HAPPY_PATH = ["paid", "processing", "shipped", "delivered"]
+
+
+def stock_of(product) -> int:
+    return db.session.scalar(select(Product.stock_quantity).where(Product.id == product.id))
+
+
+@pytest.fixture
+def product():
+    return make_product(stock=10)
+
+
+@pytest.fixture
+def order(customer, product):
+    make_address(customer)
+    fill_cart(customer, (product, 3))
+    return orders.checkout(customer)[0]
+
+
+def walk(order, statuses, actor):
+    for status in statuses:
+        orders.change_status(order.id, status, actor=actor)
+
+
+def test_the_machine_is_the_documented_one():
+    assert TRANSITIONS == {
+        "pending": ("paid", "cancelled"),
+        "paid": ("processing", "cancelled"),
+        "processing": ("shipped", "cancelled"),
+        "shipped": ("delivered",),
+        "delivered": (),
+        "cancelled": (),
+    }
+
+
+def test_the_happy_path_records_history_and_payment(order, staff):
+    walk(order, HAPPY_PATH, staff)
+    order = orders.get_order(order.id, staff)
+    assert order.status == "delivered" and order.payment_status == "paid"
+    steps = [(h.from_status, h.to_status, h.changed_by_id) for h in order.history]
+    assert steps[1:] == [
+        ("pending", "paid", staff.id),
+        ("paid", "processing", staff.id),
+        ("processing", "shipped", staff.id),
+        ("shipped", "delivered", staff.id),
+    ]
+
+
+@pytest.mark.parametrize(
+    "path, target",
+    [
+        (HAPPY_PATH, "pending"),
+        (HAPPY_PATH, "cancelled"),
+        (["cancelled"], "shipped"),
+        (["cancelled"], "cancelled"),
+        ([], "shipped"),
+        ([], "pending"),
+        (["paid", "processing", "shipped"], "cancelled"),
+    ],
+)
+def test_other_transitions_are_409_naming_the_current_status(order, staff, path, target):
+    walk(order, path, staff)
+    current = path[-1] if path else "pending"
+    with pytest.raises(InvalidTransition) as refused:
+        orders.change_status(order.id, target, actor=staff)
+    assert refused.value.status == 409 and refused.value.code == "invalid_transition"
+    assert current in refused.value.message
+    assert orders.get_order(order.id, staff).status == current
+
+
+@pytest.mark.parametrize("path", [[], ["paid"], ["paid", "processing"]])
+def test_cancelling_restocks_once(order, product, staff, path):
+    walk(order, path, staff)
+    assert stock_of(product) == 7
+    orders.change_status(order.id, "cancelled", actor=staff, note="Out of paint")
+    assert stock_of(product) == 10
+    with pytest.raises(InvalidTransition):
+        orders.change_status(order.id, "cancelled", actor=staff)
+    assert stock_of(product) == 10
+    assert orders.get_order(order.id, staff).history[-1].note == "Out of paint"
+
+
+def test_payment_status_moves_with_the_order(order, staff, customer, product):
+    orders.change_status(order.id, "paid", actor=staff)
+    assert orders.get_order(order.id, staff).payment_status == "paid"
+    orders.change_status(order.id, "cancelled", actor=staff)
+    assert orders.get_order(order.id, staff).payment_status == "refunded"
+
+    fill_cart(customer, (product, 1))
+    unpaid, _ = orders.checkout(customer)
+    orders.change_status(unpaid.id, "cancelled", actor=staff)
+    assert orders.get_order(unpaid.id, staff).payment_status == "unpaid"
+
+
+# Through the API
+
+
+def test_staff_move_orders_with_put_and_patch(client, order, staff, auth_headers):
+    headers = auth_headers(staff)
+    paid = client.put(f"{ORDERS}{order.id}/", json={"status": "paid"}, headers=headers)
+    assert paid.status_code == 200 and paid.json["payment_status"] == "paid"
+    moved = client.patch(
+        f"{ORDERS}{order.id}/", json={"status": "processing", "note": "Packing"}, headers=headers
+    )
+    assert moved.status_code == 200 and moved.json["status"] == "processing"
+    last = moved.json["history"][-1]
+    assert last == {
+        "from_status": "paid",
+        "to_status": "processing",
+        "changed_by": staff.id,
+        "note": "Packing",
+        "created_at": last["created_at"],
+    }
+
+
+def test_an_invalid_transition_over_the_api_is_409(client, order, staff, auth_headers):
+    walk(order, HAPPY_PATH, staff)
+    response = client.patch(
+        f"{ORDERS}{order.id}/", json={"status": "pending"}, headers=auth_headers(staff)
+    )
+    assert response.status_code == 409
+    assert response.json["code"] == "invalid_transition"
+    assert "delivered" in response.json["message"]
+
+
+def test_an_unknown_status_is_400(client, order, staff, auth_headers):
+    response = client.patch(
+        f"{ORDERS}{order.id}/", json={"status": "lost"}, headers=auth_headers(staff)
+    )
+    assert response.status_code == 400 and "status" in response.json["errors"]["json"]
+
+
+def test_customers_cannot_set_a_status(client, order, customer, auth_headers):
+    response = client.patch(
+        f"{ORDERS}{order.id}/", json={"status": "paid"}, headers=auth_headers(customer)
+    )
+    assert response.status_code == 403
+
+
+def test_a_customer_cancels_their_pending_order_once(
+    client, order, product, customer, auth_headers
+):
+    headers = auth_headers(customer)
+    response = client.post(f"{ORDERS}{order.id}/cancel/", headers=headers)
+    assert response.status_code == 200
+    assert response.json["status"] == "cancelled"
+    assert response.json["history"][-1]["changed_by"] == customer.id
+    assert stock_of(product) == 10
+    again = client.post(f"{ORDERS}{order.id}/cancel/", headers=headers)
+    assert again.status_code == 409 and "cancelled" in again.json["message"]
+    assert stock_of(product) == 10
+
+
+def test_a_customer_cannot_cancel_once_paid(client, order, staff, customer, auth_headers):
+    orders.change_status(order.id, "paid", actor=staff)
+    response = client.post(f"{ORDERS}{order.id}/cancel/", json={}, headers=auth_headers(customer))
+    assert response.status_code == 409 and "paid" in response.json["message"]
+
+
+def test_a_customer_cannot_cancel_another_customers_order(
+    client, order, product, other_customer, auth_headers
+):
+    response = client.post(f"{ORDERS}{order.id}/cancel/", headers=auth_headers(other_customer))
+    assert response.status_code == 404
+    assert stock_of(product) == 7
+
+
+def test_unknown_orders_are_404(client, staff, auth_headers):
+    headers = auth_headers(staff)
+    assert (
+        client.patch(f"{ORDERS}999/", json={"status": "paid"}, headers=headers).status_code == 404
+    )
+    assert client.get(f"{ORDERS}999/", headers=headers).status_code == 404
