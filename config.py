@@ -51,7 +51,30 @@ class Config:
         ]
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO").upper()
         self.PASSWORD_HASH_PROFILE = env.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
+        self.configure_platform(env)
+
+    def configure_platform(self, env: Mapping[str, str]) -> None:
+        """Cache, rate limits, proxies and HTTP hardening; they follow ``REDIS_URL``."""
+        prefix = env.get("CACHE_KEY_PREFIX", f"ecom:{self.ENV_NAME}:")
+        self.CACHE_KEY_PREFIX = prefix
+        self.CACHE_DEFAULT_TIMEOUT = int(env.get("CACHE_TTL", "300"))
+        self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), True)
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_KEY_PREFIX = prefix + "limits"
+        self.RATELIMIT_READS = env.get("RATELIMIT_READS", "1000/hour")
+        self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "100/minute")
+        self.RATELIMIT_AUTH = env.get("RATELIMIT_AUTH", "5/minute")
+        self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
+        self.FORCE_HTTPS = _bool(env.get("FORCE_HTTPS"))
+        self.HSTS_SECONDS = int(env.get("HSTS_SECONDS", "31536000"))
+        self.SECURE_SSL_REDIRECT = _bool(env.get("SECURE_SSL_REDIRECT"), self.is_production)
+        self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"), self.is_production)
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
+        self.MAX_JSON_DEPTH = int(env.get("MAX_JSON_DEPTH", "32"))
+
+    @property
+    def is_production(self) -> bool:
+        return self.ENV_NAME == "production"
 
     # Fixed settings, the same in every environment.
     JWT_TOKEN_LOCATION = ["headers"]
@@ -71,6 +94,11 @@ class Config:
 
     PAGE_SIZE = 20
 
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
@@ -86,7 +114,9 @@ class TestingConfig(Config):
             env.get("TEST_DATABASE_URL", "sqlite:///ecom-test.sqlite3")
         )
         self.REDIS_URL = env.get("TEST_REDIS_URL") or None
-        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.configure_platform(env)
+        # Suites log in many users per test; the strict limit has its own tests.
+        self.RATELIMIT_AUTH = env.get("RATELIMIT_AUTH", "1000/minute")
         # Hashing cost is a production concern; tests log in hundreds of times.
         self.PASSWORD_HASH_PROFILE = "CHEAPEST"
 

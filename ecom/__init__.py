@@ -8,7 +8,8 @@ from ecom import health, models  # noqa: F401  (registers every table)
 from ecom.auth.routes import blp as auth_blp
 from ecom.auth.tokens import register_jwt_callbacks
 from ecom.common.errors import register_error_handlers
-from ecom.common.redis import create_client
+from ecom.common.redis import create_client, socket_options
+from ecom.common.security import register_security
 from ecom.extensions import api, cache, db, jwt, limiter, migrate
 from ecom.logging import configure_logging
 
@@ -21,6 +22,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config or config_from_env())
     configure_logging(app)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_error_handlers(app)
     return app
@@ -29,6 +31,7 @@ def create_app(config: Config | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     if app.config["REDIS_URL"]:
         app.extensions["redis"] = create_client(app.config["REDIS_URL"])
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = socket_options()
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     jwt.init_app(app)
@@ -43,7 +46,7 @@ def register_extensions(app: Flask) -> None:
 
 def _cache_config(app: Flask) -> dict:
     if app.config["REDIS_URL"]:
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"]}
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_HOST": app.extensions["redis"]}
     return {"CACHE_TYPE": "SimpleCache"}
 
 

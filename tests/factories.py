@@ -2,6 +2,8 @@
 
 from itertools import count
 
+import redis
+
 from ecom.auth import services as accounts
 
 PASSWORD = "correct-horse-battery"
@@ -28,3 +30,15 @@ def login(client, user, password: str = PASSWORD) -> dict:
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+def redis_state(app) -> str:
+    """What /health/ should say of the cache: disabled, ok, or degraded (Redis down)."""
+    client = app.extensions.get("redis")
+    if client is None:
+        return "disabled"
+    try:
+        client.ping()
+    except redis.RedisError:
+        return "degraded"
+    return "ok"
