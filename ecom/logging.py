@@ -11,7 +11,9 @@ import logging
 import re
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 from uuid import uuid4
 
 from flask import Flask, Response, g, has_request_context, request
@@ -32,12 +34,25 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if has_request_context() and "request_id" in g:
-            entry["request_id"] = g.request_id
+        if getattr(record, "request_id", None):
+            entry["request_id"] = record.request_id
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+def _tag_with_request_id(factory: Callable[..., logging.LogRecord]) -> Callable:
+    """Give every record created during a request that request's id."""
+
+    def create(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        if has_request_context():
+            record.request_id = g.get("request_id")
+        return record
+
+    create.tags_request_id = True
+    return create
 
 
 class OutageWarnings:
@@ -116,6 +131,9 @@ def configure_logging(app: Flask) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(app.config["LOG_LEVEL"])
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "tags_request_id", False):
+        logging.setLogRecordFactory(_tag_with_request_id(factory))
     limiter_log = logging.getLogger("flask-limiter")
     if not any(isinstance(f, LimiterOutageFilter) for f in limiter_log.filters):
         limiter_log.addFilter(LimiterOutageFilter())

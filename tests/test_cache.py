@@ -27,6 +27,7 @@ def statements():
         event.remove(db.engine, "before_cursor_execute", record)
 
 
+@pytest.mark.usefixtures("redis_alive")
 def test_a_repeated_read_runs_no_sql(client):
     make_user(email="a@example.com")
     first = client.get(URL)
@@ -37,6 +38,7 @@ def test_a_repeated_read_runs_no_sql(client):
     assert seen == []
 
 
+@pytest.mark.usefixtures("redis_alive")
 def test_query_parameter_order_does_not_split_the_cache(client):
     client.get(URL + "?b=2&a=1")
     with statements() as seen:
@@ -44,6 +46,7 @@ def test_query_parameter_order_does_not_split_the_cache(client):
     assert seen == []
 
 
+@pytest.mark.usefixtures("redis_alive")
 def test_without_invalidation_a_change_is_not_seen(client):
     user = make_user(email="old@example.com")
     client.get(URL)
@@ -61,6 +64,7 @@ def test_invalidating_the_family_shows_a_change_on_the_next_read(client):
     assert client.get(URL).json["emails"] == ["new@example.com"]
 
 
+@pytest.mark.usefixtures("redis_alive")
 def test_invalidating_another_family_keeps_the_entry(client):
     client.get(URL)
     invalidate("products", "reviews")
