@@ -54,6 +54,7 @@ def app(tmp_path_factory):
         _ensure_postgres_database(url)
     app = create_app(TestingConfig(env))
     app.register_blueprint(probe.blp)
+    app.register_blueprint(probe.smorest_blp)
     with app.app_context():
         _reset_schema()
         upgrade()

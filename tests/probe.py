@@ -1,11 +1,15 @@
 """A tiny blueprint the tests mount to exercise shared mechanisms the domains will use."""
 
+import marshmallow as ma
 from flask import Blueprint, Flask, jsonify
+from flask.views import MethodView
 from sqlalchemy import select
 
 from config import TestingConfig
 from ecom.auth.models import User
+from ecom.common import api
 from ecom.common.cache import cached_response
+from ecom.common.pagination import PageArgsSchema, page_schema, paginate
 from ecom.common.permissions import is_staff
 from ecom.common.ratelimit import client_ip
 from ecom.common.security import register_security
@@ -25,6 +29,25 @@ def users():
 @cached_response("users")
 def missing():
     return jsonify(code="not_found"), 404
+
+
+class EmailSchema(ma.Schema):
+    email = ma.fields.String()
+
+
+smorest_blp = api.Blueprint("probe_api", __name__, url_prefix="/probe/api")
+
+
+@smorest_blp.route("/users/")
+class ProbeUsers(MethodView):
+    """The shape catalog and review lists take: cache outermost, then the blp decorators."""
+
+    @cached_response("users")
+    @smorest_blp.auth(None, optional=True)
+    @smorest_blp.arguments(PageArgsSchema, location="query")
+    @smorest_blp.response(200, page_schema(EmailSchema))
+    def get(self, args):
+        return paginate(select(User).order_by(User.id), args)
 
 
 @blp.get("/boom/")

@@ -126,3 +126,27 @@ def test_entries_live_in_redis_under_the_environment_prefix(client, redis_client
     keys = [key.decode() for key in redis_client.keys("*")]
     assert any(key.startswith("ecom:testing:response:") for key in keys)
     assert "ecom:testing:generation:users" in keys
+
+
+@pytest.mark.usefixtures("redis_alive")
+def test_a_flask_smorest_page_is_cached_per_query(client):
+    for n in range(3):
+        make_user(email=f"u{n}@example.com")
+    first = client.get("/probe/api/users/?page_size=2")
+    with statements() as seen:
+        again = client.get("/probe/api/users/?page_size=2")
+    assert seen == [] and again.json == first.json
+    assert first.json["count"] == 3 and len(first.json["results"]) == 2
+    assert first.json["next"].startswith("http://localhost/probe/api/users/")
+    assert len(client.get("/probe/api/users/?page_size=1").json["results"]) == 1
+
+
+def test_bad_query_parameters_are_still_refused_and_not_cached(client):
+    assert client.get("/probe/api/users/?page_size=500").status_code == 400
+    assert client.get("/probe/api/users/?page_size=500").status_code == 400
+
+
+def test_a_bad_token_is_refused_even_when_the_read_is_cached(client):
+    client.get("/probe/api/users/")
+    response = client.get("/probe/api/users/", headers={"Authorization": "Bearer nonsense"})
+    assert response.status_code == 401

@@ -6,6 +6,7 @@ import pytest
 
 from config import ProductionConfig
 from ecom.common.security import API_CSP, PAGE_CSP, nesting_exceeds
+from tests.factories import PASSWORD
 from tests.probe import security_app
 
 STRONG = "s" * 40
@@ -43,6 +44,15 @@ def test_doc_pages_get_a_policy_for_their_local_assets_and_inline_script(client,
     assert policy == PAGE_CSP
     assert "script-src 'self' 'unsafe-inline'" in policy and "frame-ancestors 'none'" in policy
     assert "http" not in policy
+
+
+def test_api_answers_are_not_stored_by_shared_caches_unless_cacheable(client, customer):
+    tokens = client.post(
+        "/api/v1/auth/jwt/create/", json={"email": customer.email, "password": PASSWORD}
+    )
+    assert tokens.headers["Cache-Control"] == "no-store"
+    asset = client.get("/api/v1/static/swagger-ui/swagger-ui.css")
+    assert asset.headers["Cache-Control"] == "no-cache"
 
 
 def test_plain_http_gets_no_hsts(client):

@@ -78,6 +78,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers.update(STATIC_HEADERS)
     page = request.path.startswith(PAGE_PREFIXES)
     response.headers["Content-Security-Policy"] = PAGE_CSP if page else API_CSP
+    # Tokens and profiles must not linger in shared caches; cacheable reads set their own.
+    if request.path.startswith("/api/") and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
     if request.is_secure or config["FORCE_HTTPS"]:
         response.headers["Strict-Transport-Security"] = (
             f"max-age={config['HSTS_SECONDS']}; includeSubDomains"
