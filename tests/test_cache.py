@@ -5,7 +5,7 @@ import contextlib
 import pytest
 from sqlalchemy import event
 
-from ecom.common.cache import invalidate
+from ecom.common.cache import invalidate, invalidate_on_commit
 from ecom.extensions import db
 from tests.factories import make_user
 
@@ -150,3 +150,28 @@ def test_a_bad_token_is_refused_even_when_the_read_is_cached(client):
     client.get("/probe/api/users/")
     response = client.get("/probe/api/users/", headers={"Authorization": "Bearer nonsense"})
     assert response.status_code == 401
+
+
+@pytest.mark.usefixtures("redis_alive")
+def test_invalidate_on_commit_waits_for_the_commit(client):
+    user = make_user(email="old@example.com")
+    client.get(URL)
+    user.email = "new@example.com"
+    invalidate_on_commit(db.session, "users")
+    with statements() as seen:
+        client.get(URL)
+    assert seen == []
+    db.session.commit()
+    assert client.get(URL).json["emails"] == ["new@example.com"]
+
+
+@pytest.mark.usefixtures("redis_alive")
+def test_invalidate_on_commit_does_nothing_on_rollback(client):
+    make_user(email="a@example.com")
+    client.get(URL)
+    invalidate_on_commit(db.session, "users")
+    db.session.rollback()
+    db.session.commit()
+    with statements() as seen:
+        client.get(URL)
+    assert seen == []

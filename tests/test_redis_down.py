@@ -119,3 +119,16 @@ def test_redis_stopping_mid_run_keeps_reads_correct(client, stop_redis):
     invalidate("users")
     assert client.get(READ).json["emails"] == ["after@example.com"]
     assert client.get("/health/").json["checks"]["cache"] == "degraded"
+
+
+@pytest.mark.usefixtures("redis_alive")
+def test_an_invalidation_lost_in_an_outage_is_applied_when_redis_returns(client, app, monkeypatch):
+    user = make_user(email="before@example.com")
+    client.get(READ)
+    with monkeypatch.context() as outage:
+        dead = RedisCache(host=create_client(DEAD_REDIS))
+        outage.setitem(app.extensions["cache"], cache, dead)
+        user.email = "after@example.com"
+        db.session.commit()
+        invalidate("users")
+    assert client.get(READ).json["emails"] == ["after@example.com"]

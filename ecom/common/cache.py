@@ -4,8 +4,10 @@ Decorate a GET view with ``@cached_response("products")`` (outermost, above the
 ``@blp`` decorators): the JSON body is kept under a key made of the path, the
 normalised query string, the caller's visibility (public or staff) and the current
 generation of each family named. ``invalidate("products")`` gives a family a new
-generation, so every entry made before it is never read again. Cache failures
-(Redis down) are logged once per interval and the view answers from the database.
+generation, so every entry made before it is never read again; services call it
+after their commit, or ``invalidate_on_commit`` inside the transaction. Cache failures
+(Redis down) are logged once per interval and the view answers from the database; an
+invalidation that failed is retried before this process reads the cache again.
 """
 
 import hashlib
@@ -18,6 +20,8 @@ from uuid import uuid4
 
 import redis
 from flask import Response, current_app, make_response, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ecom.common.permissions import is_staff
 from ecom.extensions import cache
@@ -28,6 +32,10 @@ logger = logging.getLogger(__name__)
 GENERATION_PREFIX = "generation:"
 RESPONSE_PREFIX = "response:"
 CACHE_DOWN = "Cache unavailable; answering from the database."
+PENDING_KEY = "invalidate_on_commit"
+
+# Families whose invalidation failed while the cache was down, retried on the next read.
+_pending: set[str] = set()
 
 
 def _generation(family: str) -> str:
@@ -39,13 +47,36 @@ def _generation(family: str) -> str:
     return value
 
 
+def _renew(families: set[str]) -> None:
+    for family in sorted(families):
+        cache.set(GENERATION_PREFIX + family, uuid4().hex, timeout=0)
+        _pending.discard(family)
+
+
 def invalidate(*families: str) -> None:
     """Make every cached read of these families stale; call after the write commits."""
+    _pending.update(families)
     try:
-        for family in families:
-            cache.set(GENERATION_PREFIX + family, uuid4().hex, timeout=0)
+        _renew(set(_pending))
     except redis.RedisError:
         outage_warnings.warn(logger, CACHE_DOWN)
+
+
+def invalidate_on_commit(session: Session, *families: str) -> None:
+    """``invalidate(*families)`` once ``session`` commits; nothing if it rolls back."""
+    session.info.setdefault(PENDING_KEY, set()).update(families)
+
+
+@event.listens_for(Session, "after_commit")
+def _invalidate_committed(session: Session) -> None:
+    families = session.info.pop(PENDING_KEY, None)
+    if families:
+        invalidate(*families)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
 
 
 def _visibility() -> str:
@@ -75,6 +106,8 @@ def _conditional(body: bytes, etag: str) -> Response:
 
 def _read(families: tuple[str, ...]) -> tuple[str | None, Any]:
     try:
+        if _pending:
+            _renew(set(_pending))
         key = response_key(families)
         return key, cache.get(key)
     except redis.RedisError:
