@@ -90,5 +90,5 @@ def test_failed_logins_permission_denials_and_revocations_are_security_events(
     client.post("/api/v1/auth/jwt/logout/", json={"refresh": tokens["refresh"]}, headers=headers)
     messages = " | ".join(security_messages(caplog))
     assert "login failed" in messages
-    assert "permission denied GET /api/v1/auth/users/" in messages
+    assert f"permission denied GET /api/v1/auth/users/ user={customer.id}" in messages
     assert "token revoked" in messages

@@ -13,6 +13,8 @@ from flask import Flask, Response, jsonify, request
 from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ecom.logging import current_user_id
+
 logger = logging.getLogger(__name__)
 security_log = logging.getLogger("security")
 
@@ -97,7 +99,9 @@ def error_response(
 
 def handle_domain_error(error: DomainError) -> Response:
     if isinstance(error, PermissionDenied):
-        security_log.warning("permission denied %s %s", request.method, request.path)
+        security_log.warning(
+            "permission denied %s %s user=%s", request.method, request.path, current_user_id()
+        )
     return error_response(error.status, error.code, error.message, error.errors)
 
 
