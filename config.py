@@ -115,8 +115,9 @@ class TestingConfig(Config):
         )
         self.REDIS_URL = env.get("TEST_REDIS_URL") or None
         self.configure_platform(env)
-        # Suites log in many users per test; the strict limit has its own tests.
+        # Suites log in many users and write a lot per test; the limits have their own tests.
         self.RATELIMIT_AUTH = env.get("RATELIMIT_AUTH", "1000/minute")
+        self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "1000/minute")
         # Hashing cost is a production concern; tests log in hundreds of times.
         self.PASSWORD_HASH_PROFILE = "CHEAPEST"
 

@@ -138,6 +138,7 @@ def test_abusively_nested_json_is_400_not_500(client, body):
     response = client.post("/api/v1/auth/jwt/create/", data=body, content_type="application/json")
     assert response.status_code == 400
     assert response.json["code"] == "validation_error"
+    assert "nested deeper than 32 levels" in response.json["message"]
 
 
 @pytest.mark.parametrize(
