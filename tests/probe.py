@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from config import TestingConfig
 from ecom.auth.models import User
-from ecom.common import api
+from ecom.common.api import Blueprint as ApiBlueprint
 from ecom.common.cache import cached_response
 from ecom.common.pagination import PageArgsSchema, page_schema, paginate
 from ecom.common.permissions import is_staff
@@ -35,7 +35,7 @@ class EmailSchema(ma.Schema):
     email = ma.fields.String()
 
 
-smorest_blp = api.Blueprint("probe_api", __name__, url_prefix="/probe/api")
+smorest_blp = ApiBlueprint("probe_api", __name__, url_prefix="/probe/api")
 
 
 @smorest_blp.route("/users/")
