@@ -51,8 +51,31 @@ class Config:
         ]
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO").upper()
         self.PASSWORD_HASH_PROFILE = env.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
+        self.configure_platform(env)
+
+    def configure_platform(self, env: Mapping[str, str]) -> None:
+        """Cache, rate limits, proxies and HTTP hardening; they follow ``REDIS_URL``."""
+        prefix = env.get("CACHE_KEY_PREFIX", f"ecom:{self.ENV_NAME}:")
+        self.CACHE_KEY_PREFIX = prefix
+        self.CACHE_DEFAULT_TIMEOUT = int(env.get("CACHE_TTL", "300"))
+        self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), True)
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.LOW_STOCK_THRESHOLD = int(env.get("LOW_STOCK_THRESHOLD", "5"))
+        self.RATELIMIT_KEY_PREFIX = prefix + "limits"
+        self.RATELIMIT_READS = env.get("RATELIMIT_READS", "1000/hour")
+        self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "100/minute")
+        self.RATELIMIT_AUTH = env.get("RATELIMIT_AUTH", "5/minute")
+        self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
+        self.FORCE_HTTPS = _bool(env.get("FORCE_HTTPS"))
+        self.HSTS_SECONDS = int(env.get("HSTS_SECONDS", "31536000"))
+        self.SECURE_SSL_REDIRECT = _bool(env.get("SECURE_SSL_REDIRECT"), self.is_production)
+        self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"), self.is_production)
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
+        self.MAX_JSON_DEPTH = int(env.get("MAX_JSON_DEPTH", "32"))
+
+    @property
+    def is_production(self) -> bool:
+        return self.ENV_NAME == "production"
 
     # Fixed settings, the same in every environment.
     JWT_TOKEN_LOCATION = ["headers"]
@@ -72,12 +95,13 @@ class Config:
 
     PAGE_SIZE = 20
 
-    # The back office's session cookie; production also marks it Secure.
+    # The back office's session cookie (Secure in production: see configure_platform).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False
     # CSRF is checked on the back office's forms only; the JSON API uses bearer tokens.
     WTF_CSRF_CHECK_DEFAULT = False
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
 
 class DevelopmentConfig(Config):
@@ -94,14 +118,16 @@ class TestingConfig(Config):
             env.get("TEST_DATABASE_URL", "sqlite:///ecom-test.sqlite3")
         )
         self.REDIS_URL = env.get("TEST_REDIS_URL") or None
-        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.configure_platform(env)
+        # Suites log in many users and write a lot per test; the limits have their own tests.
+        self.RATELIMIT_AUTH = env.get("RATELIMIT_AUTH", "1000/minute")
+        self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "1000/minute")
         # Hashing cost is a production concern; tests log in hundreds of times.
         self.PASSWORD_HASH_PROFILE = "CHEAPEST"
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
-    SESSION_COOKIE_SECURE = True
 
     def __init__(self, env: Mapping[str, str] = os.environ) -> None:
         super().__init__(env)

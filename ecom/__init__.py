@@ -11,7 +11,8 @@ from ecom.auth.tokens import register_jwt_callbacks
 from ecom.cart.routes import blp as cart_blp
 from ecom.cli import register_commands
 from ecom.common.errors import register_error_handlers
-from ecom.common.redis import create_client
+from ecom.common.redis import create_client, socket_options
+from ecom.common.security import register_security
 from ecom.extensions import api, cache, csrf, db, jwt, limiter, migrate
 from ecom.logging import configure_logging
 from ecom.orders.routes import blp as orders_blp
@@ -26,6 +27,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config or config_from_env())
     configure_logging(app)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_admin(app)
     register_error_handlers(app)
@@ -36,6 +38,7 @@ def create_app(config: Config | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     if app.config["REDIS_URL"]:
         app.extensions["redis"] = create_client(app.config["REDIS_URL"])
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = socket_options()
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     jwt.init_app(app)
@@ -51,7 +54,7 @@ def register_extensions(app: Flask) -> None:
 
 def _cache_config(app: Flask) -> dict:
     if app.config["REDIS_URL"]:
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"]}
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_HOST": app.extensions["redis"]}
     return {"CACHE_TYPE": "SimpleCache"}
 
 

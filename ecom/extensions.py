@@ -2,8 +2,6 @@
 
 from flask_caching import Cache
 from flask_jwt_extended import JWTManager
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -11,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
 from ecom.common.errors import ErrorSchema
+from ecom.common.ratelimit import limiter
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -33,5 +32,6 @@ migrate = Migrate()
 jwt = JWTManager()
 api = ShopApi()
 cache = Cache()
-limiter = Limiter(key_func=get_remote_address)
 csrf = CSRFProtect()
+
+__all__ = ["api", "cache", "csrf", "db", "jwt", "limiter", "migrate"]

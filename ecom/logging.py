@@ -1,11 +1,29 @@
-"""Logging set-up: one JSON object per line on stderr."""
+"""Logging: one JSON object per line on stderr, one line per request, request ids.
+
+Every line has ``time``, ``level``, ``logger`` and ``message``; request lines add
+``request_id``, ``method``, ``path``, ``status``, ``duration_ms``, ``user_id`` and
+``client_ip``, and any line logged during a request carries its ``request_id``.
+Security events go to the ``security`` logger.
+"""
 
 import json
 import logging
+import re
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
 
-from flask import Flask
+from flask import Flask, Response, g, has_request_context, request
+from flask_jwt_extended import get_jwt_identity
+
+REQUEST_ID_HEADER = "X-Request-ID"
+VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+OUTAGE_WARNING_INTERVAL_SECONDS = 60.0
+
+request_log = logging.getLogger("ecom.request")
 
 
 class JsonFormatter(logging.Formatter):
@@ -16,10 +34,95 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        if getattr(record, "request_id", None):
+            entry["request_id"] = record.request_id
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+def _tag_with_request_id(factory: Callable[..., logging.LogRecord]) -> Callable:
+    """Give every record created during a request that request's id."""
+
+    def create(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        if has_request_context():
+            record.request_id = g.get("request_id")
+        return record
+
+    create.tags_request_id = True
+    return create
+
+
+class OutageWarnings:
+    """One warning per message and interval, so a dead Redis does not flood the logs."""
+
+    def __init__(self, interval: float = OUTAGE_WARNING_INTERVAL_SECONDS) -> None:
+        self.interval = interval
+        self._last: dict[str, float] = {}
+
+    def due(self, message: str) -> bool:
+        now = time.monotonic()
+        if now - self._last.get(message, -self.interval) < self.interval:
+            return False
+        self._last[message] = now
+        return True
+
+    def warn(self, logger: logging.Logger, message: str) -> None:
+        if self.due(message):
+            logger.warning(message)
+
+    def reset(self) -> None:
+        self._last.clear()
+
+
+outage_warnings = OutageWarnings()
+
+
+class LimiterOutageFilter(logging.Filter):
+    """Flask-Limiter logs each swallowed storage error with a trace; keep one warning."""
+
+    MESSAGE = "Rate limit storage unavailable; requests pass unlimited."
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info is None:
+            return True
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.msg, record.args = self.MESSAGE, ()
+        record.exc_info = record.exc_text = None
+        return outage_warnings.due(self.MESSAGE)
+
+
+def current_user_id() -> str | None:
+    """The identity of a token this request verified, without verifying one."""
+    try:
+        return get_jwt_identity()
+    except RuntimeError:
+        return None
+
+
+def start_request() -> None:
+    g.request_started = time.perf_counter()
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    g.request_id = given if VALID_REQUEST_ID.fullmatch(given) else uuid4().hex
+
+
+def log_request(response: Response) -> Response:
+    duration_ms = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
+    response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+    fields = {
+        "method": request.method,
+        "path": request.path,
+        "status": response.status_code,
+        "duration_ms": round(duration_ms, 2),
+        "user_id": current_user_id(),
+        "client_ip": request.remote_addr,
+    }
+    request_log.info(
+        "%s %s %s", request.method, request.path, response.status_code, extra={"fields": fields}
+    )
+    return response
 
 
 def configure_logging(app: Flask) -> None:
@@ -28,3 +131,11 @@ def configure_logging(app: Flask) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(app.config["LOG_LEVEL"])
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "tags_request_id", False):
+        logging.setLogRecordFactory(_tag_with_request_id(factory))
+    limiter_log = logging.getLogger("flask-limiter")
+    if not any(isinstance(f, LimiterOutageFilter) for f in limiter_log.filters):
+        limiter_log.addFilter(LimiterOutageFilter())
+    app.before_request(start_request)
+    app.after_request(log_request)

@@ -1,9 +1,12 @@
 """Fixtures: one app per test session on the chosen back end, clean tables per test.
 
 The back end is SQLite in a temporary file unless ``TEST_DATABASE_URL`` names a
-PostgreSQL database (created when missing); ``TEST_REDIS_URL`` adds Redis.
+PostgreSQL database (created when missing); ``TEST_REDIS_URL`` adds Redis. A
+``TEST_REDIS_URL`` at a closed port (e.g. ``redis://127.0.0.1:1/0``) runs the whole
+suite against a dead Redis: every test must still pass, except the few that need Redis.
 """
 
+import contextlib
 import os
 
 import pytest
@@ -14,7 +17,9 @@ from sqlalchemy.engine import make_url
 
 from config import TestingConfig, database_url
 from ecom import create_app
-from ecom.extensions import db
+from ecom.extensions import cache, db, limiter
+from ecom.logging import outage_warnings
+from tests import probe
 from tests.factories import bearer, login, make_user
 
 
@@ -48,6 +53,8 @@ def app(tmp_path_factory):
     if url.startswith("postgresql"):
         _ensure_postgres_database(url)
     app = create_app(TestingConfig(env))
+    app.register_blueprint(probe.blp)
+    app.register_blueprint(probe.smorest_blp)
     with app.app_context():
         _reset_schema()
         upgrade()
@@ -72,9 +79,13 @@ def app_context(app):
         yield
         db.session.remove()
         _truncate_all()
+        outage_warnings.reset()
         client = app.extensions.get("redis")
-        if client is not None:
-            client.flushdb()
+        with contextlib.suppress(redis.RedisError):
+            limiter.reset()
+            cache.clear()
+            if client is not None:
+                client.flushdb()
 
 
 @pytest.fixture
@@ -87,7 +98,23 @@ def redis_client(app) -> redis.Redis:
     client = app.extensions.get("redis")
     if client is None:
         pytest.skip("Needs TEST_REDIS_URL (runs in the PostgreSQL + Redis pass).")
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("TEST_REDIS_URL does not answer (the dead-Redis pass).")
     return client
+
+
+@pytest.fixture
+def redis_alive(app):
+    """Skip in the dead-Redis pass: the test asserts what a working cache or limiter does."""
+    client = app.extensions.get("redis")
+    if client is None:
+        return
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("TEST_REDIS_URL does not answer (the dead-Redis pass).")
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ import re
 from decimal import Decimal
 from itertools import count
 
+import redis
+
 from ecom.auth import addresses
 from ecom.auth import services as accounts
 from ecom.cart import services as cart
@@ -96,3 +98,15 @@ def fill_cart(user, *lines):
     """Put ``(product, quantity)`` lines in the user's cart."""
     for product, quantity in lines:
         cart.add_item(user, product.id, quantity)
+
+
+def redis_state(app) -> str:
+    """What /health/ should say of the cache: disabled, ok, or degraded (Redis down)."""
+    client = app.extensions.get("redis")
+    if client is None:
+        return "disabled"
+    try:
+        client.ping()
+    except redis.RedisError:
+        return "degraded"
+    return "ok"

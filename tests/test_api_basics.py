@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from ecom.extensions import db
-from tests.factories import make_user
+from tests.factories import make_user, redis_state
 
 
 def test_unknown_route_is_json_404(client):
@@ -82,8 +82,7 @@ def test_health_reports_the_database(client, app, path):
     body = response.json
     assert body["status"] == "healthy" and body["service"] == "ecom-api"
     assert body["checks"]["database"] == "ok"
-    expected_cache = "ok" if app.config["REDIS_URL"] else "disabled"
-    assert body["checks"]["cache"] == expected_cache
+    assert body["checks"]["cache"] == redis_state(app)
 
 
 def test_health_is_503_when_the_database_fails(client, monkeypatch):

@@ -19,6 +19,7 @@ from ecom.auth.schemas import (
 )
 from ecom.common.api import Blueprint
 from ecom.common.pagination import page_schema, paginate
+from ecom.common.ratelimit import client_key
 
 blp = Blueprint(
     "auth", __name__, url_prefix="/api/v1/auth", description="Accounts and JWT authentication."
@@ -27,6 +28,7 @@ blp = Blueprint(
 
 @blp.route("/users/")
 class Users(MethodView):
+    @blp.strict_limit()
     @blp.arguments(RegisterSchema)
     @blp.response(201, UserSchema)
     @blp.alt_response(409, response="CONFLICT")
@@ -69,6 +71,7 @@ class Me(MethodView):
 
 @blp.route("/users/me/password/")
 class MyPassword(MethodView):
+    @blp.strict_limit(client_key)
     @blp.auth()
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
@@ -106,6 +109,7 @@ class UserDetail(MethodView):
 
 @blp.route("/jwt/create/")
 class CreateToken(MethodView):
+    @blp.strict_limit()
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenPairSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")

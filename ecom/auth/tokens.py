@@ -23,11 +23,13 @@ from ecom.auth.models import RevokedToken, User
 from ecom.common.errors import NotAuthenticated, error_response
 from ecom.common.redis import get_redis
 from ecom.extensions import db
+from ecom.logging import outage_warnings
 
 logger = logging.getLogger(__name__)
 security_log = logging.getLogger("security")
 
 REDIS_PREFIX = "blocklist:"
+BLOCKLIST_DOWN = "Redis unavailable for the token blocklist; reading the database."
 
 
 def issue_tokens(user: User) -> dict[str, str]:
@@ -46,7 +48,7 @@ def is_revoked(jti: str) -> bool:
         try:
             return bool(client.exists(REDIS_PREFIX + jti))
         except redis.RedisError:
-            logger.warning("Redis unavailable for the token blocklist; reading the database.")
+            outage_warnings.warn(logger, BLOCKLIST_DOWN)
     return db.session.get(RevokedToken, jti) is not None
 
 

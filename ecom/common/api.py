@@ -8,6 +8,7 @@ import flask_smorest
 from webargs.flaskparser import FlaskParser
 
 from ecom.common.permissions import authorize
+from ecom.common.ratelimit import strict_limit, submitted_email
 
 BEARER_SCHEME = "bearerAuth"
 
@@ -40,5 +41,14 @@ class Blueprint(flask_smorest.Blueprint):
             if role not in (None, "customer"):
                 wrapper = self.alt_response(403, response="FORBIDDEN")(wrapper)
             return wrapper
+
+        return decorator
+
+    def strict_limit(self, identity: Callable[[], str] = submitted_email) -> Callable:
+        """``ratelimit.strict_limit`` on a view, with its 429 documented."""
+
+        def decorator(view: Callable) -> Callable:
+            limited = strict_limit(identity)(view)
+            return self.alt_response(429, response="TOO_MANY_REQUESTS")(limited)
 
         return decorator

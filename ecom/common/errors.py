@@ -10,9 +10,13 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Flask, Response, jsonify, request
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ecom.logging import current_user_id
+
 logger = logging.getLogger(__name__)
+security_log = logging.getLogger("security")
 
 
 class ErrorSchema(ma.Schema):
@@ -94,6 +98,10 @@ def error_response(
 
 
 def handle_domain_error(error: DomainError) -> Response:
+    if isinstance(error, PermissionDenied):
+        security_log.warning(
+            "permission denied %s %s user=%s", request.method, request.path, current_user_id()
+        )
     return error_response(error.status, error.code, error.message, error.errors)
 
 
@@ -114,6 +122,12 @@ def handle_http_exception(error: HTTPException) -> Response:
     return error_response(status, code, message, errors, headers)
 
 
+def handle_rate_limited(error: RateLimitExceeded) -> Response:
+    """429; Flask-Limiter adds ``Retry-After`` and ``X-RateLimit-*`` after this handler."""
+    message = f"Too many requests (limit: {error.description}). Retry after Retry-After seconds."
+    return error_response(429, "rate_limited", message)
+
+
 def handle_unexpected_error(error: Exception) -> Response:
     logger.exception("Unhandled error on %s %s", request.method, request.path)
     fallback = InternalServerError()
@@ -122,5 +136,6 @@ def handle_unexpected_error(error: Exception) -> Response:
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(RateLimitExceeded, handle_rate_limited)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected_error)

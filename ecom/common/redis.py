@@ -7,13 +7,16 @@ from flask import current_app
 SOCKET_TIMEOUT_SECONDS = 0.5
 
 
+def socket_options() -> dict[str, float]:
+    """Timeouts for every Redis client of the app (cache, blocklist, rate limits)."""
+    return {
+        "socket_timeout": SOCKET_TIMEOUT_SECONDS,
+        "socket_connect_timeout": SOCKET_TIMEOUT_SECONDS,
+    }
+
+
 def create_client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(
-        url,
-        socket_timeout=SOCKET_TIMEOUT_SECONDS,
-        socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
-        health_check_interval=30,
-    )
+    return redis.Redis.from_url(url, health_check_interval=30, **socket_options())
 
 
 def get_redis() -> redis.Redis | None:

@@ -1,0 +1,144 @@
+"""Cached JSON reads with ETags, and per-family generations that invalidate them.
+
+Decorate a GET view with ``@cached_response("products")`` (outermost, above the
+``@blp`` decorators): the JSON body is kept under a key made of the path, the
+normalised query string, the caller's visibility (public or staff) and the current
+generation of each family named. ``invalidate("products")`` gives a family a new
+generation, so every entry made before it is never read again; services call it
+after their commit, or ``invalidate_on_commit`` inside the transaction. Cache failures
+(Redis down) are logged once per interval and the view answers from the database; an
+invalidation that failed is retried before this process reads the cache again.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+from uuid import uuid4
+
+import redis
+from flask import Response, current_app, make_response, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ecom.common.permissions import is_staff
+from ecom.extensions import cache
+from ecom.logging import outage_warnings
+
+logger = logging.getLogger(__name__)
+
+GENERATION_PREFIX = "generation:"
+RESPONSE_PREFIX = "response:"
+CACHE_DOWN = "Cache unavailable; answering from the database."
+PENDING_KEY = "invalidate_on_commit"
+
+# Families whose invalidation failed while the cache was down, retried on the next read.
+_pending: set[str] = set()
+
+
+def _generation(family: str) -> str:
+    key = GENERATION_PREFIX + family
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, uuid4().hex, timeout=0)
+        value = cache.get(key)
+    return value
+
+
+def _renew(families: set[str]) -> None:
+    for family in sorted(families):
+        cache.set(GENERATION_PREFIX + family, uuid4().hex, timeout=0)
+        _pending.discard(family)
+
+
+def invalidate(*families: str) -> None:
+    """Make every cached read of these families stale; call after the write commits."""
+    _pending.update(families)
+    try:
+        _renew(set(_pending))
+    except redis.RedisError:
+        outage_warnings.warn(logger, CACHE_DOWN)
+
+
+def invalidate_on_commit(session: Session, *families: str) -> None:
+    """``invalidate(*families)`` once ``session`` commits; nothing if it rolls back."""
+    session.info.setdefault(PENDING_KEY, set()).update(families)
+
+
+@event.listens_for(Session, "after_commit")
+def _invalidate_committed(session: Session) -> None:
+    families = session.info.pop(PENDING_KEY, None)
+    if families:
+        invalidate(*families)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+def _visibility() -> str:
+    return "staff" if is_staff() else "public"
+
+
+def response_key(families: tuple[str, ...]) -> str:
+    """The entry for this request: generations, visibility, host, path and sorted query."""
+    query = urlencode(sorted(request.args.items(multi=True)))
+    parts = [*(f"{f}={_generation(f)}" for f in families), _visibility(), request.host]
+    digest = hashlib.sha256(f"{'|'.join(parts)}|{request.path}?{query}".encode()).hexdigest()
+    return RESPONSE_PREFIX + digest
+
+
+def _conditional(body: bytes, etag: str) -> Response:
+    response = current_app.response_class(body, mimetype="application/json")
+    response.set_etag(etag)
+    if "Authorization" in request.headers:
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
+    response.cache_control.max_age = 0
+    response.cache_control.must_revalidate = True
+    response.vary.add("Authorization")
+    return response.make_conditional(request)
+
+
+def _read(families: tuple[str, ...]) -> tuple[str | None, Any]:
+    try:
+        if _pending:
+            _renew(set(_pending))
+        key = response_key(families)
+        return key, cache.get(key)
+    except redis.RedisError:
+        outage_warnings.warn(logger, CACHE_DOWN)
+        return None, None
+
+
+def _store(key: str, entry: tuple[bytes, str]) -> None:
+    try:
+        cache.set(key, entry)
+    except redis.RedisError:
+        outage_warnings.warn(logger, CACHE_DOWN)
+
+
+def cached_response(*families: str) -> Callable:
+    """Cache a GET view's 200 JSON body (``CACHE_TTL``), with ETag and If-None-Match → 304."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            key, entry = _read(families)
+            if entry is None:
+                response = make_response(view(*args, **kwargs))
+                if response.status_code != 200 or not response.is_json:
+                    return response
+                body = response.get_data()
+                entry = (body, hashlib.sha256(body).hexdigest()[:32])
+                if key is not None:
+                    _store(key, entry)
+            return _conditional(*entry)
+
+        return wrapper
+
+    return decorator

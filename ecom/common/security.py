@@ -1,0 +1,106 @@
+"""HTTP hardening: proxies, HTTPS, security headers, CORS and request-body limits."""
+
+import re
+
+from flask import Flask, Response, current_app, redirect, request
+from flask_cors import CORS
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ecom.common.errors import ValidationFailed
+
+# The API serves JSON only; nothing may load, frame or post from it.
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# Swagger UI, ReDoc and the back office: local assets, their inline bootstrap script,
+# ReDoc's blob: worker and the data: images both UIs draw.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; "
+    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
+PAGE_PREFIXES = ("/api/v1/docs", "/api/v1/redoc", "/admin")
+HEALTH_PREFIXES = ("/health", "/api/v1/health")
+STATIC_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": (
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+        "microphone=(), payment=(), usb=()"
+    ),
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+CORS_EXPOSED_HEADERS = [
+    "ETag",
+    "Retry-After",
+    "X-Request-ID",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+]
+
+JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+INNERMOST_CONTAINER = re.compile(rb"\[[^\[\]{}]*\]|\{[^\[\]{}]*\}")
+
+
+def nesting_exceeds(body: bytes, limit: int) -> bool:
+    """True when JSON ``body`` nests arrays/objects deeper than ``limit`` (C-speed passes)."""
+    text = JSON_STRING.sub(b'""', body)
+    for _ in range(limit):
+        text, removed = INNERMOST_CONTAINER.subn(b"", text)
+        if not removed:
+            break
+    unclosed = text.count(b"[") + text.count(b"{")
+    return INNERMOST_CONTAINER.search(text) is not None or unclosed > limit
+
+
+def refuse_abusive_json() -> None:
+    """400 before any parser recurses into a body nested deeper than ``MAX_JSON_DEPTH``."""
+    if not request.is_json:
+        return
+    # get_data enforces MAX_CONTENT_LENGTH (413) and keeps the body for the parser.
+    if nesting_exceeds(request.get_data(cache=True), current_app.config["MAX_JSON_DEPTH"]):
+        limit = current_app.config["MAX_JSON_DEPTH"]
+        message = f"JSON body is nested deeper than {limit} levels."
+        raise ValidationFailed(message, errors={"json": [message]})
+
+
+def redirect_to_https() -> Response | None:
+    """``SECURE_SSL_REDIRECT``: HTTP → HTTPS, except health probes on the private side."""
+    if request.is_secure or request.path.startswith(HEALTH_PREFIXES):
+        return None
+    code = 301 if request.method in ("GET", "HEAD") else 308
+    return redirect(request.url.replace("http://", "https://", 1), code=code)
+
+
+def add_security_headers(response: Response) -> Response:
+    config = current_app.config
+    response.headers.update(STATIC_HEADERS)
+    page = request.path.startswith(PAGE_PREFIXES)
+    response.headers["Content-Security-Policy"] = PAGE_CSP if page else API_CSP
+    # Tokens and profiles must not linger in shared caches; cacheable reads set their own.
+    if request.path.startswith("/api/") and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    if request.is_secure or config["FORCE_HTTPS"]:
+        response.headers["Strict-Transport-Security"] = (
+            f"max-age={config['HSTS_SECONDS']}; includeSubDomains"
+        )
+    return response
+
+
+def register_security(app: Flask) -> None:
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    if app.config["SECURE_SSL_REDIRECT"]:
+        app.before_request(redirect_to_https)
+    app.before_request(refuse_abusive_json)
+    app.after_request(add_security_headers)
+    if app.config["CORS_ALLOWED_ORIGINS"]:
+        CORS(
+            app,
+            resources={r"/api/*": {"origins": app.config["CORS_ALLOWED_ORIGINS"]}},
+            allow_headers=["Authorization", "Content-Type", "If-None-Match", "X-Request-ID"],
+            expose_headers=CORS_EXPOSED_HEADERS,
+            max_age=600,
+        )

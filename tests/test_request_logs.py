@@ -1,0 +1,94 @@
+"""Request logs: one JSON line per request, request ids, and the security logger."""
+
+import json
+import logging
+
+import pytest
+
+from ecom.logging import JsonFormatter
+from tests.factories import bearer, login
+
+REQUEST_KEYS = {
+    "time",
+    "level",
+    "logger",
+    "message",
+    "request_id",
+    "method",
+    "path",
+    "status",
+    "duration_ms",
+    "user_id",
+    "client_ip",
+}
+
+
+@pytest.fixture
+def request_lines(caplog):
+    """The JSON lines the request logger writes during the test."""
+    caplog.set_level(logging.INFO, logger="ecom.request")
+    formatter = JsonFormatter()
+    return lambda: [
+        json.loads(formatter.format(r)) for r in caplog.records if r.name == "ecom.request"
+    ]
+
+
+def security_messages(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "security"]
+
+
+def test_each_request_writes_one_json_line_with_the_agreed_keys(client, request_lines):
+    response = client.get("/api/v1/nope/?x=1", environ_base={"REMOTE_ADDR": "192.0.2.9"})
+    [line] = request_lines()
+    assert set(line) == REQUEST_KEYS
+    assert line["method"] == "GET" and line["path"] == "/api/v1/nope/"
+    assert line["status"] == 404 and line["client_ip"] == "192.0.2.9"
+    assert line["duration_ms"] >= 0 and line["user_id"] is None
+    assert line["request_id"] == response.headers["X-Request-ID"]
+
+
+def test_the_line_names_the_signed_in_user(client, customer, request_lines):
+    headers = bearer(login(client, customer)["access"])
+    client.get("/api/v1/auth/users/me/", headers=headers)
+    assert request_lines()[-1]["user_id"] == str(customer.id)
+
+
+def test_a_valid_request_id_is_kept_and_echoed(client, request_lines):
+    response = client.get("/health/", headers={"X-Request-ID": "lb-1234.abc"})
+    assert response.headers["X-Request-ID"] == "lb-1234.abc"
+    assert request_lines()[-1]["request_id"] == "lb-1234.abc"
+
+
+@pytest.mark.parametrize("given", ["", "x" * 200, "bad id; forged=1", "<script>"])
+def test_an_invalid_request_id_is_replaced(client, given):
+    response = client.get("/health/", headers={"X-Request-ID": given})
+    echoed = response.headers["X-Request-ID"]
+    assert echoed != given and len(echoed) == 32
+
+
+def test_lines_logged_during_a_request_carry_its_id(client, caplog):
+    caplog.set_level(logging.WARNING, logger="security")
+    client.post(
+        "/api/v1/auth/jwt/create/",
+        json={"email": "nobody@example.com", "password": "wrong-password"},
+        headers={"X-Request-ID": "req-42"},
+    )
+    [record] = [r for r in caplog.records if r.name == "security"]
+    assert json.loads(JsonFormatter().format(record))["request_id"] == "req-42"
+
+
+def test_failed_logins_permission_denials_and_revocations_are_security_events(
+    client, customer, caplog
+):
+    caplog.set_level(logging.INFO, logger="security")
+    client.post(
+        "/api/v1/auth/jwt/create/", json={"email": customer.email, "password": "wrong-password"}
+    )
+    tokens = login(client, customer)
+    headers = bearer(tokens["access"])
+    client.get("/api/v1/auth/users/", headers=headers)
+    client.post("/api/v1/auth/jwt/logout/", json={"refresh": tokens["refresh"]}, headers=headers)
+    messages = " | ".join(security_messages(caplog))
+    assert "login failed" in messages
+    assert f"permission denied GET /api/v1/auth/users/ user={customer.id}" in messages
+    assert "token revoked" in messages

@@ -1,0 +1,186 @@
+"""Security headers, HTTPS, CORS, body limits and what an unexpected error reveals."""
+
+import logging
+
+import pytest
+
+from config import ProductionConfig
+from ecom.common.security import API_CSP, PAGE_CSP, nesting_exceeds
+from tests.factories import PASSWORD
+from tests.probe import security_app
+
+STRONG = "s" * 40
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/health/", 200),
+        ("get", "/api/v1/nope/", 404),
+        ("post", "/api/v1/auth/jwt/create/", 400),
+        ("get", "/api/v1/auth/users/me/", 401),
+        ("get", "/api/v1/schema/", 200),
+    ],
+)
+def test_every_response_carries_the_security_headers(client, method, path, status):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert response.headers["Content-Security-Policy"] == API_CSP
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_doc_pages_get_a_policy_for_their_local_assets_and_inline_script(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert policy == PAGE_CSP
+    assert "script-src 'self' 'unsafe-inline'" in policy and "frame-ancestors 'none'" in policy
+    assert "http" not in policy
+
+
+def test_api_answers_are_not_stored_by_shared_caches_unless_cacheable(client, customer):
+    tokens = client.post(
+        "/api/v1/auth/jwt/create/", json={"email": customer.email, "password": PASSWORD}
+    )
+    assert tokens.headers["Cache-Control"] == "no-store"
+    asset = client.get("/api/v1/static/swagger-ui/swagger-ui.css")
+    assert asset.headers["Cache-Control"] == "no-cache"
+
+
+def test_plain_http_gets_no_hsts(client):
+    assert "Strict-Transport-Security" not in client.get("/health/").headers
+
+
+def test_https_gets_hsts(client):
+    response = client.get("/health/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_force_https_sends_hsts_on_every_response(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "FORCE_HTTPS", True)
+    assert "Strict-Transport-Security" in client.get("/health/").headers
+
+
+def test_production_redirects_to_https_and_secures_cookies():
+    config = ProductionConfig({"SECRET_KEY": STRONG, "JWT_SECRET_KEY": STRONG})
+    assert config.SECURE_SSL_REDIRECT and config.SESSION_COOKIE_SECURE
+    assert config.SESSION_COOKIE_HTTPONLY and config.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+def test_ssl_redirect_sends_http_to_https_but_not_health_probes():
+    client = security_app(SECURE_SSL_REDIRECT=True).test_client()
+    response = client.get("/api/v1/whoami/?a=1")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "https://localhost/api/v1/whoami/?a=1"
+    assert client.post("/api/v1/echo/").status_code == 308
+    assert client.get("/health/").status_code == 200
+    assert client.get("/api/v1/whoami/", base_url="https://localhost").status_code == 200
+
+
+def test_by_default_a_cross_origin_preflight_gets_no_grant(client):
+    response = client.options(
+        "/api/v1/auth/jwt/create/",
+        headers={"Origin": "https://shop.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def preflight(client, origin, path="/api/v1/whoami/"):
+    return client.options(
+        path,
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "Authorization",
+        },
+    )
+
+
+def test_a_listed_origin_may_call_the_api_with_authorization():
+    client = security_app(CORS_ALLOWED_ORIGINS=["https://shop.example"]).test_client()
+    response = preflight(client, "https://shop.example")
+    assert response.headers["Access-Control-Allow-Origin"] == "https://shop.example"
+    assert "authorization" in response.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_an_unlisted_origin_gets_no_grant_and_non_api_paths_none_at_all():
+    client = security_app(CORS_ALLOWED_ORIGINS=["https://shop.example"]).test_client()
+    assert "Access-Control-Allow-Origin" not in preflight(client, "https://evil.example").headers
+    health = preflight(client, "https://shop.example", path="/health/")
+    assert "Access-Control-Allow-Origin" not in health.headers
+
+
+def test_a_body_over_max_content_length_is_413_json(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 100)
+    response = client.post(
+        "/api/v1/auth/jwt/create/", json={"email": "a@example.com", "password": "x" * 200}
+    )
+    assert response.status_code == 413
+    assert response.json["status"] == 413 and response.json["code"]
+
+
+def test_max_content_length_defaults_to_ten_megabytes(app):
+    assert app.config["MAX_CONTENT_LENGTH"] == 10 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "body", ["[" * 100_000, "[" * 50 + "]" * 50, '{"a":' * 40 + "1" + "}" * 40]
+)
+def test_abusively_nested_json_is_400_not_500(client, body):
+    response = client.post("/api/v1/auth/jwt/create/", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json["code"] == "validation_error"
+    assert "nested deeper than 32 levels" in response.json["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "exceeds"),
+    [
+        (b'{"a": [1, {"b": [2, 3]}], "c": "[[[[[[[[[["}', False),
+        (b"[" * 10 + b"]" * 10, False),
+        (b"[" * 11 + b"]" * 11, True),
+        (b"[" * 11, True),
+        (b'[1, "\\"[[[[[[[[[[[["]', False),
+        (b"[1", False),
+    ],
+)
+def test_nesting_depth_is_measured_outside_strings(body, exceeds):
+    assert nesting_exceeds(body, 10) is exceeds
+
+
+def test_an_unexpected_error_is_500_json_without_details_and_logged_with_trace(client, caplog):
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/probe/boom/")
+    assert response.status_code == 500
+    assert response.json["code"] == "server_error"
+    assert "hunter2" not in response.get_data(as_text=True)
+    logged = [r for r in caplog.records if r.exc_info]
+    assert logged and "hunter2" in str(logged[0].exc_info[1])
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored():
+    client = security_app(TRUSTED_PROXIES=0).test_client()
+    response = client.get(
+        "/api/v1/whoami/",
+        headers={"X-Forwarded-For": "192.0.2.55"},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
+    assert response.json["ip"] == "10.0.0.2"
+
+
+def test_one_trusted_proxy_supplies_the_last_forwarded_address():
+    client = security_app(TRUSTED_PROXIES=1).test_client()
+    response = client.get(
+        "/api/v1/whoami/",
+        headers={"X-Forwarded-For": "6.6.6.6, 192.0.2.55"},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
+    assert response.json["ip"] == "192.0.2.55"
