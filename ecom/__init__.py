@@ -7,8 +7,10 @@ from config import Config, config_from_env
 from ecom import health, models  # noqa: F401  (registers every table)
 from ecom.auth.routes import blp as auth_blp
 from ecom.auth.tokens import register_jwt_callbacks
+from ecom.catalog.routes import blp as catalog_blp
 from ecom.common.errors import register_error_handlers
 from ecom.common.redis import create_client
+from ecom.common.storage import register_media_route
 from ecom.extensions import api, cache, db, jwt, limiter, migrate
 from ecom.logging import configure_logging
 
@@ -48,8 +50,9 @@ def _cache_config(app: Flask) -> dict:
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (health.blp, auth_blp):
+    for blueprint in (health.blp, auth_blp, catalog_blp):
         api.register_blueprint(blueprint)
+    register_media_route(app)
     app.add_url_rule(
         "/api/v1/static/swagger-ui/<path:filename>", "swagger_ui_static", swagger_ui_asset
     )
