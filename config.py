@@ -65,6 +65,8 @@ class Config:
         self.S3_PRESIGNED_URLS = _bool(env.get("S3_PRESIGNED_URLS"), default=True)
         self.S3_URL_EXPIRES = int(env.get("S3_URL_EXPIRES", "3600"))
         self.S3_PUBLIC_URL = env.get("S3_PUBLIC_URL") or None
+        # e.g. public-read, for public URLs on a bucket that still uses ACLs.
+        self.S3_OBJECT_ACL = env.get("S3_OBJECT_ACL") or None
         self.CATALOG_COUNT_CACHE_MIN = int(env.get("CATALOG_COUNT_CACHE_MIN", "1000"))
         self.CATALOG_COUNT_CACHE_SECONDS = int(env.get("CATALOG_COUNT_CACHE_SECONDS", "30"))
 

@@ -325,9 +325,9 @@ def products_query(filters: dict, *, staff: bool = False) -> Select:
     """
     query = select(Product)
     if not staff:
-        query = query.where(Product.is_active.is_(True))
+        query = query.where(Product.is_active)
     elif filters.get("is_active") is not None:
-        query = query.where(Product.is_active.is_(filters["is_active"]))
+        query = query.where(Product.is_active == filters["is_active"])
     if filters.get("category"):
         query = query.where(Product.category_id.in_(_category_and_descendants(filters["category"])))
     if filters.get("price_min") is not None:

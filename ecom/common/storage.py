@@ -56,6 +56,7 @@ class S3Storage:
         self.bucket = config["S3_BUCKET"]
         self.presigned = config["S3_PRESIGNED_URLS"]
         self.expires = config["S3_URL_EXPIRES"]
+        self.extra_args = {"ACL": config["S3_OBJECT_ACL"]} if config["S3_OBJECT_ACL"] else {}
         self.client = boto3.client(
             "s3",
             region_name=config["S3_REGION"],
@@ -68,7 +69,9 @@ class S3Storage:
         self.public_base = config["S3_PUBLIC_URL"] or f"{endpoint.rstrip('/')}/{self.bucket}"
 
     def save(self, key: str, data: bytes, content_type: str) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+        self.client.put_object(
+            Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, **self.extra_args
+        )
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
@@ -90,6 +93,7 @@ S3_SETTINGS = (
     "S3_PRESIGNED_URLS",
     "S3_URL_EXPIRES",
     "S3_PUBLIC_URL",
+    "S3_OBJECT_ACL",
 )
 
 
