@@ -4,6 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from ecom.cart.models import Cart, CartItem
+from ecom.catalog import services
+from ecom.extensions import db
 from tests.factories import make_category, make_product
 
 PRODUCTS = "/api/v1/products/"
@@ -144,3 +147,28 @@ def test_staff_see_inactive_products_and_filter_by_is_active(client, staff, auth
     assert ids("") == {hidden.id, visible.id}
     assert ids("?is_active=false") == {hidden.id}
     assert ids("?is_active=true") == {visible.id}
+
+
+def test_a_product_in_a_cart_or_order_cannot_be_deleted(client, staff, customer, auth_headers):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite does not enforce foreign keys (the PostgreSQL pass proves it).")
+    product = make_product()
+    db.session.add(Cart(user_id=customer.id, items=[CartItem(product=product, quantity=1)]))
+    db.session.commit()
+    response = client.delete(detail(product.id), headers=auth_headers(staff))
+    assert response.status_code == 409
+    assert response.json["code"] == "product_in_use"
+    assert client.get(detail(product.id)).status_code == 200
+
+
+def test_a_slug_taken_concurrently_is_retried_with_the_next_one(monkeypatch):
+    category = make_category()
+    make_product(category, title="iPhone 15")
+    real_unique_slug = services.unique_slug
+    answers = iter(["iphone-15"])  # as if another request took the slug meanwhile
+
+    def racing_unique_slug(model, text, fallback):
+        return next(answers, None) or real_unique_slug(model, text, fallback)
+
+    monkeypatch.setattr(services, "unique_slug", racing_unique_slug)
+    assert make_product(category, title="iPhone 15").slug == "iphone-15-2"

@@ -12,6 +12,8 @@ from ecom.common.storage import image_url
 
 MAX_PRICE = Decimal("99999999.99")
 ORDERING_CHOICES = sorted(ORDERING_FIELDS)
+_ORDERING_FIELD = f"-?({'|'.join(ORDERING_CHOICES)})"
+ORDERING_PATTERN = f"^{_ORDERING_FIELD}(,{_ORDERING_FIELD})*$"
 
 
 def _two_decimals(value: Decimal) -> None:
@@ -144,7 +146,11 @@ class ProductWriteSchema(ma.Schema):
             ),
             _two_decimals,
         ],
-        metadata={"type": "string", "example": "999.99"},
+        metadata={
+            "type": "string",
+            "example": "999.99",
+            "description": "Above 0, at most 2 decimal places (a string or a number).",
+        },
     )
     stock_quantity = ma.fields.Integer(
         load_default=0, validate=validate.Range(min=0, error="Must be 0 or more.")
@@ -184,11 +190,11 @@ class ProductListArgsSchema(PageArgsSchema):
     )
     price_min = ma.fields.Decimal(
         validate=validate.Range(min=0, error="Must be 0 or more."),
-        metadata={"type": "number", "description": "Lowest price, inclusive."},
+        metadata={"type": "number", "minimum": 0, "description": "Lowest price, inclusive."},
     )
     price_max = ma.fields.Decimal(
         validate=validate.Range(min=0, error="Must be 0 or more."),
-        metadata={"type": "number", "description": "Highest price, inclusive."},
+        metadata={"type": "number", "minimum": 0, "description": "Highest price, inclusive."},
     )
     in_stock = ma.fields.Boolean(metadata={"description": "`true`: stock > 0; `false`: none."})
     is_active = ma.fields.Boolean(
@@ -206,6 +212,7 @@ class ProductListArgsSchema(PageArgsSchema):
             + ", each optionally prefixed with `-` (descending). Default: `-created_at`, "
             "or relevance when searching. Ties are broken by id.",
             "example": "category,-price",
+            "pattern": ORDERING_PATTERN,
         },
     )
 

@@ -123,10 +123,8 @@ def create_category(data: dict) -> Category:
         name=data["name"],
         description=data.get("description", ""),
         parent_id=data.get("parent_id"),
-        slug=unique_slug(Category, data["name"], "category"),
     )
-    db.session.add(category)
-    _commit_unique("A category with this name already exists.")
+    _add_with_unique_slug(category, data["name"], "A category with this name already exists.")
     return category
 
 
@@ -164,7 +162,7 @@ def delete_category(category_id: int) -> None:
 # --- slugs and commits ------------------------------------------------------------------
 
 
-def unique_slug(model: type, text: str, fallback: str) -> str:
+def unique_slug(model: type[Category | Product], text: str, fallback: str) -> str:
     """A slug of ``text`` unused in ``model``: ``iphone-15``, then ``iphone-15-2``…"""
     base = slugify(text, max_length=100) or fallback
     taken = set(
@@ -175,6 +173,23 @@ def unique_slug(model: type, text: str, fallback: str) -> str:
     if base not in taken:
         return base
     return next(f"{base}-{n}" for n in count(2) if f"{base}-{n}" not in taken)
+
+
+SLUG_ATTEMPTS = 3
+
+
+def _add_with_unique_slug(instance: Category | Product, text: str, conflict: str) -> None:
+    """Insert ``instance`` under a free slug; a concurrent insert taking it means a retry."""
+    model = type(instance)
+    for _ in range(SLUG_ATTEMPTS):
+        instance.slug = unique_slug(model, text, model.__name__.lower())
+        db.session.add(instance)
+        try:
+            db.session.commit()
+            return
+        except IntegrityError:
+            db.session.rollback()
+    raise Conflict(conflict, code="duplicate")
 
 
 def _commit_unique(message: str) -> None:
@@ -211,9 +226,8 @@ def _check_category(category_id: int | None) -> None:
 
 def create_product(data: dict) -> Product:
     _check_category(data["category_id"])
-    product = Product(**data, slug=unique_slug(Product, data["title"], "product"))
-    db.session.add(product)
-    _commit_unique("A product with this slug already exists; try again.")
+    product = Product(**data)
+    _add_with_unique_slug(product, data["title"], "The product could not get a unique slug.")
     return product
 
 
