@@ -6,6 +6,7 @@ import pytest
 
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog import services
+from ecom.common.errors import NotFound
 from ecom.extensions import db
 from tests.factories import make_category, make_product
 
@@ -167,8 +168,15 @@ def test_a_slug_taken_concurrently_is_retried_with_the_next_one(monkeypatch):
     real_unique_slug = services.unique_slug
     answers = iter(["iphone-15"])  # as if another request took the slug meanwhile
 
-    def racing_unique_slug(model, text, fallback):
-        return next(answers, None) or real_unique_slug(model, text, fallback)
+    def racing_unique_slug(model, text):
+        return next(answers, None) or real_unique_slug(model, text)
 
     monkeypatch.setattr(services, "unique_slug", racing_unique_slug)
     assert make_product(category, title="iPhone 15").slug == "iphone-15-2"
+
+
+def test_get_product_hides_an_inactive_product_unless_asked():
+    product = make_product(is_active=False)
+    with pytest.raises(NotFound):
+        services.get_product(product.id)
+    assert services.get_product(product.id, include_inactive=True) is product

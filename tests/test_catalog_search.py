@@ -51,7 +51,7 @@ def test_search_ignores_tsquery_syntax_in_the_input(client, postgresql):
 
 
 def test_search_uses_the_gin_index(postgresql):
-    compiled = products_query({"search": "iph"}, staff=True).compile(db.engine)
+    compiled = products_query({"search": "iph"}, include_inactive=True).compile(db.engine)
     connection = db.session.connection()
     connection.execute(text("SET LOCAL enable_seqscan = off"))
     plan = "\n".join(

@@ -94,8 +94,8 @@ class Products(MethodView):
     def get(self, args):
         """List products: filters, search and ordering; inactive ones for staff only."""
         staff = is_staff()
-        query = services.products_query(args, staff=staff)
-        return paginate(query, args, count=services.cached_count(args, staff=staff))
+        query = services.products_query(args, include_inactive=staff)
+        return paginate(query, args, count=services.cached_count(args, include_inactive=staff))
 
     @blp.auth("staff")
     @blp.arguments(ProductWriteSchema)
@@ -112,7 +112,7 @@ class ProductDetail(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, product_id):
         """One product; an inactive one is a 404 except for staff."""
-        return services.get_product(product_id, staff=is_staff())
+        return services.get_product(product_id, include_inactive=is_staff())
 
     @blp.auth("staff")
     @blp.arguments(ProductWriteSchema)
@@ -146,7 +146,7 @@ class ProductBySlug(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug):
         """One product by slug; an inactive one is a 404 except for staff."""
-        return services.get_product_by_slug(slug, staff=is_staff())
+        return services.get_product_by_slug(slug, include_inactive=is_staff())
 
 
 @blp.route("/products/<int:product_id>/image/")

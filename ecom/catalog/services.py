@@ -1,12 +1,12 @@
 """Catalog rules: categories, products, stock and ratings."""
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
 from io import BytesIO
-from itertools import count
 from uuid import uuid4
 
 from flask import current_app
@@ -162,9 +162,9 @@ def delete_category(category_id: int) -> None:
 # --- slugs and commits ------------------------------------------------------------------
 
 
-def unique_slug(model: type[Category | Product], text: str, fallback: str) -> str:
+def unique_slug(model: type[Category | Product], text: str) -> str:
     """A slug of ``text`` unused in ``model``: ``iphone-15``, then ``iphone-15-2``…"""
-    base = slugify(text, max_length=100) or fallback
+    base = slugify(text, max_length=100) or model.__name__.lower()
     taken = set(
         db.session.scalars(
             select(model.slug).where(or_(model.slug == base, model.slug.like(f"{base}-%")))
@@ -172,7 +172,7 @@ def unique_slug(model: type[Category | Product], text: str, fallback: str) -> st
     )
     if base not in taken:
         return base
-    return next(f"{base}-{n}" for n in count(2) if f"{base}-{n}" not in taken)
+    return next(f"{base}-{n}" for n in itertools.count(2) if f"{base}-{n}" not in taken)
 
 
 SLUG_ATTEMPTS = 3
@@ -180,9 +180,8 @@ SLUG_ATTEMPTS = 3
 
 def _add_with_unique_slug(instance: Category | Product, text: str, conflict: str) -> None:
     """Insert ``instance`` under a free slug; a concurrent insert taking it means a retry."""
-    model = type(instance)
     for _ in range(SLUG_ATTEMPTS):
-        instance.slug = unique_slug(model, text, model.__name__.lower())
+        instance.slug = unique_slug(type(instance), text)
         db.session.add(instance)
         try:
             db.session.commit()
@@ -204,17 +203,17 @@ def _commit_unique(message: str) -> None:
 # --- products ---------------------------------------------------------------------------
 
 
-def get_product(product_id: int, *, staff: bool = True) -> Product:
-    """A product; inactive ones exist only for staff (404 for everyone else)."""
+def get_product(product_id: int, *, include_inactive: bool = False) -> Product:
+    """A product; an inactive one is not found unless ``include_inactive`` (staff)."""
     product = db.session.get(Product, product_id)
-    if product is None or not (staff or product.is_active):
+    if product is None or not (include_inactive or product.is_active):
         raise NotFound("Product not found.")
     return product
 
 
-def get_product_by_slug(slug: str, *, staff: bool = True) -> Product:
+def get_product_by_slug(slug: str, *, include_inactive: bool = False) -> Product:
     product = db.session.scalar(select(Product).where(Product.slug == slug))
-    if product is None or not (staff or product.is_active):
+    if product is None or not (include_inactive or product.is_active):
         raise NotFound("Product not found.")
     return product
 
@@ -232,7 +231,7 @@ def create_product(data: dict) -> Product:
 
 
 def update_product(product_id: int, changes: dict) -> Product:
-    product = get_product(product_id)
+    product = get_product(product_id, include_inactive=True)
     _check_category(changes.get("category_id"))
     for field, value in changes.items():
         setattr(product, field, value)
@@ -242,7 +241,7 @@ def update_product(product_id: int, changes: dict) -> Product:
 
 def delete_product(product_id: int) -> None:
     """Delete a product and its image; one that orders refer to is refused (409)."""
-    product = get_product(product_id)
+    product = get_product(product_id, include_inactive=True)
     image = product.image
     db.session.delete(product)
     try:
@@ -291,7 +290,7 @@ def _read_image(file: FileStorage) -> tuple[bytes, str]:
 
 def save_product_image(product_id: int, file: FileStorage) -> Product:
     """Store a new image under a generated name; the previous one is deleted."""
-    product = get_product(product_id)
+    product = get_product(product_id, include_inactive=True)
     data, image_format = _read_image(file)
     key = f"products/{product.id}/{uuid4().hex}{IMAGE_FORMATS[image_format]}"
     storage = get_storage()
@@ -309,7 +308,7 @@ def save_product_image(product_id: int, file: FileStorage) -> Product:
 
 
 def delete_product_image(product_id: int) -> Product:
-    product = get_product(product_id)
+    product = get_product(product_id, include_inactive=True)
     old_key, product.image = product.image, None
     db.session.commit()
     if old_key:
@@ -331,14 +330,14 @@ DEFAULT_ORDERING = ["-created_at"]
 FILTERS = ("category", "price_min", "price_max", "in_stock", "is_active", "search")
 
 
-def products_query(filters: dict, *, staff: bool = False) -> Select:
+def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
     """Products matching ``filters`` (see ProductListArgsSchema), in a total order.
 
-    Anonymous callers and customers only ever see active products; staff see all, or
-    those matching ``is_active`` when given.
+    Active products only, unless ``include_inactive`` (staff): then all of them, or those
+    matching the ``is_active`` filter when given.
     """
     query = select(Product)
-    if not staff:
+    if not include_inactive:
         query = query.where(Product.is_active)
     elif filters.get("is_active") is not None:
         query = query.where(Product.is_active == filters["is_active"])
@@ -398,11 +397,13 @@ def _order_by(fields: list[str] | None, rank: ColumnElement | None) -> list:
     return clauses
 
 
-def cached_count(filters: dict, *, staff: bool) -> Callable[[Select], int]:
+def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select], int]:
     """A ``paginate`` count that remembers large counts for a short while, per filter set,
     so paging through a big result does not re-count it on every page."""
     normalised = {name: str(filters.get(name)) for name in FILTERS if filters.get(name) is not None}
-    digest = hashlib.sha256(json.dumps([normalised, staff], sort_keys=True).encode()).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps([normalised, include_inactive], sort_keys=True).encode()
+    ).hexdigest()
     key = f"catalog:product-count:{digest}"
 
     def remembered_count(query: Select) -> int:
