@@ -237,3 +237,19 @@ def test_large_counts_are_not_recounted_on_every_page(client, remember_every_cou
             client.get(f"{PRODUCTS}?page_size=2&search=product&in_stock=false").json["count"] == 0
         )
     assert len(other_filter) == len(first)
+
+
+def test_unrated_products_come_last_when_ordering_by_rating(client):
+    category = make_category()
+    unrated = make_product(category, title="Unrated")
+    make_product(category, title="Good", average_rating=Decimal("4.0"))
+    make_product(category, title="Best", average_rating=Decimal("4.8"))
+    assert unrated.average_rating is None
+    assert titles(client, "?ordering=-average_rating") == ["Best", "Good", "Unrated"]
+    assert titles(client, "?ordering=average_rating") == ["Good", "Best", "Unrated"]
+
+
+def test_an_underscore_in_a_search_is_not_a_wildcard(client):
+    make_product(title="usb_c adapter")
+    make_product(title="usbxc adapter")
+    assert titles(client, "?search=usb_c") == ["usb_c adapter"]

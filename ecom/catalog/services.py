@@ -377,8 +377,13 @@ def _search(query: Select, text: str) -> tuple[Select, ColumnElement | None]:
         rank = func.ts_rank(Product.search_vector, tsquery)
         return query.where(Product.search_vector.op("@@")(tsquery)), rank
     for word in words:
-        pattern = f"%{word}%"
-        query = query.where(or_(Product.title.ilike(pattern), Product.description.ilike(pattern)))
+        pattern = "%" + word.replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                Product.title.ilike(pattern, escape="\\"),
+                Product.description.ilike(pattern, escape="\\"),
+            )
+        )
     return query, None
 
 
