@@ -6,7 +6,7 @@ import pytest
 
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog import services
-from ecom.common.errors import NotFound
+from ecom.common.errors import NotFound, ValidationFailed
 from ecom.extensions import db
 from tests.factories import make_category, make_product
 
@@ -180,3 +180,16 @@ def test_get_product_hides_an_inactive_product_unless_asked():
     with pytest.raises(NotFound):
         services.get_product(product.id)
     assert services.get_product(product.id, include_inactive=True) is product
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"price": Decimal("0")}, "price"), ({"stock_quantity": -1}, "stock_quantity")],
+)
+def test_the_service_enforces_product_rules_for_every_caller(changes, field):
+    product = make_product(price=Decimal("5.00"))
+    with pytest.raises(ValidationFailed) as refused:
+        services.update_product(product.id, changes)
+    assert field in refused.value.errors
+    with pytest.raises(ValidationFailed):
+        make_product(**changes)

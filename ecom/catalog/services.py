@@ -218,13 +218,22 @@ def get_product_by_slug(slug: str, *, include_inactive: bool = False) -> Product
     return product
 
 
-def _check_category(category_id: int | None) -> None:
+def _check_product(values: dict) -> None:
+    """The rules a product's values obey, whoever writes them (API or back office)."""
+    errors = {}
+    if "price" in values and not Decimal(values["price"]) > 0:
+        errors["price"] = ["Must be above 0."]
+    if values.get("stock_quantity", 0) < 0:
+        errors["stock_quantity"] = ["Must be 0 or more."]
+    category_id = values.get("category_id")
     if category_id is not None and db.session.get(Category, category_id) is None:
-        raise ValidationFailed("Unknown category.", errors={"category": ["Category not found."]})
+        errors["category"] = ["Category not found."]
+    if errors:
+        raise ValidationFailed(errors=errors)
 
 
 def create_product(data: dict) -> Product:
-    _check_category(data["category_id"])
+    _check_product(data)
     product = Product(**data)
     _add_with_unique_slug(product, data["title"], "The product could not get a unique slug.")
     return product
@@ -232,7 +241,7 @@ def create_product(data: dict) -> Product:
 
 def update_product(product_id: int, changes: dict) -> Product:
     product = get_product(product_id, include_inactive=True)
-    _check_category(changes.get("category_id"))
+    _check_product(changes)
     for field, value in changes.items():
         setattr(product, field, value)
     db.session.commit()
