@@ -60,7 +60,9 @@ class Product(TimestampMixin, db.Model):
     __table_args__ = (
         db.CheckConstraint("price > 0", name="price_positive"),
         db.CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
-        db.Index("ix_products_created_at", "created_at"),
+        # With id: the list's tie-breaker, so ordered pages walk the index alone.
+        db.Index("ix_products_created_at", "created_at", "id"),
+        db.Index("ix_products_price", "price", "id"),
         db.Index("ix_products_search_vector", "search_vector", postgresql_using="gin"),
     )
 
@@ -68,7 +70,7 @@ class Product(TimestampMixin, db.Model):
     title = db.Column(db.String(200), nullable=False)
     slug = db.Column(db.String(220), nullable=False, unique=True)
     description = db.Column(db.Text, nullable=False, default="")
-    price = db.Column(db.Numeric(10, 2), nullable=False, index=True)
+    price = db.Column(db.Numeric(10, 2), nullable=False)
     stock_quantity = db.Column(db.Integer, nullable=False, default=0)
     category_id = db.Column(db.Integer, db.ForeignKey("categories.id"), nullable=False, index=True)
     # Storage key of the image (local path or S3 key); the API answers its URL.

@@ -1,4 +1,4 @@
-"""product search: generated search_vector column and its index
+"""product search: generated search_vector column and its index; ordering indexes
 
 Revision ID: 0003
 Revises: 0002
@@ -20,7 +20,14 @@ POSTGRESQL_DOCUMENT = (
 )
 
 
+ORDERING_INDEXES = {"ix_products_created_at": "created_at", "ix_products_price": "price"}
+
+
 def upgrade():
+    with op.batch_alter_table("products") as batch_op:
+        for name, column in ORDERING_INDEXES.items():
+            batch_op.drop_index(name)
+            batch_op.create_index(name, [column, "id"])
     if op.get_bind().dialect.name == "postgresql":
         op.add_column(
             "products",
@@ -41,3 +48,6 @@ def downgrade():
     with op.batch_alter_table("products") as batch_op:
         batch_op.drop_index("ix_products_search_vector")
         batch_op.drop_column("search_vector")
+        for name, column in ORDERING_INDEXES.items():
+            batch_op.drop_index(name)
+            batch_op.create_index(name, [column])
