@@ -21,13 +21,6 @@ def _two_decimals(value: Decimal) -> None:
         raise ma.ValidationError("At most 2 decimal places.")
 
 
-def price_field(**kwargs: object) -> ma.fields.Decimal:
-    """Money out: a string with 2 decimals."""
-    return ma.fields.Decimal(
-        places=2, as_string=True, metadata={"type": "string", "example": "999.99"}, **kwargs
-    )
-
-
 # --- categories -------------------------------------------------------------------------
 
 
@@ -99,7 +92,12 @@ class ProductSummarySchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     title = ma.fields.String(dump_only=True)
     slug = ma.fields.String(dump_only=True)
-    price = price_field(dump_only=True)
+    price = ma.fields.Decimal(
+        places=2,
+        as_string=True,
+        dump_only=True,
+        metadata={"type": "string", "example": "999.99", "description": "2 decimals."},
+    )
     image = ma.fields.Function(
         lambda product: image_url(product.image),
         dump_only=True,
