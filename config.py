@@ -51,7 +51,29 @@ class Config:
         ]
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO").upper()
         self.PASSWORD_HASH_PROFILE = env.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
+        self.LOW_STOCK_THRESHOLD = int(env.get("LOW_STOCK_THRESHOLD", "5"))
+        self.configure_images(env)
         self.configure_platform(env)
+
+    def configure_images(self, env: Mapping[str, str]) -> None:
+        """Product images on local disk, or on S3 when ``S3_BUCKET`` is set."""
+        self.MAX_IMAGE_BYTES = int(env.get("MAX_IMAGE_BYTES", str(5 * 1024 * 1024)))
+        # Local image storage; empty MEDIA_ROOT means instance/media.
+        self.MEDIA_ROOT = env.get("MEDIA_ROOT") or None
+        self.MEDIA_URL = env.get("MEDIA_URL", "/media/")
+        # S3 image storage, used when S3_BUCKET is set; credentials default to boto3's chain.
+        self.S3_BUCKET = env.get("S3_BUCKET") or None
+        self.S3_REGION = env.get("S3_REGION", "us-east-1")
+        self.S3_ENDPOINT_URL = env.get("S3_ENDPOINT_URL") or None
+        self.S3_ACCESS_KEY_ID = env.get("S3_ACCESS_KEY_ID") or None
+        self.S3_SECRET_ACCESS_KEY = env.get("S3_SECRET_ACCESS_KEY") or None
+        self.S3_PRESIGNED_URLS = _bool(env.get("S3_PRESIGNED_URLS"), default=True)
+        self.S3_URL_EXPIRES = int(env.get("S3_URL_EXPIRES", "3600"))
+        self.S3_PUBLIC_URL = env.get("S3_PUBLIC_URL") or None
+        # e.g. public-read, for public URLs on a bucket that still uses ACLs.
+        self.S3_OBJECT_ACL = env.get("S3_OBJECT_ACL") or None
+        self.CATALOG_COUNT_CACHE_MIN = int(env.get("CATALOG_COUNT_CACHE_MIN", "1000"))
+        self.CATALOG_COUNT_CACHE_SECONDS = int(env.get("CATALOG_COUNT_CACHE_SECONDS", "30"))
 
     def configure_platform(self, env: Mapping[str, str]) -> None:
         """Cache, rate limits, proxies and HTTP hardening; they follow ``REDIS_URL``."""
@@ -60,7 +82,6 @@ class Config:
         self.CACHE_DEFAULT_TIMEOUT = int(env.get("CACHE_TTL", "300"))
         self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), True)
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
-        self.LOW_STOCK_THRESHOLD = int(env.get("LOW_STOCK_THRESHOLD", "5"))
         self.RATELIMIT_KEY_PREFIX = prefix + "limits"
         self.RATELIMIT_READS = env.get("RATELIMIT_READS", "1000/hour")
         self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "100/minute")

@@ -9,10 +9,12 @@ from ecom.admin import register_admin
 from ecom.auth.routes import blp as auth_blp
 from ecom.auth.tokens import register_jwt_callbacks
 from ecom.cart.routes import blp as cart_blp
+from ecom.catalog.routes import blp as catalog_blp
 from ecom.cli import register_commands
 from ecom.common.errors import register_error_handlers
 from ecom.common.redis import create_client, socket_options
 from ecom.common.security import register_security
+from ecom.common.storage import register_media_route
 from ecom.extensions import api, cache, csrf, db, jwt, limiter, migrate
 from ecom.logging import configure_logging
 from ecom.orders.routes import blp as orders_blp
@@ -59,8 +61,9 @@ def _cache_config(app: Flask) -> dict:
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (health.blp, auth_blp, cart_blp, orders_blp, reviews_blp):
+    for blueprint in (health.blp, auth_blp, catalog_blp, cart_blp, orders_blp, reviews_blp):
         api.register_blueprint(blueprint)
+    register_media_route(app)
     app.add_url_rule(
         "/api/v1/static/swagger-ui/<path:filename>", "swagger_ui_static", swagger_ui_asset
     )

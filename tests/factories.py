@@ -9,8 +9,7 @@ import redis
 from ecom.auth import addresses
 from ecom.auth import services as accounts
 from ecom.cart import services as cart
-from ecom.catalog.models import Category, Product
-from ecom.extensions import db
+from ecom.catalog import services as catalog
 
 PASSWORD = "correct-horse-battery"
 
@@ -59,25 +58,20 @@ def run_seed(app, *options: str):
     return result
 
 
-def make_category(**fields):
-    n = next(_serial)
-    category = Category(name=fields.pop("name", f"Category {n}"), slug=f"category-{n}", **fields)
-    db.session.add(category)
-    db.session.commit()
-    return category
+def make_category(name: str | None = None, parent=None, **fields):
+    """A saved category (under ``parent`` when given)."""
+    fields.setdefault("name", name or f"Category {next(_serial)}")
+    fields.setdefault("parent_id", parent.id if parent else None)
+    return catalog.create_category(fields)
 
 
-def make_product(*, stock: int = 10, price: str = "10.00", **fields):
-    """A saved, active product with ``stock`` units at ``price``."""
-    n = next(_serial)
-    fields.setdefault("title", f"Product {n}")
-    fields.setdefault("slug", f"product-{n}")
-    if "category" not in fields:
-        fields["category"] = make_category()
-    product = Product(stock_quantity=stock, price=Decimal(price), **fields)
-    db.session.add(product)
-    db.session.commit()
-    return product
+def make_product(category=None, *, stock: int = 10, price: str | Decimal = "10.00", **fields):
+    """A saved, active product (in a new category unless given)."""
+    fields.setdefault("title", f"Product {next(_serial)}")
+    fields.setdefault("stock_quantity", stock)
+    fields["price"] = Decimal(price)
+    fields.setdefault("category_id", (category or make_category()).id)
+    return catalog.create_product(fields)
 
 
 ADDRESS = {

@@ -1,0 +1,168 @@
+from flask.views import MethodView
+
+from ecom.catalog import services
+from ecom.catalog.schemas import (
+    CategoryDetailSchema,
+    CategoryListArgsSchema,
+    CategoryPatchSchema,
+    CategorySchema,
+    CategoryTreeSchema,
+    CategoryWriteSchema,
+    ProductImageSchema,
+    ProductListArgsSchema,
+    ProductPatchSchema,
+    ProductSchema,
+    ProductWriteSchema,
+)
+from ecom.common.api import Blueprint
+from ecom.common.pagination import page_schema, paginate
+from ecom.common.permissions import is_staff
+
+blp = Blueprint(
+    "catalog",
+    __name__,
+    url_prefix="/api/v1",
+    description="Categories (a tree) and products: filters, search, ordering, images.",
+)
+
+
+@blp.route("/categories/")
+class Categories(MethodView):
+    @blp.arguments(CategoryListArgsSchema, location="query")
+    @blp.response(200, page_schema(CategorySchema))
+    def get(self, args):
+        """List categories by name, optionally the children of one (`?parent=<id>|root`)."""
+        return paginate(services.categories_query(args.get("parent")), args)
+
+    @blp.auth("staff")
+    @blp.arguments(CategoryWriteSchema)
+    @blp.response(201, CategoryDetailSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data):
+        """Create a category (staff); its slug is generated from the name."""
+        return services.create_category(data)
+
+
+@blp.route("/categories/tree/")
+class CategoryTree(MethodView):
+    @blp.response(200, CategoryTreeSchema(many=True))
+    def get(self):
+        """The whole category tree, nested."""
+        return services.category_tree()
+
+
+@blp.route("/categories/<int:category_id>/")
+class CategoryDetail(MethodView):
+    @blp.response(200, CategoryDetailSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, category_id):
+        """One category with its children and breadcrumbs (`path`)."""
+        return services.get_category(category_id)
+
+    @blp.auth("staff")
+    @blp.arguments(CategoryWriteSchema)
+    @blp.response(200, CategoryDetailSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def put(self, data, category_id):
+        """Replace a category (staff); moving it under its own descendant is a 400."""
+        return services.update_category(category_id, data)
+
+    @blp.auth("staff")
+    @blp.arguments(CategoryPatchSchema(partial=True))
+    @blp.response(200, CategoryDetailSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, data, category_id):
+        """Update some fields of a category (staff)."""
+        return services.update_category(category_id, data)
+
+    @blp.auth("staff")
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def delete(self, category_id):
+        """Delete a category (staff); one with products or subcategories is a 409."""
+        services.delete_category(category_id)
+
+
+@blp.route("/products/")
+class Products(MethodView):
+    @blp.auth(None, optional=True)
+    @blp.arguments(ProductListArgsSchema, location="query")
+    @blp.response(200, page_schema(ProductSchema))
+    def get(self, args):
+        """List products: filters, search and ordering; inactive ones for staff only."""
+        staff = is_staff()
+        query = services.products_query(args, include_inactive=staff)
+        return paginate(query, args, count=services.cached_count(args, include_inactive=staff))
+
+    @blp.auth("staff")
+    @blp.arguments(ProductWriteSchema)
+    @blp.response(201, ProductSchema)
+    def post(self, data):
+        """Create a product (staff); its slug is generated from the title."""
+        return services.create_product(data)
+
+
+@blp.route("/products/<int:product_id>/")
+class ProductDetail(MethodView):
+    @blp.auth(None, optional=True)
+    @blp.response(200, ProductSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, product_id):
+        """One product; an inactive one is a 404 except for staff."""
+        return services.get_product(product_id, include_inactive=is_staff())
+
+    @blp.auth("staff")
+    @blp.arguments(ProductWriteSchema)
+    @blp.response(200, ProductSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def put(self, data, product_id):
+        """Replace a product's fields (staff); the slug stays."""
+        return services.update_product(product_id, data)
+
+    @blp.auth("staff")
+    @blp.arguments(ProductPatchSchema(partial=True))
+    @blp.response(200, ProductSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def patch(self, data, product_id):
+        """Update some fields of a product (staff)."""
+        return services.update_product(product_id, data)
+
+    @blp.auth("staff")
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def delete(self, product_id):
+        """Delete a product and its image (staff); one in orders is a 409 (deactivate it)."""
+        services.delete_product(product_id)
+
+
+@blp.route("/products/slug/<slug>/")
+class ProductBySlug(MethodView):
+    @blp.auth(None, optional=True)
+    @blp.response(200, ProductSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, slug):
+        """One product by slug; an inactive one is a 404 except for staff."""
+        return services.get_product_by_slug(slug, include_inactive=is_staff())
+
+
+@blp.route("/products/<int:product_id>/image/")
+class ProductImage(MethodView):
+    @blp.auth("staff")
+    @blp.arguments(ProductImageSchema, location="files")
+    @blp.response(200, ProductSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(413, response="DEFAULT_ERROR", description="Image too large.")
+    def post(self, files, product_id):
+        """Upload or replace the product's image (staff); the old file is deleted."""
+        return services.save_product_image(product_id, files["image"])
+
+    @blp.auth("staff")
+    @blp.response(200, ProductSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, product_id):
+        """Remove the product's image (staff)."""
+        return services.delete_product_image(product_id)

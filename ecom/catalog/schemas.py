@@ -1,0 +1,227 @@
+"""What the catalog API takes in and answers, with its validation messages."""
+
+from decimal import Decimal
+
+import marshmallow as ma
+from flask_smorest.fields import Upload
+from marshmallow import validate
+
+from ecom.catalog.services import ORDERING_FIELDS
+from ecom.common.pagination import PageArgsSchema
+from ecom.common.storage import image_url
+
+MAX_PRICE = Decimal("99999999.99")
+ORDERING_CHOICES = sorted(ORDERING_FIELDS)
+_ORDERING_FIELD = f"-?({'|'.join(ORDERING_CHOICES)})"
+ORDERING_PATTERN = f"^{_ORDERING_FIELD}(,{_ORDERING_FIELD})*$"
+
+
+def _two_decimals(value: Decimal) -> None:
+    if value.as_tuple().exponent < -2:
+        raise ma.ValidationError("At most 2 decimal places.")
+
+
+# --- categories -------------------------------------------------------------------------
+
+
+class CategoryRefSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+    slug = ma.fields.String(dump_only=True)
+
+
+class CategorySchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+    slug = ma.fields.String(dump_only=True, metadata={"description": "Generated from the name."})
+    description = ma.fields.String(dump_only=True)
+    parent = ma.fields.Integer(
+        attribute="parent_id", dump_only=True, allow_none=True, metadata={"description": "Id."}
+    )
+    created_at = ma.fields.DateTime(dump_only=True)
+
+
+class CategoryDetailSchema(CategorySchema):
+    children = ma.fields.List(ma.fields.Nested(CategoryRefSchema), dump_only=True)
+    path = ma.fields.List(
+        ma.fields.Nested(CategoryRefSchema),
+        dump_only=True,
+        metadata={"description": "Breadcrumbs from the root down to this category."},
+    )
+
+
+class CategoryTreeSchema(CategoryRefSchema):
+    children = ma.fields.List(ma.fields.Nested(lambda: CategoryTreeSchema()), dump_only=True)
+
+
+class CategoryWriteSchema(ma.Schema):
+    name = ma.fields.String(
+        required=True, validate=validate.Length(min=1, max=100, error="1 to 100 characters.")
+    )
+    description = ma.fields.String(load_default="")
+    parent_id = ma.fields.Integer(
+        data_key="parent",
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Id of the parent category; null for a top-level one."},
+    )
+
+
+class CategoryPatchSchema(CategoryWriteSchema):
+    """Any subset of the fields (load it with ``partial=True``)."""
+
+
+def _parent(value: str) -> None:
+    if value != "root" and not value.isdigit():
+        raise ma.ValidationError("A category id or `root`.")
+
+
+class CategoryListArgsSchema(PageArgsSchema):
+    parent = ma.fields.String(
+        validate=_parent,
+        metadata={"description": "Children of this category id, or `root` for top-level ones."},
+    )
+
+
+# --- products ---------------------------------------------------------------------------
+
+
+class ProductSummarySchema(ma.Schema):
+    """A product as other resources (cart lines) show it."""
+
+    id = ma.fields.Integer(dump_only=True)
+    title = ma.fields.String(dump_only=True)
+    slug = ma.fields.String(dump_only=True)
+    price = ma.fields.Decimal(
+        places=2,
+        as_string=True,
+        dump_only=True,
+        metadata={"type": "string", "example": "999.99", "description": "2 decimals."},
+    )
+    image = ma.fields.Function(
+        lambda product: image_url(product.image),
+        dump_only=True,
+        allow_none=True,
+        metadata={"type": "string", "format": "uri"},
+    )
+    in_stock = ma.fields.Function(
+        lambda product: product.stock_quantity > 0,
+        dump_only=True,
+        metadata={"type": "boolean"},
+    )
+
+
+class ProductSchema(ProductSummarySchema):
+    description = ma.fields.String(dump_only=True)
+    category = ma.fields.Integer(attribute="category_id", dump_only=True)
+    category_name = ma.fields.String(attribute="category.name", dump_only=True)
+    stock_quantity = ma.fields.Integer(dump_only=True)
+    is_active = ma.fields.Boolean(dump_only=True)
+    created_at = ma.fields.DateTime(dump_only=True)
+    updated_at = ma.fields.DateTime(dump_only=True)
+    average_rating = ma.fields.Decimal(
+        as_string=True,
+        dump_only=True,
+        allow_none=True,
+        metadata={"type": "string", "example": "4.5", "description": "Null until reviewed."},
+    )
+    reviews_count = ma.fields.Integer(dump_only=True)
+
+
+class ProductWriteSchema(ma.Schema):
+    title = ma.fields.String(
+        required=True, validate=validate.Length(min=1, max=200, error="1 to 200 characters.")
+    )
+    description = ma.fields.String(load_default="")
+    price = ma.fields.Decimal(
+        required=True,
+        validate=[
+            validate.Range(
+                min=0,
+                min_inclusive=False,
+                max=MAX_PRICE,
+                error="Must be above 0 and at most {max}.",
+            ),
+            _two_decimals,
+        ],
+        metadata={
+            "type": "string",
+            "example": "999.99",
+            "description": "Above 0, at most 2 decimal places (a string or a number).",
+        },
+    )
+    stock_quantity = ma.fields.Integer(
+        load_default=0, validate=validate.Range(min=0, error="Must be 0 or more.")
+    )
+    category_id = ma.fields.Integer(
+        data_key="category", required=True, metadata={"description": "Category id."}
+    )
+    is_active = ma.fields.Boolean(load_default=True)
+
+
+class ProductPatchSchema(ProductWriteSchema):
+    """Any subset of the fields (load it with ``partial=True``)."""
+
+
+class ProductImageSchema(ma.Schema):
+    image = Upload(
+        required=True, metadata={"description": "A JPEG, PNG or WebP image (MAX_IMAGE_BYTES)."}
+    )
+
+
+def _ordering_fields(value: str) -> list[str]:
+    return [field.strip() for field in value.split(",") if field.strip()]
+
+
+def _ordering(value: str) -> None:
+    for field in _ordering_fields(value):
+        if field.removeprefix("-") not in ORDERING_FIELDS:
+            raise ma.ValidationError(
+                f"Unknown ordering field `{field}`; use {', '.join(ORDERING_CHOICES)}, "
+                "each optionally prefixed with `-`."
+            )
+
+
+class ProductListArgsSchema(PageArgsSchema):
+    category = ma.fields.String(
+        metadata={"description": "Category id or slug; includes all its subcategories."}
+    )
+    price_min = ma.fields.Decimal(
+        validate=validate.Range(min=0, error="Must be 0 or more."),
+        metadata={"type": "number", "minimum": 0, "description": "Lowest price, inclusive."},
+    )
+    price_max = ma.fields.Decimal(
+        validate=validate.Range(min=0, error="Must be 0 or more."),
+        metadata={"type": "number", "minimum": 0, "description": "Highest price, inclusive."},
+    )
+    in_stock = ma.fields.Boolean(metadata={"description": "`true`: stock > 0; `false`: none."})
+    is_active = ma.fields.Boolean(
+        metadata={"description": "Staff only (ignored for others, who see active products)."}
+    )
+    search = ma.fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Words in title or description; prefixes match (`iph`)."},
+    )
+    ordering = ma.fields.String(
+        validate=_ordering,
+        metadata={
+            "description": "Comma list of "
+            + ", ".join(f"`{name}`" for name in ORDERING_CHOICES)
+            + ", each optionally prefixed with `-` (descending). Default: `-created_at`, "
+            "or relevance when searching. Ties are broken by id.",
+            "example": "category,-price",
+            "pattern": ORDERING_PATTERN,
+        },
+    )
+
+    @ma.validates_schema
+    def _price_range(self, data: dict, **kwargs: object) -> None:
+        low, high = data.get("price_min"), data.get("price_max")
+        if low is not None and high is not None and low > high:
+            raise ma.ValidationError("Must not exceed price_max.", field_name="price_min")
+
+    @ma.post_load
+    def _split_ordering(self, data: dict, **kwargs: object) -> dict:
+        if "ordering" in data:
+            data["ordering"] = _ordering_fields(data["ordering"])
+        return data
