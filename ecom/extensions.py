@@ -1,12 +1,14 @@
 """Extension instances, created unbound here and bound by the app factory."""
 
+import sqlite3
+
 from flask_caching import Cache
 from flask_jwt_extended import JWTManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event
 
 from ecom.common.errors import ErrorSchema
 from ecom.common.ratelimit import limiter
@@ -35,3 +37,10 @@ cache = Cache()
 csrf = CSRFProtect()
 
 __all__ = ["api", "cache", "csrf", "db", "jwt", "limiter", "migrate"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_enforces_foreign_keys(dbapi_connection: object, _record: object) -> None:
+    # SQLite ignores foreign keys unless asked, per connection; PostgreSQL always checks them.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")

@@ -38,7 +38,7 @@ def test_adding_twice_increments_one_line_and_prices_as_strings(client, customer
         "title": product.title,
         "slug": product.slug,
         "price": "19.90",
-        "image": "products/mug.png",
+        "image": "http://localhost/media/products/mug.png",
         "in_stock": True,
     }
     assert body["total"] == "59.70" and body["total_items"] == 3

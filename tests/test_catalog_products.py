@@ -151,8 +151,6 @@ def test_staff_see_inactive_products_and_filter_by_is_active(client, staff, auth
 
 
 def test_a_product_in_a_cart_or_order_cannot_be_deleted(client, staff, customer, auth_headers):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite does not enforce foreign keys (the PostgreSQL pass proves it).")
     product = make_product()
     db.session.add(Cart(user_id=customer.id, items=[CartItem(product=product, quantity=1)]))
     db.session.commit()

@@ -2,25 +2,15 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecom.cart.services import MAX_QUANTITY
+from ecom.catalog.schemas import ProductSummarySchema
 from ecom.common.money import Money
 
 QUANTITY = validate.Range(min=1, max=MAX_QUANTITY)
 
 
-class CartProductSchema(ma.Schema):
-    id = ma.fields.Integer()
-    title = ma.fields.String()
-    slug = ma.fields.String()
-    price = Money(metadata={"description": "Current unit price."})
-    image = ma.fields.String(allow_none=True)
-    in_stock = ma.fields.Function(
-        lambda product: product.stock_quantity > 0, metadata={"type": "boolean"}
-    )
-
-
 class CartItemSchema(ma.Schema):
     id = ma.fields.Integer()
-    product = ma.fields.Nested(CartProductSchema)
+    product = ma.fields.Nested(ProductSummarySchema)
     quantity = ma.fields.Integer()
     subtotal = Money(metadata={"description": "Unit price × quantity, at current prices."})
 

@@ -2,11 +2,14 @@
 
 from typing import Any
 
-from flask_jwt_extended import current_user, verify_jwt_in_request
+from flask import request
+from flask_jwt_extended import get_current_user, verify_jwt_in_request
 
-from ecom.common.errors import PermissionDenied
+from ecom.common.errors import NotAuthenticated, PermissionDenied
 
 ROLES = ("customer", "staff", "admin")
+# Where the verified user of a request is kept (request-scoped, unlike flask.g in tests).
+USER_KEY = "ecom.user"
 
 
 def has_role(user: Any, role: str) -> bool:
@@ -15,9 +18,13 @@ def has_role(user: Any, role: str) -> bool:
 
 
 def current_user_or_none() -> Any:
-    """The authenticated user of this request, or None for an anonymous caller."""
-    verify_jwt_in_request(optional=True)
-    return current_user if current_user else None
+    """The authenticated user of this request, or None for an anonymous caller.
+
+    The token is verified once per request (signature, blocklist, user state)."""
+    if USER_KEY not in request.environ:
+        verify_jwt_in_request(optional=True)
+        request.environ[USER_KEY] = get_current_user()
+    return request.environ[USER_KEY]
 
 
 def is_staff() -> bool:
@@ -26,9 +33,10 @@ def is_staff() -> bool:
 
 def authorize(role: str | None, *, optional: bool = False) -> None:
     """Raise unless the request carries a valid token of ``role`` or above."""
-    verify_jwt_in_request(optional=optional)
     user = current_user_or_none()
-    if user is None or role is None:
-        return
-    if not has_role(user, role):
+    if user is None:
+        if optional:
+            return
+        raise NotAuthenticated("Authentication credentials were not provided.")
+    if role is not None and not has_role(user, role):
         raise PermissionDenied()
