@@ -10,6 +10,7 @@ from ecom.auth import addresses
 from ecom.auth import services as accounts
 from ecom.cart import services as cart
 from ecom.catalog import services as catalog
+from ecom.orders import services as orders
 
 PASSWORD = "correct-horse-battery"
 
@@ -104,3 +105,25 @@ def redis_state(app) -> str:
     except redis.RedisError:
         return "degraded"
     return "ok"
+
+
+def admin_session(client, user) -> None:
+    """Sign ``user`` in to the back office whatever their role (as a login would have)."""
+    with client.session_transaction() as session:
+        session["admin_user"] = {"id": user.id, "ver": user.token_version}
+
+
+def admin_csrf_token(client) -> str:
+    """The CSRF token of the client's back office session."""
+    return csrf_token_from(client.get("/admin/login/").get_data(as_text=True))
+
+
+def make_order(user, *lines, statuses=(), actor=None):
+    """A placed order of ``(product, quantity)`` lines, then moved through ``statuses``."""
+    if addresses.default_address(user) is None:
+        make_address(user)
+    fill_cart(user, *lines)
+    order = orders.checkout(user)[0]
+    for status in statuses:
+        orders.change_status(order.id, status, actor=actor or user)
+    return order

@@ -4,9 +4,16 @@ from flask import Blueprint, Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from ecom.admin.views import DashboardView, LoginView, LogoutView, UsersView
+from ecom.admin.catalog import CategoriesView, ProductsView
+from ecom.admin.orders import OrdersView
+from ecom.admin.reviews import ReviewsView
+from ecom.admin.views import DashboardView, LoginView, LogoutView, UsersView, format_utc
 from ecom.auth.models import User
+from ecom.catalog.models import Category, Product
+from ecom.common.storage import image_url
 from ecom.extensions import db
+from ecom.orders.models import Order
+from ecom.reviews.models import Review
 
 
 def register_admin(app: Flask) -> None:
@@ -19,5 +26,17 @@ def register_admin(app: Flask) -> None:
     )
     admin.add_view(LoginView(name="Log in", endpoint="admin_login", url="login"))
     admin.add_view(LogoutView(name="Log out", endpoint="admin_logout", url="logout"))
+    admin.add_view(
+        ProductsView(Product, db, name="Products", endpoint="admin_products", url="products")
+    )
+    admin.add_view(
+        CategoriesView(
+            Category, db, name="Categories", endpoint="admin_categories", url="categories"
+        )
+    )
+    admin.add_view(OrdersView(Order, db, name="Orders", endpoint="admin_orders", url="orders"))
+    admin.add_view(ReviewsView(Review, db, name="Reviews", endpoint="admin_reviews", url="reviews"))
     admin.add_view(UsersView(User, db, name="Users", endpoint="admin_users", url="users"))
+    app.add_template_filter(format_utc, "utc")
+    app.add_template_filter(image_url, "image_url")
     app.register_blueprint(Blueprint("ecom_admin", __name__, template_folder="templates"))

@@ -1,18 +1,22 @@
 """Back office views: login and logout, the dashboard, and user management."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
+from wtforms import Form
 
 from ecom.admin import dashboard
 from ecom.admin.charts import revenue_chart
 from ecom.admin.session import current_admin_user, log_in, log_out
 from ecom.auth import services as accounts
+from ecom.auth.models import User
 from ecom.common.errors import DomainError
 from ecom.common.permissions import ROLES, has_role
 from ecom.extensions import csrf, db
@@ -56,6 +60,71 @@ class StaffOnly(BackOfficeView):
         if current_admin_user() is None:
             return redirect(url_for(LOGIN_ENDPOINT, next=request.full_path))
         abort(403)
+
+
+def format_utc(moment: datetime | None) -> str:
+    """A timestamp as staff read it: to the minute, in UTC."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+
+
+def refusal_message(error: DomainError) -> str:
+    """The service's message, followed by its field messages."""
+    details = [
+        f"{field}: {' '.join(map(str, messages))}"
+        for field, messages in (error.errors or {}).items()
+    ]
+    return " ".join([error.message, *details])
+
+
+class ServiceModelView(StaffOnly, ModelView):
+    """A model view that writes only through a domain's services: a refusal (``DomainError``)
+    is rolled back and flashed on the page, and an inline (list) edit gets it as a 400."""
+
+    named_filter_urls = True
+    column_type_formatters = {
+        **typefmt.BASE_FORMATTERS,
+        datetime: lambda view, value, name: format_utc(value),
+    }
+    # The form fields a service accepts; a renamed one maps to the service's key.
+    written_fields: frozenset[str] = frozenset()
+    service_keys: dict[str, str] = {}
+
+    def refuse(self, error: DomainError) -> None:
+        db.session.rollback()
+        flash(refusal_message(error), "error")
+
+    def perform(self, write: Callable[[], object]) -> bool:
+        """Run a service call; False (and a flashed message) when the service refuses."""
+        try:
+            write()
+        except DomainError as exc:
+            self.refuse(exc)
+            return False
+        return True
+
+    def create_with(self, create: Callable[[dict], Any], form: Form) -> Any:
+        """The model ``create`` makes of the form's fields, or False when refused."""
+        try:
+            return create(self.changes(form))
+        except DomainError as exc:
+            self.refuse(exc)
+            return False
+
+    def changes(self, form: Form) -> dict[str, Any]:
+        """The submitted writable fields, keyed as the service expects (a relation by id)."""
+        return {
+            self.service_keys.get(name, name): getattr(field.data, "id", field.data)
+            for name, field in form._fields.items()
+            if name in self.written_fields
+        }
+
+    @expose("/ajax/update/", methods=("POST",))
+    def ajax_update(self) -> Any:
+        answer = super().ajax_update()
+        if isinstance(answer, tuple) and answer[1] == 500:
+            # Flask-Admin reports a refused inline edit as a server error; it is the input's.
+            return answer[0], 400
+        return answer
 
 
 def _safe_next(target: str | None) -> str:
@@ -119,7 +188,7 @@ class DashboardView(StaffOnly, AdminIndexView):
         )
 
 
-class UsersView(StaffOnly, ModelView):
+class UsersView(ServiceModelView):
     """Admins set a user's role and active flag, through the accounts service."""
 
     required_role = "admin"
@@ -143,16 +212,9 @@ class UsersView(StaffOnly, ModelView):
     column_default_sort = "id"
     form_columns = ("role", "is_active")
     form_choices = {"role": [(role, role) for role in ROLES]}
-    editable_fields = frozenset(form_columns)
+    written_fields = frozenset(form_columns)
 
-    def update_model(self, form: Any, model: Any) -> bool:
-        changes = {
-            name: field.data for name, field in form._fields.items() if name in self.editable_fields
-        }
-        try:
-            accounts.administer_user(current_admin_user(), model.id, changes)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return False
-        return True
+    def update_model(self, form: Form, model: User) -> bool:
+        return self.perform(
+            lambda: accounts.administer_user(current_admin_user(), model.id, self.changes(form))
+        )

@@ -1,0 +1,137 @@
+"""Back office views of the catalog: categories and products, written through its services."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from flask_admin.contrib.sqla.filters import FilterEqual
+from markupsafe import Markup
+from sqlalchemy import select
+from wtforms import BooleanField, FileField, Form
+
+from ecom.admin.views import ServiceModelView
+from ecom.catalog import services as catalog
+from ecom.catalog.models import Category, Product
+from ecom.common.storage import image_url
+from ecom.extensions import db
+
+
+class CategoryChoices:
+    """Every category as a filter option, by name, read each time a list is drawn
+    (Flask-Admin keeps the options it is given from start-up)."""
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        rows = db.session.execute(select(Category.id, Category.name).order_by(Category.name))
+        return iter([(str(category_id), name) for category_id, name in rows])
+
+
+def _name(view: Any, context: Any, model: Any, attribute: str) -> str:
+    related = getattr(model, attribute)
+    return related.name if related else ""
+
+
+def _thumbnail(view: Any, context: Any, product: Product, attribute: str) -> Markup:
+    url = image_url(product.image)
+    if url is None:
+        return Markup("")
+    return Markup('<img src="{}" alt="" class="admin-thumb" loading="lazy">').format(url)
+
+
+PRODUCT_FIELDS = ("title", "description", "category", "price", "stock_quantity", "is_active")
+
+
+class CategoriesView(ServiceModelView):
+    """Categories with their parent; a move under a descendant or the deletion of a
+    category still in use is refused by the catalog service."""
+
+    column_list = ("id", "name", "slug", "parent", "created_at")
+    column_searchable_list = ("name", "slug")
+    column_sortable_list = ("id", "name", "slug", ("parent", "parent.name"), "created_at")
+    column_filters = (FilterEqual(Category.parent_id, "Parent", options=CategoryChoices()),)
+    column_formatters = {"parent": _name}
+    column_default_sort = "name"
+    form_columns = ("name", "description", "parent")
+    form_args = {"parent": {"get_label": "name"}}
+    written_fields = frozenset(form_columns)
+    service_keys = {"parent": "parent_id"}
+
+    def create_model(self, form: Form) -> Category | bool:
+        return self.create_with(catalog.create_category, form)
+
+    def update_model(self, form: Form, model: Category) -> bool:
+        return self.perform(lambda: catalog.update_category(model.id, self.changes(form)))
+
+    def delete_model(self, model: Category) -> bool:
+        return self.perform(lambda: catalog.delete_category(model.id))
+
+
+class ProductsView(ServiceModelView):
+    """Products: searchable, filterable, stock and active flag editable in the list;
+    every write, image included, through the catalog service (as the API's)."""
+
+    edit_template = "ecom_admin/product_edit.html"
+    column_list = (
+        "image",
+        "id",
+        "title",
+        "slug",
+        "category",
+        "price",
+        "stock_quantity",
+        "is_active",
+        "average_rating",
+        "updated_at",
+    )
+    column_labels = {"stock_quantity": "Stock", "is_active": "Active", "average_rating": "Rating"}
+    column_searchable_list = ("title", "slug")
+    column_filters = (
+        FilterEqual(Product.category_id, "Category", options=CategoryChoices()),
+        "price",
+        "stock_quantity",
+        "is_active",
+    )
+    column_sortable_list = (
+        "id",
+        "title",
+        "slug",
+        ("category", "category.name"),
+        "price",
+        "stock_quantity",
+        "is_active",
+        "average_rating",
+        "updated_at",
+    )
+    column_editable_list = ("stock_quantity", "is_active")
+    column_formatters = {"image": _thumbnail, "category": _name}
+    column_default_sort = ("id", True)
+    form_columns = (*PRODUCT_FIELDS, "image_upload", "remove_image")
+    written_fields = frozenset(PRODUCT_FIELDS)
+    form_args = {"category": {"get_label": "name"}}
+    form_extra_fields = {
+        "image_upload": FileField("Image (JPEG, PNG or WebP)"),
+        "remove_image": BooleanField("Remove the current image"),
+    }
+    service_keys = {"category": "category_id"}
+
+    def create_model(self, form: Form) -> Product | bool:
+        product = self.create_with(catalog.create_product, form)
+        if product:
+            self._store_image(form, product.id)
+        return product
+
+    def update_model(self, form: Form, model: Product) -> bool:
+        product_id = model.id
+        updated = self.perform(lambda: catalog.update_product(product_id, self.changes(form)))
+        return updated and self._store_image(form, product_id)
+
+    def delete_model(self, model: Product) -> bool:
+        return self.perform(lambda: catalog.delete_product(model.id))
+
+    def _store_image(self, form: Form, product_id: int) -> bool:
+        """Apply the form's image upload or removal (absent from inline edits)."""
+        upload = form._fields.get("image_upload")
+        remove = form._fields.get("remove_image")
+        if upload is not None and getattr(upload.data, "filename", None):
+            return self.perform(lambda: catalog.save_product_image(product_id, upload.data))
+        if remove is not None and remove.data:
+            return self.perform(lambda: catalog.delete_product_image(product_id))
+        return True
