@@ -175,7 +175,19 @@ def test_back_office_pages_load_no_asset_from_another_host(client, admin):
     run_seed(client.application, "--products", "20", "--users", "5", "--orders", "10")
     admin_login(client, admin)
 
-    for page in ("/admin/login/", "/admin/", "/admin/users/", f"/admin/users/edit/?id={admin.id}"):
+    pages = (
+        "/admin/login/",
+        "/admin/",
+        "/admin/users/",
+        f"/admin/users/edit/?id={admin.id}",
+        "/admin/products/",
+        "/admin/products/new/",
+        "/admin/categories/",
+        "/admin/orders/",
+        "/admin/orders/details/?id=1",
+        "/admin/reviews/",
+    )
+    for page in pages:
         body = html(client.get(page))
         assets = re.findall(r'(?:src|href)="([^"]+)"', body)
         assert not [url for url in assets if re.match(r"(https?:)?//", url)], page

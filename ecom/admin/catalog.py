@@ -45,7 +45,7 @@ class CategoriesView(ServiceModelView):
 
     column_list = ("id", "name", "slug", "parent", "created_at")
     column_searchable_list = ("name", "slug")
-    column_sortable_list = ("id", "name", "slug", ("parent", "parent.name"), "created_at")
+    column_sortable_list = ("id", "name", "slug", "created_at")
     column_filters = (FilterEqual(Category.parent_id, "Parent", options=CategoryChoices()),)
     column_formatters = {"parent": _name}
     column_default_sort = "name"

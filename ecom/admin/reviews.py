@@ -39,7 +39,14 @@ class ReviewsView(ServiceModelView):
     column_labels = {"user": "Author", "is_visible": "Visible", "verified_purchase": "Verified"}
     column_formatters = {"product": _related("title"), "user": _related("email")}
     column_searchable_list = ("title", "comment")
-    column_sortable_list = ("id", "rating", "is_visible", "created_at")
+    column_sortable_list = (
+        "id",
+        ("product", "product.title"),
+        ("user", "user.email"),
+        "rating",
+        "is_visible",
+        "created_at",
+    )
     column_filters = (
         "is_visible",
         "rating",

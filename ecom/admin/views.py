@@ -1,4 +1,5 @@
-"""Back office views: login and logout, the dashboard, and user management."""
+"""Back office views: login and logout, the dashboard, user management, and the base of
+every model view (writes through the domain services only)."""
 
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -88,6 +89,16 @@ class ServiceModelView(StaffOnly, ModelView):
     # The form fields a service accepts; a renamed one maps to the service's key.
     written_fields: frozenset[str] = frozenset()
     service_keys: dict[str, str] = {}
+
+    # Flask-Admin's defaults write the table directly: a view writes by overriding these.
+    def create_model(self, form: Form) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} creates through a service")
+
+    def update_model(self, form: Form, model: Any) -> bool:
+        raise NotImplementedError(f"{type(self).__name__} updates through a service")
+
+    def delete_model(self, model: Any) -> bool:
+        raise NotImplementedError(f"{type(self).__name__} deletes through a service")
 
     def refuse(self, error: DomainError) -> None:
         db.session.rollback()
