@@ -111,6 +111,15 @@ class Browser:
         self.find("input[name=password]").send_keys(password)
         self.click_and_wait("//form//*[@type='submit']")
 
+    def edit_in_list(self, cell: str, value: str) -> None:
+        """Type ``value`` in the inline editor of the list cell ``cell`` and submit it."""
+        if not self.driver.find_elements(By.CSS_SELECTOR, ".editable-input input"):
+            self.find(cell).click()
+        field = self.find(".editable-input input")
+        field.clear()
+        field.send_keys(value)
+        self.find(".editable-submit").click()
+
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         self.driver.save_screenshot(str(ARTIFACTS / name))
@@ -150,11 +159,10 @@ def test_staff_run_the_shop_and_the_api_sees_their_changes(app, browser, staff, 
     browser.screenshot("dashboard.png")
 
     browser.open("/admin/products/?search=kettle")
-    browser.find(f'a[name="stock_quantity"][data-pk="{product.id}"]').click()
-    field = browser.find(".editable-input input")
-    field.clear()
-    field.send_keys("17")
-    browser.find(".editable-submit").click()
+    browser.edit_in_list(f'a[name="stock_quantity"][data-pk="{product.id}"]', "-1")
+    refusal = browser.find(".editable-error-block")
+    browser.wait.until(lambda _: "Must be 0 or more." in refusal.text)
+    browser.edit_in_list(f'a[name="stock_quantity"][data-pk="{product.id}"]', "17")
     browser.wait.until(
         ec.text_to_be_present_in_element(
             (By.CSS_SELECTOR, f'a[name="stock_quantity"][data-pk="{product.id}"]'), "17"

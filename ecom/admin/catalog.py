@@ -8,7 +8,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import BooleanField, FileField, Form
 
-from ecom.admin.views import ServiceModelView
+from ecom.admin.views import ServiceModelView, show_related
 from ecom.catalog import services as catalog
 from ecom.catalog.models import Category, Product
 from ecom.common.storage import image_url
@@ -22,11 +22,6 @@ class CategoryChoices:
     def __iter__(self) -> Iterator[tuple[str, str]]:
         rows = db.session.execute(select(Category.id, Category.name).order_by(Category.name))
         return iter([(str(category_id), name) for category_id, name in rows])
-
-
-def _name(view: Any, context: Any, model: Any, attribute: str) -> str:
-    related = getattr(model, attribute)
-    return related.name if related else ""
 
 
 def _thumbnail(view: Any, context: Any, product: Product, attribute: str) -> Markup:
@@ -47,7 +42,7 @@ class CategoriesView(ServiceModelView):
     column_searchable_list = ("name", "slug")
     column_sortable_list = ("id", "name", "slug", "created_at")
     column_filters = (FilterEqual(Category.parent_id, "Parent", options=CategoryChoices()),)
-    column_formatters = {"parent": _name}
+    column_formatters = {"parent": show_related("name")}
     column_default_sort = "name"
     form_columns = ("name", "description", "parent")
     form_args = {"parent": {"get_label": "name"}}
@@ -101,7 +96,7 @@ class ProductsView(ServiceModelView):
         "updated_at",
     )
     column_editable_list = ("stock_quantity", "is_active")
-    column_formatters = {"image": _thumbnail, "category": _name}
+    column_formatters = {"image": _thumbnail, "category": show_related("name")}
     column_default_sort = ("id", True)
     form_columns = (*PRODUCT_FIELDS, "image_upload", "remove_image")
     written_fields = frozenset(PRODUCT_FIELDS)

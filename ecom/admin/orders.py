@@ -12,7 +12,7 @@ from flask_admin.contrib.sqla.filters import (
 )
 
 from ecom.admin.session import current_admin_user
-from ecom.admin.views import ServiceModelView
+from ecom.admin.views import ServiceModelView, show_related
 from ecom.orders import services as orders
 from ecom.orders.models import ORDER_STATUSES, Order
 
@@ -40,10 +40,6 @@ def _status_action(to_status: str) -> Any:
     return move
 
 
-def _email(view: Any, context: Any, order: Order, attribute: str) -> str:
-    return order.user.email
-
-
 class OrdersView(ServiceModelView):
     """Orders by status and date; no creation and no raw edit: a status changes only through
     ``orders.change_status`` (history, payment status and restocking stay right)."""
@@ -60,7 +56,7 @@ class OrdersView(ServiceModelView):
         "total_amount": "Total",
         "created_at": "Placed",
     }
-    column_formatters = {"user": _email}
+    column_formatters = {"user": show_related("email")}
     column_searchable_list = ("user.email",)
     column_sortable_list = (
         "id",

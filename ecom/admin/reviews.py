@@ -1,22 +1,13 @@
 """Back office moderation of reviews: hide, show or delete, through the reviews service."""
 
-from typing import Any
-
 from flask import flash
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
 
 from ecom.admin.session import current_admin_user
-from ecom.admin.views import ServiceModelView
+from ecom.admin.views import ServiceModelView, show_related
 from ecom.reviews import services as reviews
 from ecom.reviews.models import Review
-
-
-def _related(attribute: str) -> Any:
-    def format_related(view: Any, context: Any, review: Review, name: str) -> str:
-        return getattr(getattr(review, name), attribute)
-
-    return format_related
 
 
 class ReviewsView(ServiceModelView):
@@ -37,7 +28,7 @@ class ReviewsView(ServiceModelView):
         "created_at",
     )
     column_labels = {"user": "Author", "is_visible": "Visible", "verified_purchase": "Verified"}
-    column_formatters = {"product": _related("title"), "user": _related("email")}
+    column_formatters = {"product": show_related("title"), "user": show_related("email")}
     column_searchable_list = ("title", "comment")
     column_sortable_list = (
         "id",

@@ -68,11 +68,22 @@ def format_utc(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
 
 
+def show_related(attribute: str) -> Callable[..., str]:
+    """A column formatter showing ``attribute`` of the related row (blank when none)."""
+
+    def format_related(view: Any, context: Any, model: Any, name: str) -> str:
+        related = getattr(model, name)
+        return "" if related is None else getattr(related, attribute)
+
+    return format_related
+
+
 def refusal_message(error: DomainError) -> str:
-    """The service's message, followed by its field messages."""
+    """The service's message, followed by its field messages that say more."""
     details = [
         f"{field}: {' '.join(map(str, messages))}"
         for field, messages in (error.errors or {}).items()
+        if list(messages) != [error.message]
     ]
     return " ".join([error.message, *details])
 
