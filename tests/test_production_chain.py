@@ -57,7 +57,7 @@ def chain(tmp_path_factory):
     test_db = os.environ.get("TEST_DATABASE_URL", "")
     redis_url = os.environ.get("TEST_REDIS_URL", "")
     if not test_db.startswith("postgres") or not redis_url:
-        pytest.skip("Needs TEST_DATABASE_URL (PostgreSQL) and TEST_REDIS_URL: the second pass.")
+        pytest.skip("Needs TEST_DATABASE_URL (PostgreSQL) and TEST_REDIS_URL: passes 2 and 3.")
     if missing_tools():
         pytest.skip(f"Needs {', '.join(missing_tools())} (.ci/run installs them).")
     url = _fresh_database(test_db)
