@@ -13,7 +13,11 @@ from gunicorn.glogging import Logger
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ecom.logging import ENVIRON_REQUEST_ID, ENVIRON_USER_ID, JsonFormatter  # noqa: E402  (needs the project on sys.path)
+from ecom.logging import (  # noqa: E402  (needs the project on sys.path)
+    ENVIRON_REQUEST_ID,
+    ENVIRON_USER_ID,
+    JsonFormatter,
+)
 
 
 def default_workers() -> int:
