@@ -61,18 +61,23 @@ lint: install-dev
 		$(VENV)/bin/hadolint docker/Dockerfile && echo "Dockerfile: hadolint clean"; \
 	else echo "Dockerfile: not linted (hadolint is not installed)"; fi
 
+# A Redis URL at a closed port: the third pass runs the suite with Redis dead.
+DEAD_REDIS_URL := redis://127.0.0.1:1/0
+
 test-sqlite: install-dev
-	@echo "=== test pass 1/2: SQLite + in-process cache ==="
+	@echo "=== test pass 1/3: SQLite + in-process cache ==="
 	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(PY) -m pytest
 
 test-postgres: install-dev
 	@if $(PY) scripts/services_reachable.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
-		echo "=== test pass 2/2: PostgreSQL + Redis ==="; \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" $(PY) -m pytest; \
+		echo "=== test pass 2/3: PostgreSQL + Redis ==="; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" $(PY) -m pytest && \
+		echo "=== test pass 3/3: PostgreSQL + Redis down ===" && \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL=$(DEAD_REDIS_URL) $(PY) -m pytest; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL and Redis are required in CI but do not answer." >&2; exit 1; \
 	else \
-		echo "=== test pass 2/2 skipped: PostgreSQL or Redis does not answer ==="; \
+		echo "=== test passes 2/3 and 3/3 skipped: PostgreSQL or Redis does not answer ==="; \
 	fi
 
 test: lint test-sqlite test-postgres

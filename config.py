@@ -50,6 +50,9 @@ class Config:
             if origin.strip()
         ]
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO").upper()
+        # The app's JSON line per request; gunicorn.conf.py turns it off when Gunicorn's
+        # access log (GUNICORN_ACCESS_LOG) writes that line instead.
+        self.REQUEST_LOG = _bool(env.get("REQUEST_LOG"), True)
         self.PASSWORD_HASH_PROFILE = env.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
         self.LOW_STOCK_THRESHOLD = int(env.get("LOW_STOCK_THRESHOLD", "5"))
         self.configure_images(env)

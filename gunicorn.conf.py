@@ -13,7 +13,11 @@ from gunicorn.glogging import Logger
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ecom.logging import JsonFormatter  # noqa: E402  (needs the project on sys.path)
+from ecom.logging import (  # noqa: E402  (needs the project on sys.path)
+    ENVIRON_REQUEST_ID,
+    ENVIRON_USER_ID,
+    JsonFormatter,
+)
 
 
 def default_workers() -> int:
@@ -50,8 +54,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 errorlog = "-"
-# Empty turns the access log off, e.g. when the app's own request log is enough.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# One JSON line per request. By default it is the app's own (logger "ecom.request", on
+# stderr). GUNICORN_ACCESS_LOG ("-" for stdout, or a file) makes Gunicorn write it instead,
+# with the same keys, and turns the app's line off so no request is logged twice.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+raw_env = ["REQUEST_LOG=false"] if accesslog else []
 
 
 def _trusted(address: str, allowed: str) -> bool:
@@ -106,14 +113,14 @@ def access_fields(resp, environ: dict, elapsed: timedelta, cfg) -> dict:  # noqa
     peer = environ.get("werkzeug.proxy_fix.orig", environ).get("REMOTE_ADDR", "")
     headers = {name.lower(): value for name, value in resp.headers}
     return {
-        "request_id": environ.get("ecom.request_id")
+        "request_id": environ.get(ENVIRON_REQUEST_ID)
         or headers.get("x-request-id")
         or environ.get("HTTP_X_REQUEST_ID"),
         "method": environ.get("REQUEST_METHOD"),
         "path": environ.get("PATH_INFO"),
         "status": resp.status_code,
         "duration_ms": _milliseconds(elapsed),
-        "user_id": environ.get("ecom.user_id"),
+        "user_id": environ.get(ENVIRON_USER_ID),
         "client_ip": client_ip(environ, peer, ",".join(cfg.forwarded_allow_ips)),
     }
 

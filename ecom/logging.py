@@ -4,6 +4,11 @@ Every line has ``time``, ``level``, ``logger`` and ``message``; request lines ad
 ``request_id``, ``method``, ``path``, ``status``, ``duration_ms``, ``user_id`` and
 ``client_ip``, and any line logged during a request carries its ``request_id``.
 Security events go to the ``security`` logger.
+
+The request line is the app's (logger ``ecom.request``) unless ``REQUEST_LOG`` is off,
+as ``gunicorn.conf.py`` sets it when Gunicorn's own access log is on: that line then
+reads the request id and user id from ``request.environ`` (``ENVIRON_REQUEST_ID``,
+``ENVIRON_USER_ID``), so either way each request writes one line with the same keys.
 """
 
 import json
@@ -16,12 +21,15 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_jwt_extended import get_jwt_identity
 
 REQUEST_ID_HEADER = "X-Request-ID"
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 OUTAGE_WARNING_INTERVAL_SECONDS = 60.0
+# What the request line of a WSGI server (Gunicorn's access log) can read from the environ.
+ENVIRON_REQUEST_ID = "ecom.request_id"
+ENVIRON_USER_ID = "ecom.user_id"
 
 request_log = logging.getLogger("ecom.request")
 
@@ -110,13 +118,18 @@ def start_request() -> None:
 
 def log_request(response: Response) -> Response:
     duration_ms = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-    response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+    request_id, user_id = g.get("request_id", ""), current_user_id()
+    response.headers[REQUEST_ID_HEADER] = request_id
+    request.environ[ENVIRON_REQUEST_ID] = request_id
+    request.environ[ENVIRON_USER_ID] = user_id
+    if not current_app.config["REQUEST_LOG"]:
+        return response
     fields = {
         "method": request.method,
         "path": request.path,
         "status": response.status_code,
         "duration_ms": round(duration_ms, 2),
-        "user_id": current_user_id(),
+        "user_id": user_id,
         "client_ip": request.remote_addr,
     }
     request_log.info(

@@ -1,15 +1,19 @@
 """Small factories for test data."""
 
+import contextlib
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from itertools import count
 
 import redis
+from sqlalchemy import event
 
 from ecom.auth import addresses
 from ecom.auth import services as accounts
 from ecom.cart import services as cart
 from ecom.catalog import services as catalog
+from ecom.extensions import db
 from ecom.orders import services as orders
 
 PASSWORD = "correct-horse-battery"
@@ -127,3 +131,18 @@ def make_order(user, *lines, statuses=(), actor=None):
     for status in statuses:
         orders.change_status(order.id, status, actor=actor or user)
     return order
+
+
+@contextlib.contextmanager
+def statements() -> Iterator[list[str]]:
+    """Collect the SQL statements run inside the block."""
+    seen = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

@@ -52,7 +52,7 @@ class Chain:
 
     @property
     def access_log(self) -> Path:
-        """Gunicorn's standard output: its access log."""
+        """Gunicorn's standard output: its access log (off unless GUNICORN_ACCESS_LOG)."""
         return self.workdir / "gunicorn-access.log"
 
     @property
@@ -72,13 +72,15 @@ class Chain:
         *,
         json_body: dict | None = None,
         body_file: Path | None = None,
+        form_file: tuple[str, Path] | None = None,
         headers: dict[str, str] | None = None,
         https: bool = True,
         source: str = "127.0.0.1",
     ) -> Reply:
         """One request through Nginx with curl: HTTP/2 over TLS verified against the test CA.
 
-        ``source`` is the client's loopback address, as Nginx sees it.
+        ``form_file`` is a (field, file) pair posted as multipart/form-data; ``source`` is
+        the client's loopback address, as Nginx sees it.
         """
         head_file = self.workdir / "reply.head"
         body_out = self.workdir / "reply.body"
@@ -99,6 +101,9 @@ class Chain:
         if body_file is not None:
             command += ["--header", "Content-Type: application/octet-stream"]
             command += ["--data-binary", f"@{body_file}"]
+        if form_file is not None:
+            field_name, file = form_file
+            command += ["--form", f"{field_name}=@{file}"]
         done = subprocess.run(
             [*command, self.url(path, https=https)], capture_output=True, text=True, check=True
         )
@@ -112,9 +117,12 @@ class Chain:
             capture_output=True, text=True, check=True,
         )  # fmt: skip
 
-    def app_access_log(self) -> list[dict]:
-        """Gunicorn's JSON access lines so far."""
-        return [json.loads(line) for line in self.access_log.read_text().splitlines()]
+    def request_log(self) -> list[dict]:
+        """The app's JSON request lines so far, among the other lines of its standard error."""
+        entries = [
+            json.loads(line) for line in self.app_log.read_text().splitlines() if line[:1] == "{"
+        ]
+        return [entry for entry in entries if entry["logger"] == "ecom.request"]
 
 
 def _last_header_block(path: Path) -> dict[str, str]:

@@ -1,30 +1,12 @@
 """Cached reads: no SQL on a repeat, invalidation by family, visibility, ETag and 304."""
 
-import contextlib
-
 import pytest
-from sqlalchemy import event
 
 from ecom.common.cache import invalidate, invalidate_on_commit
 from ecom.extensions import db
-from tests.factories import make_user
+from tests.factories import make_user, statements
 
 URL = "/probe/users/"
-
-
-@contextlib.contextmanager
-def statements():
-    """Collect the SQL statements run inside the block."""
-    seen = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.mark.usefixtures("redis_alive")

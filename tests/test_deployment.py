@@ -99,5 +99,14 @@ def test_nginx_rate_limits_the_login_path_with_and_without_its_slash():
         assert re.search(location.group(1), path)
 
 
-def test_an_empty_gunicorn_access_log_setting_turns_the_access_log_off(monkeypatch):
+def test_by_default_gunicorn_writes_no_access_line_and_the_app_writes_its_own(monkeypatch):
+    monkeypatch.delenv("GUNICORN_ACCESS_LOG", raising=False)
+    settings = gunicorn_settings(monkeypatch)
+    assert (settings["accesslog"], settings["raw_env"]) == (None, [])
     assert gunicorn_settings(monkeypatch, GUNICORN_ACCESS_LOG="")["accesslog"] is None
+
+
+def test_gunicorn_access_log_on_turns_the_apps_request_line_off(monkeypatch):
+    settings = gunicorn_settings(monkeypatch, GUNICORN_ACCESS_LOG="-")
+    assert settings["accesslog"] == "-"
+    assert settings["raw_env"] == ["REQUEST_LOG=false"]

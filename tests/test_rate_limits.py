@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from tests.factories import PASSWORD, bearer, login, make_user
+from tests.factories import PASSWORD, admin_login, bearer, login, make_user
 
 LOGIN = "/api/v1/auth/jwt/create/"
 REGISTER = "/api/v1/auth/users/"
@@ -67,6 +67,27 @@ def test_a_spoofed_x_forwarded_for_does_not_reset_the_limit(client, strict):
         attempt(client, email=f"u{n}@example.com")
     response = attempt(client, email="fresh@example.com", **{"X-Forwarded-For": "192.0.2.55"})
     assert response.status_code == 429
+
+
+def test_the_sixth_wrong_admin_login_within_a_minute_is_429_on_the_login_page(
+    client, strict, staff
+):
+    statuses = [admin_login(client, staff, password="wrong-password").status_code for _ in range(5)]
+    assert statuses == [200] * 5
+
+    response = admin_login(client, staff, password="wrong-password")
+
+    assert response.status_code == 429
+    assert response.mimetype == "text/html"
+    assert "Too many login attempts" in response.get_data(as_text=True)
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    assert client.get("/admin/login/").status_code == 200
+
+
+def test_the_admin_login_counts_one_address_across_emails(client, strict):
+    for _ in range(5):
+        admin_login(client, make_user("staff"), password="wrong-password")
+    assert admin_login(client, make_user("staff")).status_code == 429
 
 
 def test_registration_is_strictly_limited(client, strict):

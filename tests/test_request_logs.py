@@ -53,6 +53,28 @@ def test_the_line_names_the_signed_in_user(client, customer, request_lines):
     assert request_lines()[-1]["user_id"] == str(customer.id)
 
 
+def test_with_request_log_off_the_ids_are_left_for_the_wsgi_servers_access_line(
+    app, client, customer, request_lines, monkeypatch
+):
+    headers = bearer(login(client, customer)["access"])
+    monkeypatch.setitem(app.config, "REQUEST_LOG", False)
+    seen = []
+
+    def server(environ, start_response):  # Keeps the environ, as Gunicorn does for its log.
+        seen.append(environ)
+        return wsgi_app(environ, start_response)
+
+    wsgi_app = app.wsgi_app
+    monkeypatch.setattr(app, "wsgi_app", server)
+
+    response = client.get("/api/v1/auth/users/me/", headers=headers)
+
+    assert [line["path"] for line in request_lines()] == ["/api/v1/auth/jwt/create/"]
+    [environ] = seen
+    assert environ["ecom.request_id"] == response.headers["X-Request-ID"]
+    assert environ["ecom.user_id"] == str(customer.id)
+
+
 def test_a_valid_request_id_is_kept_and_echoed(client, request_lines):
     response = client.get("/health/", headers={"X-Request-ID": "lb-1234.abc"})
     assert response.headers["X-Request-ID"] == "lb-1234.abc"

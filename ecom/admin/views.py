@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_admin import Admin, AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 from wtforms import Form
@@ -20,6 +21,7 @@ from ecom.auth import services as accounts
 from ecom.auth.models import User
 from ecom.common.errors import DomainError
 from ecom.common.permissions import ROLES, has_role
+from ecom.common.ratelimit import strict_limit
 from ecom.extensions import csrf, db
 
 LOGIN_ENDPOINT = "admin_login.index"
@@ -161,6 +163,7 @@ class LoginView(BackOfficeView, BaseView):
         return False
 
     @expose("/", methods=("GET", "POST"))
+    @strict_limit(methods=["POST"])
     def index(self) -> Any:
         if request.method == "POST":
             try:
@@ -179,6 +182,16 @@ class LoginView(BackOfficeView, BaseView):
 
     def _form(self) -> str:
         return self.render("ecom_admin/login.html", next=request.args.get("next", ""))
+
+    def create_blueprint(self, admin: Admin) -> Blueprint:
+        blueprint = super().create_blueprint(admin)
+        blueprint.register_error_handler(RateLimitExceeded, self.too_many_attempts)
+        return blueprint
+
+    def too_many_attempts(self, _error: RateLimitExceeded) -> tuple[str, int]:
+        """The login page again, with 429 (Flask-Limiter adds ``Retry-After``)."""
+        flash("Too many login attempts. Please wait a minute and try again.", "error")
+        return self._form(), 429
 
 
 class LogoutView(BackOfficeView, BaseView):

@@ -15,6 +15,7 @@ from ecom.catalog.schemas import (
     ProductWriteSchema,
 )
 from ecom.common.api import Blueprint
+from ecom.common.cache import cached_response
 from ecom.common.pagination import page_schema, paginate
 from ecom.common.permissions import is_staff
 
@@ -25,9 +26,14 @@ blp = Blueprint(
     description="Categories (a tree) and products: filters, search, ordering, images.",
 )
 
+# Product bodies show their category's name: a category write makes them stale too.
+PRODUCT_READS = ("products", "categories")
+CATEGORY_READS = ("categories",)
+
 
 @blp.route("/categories/")
 class Categories(MethodView):
+    @cached_response(*CATEGORY_READS)
     @blp.arguments(CategoryListArgsSchema, location="query")
     @blp.response(200, page_schema(CategorySchema))
     def get(self, args):
@@ -45,6 +51,7 @@ class Categories(MethodView):
 
 @blp.route("/categories/tree/")
 class CategoryTree(MethodView):
+    @cached_response(*CATEGORY_READS)
     @blp.response(200, CategoryTreeSchema(many=True))
     def get(self):
         """The whole category tree, nested."""
@@ -53,6 +60,7 @@ class CategoryTree(MethodView):
 
 @blp.route("/categories/<int:category_id>/")
 class CategoryDetail(MethodView):
+    @cached_response(*CATEGORY_READS)
     @blp.response(200, CategoryDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, category_id):
@@ -88,6 +96,7 @@ class CategoryDetail(MethodView):
 
 @blp.route("/products/")
 class Products(MethodView):
+    @cached_response(*PRODUCT_READS)
     @blp.auth(None, optional=True)
     @blp.arguments(ProductListArgsSchema, location="query")
     @blp.response(200, page_schema(ProductSchema))
@@ -107,6 +116,7 @@ class Products(MethodView):
 
 @blp.route("/products/<int:product_id>/")
 class ProductDetail(MethodView):
+    @cached_response(*PRODUCT_READS)
     @blp.auth(None, optional=True)
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -141,6 +151,7 @@ class ProductDetail(MethodView):
 
 @blp.route("/products/slug/<slug>/")
 class ProductBySlug(MethodView):
+    @cached_response(*PRODUCT_READS)
     @blp.auth(None, optional=True)
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")

@@ -17,10 +17,25 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from ecom.catalog.models import Category, Product
+from ecom.common.cache import generation_key, get_or_none, invalidate_on_commit, set_if_up
 from ecom.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from ecom.common.pagination import count_rows
 from ecom.common.storage import get_storage
-from ecom.extensions import cache, db
+from ecom.extensions import db
+
+# Cached reads (see ecom.common.cache) that a write here makes stale: product bodies show
+# their category's name, so a category write invalidates products too.
+PRODUCT_READS = ("products",)
+CATEGORY_READS = ("categories", "products")
+
+
+def products_changed() -> None:
+    """Cached product reads go stale when the current transaction commits."""
+    invalidate_on_commit(db.session, *PRODUCT_READS)
+
+
+def categories_changed() -> None:
+    invalidate_on_commit(db.session, *CATEGORY_READS)
 
 
 def lock_products(product_ids: list[int]) -> dict[int, Product]:
@@ -41,6 +56,7 @@ def lock_products(product_ids: list[int]) -> dict[int, Product]:
 
 def restock(product_id: int, quantity: int) -> None:
     """Put ``quantity`` units back (cancellation); caller owns the transaction."""
+    products_changed()
     db.session.execute(
         update(Product)
         .where(Product.id == product_id)
@@ -50,6 +66,7 @@ def restock(product_id: int, quantity: int) -> None:
 
 def set_rating(product_id: int, average: Decimal | None, count: int) -> None:
     """Store a product's rating summary, computed by the reviews service."""
+    products_changed()
     db.session.execute(
         update(Product)
         .where(Product.id == product_id)
@@ -143,6 +160,7 @@ def update_category(category_id: int, changes: dict) -> Category:
         _check_parent(category, changes["parent_id"])
     for field, value in changes.items():
         setattr(category, field, value)
+    categories_changed()
     _commit_unique("A category with this name already exists.")
     return category
 
@@ -163,6 +181,7 @@ def delete_category(category_id: int) -> None:
             code="category_not_empty",
         )
     db.session.delete(category)
+    categories_changed()
     db.session.commit()
 
 
@@ -187,9 +206,12 @@ SLUG_ATTEMPTS = 3
 
 def _add_with_unique_slug(instance: Category | Product, text: str, conflict: str) -> None:
     """Insert ``instance`` under a free slug; a concurrent insert taking it means a retry."""
+    reads = CATEGORY_READS if isinstance(instance, Category) else PRODUCT_READS
     for _ in range(SLUG_ATTEMPTS):
         instance.slug = unique_slug(type(instance), text)
         db.session.add(instance)
+        # Again on every attempt: a rollback forgets the invalidation.
+        invalidate_on_commit(db.session, *reads)
         try:
             db.session.commit()
             return
@@ -251,6 +273,7 @@ def update_product(product_id: int, changes: dict) -> Product:
     _check_product(changes)
     for field, value in changes.items():
         setattr(product, field, value)
+    products_changed()
     db.session.commit()
     return product
 
@@ -260,6 +283,7 @@ def delete_product(product_id: int) -> None:
     product = get_product(product_id, include_inactive=True)
     image = product.image
     db.session.delete(product)
+    products_changed()
     try:
         db.session.commit()
     except IntegrityError as exc:
@@ -312,6 +336,7 @@ def save_product_image(product_id: int, file: FileStorage) -> Product:
     storage = get_storage()
     storage.save(key, data, Image.MIME[image_format])
     old_key, product.image = product.image, key
+    products_changed()
     try:
         db.session.commit()
     except Exception:
@@ -326,6 +351,7 @@ def save_product_image(product_id: int, file: FileStorage) -> Product:
 def delete_product_image(product_id: int) -> Product:
     product = get_product(product_id, include_inactive=True)
     old_key, product.image = product.image, None
+    products_changed()
     db.session.commit()
     if old_key:
         get_storage().delete(old_key)
@@ -425,14 +451,15 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
     digest = hashlib.sha256(
         json.dumps([normalised, include_inactive], sort_keys=True).encode()
     ).hexdigest()
-    key = f"catalog:product-count:{digest}"
 
     def remembered_count(query: Select) -> int:
-        total = cache.get(key)
+        # A product write starts a new count at once, as it does for the cached pages.
+        key = generation_key(f"catalog:product-count:{digest}", *PRODUCT_READS)
+        total = get_or_none(key) if key else None
         if total is None:
             total = count_rows(query)
-            if total >= current_app.config["CATALOG_COUNT_CACHE_MIN"]:
-                cache.set(key, total, timeout=current_app.config["CATALOG_COUNT_CACHE_SECONDS"])
+            if key and total >= current_app.config["CATALOG_COUNT_CACHE_MIN"]:
+                set_if_up(key, total, timeout=current_app.config["CATALOG_COUNT_CACHE_SECONDS"])
         return total
 
     return remembered_count
@@ -446,6 +473,7 @@ def take_stock(product_id: int, quantity: int) -> bool:
 
     The condition is checked by the UPDATE itself, so no interleaving can oversell, with or
     without row locks. Caller owns the transaction."""
+    products_changed()
     result = db.session.execute(
         update(Product)
         .where(

@@ -5,7 +5,9 @@ Decorate a GET view with ``@cached_response("products")`` (outermost, above the
 normalised query string, the caller's visibility (public or staff) and the current
 generation of each family named. ``invalidate("products")`` gives a family a new
 generation, so every entry made before it is never read again; services call it
-after their commit, or ``invalidate_on_commit`` inside the transaction. Cache failures
+after their commit, or ``invalidate_on_commit`` inside the transaction. A view whose
+body is meant for its caller alone (e.g. a hidden review shown to its author) calls
+``not_shared()`` and its response is neither stored nor given an ETag. Cache failures
 (Redis down) are logged once per interval and the view answers from the database; an
 invalidation that failed is retried before this process reads the cache again.
 """
@@ -33,6 +35,8 @@ GENERATION_PREFIX = "generation:"
 RESPONSE_PREFIX = "response:"
 CACHE_DOWN = "Cache unavailable; answering from the database."
 PENDING_KEY = "invalidate_on_commit"
+# Request-scoped (flask.g outlives a request when a test holds an app context).
+NOT_SHARED_KEY = "ecom.response_not_shared"
 
 # Families whose invalidation failed while the cache was down, retried on the next read.
 _pending: set[str] = set()
@@ -115,11 +119,36 @@ def _read(families: tuple[str, ...]) -> tuple[str | None, Any]:
         return None, None
 
 
-def _store(key: str, entry: tuple[bytes, str]) -> None:
+def get_or_none(key: str) -> Any:
+    """``cache.get(key)``, or None while the cache is down."""
     try:
-        cache.set(key, entry)
+        return cache.get(key)
     except redis.RedisError:
         outage_warnings.warn(logger, CACHE_DOWN)
+        return None
+
+
+def set_if_up(key: str, value: Any, timeout: int | None = None) -> None:
+    """``cache.set(key, value, timeout)``; nothing while the cache is down."""
+    try:
+        cache.set(key, value, timeout=timeout)
+    except redis.RedisError:
+        outage_warnings.warn(logger, CACHE_DOWN)
+
+
+def generation_key(key: str, *families: str) -> str | None:
+    """``key`` for a value derived from ``families``: an invalidation of any of them moves
+    it to a new key. None while the cache is down."""
+    try:
+        return ":".join([key, *(_generation(family) for family in families)])
+    except redis.RedisError:
+        outage_warnings.warn(logger, CACHE_DOWN)
+        return None
+
+
+def not_shared() -> None:
+    """This request's response is for its caller alone: ``cached_response`` keeps it out."""
+    request.environ[NOT_SHARED_KEY] = True
 
 
 def cached_response(*families: str) -> Callable:
@@ -131,12 +160,15 @@ def cached_response(*families: str) -> Callable:
             key, entry = _read(families)
             if entry is None:
                 response = make_response(view(*args, **kwargs))
+                if request.environ.get(NOT_SHARED_KEY):
+                    response.cache_control.private = True
+                    return response
                 if response.status_code != 200 or not response.is_json:
                     return response
                 body = response.get_data()
                 entry = (body, hashlib.sha256(body).hexdigest()[:32])
                 if key is not None:
-                    _store(key, entry)
+                    set_if_up(key, entry)
             return _conditional(*entry)
 
         return wrapper

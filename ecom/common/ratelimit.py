@@ -88,14 +88,18 @@ limiter = Limiter(
 limiter.request_filter(_is_unlimited)
 
 
-def strict_limit(identity: Callable[[], str] = submitted_email) -> Callable:
+def strict_limit(
+    identity: Callable[[], str] = submitted_email, *, methods: list[str] | None = None
+) -> Callable:
     """``RATELIMIT_AUTH`` per client address and, separately, per ``identity()``.
 
     For credential endpoints (login, registration, password change, the admin login):
     rotating addresses does not help against one account, nor accounts against one address.
+    ``methods`` limits only those methods of a view that serves several (a login page's POST).
     """
-    per_address = limiter.limit(_configured("RATELIMIT_AUTH"), key_func=client_ip)
-    per_identity = limiter.limit(_configured("RATELIMIT_AUTH"), key_func=identity, scope="identity")
+    auth_limit = _configured("RATELIMIT_AUTH")
+    per_address = limiter.limit(auth_limit, key_func=client_ip, methods=methods)
+    per_identity = limiter.limit(auth_limit, key_func=identity, scope="identity", methods=methods)
 
     def decorator(view: Callable) -> Callable:
         return per_address(per_identity(view))

@@ -2,6 +2,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from ecom.common.api import Blueprint
+from ecom.common.cache import cached_response, not_shared
 from ecom.common.pagination import page_schema, paginate
 from ecom.common.permissions import current_user_or_none
 from ecom.reviews import services
@@ -19,6 +20,7 @@ blp = Blueprint(
 
 @blp.route("/")
 class Reviews(MethodView):
+    @cached_response("reviews")
     @blp.arguments(ReviewListArgsSchema, location="query")
     @blp.response(200, page_schema(ReviewSchema))
     def get(self, args):
@@ -36,12 +38,16 @@ class Reviews(MethodView):
 
 @blp.route("/<int:review_id>/")
 class ReviewDetail(MethodView):
+    @cached_response("reviews")
     @blp.auth(None, optional=True)
     @blp.response(200, ReviewSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, review_id):
-        """One review."""
-        return services.get_review(review_id, current_user_or_none())
+        """One review; a hidden one only for its author and staff."""
+        review = services.get_review(review_id, current_user_or_none())
+        if not review.is_visible:
+            not_shared()  # Its author's view: never served to anybody else.
+        return review
 
     @blp.auth()
     @blp.arguments(ReviewUpdateSchema)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ecom.auth.models import User
 from ecom.catalog.models import Product
 from ecom.catalog.services import lock_products, set_rating
+from ecom.common.cache import invalidate_on_commit
 from ecom.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ecom.common.permissions import has_role
 from ecom.common.transactions import atomic
@@ -25,6 +26,7 @@ ORDERINGS = {
     "-rating": (Review.rating.desc(), Review.id.desc()),
 }
 DEFAULT_ORDERING = "-created_at"
+REVIEW_READS = ("reviews",)
 
 
 class DuplicateReview(Conflict):
@@ -73,9 +75,11 @@ def has_bought(user: User, product_id: int) -> bool:
 @contextmanager
 def _rating_kept(product_id: int) -> Iterator[None]:
     """One transaction: lock the product (serialising its rating updates), run the block,
-    then recompute the product's rating."""
+    then recompute the product's rating. Cached review reads go stale on commit (and
+    product reads, through ``set_rating``)."""
     with atomic():
         lock_products([product_id])
+        invalidate_on_commit(db.session, *REVIEW_READS)
         yield
         db.session.flush()
         _refresh_rating(product_id)
