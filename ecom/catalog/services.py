@@ -17,10 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from ecom.catalog.models import Category, Product
+from ecom.common.cache import get_or_none, set_quietly
 from ecom.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from ecom.common.ids import parse_id
 from ecom.common.pagination import count_rows
 from ecom.common.storage import get_storage
-from ecom.extensions import cache, db
+from ecom.extensions import db
 
 
 def lock_products(product_ids: list[int]) -> dict[int, Product]:
@@ -375,8 +377,9 @@ def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
 def _category_and_descendants(category: str) -> Select:
     """Ids of the category (given by id or slug) and of every category below it."""
     match = Category.slug == category
-    if category.isdigit():
-        match = or_(match, Category.id == int(category))
+    category_id = parse_id(category)
+    if category_id is not None:
+        match = or_(match, Category.id == category_id)
     tree = select(Category.id).where(match).cte("category_tree", recursive=True)
     tree = tree.union_all(select(Category.id).where(Category.parent_id == tree.c.id))
     return select(tree.c.id)
@@ -428,11 +431,11 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
     key = f"catalog:product-count:{digest}"
 
     def remembered_count(query: Select) -> int:
-        total = cache.get(key)
+        total = get_or_none(key)
         if total is None:
             total = count_rows(query)
             if total >= current_app.config["CATALOG_COUNT_CACHE_MIN"]:
-                cache.set(key, total, timeout=current_app.config["CATALOG_COUNT_CACHE_SECONDS"])
+                set_quietly(key, total, timeout=current_app.config["CATALOG_COUNT_CACHE_SECONDS"])
         return total
 
     return remembered_count

@@ -115,13 +115,6 @@ def _read(families: tuple[str, ...]) -> tuple[str | None, Any]:
         return None, None
 
 
-def _store(key: str, entry: tuple[bytes, str]) -> None:
-    try:
-        cache.set(key, entry)
-    except redis.RedisError:
-        outage_warnings.warn(logger, CACHE_DOWN)
-
-
 def cached_response(*families: str) -> Callable:
     """Cache a GET view's 200 JSON body (``CACHE_TTL``), with ETag and If-None-Match → 304."""
 
@@ -136,9 +129,26 @@ def cached_response(*families: str) -> Callable:
                 body = response.get_data()
                 entry = (body, hashlib.sha256(body).hexdigest()[:32])
                 if key is not None:
-                    _store(key, entry)
+                    set_quietly(key, entry)
             return _conditional(*entry)
 
         return wrapper
 
     return decorator
+
+
+def get_or_none(key: str) -> Any:
+    """``cache.get(key)``, or None while the cache is down (logged once per interval)."""
+    try:
+        return cache.get(key)
+    except redis.RedisError:
+        outage_warnings.warn(logger, CACHE_DOWN)
+        return None
+
+
+def set_quietly(key: str, value: Any, timeout: int | None = None) -> None:
+    """``cache.set``; skipped while the cache is down (logged once per interval)."""
+    try:
+        cache.set(key, value, timeout=timeout)
+    except redis.RedisError:
+        outage_warnings.warn(logger, CACHE_DOWN)
