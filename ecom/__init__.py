@@ -12,6 +12,7 @@ from ecom.cart.routes import blp as cart_blp
 from ecom.catalog.routes import blp as catalog_blp
 from ecom.cli import register_commands
 from ecom.common.errors import register_error_handlers
+from ecom.common.ids import IdConverter
 from ecom.common.redis import create_client, socket_options
 from ecom.common.security import register_security
 from ecom.common.storage import register_media_route
@@ -26,6 +27,7 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     # /api/v1/products and /api/v1/products/ answer alike, without a redirect.
     app.url_map.strict_slashes = False
+    app.url_map.converters["int"] = IdConverter
     app.config.from_object(config or config_from_env())
     configure_logging(app)
     register_extensions(app)

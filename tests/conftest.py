@@ -8,19 +8,24 @@ suite against a dead Redis: every test must still pass, except the few that need
 
 import contextlib
 import os
+import sys
 
 import pytest
 import redis
+from flask_caching.backends import RedisCache
 from flask_migrate import upgrade
+from limits.storage import RedisStorage
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from config import TestingConfig, database_url
 from ecom import create_app
+from ecom.common.redis import create_client, socket_options
 from ecom.extensions import cache, db, limiter
 from ecom.logging import outage_warnings
 from tests import probe
-from tests.factories import bearer, login, make_user
+from tests.factories import DEAD_REDIS, bearer, login, make_user
 
 
 def _ensure_postgres_database(url: str) -> None:
@@ -118,6 +123,22 @@ def redis_alive(app):
 
 
 @pytest.fixture
+def stop_redis(app, monkeypatch):
+    """``stop_redis()`` makes the blocklist, the cache and the limiter meet a dead Redis."""
+
+    def stop():
+        client = create_client(DEAD_REDIS)
+        monkeypatch.setitem(app.extensions, "redis", client)
+        backend = RedisCache(host=client, key_prefix=app.config["CACHE_KEY_PREFIX"])
+        monkeypatch.setitem(app.extensions["cache"], cache, backend)
+        storage = RedisStorage(DEAD_REDIS, **socket_options())
+        monkeypatch.setattr(limiter, "_storage", storage)
+        monkeypatch.setattr(limiter, "_limiter", FixedWindowRateLimiter(storage))
+
+    return stop
+
+
+@pytest.fixture
 def customer():
     return make_user("customer")
 
@@ -141,3 +162,11 @@ def admin():
 def auth_headers(client):
     """``auth_headers(user)`` → Authorization header of a fresh login."""
     return lambda user: bearer(login(client, user)["access"])
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many requests schemathesis generated, when its suite ran."""
+    conformance = sys.modules.get("tests.test_openapi_conformance")
+    if conformance and conformance.generated_cases["count"]:
+        count = conformance.generated_cases["count"]
+        terminalreporter.write_line(f"schemathesis: {count} generated cases")

@@ -11,12 +11,16 @@ from sqlalchemy import event
 
 from ecom.auth import addresses
 from ecom.auth import services as accounts
+from ecom.auth.tokens import issue_tokens
 from ecom.cart import services as cart
 from ecom.catalog import services as catalog
 from ecom.extensions import db
 from ecom.orders import services as orders
+from ecom.reviews import services as reviews
 
 PASSWORD = "correct-horse-battery"
+# A Redis URL at a closed port.
+DEAD_REDIS = "redis://127.0.0.1:1/0"
 
 _serial = count(1)
 
@@ -94,9 +98,8 @@ def make_address(user, **fields):
 
 
 def fill_cart(user, *lines):
-    """Put ``(product, quantity)`` lines in the user's cart."""
-    for product, quantity in lines:
-        cart.add_item(user, product.id, quantity)
+    """Put ``(product, quantity)`` lines in the user's cart; the cart lines."""
+    return [cart.add_item(user, product.id, quantity) for product, quantity in lines]
 
 
 def redis_state(app) -> str:
@@ -146,3 +149,12 @@ def statements() -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def token_headers(user) -> dict:
+    """Authorization header of a freshly issued access token (no login round trip)."""
+    return bearer(issue_tokens(user)["access"])
+
+
+def make_review(user, product, rating: int = 4, comment: str = "Does the job."):
+    return reviews.create_review(user, product_id=product.id, rating=rating, comment=comment)

@@ -10,33 +10,14 @@ import logging
 
 import pytest
 from flask_caching.backends import RedisCache
-from limits.storage import RedisStorage
-from limits.strategies import FixedWindowRateLimiter
 
 from ecom.common.cache import CACHE_DOWN, invalidate
-from ecom.common.redis import create_client, socket_options
-from ecom.extensions import cache, db, limiter
+from ecom.common.redis import create_client
+from ecom.extensions import cache, db
 from ecom.logging import LimiterOutageFilter
-from tests.factories import PASSWORD, bearer, login, make_user
+from tests.factories import DEAD_REDIS, PASSWORD, bearer, login, make_user
 
-DEAD_REDIS = "redis://127.0.0.1:1/0"
 READ = "/probe/users/"
-
-
-@pytest.fixture
-def stop_redis(app, monkeypatch):
-    """``stop_redis()`` makes the blocklist, the cache and the limiter meet a dead Redis."""
-
-    def stop():
-        client = create_client(DEAD_REDIS)
-        monkeypatch.setitem(app.extensions, "redis", client)
-        backend = RedisCache(host=client, key_prefix=app.config["CACHE_KEY_PREFIX"])
-        monkeypatch.setitem(app.extensions["cache"], cache, backend)
-        storage = RedisStorage(DEAD_REDIS, **socket_options())
-        monkeypatch.setattr(limiter, "_storage", storage)
-        monkeypatch.setattr(limiter, "_limiter", FixedWindowRateLimiter(storage))
-
-    return stop
 
 
 @pytest.fixture

@@ -101,9 +101,12 @@ class ShippingAddressSchema(ma.Schema):
     )
     phone = ma.fields.String(
         load_default="",
-        validate=validate.Regexp(
-            r"^(\+?[0-9 ()./-]{4,32})?$", error="Digits, spaces and + ( ) . / - only."
-        ),
+        validate=[
+            validate.Length(max=32),
+            validate.Regexp(
+                r"^(\+?[0-9 ()./-]{4,32})?$", error="Digits, spaces and + ( ) . / - only."
+            ),
+        ],
     )
 
 

@@ -3,6 +3,7 @@ from marshmallow import validate
 
 from ecom.cart.services import MAX_QUANTITY
 from ecom.catalog.schemas import ProductSummarySchema
+from ecom.common.ids import ID_RANGE
 from ecom.common.money import Money
 
 QUANTITY = validate.Range(min=1, max=MAX_QUANTITY)
@@ -26,7 +27,7 @@ class CartSchema(ma.Schema):
 
 
 class CartAddSchema(ma.Schema):
-    product_id = ma.fields.Integer(required=True, strict=True)
+    product_id = ma.fields.Integer(required=True, strict=True, validate=ID_RANGE)
     quantity = ma.fields.Integer(
         load_default=1,
         strict=True,

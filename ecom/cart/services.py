@@ -86,8 +86,12 @@ def add_item(user: User, product_id: int, quantity: int = 1) -> CartItem:
 
 
 def _own_item(user: User, item_id: int) -> CartItem:
+    """The user's cart line, locked until commit: a concurrent removal makes this a 404."""
     item = db.session.scalar(
-        select(CartItem).join(Cart).where(CartItem.id == item_id, Cart.user_id == user.id)
+        select(CartItem)
+        .join(Cart)
+        .where(CartItem.id == item_id, Cart.user_id == user.id)
+        .with_for_update(of=CartItem)
     )
     if item is None:
         raise NotFound("Cart item not found.")

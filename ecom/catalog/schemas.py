@@ -7,6 +7,7 @@ from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from ecom.catalog.services import ORDERING_FIELDS
+from ecom.common.ids import COUNT_RANGE, ID_RANGE, parse_id
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.storage import image_url
 
@@ -19,6 +20,12 @@ ORDERING_PATTERN = f"^{_ORDERING_FIELD}(,{_ORDERING_FIELD})*$"
 def _two_decimals(value: Decimal) -> None:
     if value.as_tuple().exponent < -2:
         raise ma.ValidationError("At most 2 decimal places.")
+
+
+def _price_in_range(value: Decimal) -> None:
+    # A plain function, not validate.Range: OpenAPI bounds must be numbers, the price is a string.
+    if not 0 < value <= MAX_PRICE:
+        raise ma.ValidationError(f"Must be above 0 and at most {MAX_PRICE}.")
 
 
 # --- categories -------------------------------------------------------------------------
@@ -62,6 +69,8 @@ class CategoryWriteSchema(ma.Schema):
     parent_id = ma.fields.Integer(
         data_key="parent",
         allow_none=True,
+        strict=True,
+        validate=ID_RANGE,
         load_default=None,
         metadata={"description": "Id of the parent category; null for a top-level one."},
     )
@@ -72,7 +81,7 @@ class CategoryPatchSchema(CategoryWriteSchema):
 
 
 def _parent(value: str) -> None:
-    if value != "root" and not value.isdigit():
+    if value != "root" and parse_id(value) is None:
         raise ma.ValidationError("A category id or `root`.")
 
 
@@ -135,26 +144,22 @@ class ProductWriteSchema(ma.Schema):
     description = ma.fields.String(load_default="")
     price = ma.fields.Decimal(
         required=True,
-        validate=[
-            validate.Range(
-                min=0,
-                min_inclusive=False,
-                max=MAX_PRICE,
-                error="Must be above 0 and at most {max}.",
-            ),
-            _two_decimals,
-        ],
+        validate=[_price_in_range, _two_decimals],
         metadata={
             "type": "string",
+            "format": "decimal",
+            "pattern": r"^[0-9]{1,8}(\.[0-9]{1,2})?$",
             "example": "999.99",
             "description": "Above 0, at most 2 decimal places (a string or a number).",
         },
     )
-    stock_quantity = ma.fields.Integer(
-        load_default=0, validate=validate.Range(min=0, error="Must be 0 or more.")
-    )
+    stock_quantity = ma.fields.Integer(load_default=0, strict=True, validate=COUNT_RANGE)
     category_id = ma.fields.Integer(
-        data_key="category", required=True, metadata={"description": "Category id."}
+        data_key="category",
+        required=True,
+        strict=True,
+        validate=ID_RANGE,
+        metadata={"description": "Category id."},
     )
     is_active = ma.fields.Boolean(load_default=True)
 

@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 from ecom.catalog.models import Category, Product
 from ecom.common.cache import generation_key, get_or_none, invalidate_on_commit, set_if_up
 from ecom.common.errors import Conflict, DomainError, NotFound, ValidationFailed
+from ecom.common.ids import parse_id
 from ecom.common.pagination import count_rows
 from ecom.common.storage import get_storage
 from ecom.extensions import db
@@ -401,8 +402,9 @@ def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
 def _category_and_descendants(category: str) -> Select:
     """Ids of the category (given by id or slug) and of every category below it."""
     match = Category.slug == category
-    if category.isdigit():
-        match = or_(match, Category.id == int(category))
+    category_id = parse_id(category)
+    if category_id is not None:
+        match = or_(match, Category.id == category_id)
     tree = select(Category.id).where(match).cte("category_tree", recursive=True)
     tree = tree.union_all(select(Category.id).where(Category.parent_id == tree.c.id))
     return select(tree.c.id)

@@ -1,6 +1,7 @@
 """HTTP hardening: proxies, HTTPS, security headers, CORS and request-body limits."""
 
 import re
+from collections.abc import Iterator
 
 from flask import Flask, Response, current_app, redirect, request
 from flask_cors import CORS
@@ -41,6 +42,8 @@ CORS_EXPOSED_HEADERS = [
 
 JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 INNERMOST_CONTAINER = re.compile(rb"\[[^\[\]{}]*\]|\{[^\[\]{}]*\}")
+# ``\u0000`` in a JSON string: the escape itself, not an escaped backslash before "u0000".
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
 def nesting_exceeds(body: bytes, limit: int) -> bool:
@@ -63,6 +66,24 @@ def refuse_abusive_json() -> None:
         limit = current_app.config["MAX_JSON_DEPTH"]
         message = f"JSON body is nested deeper than {limit} levels."
         raise ValidationFailed(message, errors={"json": [message]})
+
+
+def _request_texts() -> Iterator[str]:
+    """The path, and every name and value of the query string and form."""
+    yield request.path
+    for params in (request.args, request.form):
+        for name, values in params.lists():
+            yield name
+            yield from values
+
+
+def refuse_nul_characters() -> None:
+    """400 for a NUL character in the path, query, form or JSON body: no database text
+    column can hold one (PostgreSQL refuses it), so it must not get that far."""
+    in_json = request.is_json and JSON_NUL.search(request.get_data(cache=True))
+    if in_json or any("\x00" in text for text in _request_texts()):
+        message = "NUL characters are not accepted."
+        raise ValidationFailed(message, errors={"request": [message]})
 
 
 def redirect_to_https() -> Response | None:
@@ -95,6 +116,7 @@ def register_security(app: Flask) -> None:
     if app.config["SECURE_SSL_REDIRECT"]:
         app.before_request(redirect_to_https)
     app.before_request(refuse_abusive_json)
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     if app.config["CORS_ALLOWED_ORIGINS"]:
         CORS(

@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecom.auth.schemas import ShippingAddressSchema
+from ecom.common.ids import ID_RANGE
 from ecom.common.money import Money
 from ecom.common.pagination import PageArgsSchema
 from ecom.orders.models import ORDER_STATUSES, PAYMENT_STATUSES
@@ -49,6 +50,7 @@ class OrderSchema(ma.Schema):
 class CheckoutSchema(ma.Schema):
     shipping_address_id = ma.fields.Integer(
         strict=True,
+        validate=ID_RANGE,
         metadata={"description": "One of the caller's addresses (default: the default one)."},
     )
     shipping_address = ma.fields.Nested(
@@ -69,7 +71,9 @@ class IdempotencyHeaderSchema(ma.Schema):
 
 class OrderListArgsSchema(PageArgsSchema):
     status = ma.fields.String(validate=STATUS)
-    user = ma.fields.Integer(metadata={"description": "Staff only: one customer's orders."})
+    user = ma.fields.Integer(
+        validate=ID_RANGE, metadata={"description": "Staff only: one customer's orders."}
+    )
     created_after = ma.fields.AwareDateTime(
         default_timezone=UTC, metadata={"description": "ISO 8601 (UTC unless given); inclusive."}
     )

@@ -1,6 +1,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from ecom.common.ids import ID_RANGE
 from ecom.common.pagination import PageArgsSchema
 from ecom.reviews.services import ORDERINGS
 
@@ -10,7 +11,11 @@ RATING = validate.Range(min=1, max=5)
 class ReviewSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     product = ma.fields.Integer(
-        required=True, strict=True, attribute="product_id", metadata={"description": "Product id."}
+        required=True,
+        strict=True,
+        validate=ID_RANGE,
+        attribute="product_id",
+        metadata={"description": "Product id."},
     )
     user = ma.fields.Integer(
         dump_only=True, attribute="user_id", metadata={"description": "Author's user id."}
@@ -37,7 +42,9 @@ class ReviewUpdateSchema(ma.Schema):
 
 
 class ReviewListArgsSchema(PageArgsSchema):
-    product = ma.fields.Integer(metadata={"description": "Reviews of one product."})
+    product = ma.fields.Integer(
+        validate=ID_RANGE, metadata={"description": "Reviews of one product."}
+    )
     rating = ma.fields.Integer(validate=RATING)
     ordering = ma.fields.String(
         validate=validate.OneOf(list(ORDERINGS)),

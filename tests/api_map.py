@@ -1,0 +1,198 @@
+"""Every API route and method, with a valid request and who may make it.
+
+``MATRIX`` maps (URL rule, method) to a valid body (or a function of the shop and the
+caller's tokens) and the statuses for anonymous, customer (owner of the objects in the
+path), another customer, staff and admin. The authorization matrix and the bad-input
+suite both read it.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ecom.auth.tokens import issue_tokens
+from tests.factories import (
+    ADDRESS,
+    PASSWORD,
+    fill_cart,
+    make_address,
+    make_category,
+    make_order,
+    make_product,
+    make_review,
+    make_user,
+)
+
+CALLERS = ("anonymous", "customer", "other", "staff", "admin")
+
+
+@dataclass
+class Shop:
+    """Objects the paths name, and each caller's tokens."""
+
+    path_values: dict[str, object]
+    tokens: dict[str, dict[str, str]]
+    ids: dict[str, int]
+
+
+# A row: (body, or a function of the shop and the caller's tokens, or None) and the
+# statuses for anonymous, customer (owner), other customer, staff, admin.
+Body = dict | Callable[[Shop, dict], dict] | None
+
+OPEN = (200, 200, 200, 200, 200)
+SIGNED_IN = (401, 200, 200, 200, 200)
+STAFF_ONLY = (401, 403, 403, 200, 200)
+ADMIN_ONLY = (401, 403, 403, 403, 200)
+OWNER_ONLY = (401, 200, 404, 404, 404)
+
+
+def product_body(shop: Shop, _tokens: dict) -> dict:
+    return {"title": "Boots", "price": "59.90", "category": shop.ids["shoes"], "stock_quantity": 3}
+
+
+MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
+    ("/health/", "GET"): (None, OPEN),
+    ("/health/live/", "GET"): (None, OPEN),
+    ("/health/ready/", "GET"): (None, OPEN),
+    ("/api/v1/health/", "GET"): (None, OPEN),
+    ("/api/v1/schema/", "GET"): (None, OPEN),
+    ("/api/v1/docs/", "GET"): (None, OPEN),
+    ("/api/v1/redoc/", "GET"): (None, OPEN),
+    ("/api/v1/static/swagger-ui/<path:filename>", "GET"): (None, OPEN),
+    # accounts
+    ("/api/v1/auth/users/", "GET"): (None, ADMIN_ONLY),
+    ("/api/v1/auth/users/", "POST"): (
+        {"email": "new@example.com", "username": "newbie", "password": PASSWORD},
+        (201, 201, 201, 201, 201),
+    ),
+    ("/api/v1/auth/users/me/", "GET"): (None, SIGNED_IN),
+    ("/api/v1/auth/users/me/", "PUT"): ({"first_name": "Ada"}, SIGNED_IN),
+    ("/api/v1/auth/users/me/", "PATCH"): ({"last_name": "Byron"}, SIGNED_IN),
+    ("/api/v1/auth/users/me/password/", "POST"): (
+        {"current_password": PASSWORD, "new_password": "a-new-long-passphrase"},
+        (401, 204, 204, 204, 204),
+    ),
+    ("/api/v1/auth/users/<int:user_id>/", "GET"): (None, ADMIN_ONLY),
+    ("/api/v1/auth/users/<int:user_id>/", "PATCH"): ({"role": "staff"}, ADMIN_ONLY),
+    ("/api/v1/auth/users/<int:user_id>/", "DELETE"): (None, (401, 403, 403, 403, 204)),
+    ("/api/v1/auth/jwt/create/", "POST"): (
+        lambda shop, _: {"email": shop.path_values["email"], "password": PASSWORD},
+        OPEN,
+    ),
+    ("/api/v1/auth/jwt/refresh/", "POST"): (
+        lambda shop, _: {"refresh": shop.tokens["customer"]["refresh"]},
+        OPEN,
+    ),
+    ("/api/v1/auth/jwt/verify/", "POST"): (
+        lambda shop, _: {"token": shop.tokens["customer"]["access"]},
+        OPEN,
+    ),
+    ("/api/v1/auth/jwt/logout/", "POST"): (
+        lambda _, tokens: {"refresh": tokens.get("refresh", "none")},
+        (401, 204, 204, 204, 204),
+    ),
+    # the address book is the caller's own: anybody else's address is not found
+    ("/api/v1/auth/users/me/addresses/", "GET"): (None, SIGNED_IN),
+    ("/api/v1/auth/users/me/addresses/", "POST"): (ADDRESS, (401, 201, 201, 201, 201)),
+    ("/api/v1/auth/users/me/addresses/<int:address_id>/", "GET"): (None, OWNER_ONLY),
+    ("/api/v1/auth/users/me/addresses/<int:address_id>/", "PUT"): (ADDRESS, OWNER_ONLY),
+    ("/api/v1/auth/users/me/addresses/<int:address_id>/", "PATCH"): (
+        {"city": "Paris"},
+        OWNER_ONLY,
+    ),
+    ("/api/v1/auth/users/me/addresses/<int:address_id>/", "DELETE"): (
+        None,
+        (401, 204, 404, 404, 404),
+    ),
+    # catalog: reads are public, writes are staff's
+    ("/api/v1/categories/", "GET"): (None, OPEN),
+    ("/api/v1/categories/", "POST"): ({"name": "Hats"}, (401, 403, 403, 201, 201)),
+    ("/api/v1/categories/tree/", "GET"): (None, OPEN),
+    ("/api/v1/categories/<int:category_id>/", "GET"): (None, OPEN),
+    ("/api/v1/categories/<int:category_id>/", "PUT"): ({"name": "Caps"}, STAFF_ONLY),
+    ("/api/v1/categories/<int:category_id>/", "PATCH"): ({"description": "Warm."}, STAFF_ONLY),
+    ("/api/v1/categories/<int:category_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    ("/api/v1/products/", "GET"): (None, OPEN),
+    ("/api/v1/products/", "POST"): (product_body, (401, 403, 403, 201, 201)),
+    ("/api/v1/products/<int:product_id>/", "GET"): (None, OPEN),
+    ("/api/v1/products/<int:product_id>/", "PUT"): (product_body, STAFF_ONLY),
+    ("/api/v1/products/<int:product_id>/", "PATCH"): ({"price": "12.50"}, STAFF_ONLY),
+    ("/api/v1/products/<int:product_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    ("/api/v1/products/slug/<slug>/", "GET"): (None, OPEN),
+    # no file: authorised callers get as far as validation
+    ("/api/v1/products/<int:product_id>/image/", "POST"): (None, (401, 403, 403, 400, 400)),
+    ("/api/v1/products/<int:product_id>/image/", "DELETE"): (None, STAFF_ONLY),
+    # the cart is the caller's own
+    ("/api/v1/cart/", "GET"): (None, SIGNED_IN),
+    ("/api/v1/cart/add/", "POST"): (
+        lambda shop, _: {"product_id": shop.ids["product"], "quantity": 1},
+        SIGNED_IN,
+    ),
+    ("/api/v1/cart/update/<int:item_id>/", "PUT"): ({"quantity": 2}, OWNER_ONLY),
+    ("/api/v1/cart/update/<int:item_id>/", "PATCH"): ({"quantity": 3}, OWNER_ONLY),
+    ("/api/v1/cart/remove/<int:item_id>/", "DELETE"): (None, (401, 204, 404, 404, 404)),
+    ("/api/v1/cart/clear/", "DELETE"): (None, (401, 204, 204, 204, 204)),
+    # orders: the owner's, or anybody's for staff; only staff move the status
+    ("/api/v1/orders/", "GET"): (None, SIGNED_IN),
+    # only the owner has a cart to check out; an empty cart is a 400
+    ("/api/v1/orders/", "POST"): ({}, (401, 201, 400, 400, 400)),
+    ("/api/v1/orders/<int:order_id>/", "GET"): (None, (401, 200, 404, 200, 200)),
+    ("/api/v1/orders/<int:order_id>/", "PUT"): ({"status": "paid"}, STAFF_ONLY),
+    ("/api/v1/orders/<int:order_id>/", "PATCH"): ({"status": "cancelled"}, STAFF_ONLY),
+    ("/api/v1/orders/<int:order_id>/cancel/", "POST"): ({}, OWNER_ONLY),
+    # reviews: public reads, one's own edits; staff may delete
+    ("/api/v1/reviews/", "GET"): (None, OPEN),
+    ("/api/v1/reviews/", "POST"): (
+        lambda shop, _: {"product": shop.ids["spare"], "rating": 5, "comment": "Great."},
+        (401, 201, 201, 201, 201),
+    ),
+    ("/api/v1/reviews/<int:review_id>/", "GET"): (None, OPEN),
+    ("/api/v1/reviews/<int:review_id>/", "PUT"): (
+        {"rating": 2, "comment": "Worn out."},
+        (401, 200, 403, 403, 403),
+    ),
+    ("/api/v1/reviews/<int:review_id>/", "PATCH"): ({"rating": 3}, (401, 200, 403, 403, 403)),
+    ("/api/v1/reviews/<int:review_id>/", "DELETE"): (None, (401, 204, 403, 204, 204)),
+}
+
+CONVERTER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
+
+
+def make_shop() -> Shop:
+    """A fresh shop: the owner's address, cart line, order and review; an empty category."""
+    owner, other = make_user("customer"), make_user("customer")
+    staff, admin = make_user("staff"), make_user("admin")
+    shoes = make_category("Shoes")
+    empty = make_category("Empty")
+    product, spare = make_product(shoes, stock=20), make_product(shoes, stock=20)
+    order = make_order(owner, (product, 1))
+    [line] = fill_cart(owner, (product, 2))
+    review = make_review(owner, product)
+    address = make_address(owner)
+    users = {"customer": owner, "other": other, "staff": staff, "admin": admin}
+    return Shop(
+        path_values={
+            "user_id": other.id,
+            "address_id": address.id,
+            "category_id": empty.id,
+            "product_id": spare.id,
+            "slug": spare.slug,
+            "item_id": line.id,
+            "order_id": order.id,
+            "review_id": review.id,
+            "filename": "swagger-ui.css",
+            "email": owner.email,
+        },
+        tokens={name: issue_tokens(user) for name, user in users.items()},
+        ids={"shoes": shoes.id, "product": product.id, "spare": spare.id},
+    )
+
+
+def path_for(rule: str, shop: Shop) -> str:
+    """``rule`` with its variables filled from the shop."""
+    return CONVERTER.sub(lambda match: str(shop.path_values[match.group(1)]), rule)
+
+
+def body_for(rule: str, method: str, shop: Shop, caller: str) -> dict | None:
+    body = MATRIX[(rule, method)][0]
+    return body(shop, shop.tokens.get(caller, {})) if callable(body) else body

@@ -1,0 +1,156 @@
+"""The API against its own OpenAPI document: generated requests get documented answers.
+
+schemathesis generates valid and invalid requests for every operation of
+/api/v1/schema/, anonymously, as a customer and as staff, against a small seeded shop;
+half of the time the ids in paths and bodies name seeded objects. Every response must
+be a non-5xx status the operation documents, with the documented content type and body
+schema. The run is bounded (``MAX_EXAMPLES`` per operation and caller, derandomized, no
+deadline); the number of generated cases is printed in the terminal summary.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.factories import (
+    fill_cart,
+    make_address,
+    make_category,
+    make_order,
+    make_product,
+    make_review,
+    make_user,
+    token_headers,
+)
+
+MAX_EXAMPLES = 15
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+ROLES = ("anonymous", "customer", "staff")
+# Body fields holding ids, and the kind of object they name.
+BODY_IDS = {
+    "product_id": "product_id",
+    "product": "product_id",
+    "category": "category_id",
+    "parent": "category_id",
+    "shipping_address_id": "address_id",
+}
+
+generated_cases = {"count": 0}
+
+
+@dataclass
+class Shop:
+    """Seeded objects, by the name of the path parameter that addresses them."""
+
+    ids: dict[str, list[int]] = field(default_factory=dict)
+    slugs: list[str] = field(default_factory=list)
+    users: dict[str, object] = field(default_factory=dict)
+
+
+@pytest.fixture
+def shop() -> Shop:
+    customer, staff = make_user("customer"), make_user("staff")
+    shoes = make_category("Shoes")
+    boots = make_category("Boots", parent=shoes)
+    products = [make_product(boots, stock=50), make_product(shoes, stock=50)]
+    order = make_order(customer, (products[0], 1))
+    address = make_address(customer)
+    cart_lines = fill_cart(customer, (products[1], 2))
+    review = make_review(customer, products[1])
+    return Shop(
+        ids={
+            "user_id": [customer.id, staff.id],
+            "category_id": [shoes.id, boots.id],
+            "product_id": [p.id for p in products],
+            "address_id": [address.id],
+            "item_id": [line.id for line in cart_lines],
+            "order_id": [order.id],
+            "review_id": [review.id],
+        },
+        slugs=[p.slug for p in products],
+        users={"customer": customer, "staff": staff},
+    )
+
+
+@pytest.fixture(scope="module")
+def api_schema(app):
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/", app)
+
+
+def operations(api_schema) -> Iterator:
+    for result in api_schema.get_all_operations():
+        yield result.ok()
+
+
+def real_path_parameters(operation, shop: Shop) -> st.SearchStrategy[dict]:
+    """Path parameters naming seeded objects (a slug for the by-slug route)."""
+    names = [p.name for p in operation.path_parameters]
+    choices = {
+        name: st.sampled_from(shop.slugs if name == "slug" else shop.ids[name]) for name in names
+    }
+    return st.fixed_dictionaries(choices)
+
+
+def point_at_real_objects(case, shop: Shop, data: st.DataObject) -> None:
+    """Swap valid generated ids in the path and the body for ids of seeded objects."""
+    if not case.meta.is_negative_at(ParameterLocation.PATH):
+        ids = data.draw(real_path_parameters(case.operation, shop))
+        case.path_parameters = {**(case.path_parameters or {}), **ids}
+    if isinstance(case.body, dict) and not case.meta.is_negative_at(ParameterLocation.BODY):
+        for field_name, kind in BODY_IDS.items():
+            if isinstance(case.body.get(field_name), int):
+                case.body[field_name] = data.draw(st.sampled_from(shop.ids[kind]))
+
+
+def run_operation(operation, shop: Shop, role: str) -> None:
+    cases = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    )
+
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=cases, real=st.booleans(), data=st.data())
+    def check(case, real, data):
+        if real:
+            point_at_real_objects(case, shop, data)
+        user = shop.users.get(role)
+        headers = token_headers(user) if user else {}
+        generated_cases["count"] += 1
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    check()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_operation_answers_as_documented(api_schema, shop, role):
+    failures = []
+    for operation in operations(api_schema):
+        try:
+            run_operation(operation, shop, role)
+        except Exception as failure:  # noqa: BLE001  (collect every operation's failure)
+            for error in getattr(failure, "exceptions", [failure]):
+                failures.append(f"{operation.method.upper()} {operation.path}: {error}")
+    assert not failures, "\n\n".join(failures)
