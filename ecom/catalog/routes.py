@@ -15,6 +15,7 @@ from ecom.catalog.schemas import (
     ProductWriteSchema,
 )
 from ecom.common.api import Blueprint
+from ecom.common.cache import cached_response
 from ecom.common.pagination import page_schema, paginate
 from ecom.common.permissions import is_staff
 
@@ -28,6 +29,7 @@ blp = Blueprint(
 
 @blp.route("/categories/")
 class Categories(MethodView):
+    @cached_response("categories")
     @blp.arguments(CategoryListArgsSchema, location="query")
     @blp.response(200, page_schema(CategorySchema))
     def get(self, args):
@@ -45,6 +47,7 @@ class Categories(MethodView):
 
 @blp.route("/categories/tree/")
 class CategoryTree(MethodView):
+    @cached_response("categories")
     @blp.response(200, CategoryTreeSchema(many=True))
     def get(self):
         """The whole category tree, nested."""
@@ -53,6 +56,7 @@ class CategoryTree(MethodView):
 
 @blp.route("/categories/<int:category_id>/")
 class CategoryDetail(MethodView):
+    @cached_response("categories")
     @blp.response(200, CategoryDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, category_id):
@@ -88,6 +92,7 @@ class CategoryDetail(MethodView):
 
 @blp.route("/products/")
 class Products(MethodView):
+    @cached_response("products")
     @blp.auth(None, optional=True)
     @blp.arguments(ProductListArgsSchema, location="query")
     @blp.response(200, page_schema(ProductSchema))
@@ -107,6 +112,7 @@ class Products(MethodView):
 
 @blp.route("/products/<int:product_id>/")
 class ProductDetail(MethodView):
+    @cached_response("products")
     @blp.auth(None, optional=True)
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -141,6 +147,7 @@ class ProductDetail(MethodView):
 
 @blp.route("/products/slug/<slug>/")
 class ProductBySlug(MethodView):
+    @cached_response("products")
     @blp.auth(None, optional=True)
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")

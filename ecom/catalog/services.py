@@ -17,10 +17,21 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from ecom.catalog.models import Category, Product
+from ecom.common.cache import invalidate_on_commit
 from ecom.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from ecom.common.pagination import count_rows
 from ecom.common.storage import get_storage
 from ecom.extensions import cache, db
+
+# Cached reads each write makes stale: products show their category's name and lists
+# filter by the category tree, so category writes reach the product reads too.
+PRODUCT_FAMILIES = ("products",)
+CATEGORY_FAMILIES = ("categories", "products")
+
+
+def _stale(*families: str) -> None:
+    """The cached reads of ``families`` become stale when the current transaction commits."""
+    invalidate_on_commit(db.session, *families)
 
 
 def lock_products(product_ids: list[int]) -> dict[int, Product]:
@@ -41,6 +52,7 @@ def lock_products(product_ids: list[int]) -> dict[int, Product]:
 
 def restock(product_id: int, quantity: int) -> None:
     """Put ``quantity`` units back (cancellation); caller owns the transaction."""
+    _stale(*PRODUCT_FAMILIES)
     db.session.execute(
         update(Product)
         .where(Product.id == product_id)
@@ -50,6 +62,7 @@ def restock(product_id: int, quantity: int) -> None:
 
 def set_rating(product_id: int, average: Decimal | None, count: int) -> None:
     """Store a product's rating summary, computed by the reviews service."""
+    _stale(*PRODUCT_FAMILIES)
     db.session.execute(
         update(Product)
         .where(Product.id == product_id)
@@ -143,6 +156,7 @@ def update_category(category_id: int, changes: dict) -> Category:
         _check_parent(category, changes["parent_id"])
     for field, value in changes.items():
         setattr(category, field, value)
+    _stale(*CATEGORY_FAMILIES)
     _commit_unique("A category with this name already exists.")
     return category
 
@@ -163,6 +177,7 @@ def delete_category(category_id: int) -> None:
             code="category_not_empty",
         )
     db.session.delete(category)
+    _stale(*CATEGORY_FAMILIES)
     db.session.commit()
 
 
@@ -190,6 +205,7 @@ def _add_with_unique_slug(instance: Category | Product, text: str, conflict: str
     for _ in range(SLUG_ATTEMPTS):
         instance.slug = unique_slug(type(instance), text)
         db.session.add(instance)
+        _stale(*(CATEGORY_FAMILIES if isinstance(instance, Category) else PRODUCT_FAMILIES))
         try:
             db.session.commit()
             return
@@ -251,6 +267,7 @@ def update_product(product_id: int, changes: dict) -> Product:
     _check_product(changes)
     for field, value in changes.items():
         setattr(product, field, value)
+    _stale(*PRODUCT_FAMILIES)
     db.session.commit()
     return product
 
@@ -260,6 +277,7 @@ def delete_product(product_id: int) -> None:
     product = get_product(product_id, include_inactive=True)
     image = product.image
     db.session.delete(product)
+    _stale(*PRODUCT_FAMILIES)
     try:
         db.session.commit()
     except IntegrityError as exc:
@@ -312,6 +330,7 @@ def save_product_image(product_id: int, file: FileStorage) -> Product:
     storage = get_storage()
     storage.save(key, data, Image.MIME[image_format])
     old_key, product.image = product.image, key
+    _stale(*PRODUCT_FAMILIES)
     try:
         db.session.commit()
     except Exception:
@@ -326,6 +345,7 @@ def save_product_image(product_id: int, file: FileStorage) -> Product:
 def delete_product_image(product_id: int) -> Product:
     product = get_product(product_id, include_inactive=True)
     old_key, product.image = product.image, None
+    _stale(*PRODUCT_FAMILIES)
     db.session.commit()
     if old_key:
         get_storage().delete(old_key)
@@ -446,6 +466,7 @@ def take_stock(product_id: int, quantity: int) -> bool:
 
     The condition is checked by the UPDATE itself, so no interleaving can oversell, with or
     without row locks. Caller owns the transaction."""
+    _stale(*PRODUCT_FAMILIES)
     result = db.session.execute(
         update(Product)
         .where(
