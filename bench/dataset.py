@@ -48,7 +48,7 @@ class Size:
 SIZES = {
     "10k": Size(products=10_000, users=10_000, orders=10_000, reviews=20_000),
     "100k": Size(products=100_000, users=20_000, orders=100_000, reviews=200_000),
-    "1m": Size(products=1_000_000, users=50_000, orders=500_000, reviews=1_000_000),
+    "1m": Size(products=1_000_000, users=50_000, orders=200_000, reviews=400_000),
 }
 
 
