@@ -92,24 +92,32 @@ class SizeRun:
         self.fixtures = dataset.prepare(self.app)
         with servers.gunicorn("bench.hello:app", HELLO_PORT, self.env, "/") as base:
             self.measure(HELLO, base, "-", None)
-        reads = read_scenarios(self.fixtures)
-        writes = write_scenarios(
-            self.fixtures,
-            checkout_tokens=lambda: self.tokens_with_carts(
-                self.fixtures.checkout_buyers, dataset.LINES_PER_CART
-            ),
-            cart_tokens=lambda: self.tokens_with_carts(self.fixtures.cart_buyers, 0),
+        reads = self.selected(read_scenarios(self.fixtures))
+        writes = self.selected(
+            write_scenarios(
+                self.fixtures,
+                checkout_tokens=lambda: self.tokens_with_carts(
+                    self.fixtures.checkout_buyers, dataset.LINES_PER_CART
+                ),
+                cart_tokens=lambda: self.tokens_with_carts(self.fixtures.cart_buyers, 0),
+            )
         )
         with servers.gunicorn("wsgi:app", APP_PORT, self.env, "/health/live/") as base:
             for scenario in reads:
                 self.measure(scenario, base, "on", self.read_statements(scenario, self.app))
             for scenario in writes:
                 self.measure(scenario, base, "on", self.write_statements(scenario))
-        with servers.gunicorn("wsgi:app", APP_PORT, self.uncached_env, "/health/live/") as base:
-            for scenario in reads:
-                statements = self.read_statements(scenario, self.uncached_app)
-                self.measure(scenario, base, "off", statements)
-        return report.write(self.size, self.rows, self.facts(), self.options.duration)
+        if reads:
+            with servers.gunicorn("wsgi:app", APP_PORT, self.uncached_env, "/health/live/") as base:
+                for scenario in reads:
+                    statements = self.read_statements(scenario, self.uncached_app)
+                    self.measure(scenario, base, "off", statements)
+        name = "-".join(filter(None, (self.size, self.options.label)))
+        return report.write(name, self.rows, self.facts(), self.options.duration)
+
+    def selected(self, scenarios: list[Scenario]) -> list[Scenario]:
+        only = self.options.only
+        return [s for s in scenarios if not only or s.name in only]
 
     def read_statements(self, scenario: Scenario, app: Flask) -> int:
         return statements_per_request(app, scenario.specs()[0], warm=True)
@@ -136,12 +144,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
     parser.add_argument("--connections", default="10,50", help="comma list of concurrencies")
     parser.add_argument("--workers", type=int, default=servers.default_workers())
+    parser.add_argument("--only", default="", help="comma list of scenario names (and hello)")
+    parser.add_argument("--label", default="", help="results/<date>-<size>-<label>.md")
     options = parser.parse_args(argv)
     options.sizes = options.sizes.split(",")
     unknown = set(options.sizes) - set(dataset.SIZES)
     if unknown:
         parser.error(f"unknown sizes: {', '.join(sorted(unknown))}")
     options.connections = [int(c) for c in options.connections.split(",")]
+    options.only = [name for name in options.only.split(",") if name]
     return options
 
 
