@@ -83,6 +83,8 @@ class Config:
         prefix = env.get("CACHE_KEY_PREFIX", f"ecom:{self.ENV_NAME}:")
         self.CACHE_KEY_PREFIX = prefix
         self.CACHE_DEFAULT_TIMEOUT = int(env.get("CACHE_TTL", "300"))
+        # Off: every cached read and remembered count goes to the database (benchmarks).
+        self.CACHE_ENABLED = _bool(env.get("CACHE_ENABLED"), True)
         self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), True)
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_KEY_PREFIX = prefix + "limits"

@@ -57,6 +57,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def _cache_config(app: Flask) -> dict:
+    if not app.config["CACHE_ENABLED"]:
+        return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     if app.config["REDIS_URL"]:
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_HOST": app.extensions["redis"]}
     return {"CACHE_TYPE": "SimpleCache"}

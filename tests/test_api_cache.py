@@ -4,11 +4,14 @@ Runs in every pass: on SQLite with the in-process cache, on PostgreSQL with Redi
 with Redis down (the reads then come from the database; only the no-SQL proofs skip).
 """
 
+import os
 from io import BytesIO
 
 import pytest
 from PIL import Image
 
+import config
+from ecom import create_app
 from ecom.catalog import services as catalog
 from ecom.reviews import services as reviews
 from tests.factories import (
@@ -300,3 +303,25 @@ def test_after_a_product_update_the_old_etag_gets_the_new_list(client, phone, st
     assert response.status_code == 200
     assert response.json["results"][0]["title"] == "Phone 2"
     assert response.headers["ETag"] != etag
+
+
+@pytest.mark.usefixtures("redis_alive")
+def test_with_the_cache_disabled_every_read_goes_to_the_database(app):
+    env = {
+        **os.environ,
+        "TEST_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "CACHE_ENABLED": "false",
+    }
+    uncached = create_app(config.TestingConfig(env))
+    with uncached.app_context():
+        make_product()
+        client = uncached.test_client()
+        client.get(PRODUCTS)
+        with statements() as seen:
+            assert client.get(PRODUCTS).json["count"] == 1
+        assert seen
+
+
+def test_the_cache_is_on_unless_turned_off():
+    assert config.TestingConfig({}).CACHE_ENABLED is True
+    assert config.TestingConfig({"CACHE_ENABLED": "false"}).CACHE_ENABLED is False

@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+from ecom.extensions import db
+
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_SITE = (ROOT / "nginx" / "templates" / "default.conf.template").read_text()
 NGINX_PROXY = (ROOT / "nginx" / "ecom_proxy.conf").read_text()
@@ -110,3 +112,16 @@ def test_gunicorn_access_log_on_turns_the_apps_request_line_off(monkeypatch):
     settings = gunicorn_settings(monkeypatch, GUNICORN_ACCESS_LOG="-")
     assert settings["accesslog"] == "-"
     assert settings["raw_env"] == ["REQUEST_LOG=false"]
+
+
+def test_gunicorn_preloads_the_app_and_gives_each_forked_worker_its_own_connections(
+    monkeypatch, app
+):
+    settings = gunicorn_settings(monkeypatch)
+    inherited = db.engine.pool
+    worker = SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app))
+
+    settings["post_fork"](None, worker)
+
+    assert settings["preload_app"] is True
+    assert db.engine.pool is not inherited

@@ -176,6 +176,14 @@ def test_post_orders_answers_the_order_contract(client, customer, address, auth_
     assert {"created_at", "updated_at"} <= set(body)
 
 
+def test_the_checkout_answer_is_the_stored_order(client, customer, address, auth_headers):
+    fill_cart(customer, (make_product(price="4.99"), 2), (make_product(price="1.25"), 1))
+    headers = auth_headers(customer)
+    placed = client.post(ORDERS, json={}, headers=headers).json
+    db.session.expunge_all()
+    assert client.get(f"{ORDERS}{placed['id']}/", headers=headers).json == placed
+
+
 def test_post_orders_with_an_empty_cart_is_400(client, customer, address, auth_headers):
     response = client.post(ORDERS, json={}, headers=auth_headers(customer))
     assert response.status_code == 400 and response.json["code"] == "empty_cart"

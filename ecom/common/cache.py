@@ -2,9 +2,10 @@
 
 Decorate a GET view with ``@cached_response("products")`` (outermost, above the
 ``@blp`` decorators): the JSON body is kept under a key made of the path, the
-normalised query string, the caller's visibility (public or staff) and the current
-generation of each family named. ``invalidate("products")`` gives a family a new
-generation, so every entry made before it is never read again; services call it
+normalised query string and the caller's visibility (public or staff), together with the
+generation of each family named when it was made; one MGET reads the entry and the
+current generations. ``invalidate("products")`` gives a family a new generation, so
+every entry made before it is never served again; services call it
 after their commit, or ``invalidate_on_commit`` inside the transaction. A view whose
 body is meant for its caller alone (e.g. a hidden review shown to its author) calls
 ``not_shared()`` and its response is neither stored nor given an ETag. Cache failures
@@ -87,10 +88,10 @@ def _visibility() -> str:
     return "staff" if is_staff() else "public"
 
 
-def response_key(families: tuple[str, ...]) -> str:
-    """The entry for this request: generations, visibility, host, path and sorted query."""
+def response_key() -> str:
+    """The entry for this request: visibility, host, path and sorted query."""
     query = urlencode(sorted(request.args.items(multi=True)))
-    parts = [*(f"{f}={_generation(f)}" for f in families), _visibility(), request.host]
+    parts = [_visibility(), request.host]
     digest = hashlib.sha256(f"{'|'.join(parts)}|{request.path}?{query}".encode()).hexdigest()
     return RESPONSE_PREFIX + digest
 
@@ -108,15 +109,22 @@ def _conditional(body: bytes, etag: str) -> Response:
     return response.make_conditional(request)
 
 
-def _read(families: tuple[str, ...]) -> tuple[str | None, Any]:
+def _read(families: tuple[str, ...]) -> tuple[str | None, tuple, Any]:
+    """The key, the families' current generations, and the entry if made under them."""
     try:
         if _pending:
             _renew(set(_pending))
-        key = response_key(families)
-        return key, cache.get(key)
+        key = response_key()
+        *generations, entry = cache.get_many(*(GENERATION_PREFIX + f for f in families), key)
+        if None in generations:
+            generations = [_generation(family) for family in families]
+        generations = tuple(generations)
+        if entry is None or entry[0] != generations:
+            return key, generations, None
+        return key, generations, entry[1:]
     except redis.RedisError:
         outage_warnings.warn(logger, CACHE_DOWN)
-        return None, None
+        return None, (), None
 
 
 def get_or_none(key: str) -> Any:
@@ -138,12 +146,13 @@ def set_if_up(key: str, value: Any, timeout: int | None = None) -> None:
 
 def generation_key(key: str, *families: str) -> str | None:
     """``key`` for a value derived from ``families``: an invalidation of any of them moves
-    it to a new key. None while the cache is down."""
+    it to a new key. None while the cache is down or turned off (``CACHE_ENABLED``)."""
     try:
-        return ":".join([key, *(_generation(family) for family in families)])
+        generations = [_generation(family) for family in families]
     except redis.RedisError:
         outage_warnings.warn(logger, CACHE_DOWN)
         return None
+    return None if None in generations else ":".join([key, *generations])
 
 
 def not_shared() -> None:
@@ -157,7 +166,7 @@ def cached_response(*families: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Response:
-            key, entry = _read(families)
+            key, generations, entry = _read(families)
             if entry is None:
                 response = make_response(view(*args, **kwargs))
                 if request.environ.get(NOT_SHARED_KEY):
@@ -168,7 +177,7 @@ def cached_response(*families: str) -> Callable:
                 body = response.get_data()
                 entry = (body, hashlib.sha256(body).hexdigest()[:32])
                 if key is not None:
-                    set_if_up(key, entry)
+                    set_if_up(key, (generations, *entry))
             return _conditional(*entry)
 
         return wrapper

@@ -7,11 +7,18 @@ from ecom.extensions import db
 
 
 @contextmanager
-def atomic() -> Iterator[None]:
-    """Commit when the block ends; roll back everything when it raises."""
+def atomic(*, keep_loaded: bool = False) -> Iterator[None]:
+    """Commit when the block ends; roll back everything when it raises.
+
+    ``keep_loaded`` keeps the objects as written rather than expiring them at the commit,
+    for a caller that answers with what it just wrote (no reload queries)."""
+    session = db.session()
+    session.expire_on_commit = not keep_loaded
     try:
         yield
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+    finally:
+        session.expire_on_commit = True

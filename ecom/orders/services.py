@@ -68,7 +68,8 @@ def checkout(
 
     With ``idempotency_key``, a repeat returns the order the key first created."""
     try:
-        with atomic():
+        # The answer is the order just written: no need to read it back after the commit.
+        with atomic(keep_loaded=True):
             return _place_order(user, shipping_address_id, shipping_address, idempotency_key)
     except IntegrityError:
         # A concurrent request with the same key won the unique index: its order stands.
@@ -94,6 +95,9 @@ def _place_order(
     shipping = _shipping_copy(user, address_id, address)
     products = lock_products([line.product_id for line in lines])
     _take_stock(lines)
+    for product in products.values():
+        # Changed by SQL alone; the commit keeps objects loaded, so read these again if asked.
+        db.session.expire(product, ["stock_quantity", "updated_at"])
     order = Order(
         user_id=user.id,
         total_amount=sum(

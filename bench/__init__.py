@@ -1,0 +1,1 @@
+"""The load benchmark; ``bench/run.py`` is the entry point."""

@@ -1,0 +1,217 @@
+"""The benchmark's databases: filled once per size with ``flask seed``, then prepared per run
+(hot products with ample stock, buyers with full carts, their tokens)."""
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from config import database_url
+from ecom.auth.models import User
+from ecom.auth.tokens import issue_tokens
+from ecom.catalog.models import Category, Product
+from ecom.cli.seed import SEED_PASSWORD
+from ecom.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+HOT_PRODUCTS = 1000
+HOT_STOCK = 1_000_000
+CHECKOUT_BUYERS = 6000
+CART_BUYERS = 500
+LOGIN_USERS = 1000
+LINES_PER_CART = 2
+
+
+@dataclass(frozen=True)
+class Size:
+    products: int
+    users: int
+    orders: int
+    reviews: int
+
+    def seed_options(self) -> list[str]:
+        return [
+            f"--products={self.products}",
+            f"--users={self.users}",
+            f"--orders={self.orders}",
+            f"--reviews={self.reviews}",
+            "--seed=1",
+        ]
+
+
+SIZES = {
+    "10k": Size(products=10_000, users=10_000, orders=10_000, reviews=20_000),
+    "100k": Size(products=100_000, users=20_000, orders=100_000, reviews=200_000),
+    "1m": Size(products=1_000_000, users=50_000, orders=200_000, reviews=400_000),
+}
+
+
+def url_of(name: str) -> str:
+    return f"{POSTGRES}/ecom_bench_{name}"
+
+
+def _create_database(url: str) -> None:
+    target = make_url(database_url(url))
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        )
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def _flask(env: dict[str, str], *args: str) -> None:
+    flask = str(Path(sys.executable).with_name("flask"))
+    subprocess.run([flask, *args], env={**env, "FLASK_APP": "wsgi:app"}, cwd=ROOT, check=True)
+
+
+def _is_filled(app: Flask, size: Size) -> bool:
+    """The marker of a finished seed: exactly the size's products and customers."""
+    with app.app_context():
+        products = db.session.scalar(select(func.count()).select_from(Product))
+        users = db.session.scalar(select(func.count()).select_from(User))
+    return products == size.products and users >= size.users
+
+
+def ensure_filled(name: str, env: dict[str, str], app: Flask) -> str:
+    """Create, migrate and seed the size's database unless a finished seed is there."""
+    _create_database(env["DATABASE_URL"])
+    _flask(env, "db", "upgrade")
+    if _is_filled(app, SIZES[name]):
+        vacuum(env["DATABASE_URL"])
+        return "reused"
+    # --reset is refused in production; the seed itself is the same in every environment.
+    _flask({**env, "APP_ENV": "development"}, "seed", "--reset", *SIZES[name].seed_options())
+    vacuum(env["DATABASE_URL"])
+    return "seeded"
+
+
+def vacuum(url: str) -> None:
+    """Planner statistics and visibility maps as autovacuum keeps them in a running shop
+    (a bulk load has neither yet, and earlier runs leave dead rows behind)."""
+    engine = create_engine(database_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+
+
+@dataclass
+class Fixtures:
+    """What the scenarios draw on, all from the seeded rows."""
+
+    hot_products: list[int]
+    filters: list[dict[str, str]]
+    checkout_buyers: list[User]
+    cart_buyers: list[User]
+    login_emails: list[str]
+    probe_buyer: User
+    password: str = SEED_PASSWORD
+
+
+def _hot_products(count: int) -> list[int]:
+    """Active products spread over the whole table, given stock no run can exhaust."""
+    total = db.session.scalar(select(func.max(Product.id)))
+    step = max(1, total // count)
+    ids = db.session.scalars(
+        select(Product.id)
+        .where(Product.is_active, Product.id % step == 0)
+        .order_by(Product.id)
+        .limit(count)
+    ).all()
+    db.session.execute(
+        Product.__table__.update().where(Product.id.in_(ids)).values(stock_quantity=HOT_STOCK)
+    )
+    db.session.commit()
+    return list(ids)
+
+
+def _department_slug(category_id: int) -> str:
+    category = db.session.get(Category, category_id)
+    return category.path[0].slug
+
+
+def _filters(product_ids: list[int]) -> list[dict[str, str]]:
+    """Realistic filtered searches: a product's department, a word of its title, a price
+    range around it, dearest first."""
+    filters = []
+    for product in db.session.scalars(select(Product).where(Product.id.in_(product_ids[:8]))):
+        word = max(product.title.split(), key=len).lower()
+        filters.append(
+            {
+                "category": _department_slug(product.category_id),
+                "price_min": str(int(product.price / 2)),
+                "price_max": str(int(product.price * 2)),
+                "search": word,
+                "ordering": "-price",
+            }
+        )
+    return filters
+
+
+def _customers(count: int) -> list[User]:
+    return db.session.scalars(
+        select(User).where(User.role == "customer").order_by(User.id).limit(count)
+    ).all()
+
+
+def prepare(app: Flask) -> Fixtures:
+    """Hot products, filter sets and the customers each write scenario uses."""
+    with app.app_context():
+        hot = _hot_products(HOT_PRODUCTS)
+        customers = _customers(CHECKOUT_BUYERS + CART_BUYERS + LOGIN_USERS + 1)
+        fixtures = Fixtures(
+            hot_products=hot,
+            filters=_filters(hot),
+            checkout_buyers=customers[:CHECKOUT_BUYERS],
+            cart_buyers=customers[CHECKOUT_BUYERS : CHECKOUT_BUYERS + CART_BUYERS],
+            login_emails=[u.email for u in customers[-LOGIN_USERS - 1 : -1]],
+            probe_buyer=customers[-1],
+        )
+        db.session.expunge_all()
+    return fixtures
+
+
+def tokens(app: Flask, users: list[User]) -> list[str]:
+    with app.app_context():
+        return [issue_tokens(db.session.merge(user, load=False))["access"] for user in users]
+
+
+def refill_carts(app: Flask, users: list[User], products: list[int], lines: int) -> None:
+    """Empty the users' carts, then put ``lines`` hot products in each (one unit)."""
+    user_ids = [user.id for user in users]
+    with app.app_context():
+        db.session.execute(
+            text(
+                "INSERT INTO carts (user_id, created_at, updated_at) "
+                "SELECT unnest(CAST(:ids AS int[])), now(), now() ON CONFLICT (user_id) DO NOTHING"
+            ),
+            {"ids": user_ids},
+        )
+        db.session.execute(
+            text(
+                "DELETE FROM cart_items USING carts WHERE cart_items.cart_id = carts.id "
+                "AND carts.user_id = ANY(CAST(:ids AS int[]))"
+            ),
+            {"ids": user_ids},
+        )
+        owners = [user_id for user_id in user_ids for _ in range(lines)]
+        chosen = [products[n % len(products)] for n in range(len(owners))]
+        db.session.execute(
+            text(
+                "INSERT INTO cart_items (cart_id, product_id, quantity, created_at, updated_at) "
+                "SELECT carts.id, line.product, 1, now(), now() "
+                "FROM unnest(CAST(:owners AS int[]), CAST(:chosen AS int[])) "
+                "AS line(owner, product) "
+                "JOIN carts ON carts.user_id = line.owner"
+            ),
+            {"owners": owners, "chosen": chosen},
+        )
+        db.session.commit()

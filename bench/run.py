@@ -1,0 +1,167 @@
+"""The load benchmark (``make bench``): fill PostgreSQL at each size, serve the shop under
+Gunicorn's production settings, drive it with wrk, and write bench/results/. See README.md."""
+
+import argparse
+import sys
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import redis  # noqa: E402
+from flask import Flask  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from bench import dataset, report, servers  # noqa: E402
+from bench.load import run_wrk  # noqa: E402
+from bench.scenarios import HELLO, Scenario, Spec, read_scenarios, write_scenarios  # noqa: E402
+from bench.sqlcount import statements_per_request  # noqa: E402
+from config import ProductionConfig  # noqa: E402
+from ecom import create_app  # noqa: E402
+from ecom.extensions import db  # noqa: E402
+
+APP_PORT = 8801
+HELLO_PORT = 8802
+REDIS_URL = "redis://127.0.0.1:6379/6"
+# Not a secret: the benchmark's own databases, on loopback.
+BENCH_SECRET = "bench-only-secret-" + "x" * 32
+THREADS = 4
+
+
+def server_env(size: str, *, cache: bool, workers: int) -> dict[str, str]:
+    """Production settings, but plain HTTP on loopback and no rate limits."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "APP_ENV": "production",
+        "SECRET_KEY": BENCH_SECRET,
+        "JWT_SECRET_KEY": BENCH_SECRET,
+        "DATABASE_URL": dataset.url_of(size),
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": f"ecom:bench-{size}:",
+        "CACHE_ENABLED": "true" if cache else "false",
+        "RATELIMIT_ENABLED": "false",
+        # No TLS proxy in front: a redirect to HTTPS would answer every request.
+        "SECURE_SSL_REDIRECT": "false",
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_THREADS": str(THREADS),
+    }
+
+
+def _warm(base: str, specs: list[Spec]) -> None:
+    """One request per distinct read, so the measured seconds start warm."""
+    for spec in specs:
+        with urllib.request.urlopen(base + spec.path, timeout=30) as response:
+            response.read()
+
+
+class SizeRun:
+    """Every scenario at one size, in one process and one set of servers."""
+
+    def __init__(self, size: str, options: argparse.Namespace) -> None:
+        self.size = size
+        self.options = options
+        self.env = server_env(size, cache=True, workers=options.workers)
+        self.uncached_env = server_env(size, cache=False, workers=options.workers)
+        self.app = create_app(ProductionConfig(self.env))
+        self.uncached_app = create_app(ProductionConfig(self.uncached_env))
+        self.rows: list[report.Row] = []
+        self.hello: dict[int, float] = {}
+
+    def measure(self, scenario: Scenario, base: str, cache: str, statements: int | None) -> None:
+        for connections in self.options.connections:
+            specs = scenario.specs()
+            if scenario.read:
+                _warm(base, specs)
+            result = run_wrk(base, specs, connections, self.options.duration)
+            if scenario is HELLO:
+                self.hello[connections] = result.rps
+            row = report.Row(
+                scenario.name, cache, connections, result, statements, self.hello[connections]
+            )
+            self.rows.append(row)
+            print(report.table([row]).splitlines()[-1], flush=True)
+
+    def tokens_with_carts(self, users: list, lines: int) -> list[str]:
+        products = self.fixtures.hot_products
+        dataset.refill_carts(self.app, users, products, lines)
+        return dataset.tokens(self.app, users)
+
+    def run(self) -> Path:
+        print(f"== {self.size}: {dataset.ensure_filled(self.size, self.env, self.app)}", flush=True)
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        self.fixtures = dataset.prepare(self.app)
+        with servers.gunicorn("bench.hello:app", HELLO_PORT, self.env, "/") as base:
+            self.measure(HELLO, base, "-", None)
+        reads = self.selected(read_scenarios(self.fixtures))
+        writes = self.selected(
+            write_scenarios(
+                self.fixtures,
+                checkout_tokens=lambda: self.tokens_with_carts(
+                    self.fixtures.checkout_buyers, dataset.LINES_PER_CART
+                ),
+                cart_tokens=lambda: self.tokens_with_carts(self.fixtures.cart_buyers, 0),
+            )
+        )
+        with servers.gunicorn("wsgi:app", APP_PORT, self.env, "/health/live/") as base:
+            for scenario in reads:
+                self.measure(scenario, base, "on", self.read_statements(scenario, self.app))
+            for scenario in writes:
+                self.measure(scenario, base, "on", self.write_statements(scenario))
+        if reads:
+            with servers.gunicorn("wsgi:app", APP_PORT, self.uncached_env, "/health/live/") as base:
+                for scenario in reads:
+                    statements = self.read_statements(scenario, self.uncached_app)
+                    self.measure(scenario, base, "off", statements)
+        name = "-".join(filter(None, (self.size, self.options.label)))
+        return report.write(name, self.rows, self.facts(), self.options.duration)
+
+    def selected(self, scenarios: list[Scenario]) -> list[Scenario]:
+        only = self.options.only
+        return [s for s in scenarios if not only or s.name in only]
+
+    def read_statements(self, scenario: Scenario, app: Flask) -> int:
+        return statements_per_request(app, scenario.specs()[0], warm=True)
+
+    def write_statements(self, scenario: Scenario) -> int:
+        """One request as a buyer kept apart from the load (a cart of its own)."""
+        probe = self.fixtures.probe_buyer
+        token = self.tokens_with_carts([probe], dataset.LINES_PER_CART)[0]
+        spec = scenario.specs()[0]
+        if spec.token:
+            spec = Spec(spec.method, spec.path, token, spec.body)
+        return statements_per_request(self.app, spec, warm=False)
+
+    def facts(self) -> dict:
+        with self.app.app_context():
+            postgres = db.session.scalar(text("SHOW server_version"))
+        redis_version = redis.Redis.from_url(REDIS_URL).info("server")["redis_version"]
+        return report.machine_facts(postgres, redis_version, self.options.workers, THREADS)
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10k,100k", help="comma list of 10k, 100k, 1m")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
+    parser.add_argument("--connections", default="10,50", help="comma list of concurrencies")
+    parser.add_argument("--workers", type=int, default=servers.default_workers())
+    parser.add_argument("--only", default="", help="comma list of scenario names (and hello)")
+    parser.add_argument("--label", default="", help="results/<date>-<size>-<label>.md")
+    options = parser.parse_args(argv)
+    options.sizes = options.sizes.split(",")
+    unknown = set(options.sizes) - set(dataset.SIZES)
+    if unknown:
+        parser.error(f"unknown sizes: {', '.join(sorted(unknown))}")
+    options.connections = [int(c) for c in options.connections.split(",")]
+    options.only = [name for name in options.only.split(",") if name]
+    return options
+
+
+def main(argv: list[str]) -> None:
+    options = parse(argv)
+    for size in options.sizes:
+        path = SizeRun(size, options).run()
+        print(path.read_text(), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
