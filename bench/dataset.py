@@ -9,13 +9,13 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
 
 from config import database_url
 from ecom.auth.models import User
 from ecom.auth.tokens import issue_tokens
 from ecom.catalog.models import Category, Product
 from ecom.cli.seed import SEED_PASSWORD
+from ecom.common.database import create_postgres_database
 from ecom.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,18 +56,6 @@ def url_of(name: str) -> str:
     return f"{POSTGRES}/ecom_bench_{name}"
 
 
-def _create_database(url: str) -> None:
-    target = make_url(database_url(url))
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
-        )
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
 def _flask(env: dict[str, str], *args: str) -> None:
     flask = str(Path(sys.executable).with_name("flask"))
     subprocess.run([flask, *args], env={**env, "FLASK_APP": "wsgi:app"}, cwd=ROOT, check=True)
@@ -83,7 +71,7 @@ def _is_filled(app: Flask, size: Size) -> bool:
 
 def ensure_filled(name: str, env: dict[str, str], app: Flask) -> str:
     """Create, migrate and seed the size's database unless a finished seed is there."""
-    _create_database(env["DATABASE_URL"])
+    create_postgres_database(env["DATABASE_URL"])
     _flask(env, "db", "upgrade")
     if _is_filled(app, SIZES[name]):
         vacuum(env["DATABASE_URL"])

@@ -16,28 +16,16 @@ from flask_caching.backends import RedisCache
 from flask_migrate import upgrade
 from limits.storage import RedisStorage
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
-from config import TestingConfig, database_url
+from config import TestingConfig
 from ecom import create_app
+from ecom.common.database import create_postgres_database
 from ecom.common.redis import create_client, socket_options
 from ecom.extensions import cache, db, limiter
 from ecom.logging import outage_warnings
 from tests import probe
 from tests.factories import DEAD_REDIS, bearer, login, make_user
-
-
-def _ensure_postgres_database(url: str) -> None:
-    target = make_url(database_url(url))
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
-        )
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
 
 
 def _reset_schema() -> None:
@@ -56,7 +44,7 @@ def app(tmp_path_factory):
     url = env.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db')}/test.db"
     env["TEST_DATABASE_URL"] = url
     if url.startswith("postgresql"):
-        _ensure_postgres_database(url)
+        create_postgres_database(url)
     app = create_app(TestingConfig(env))
     app.register_blueprint(probe.blp)
     app.register_blueprint(probe.smorest_blp)
