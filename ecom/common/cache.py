@@ -97,16 +97,17 @@ def response_key() -> str:
 
 
 def _conditional(body: bytes, etag: str) -> Response:
-    response = current_app.response_class(body, mimetype="application/json")
-    response.set_etag(etag)
-    if "Authorization" in request.headers:
-        response.cache_control.private = True
-    else:
-        response.cache_control.public = True
-    response.cache_control.max_age = 0
-    response.cache_control.must_revalidate = True
-    response.vary.add("Authorization")
-    return response.make_conditional(request)
+    """The cached answer, or 304 when the caller holds its ETag (headers built at once:
+    this is the hot path of every cache hit)."""
+    visibility = "private" if "Authorization" in request.headers else "public"
+    headers = {
+        "ETag": f'"{etag}"',
+        "Cache-Control": f"{visibility}, max-age=0, must-revalidate",
+        "Vary": "Authorization",
+    }
+    if request.if_none_match.contains_weak(etag):
+        return current_app.response_class(status=304, headers=headers)
+    return current_app.response_class(body, mimetype="application/json", headers=headers)
 
 
 def _read(families: tuple[str, ...]) -> tuple[str | None, tuple, Any]:

@@ -71,7 +71,10 @@ def refuse_abusive_json() -> None:
 def _request_texts() -> Iterator[str]:
     """The path, and every name and value of the query string and form."""
     yield request.path
-    for params in (request.args, request.form):
+    # Werkzeug fills request.form for these types only; others skip the parsing machinery.
+    has_form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+    sources = (request.args, request.form) if has_form else (request.args,)
+    for params in sources:
         for name, values in params.lists():
             yield name
             yield from values
