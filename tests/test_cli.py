@@ -1,8 +1,9 @@
 import hashlib
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text
 
-from ecom.auth.models import User
+from ecom.auth.models import RevokedToken, User
 from ecom.auth.passwords import verify_password
 from ecom.catalog.models import Product
 from ecom.cli.seed import SEED_PASSWORD
@@ -187,3 +188,19 @@ def test_seed_reset_is_refused_in_production(app, monkeypatch):
 
     assert result.exit_code != 0
     assert "refused in production" in result.output
+
+
+def test_purge_tokens_deletes_only_expired_revocations(app):
+    now = datetime.now(UTC)
+    db.session.add_all(
+        [
+            RevokedToken(jti="expired", expires_at=now - timedelta(minutes=1)),
+            RevokedToken(jti="still-valid", expires_at=now + timedelta(hours=1)),
+        ]
+    )
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["purge-tokens"])
+
+    assert result.exit_code == 0 and "Deleted 1 expired" in result.output
+    assert db.session.scalars(select(RevokedToken.jti)).all() == ["still-valid"]

@@ -1,11 +1,11 @@
-"""Developer commands: ``flask create-admin``, ``flask create-staff`` and ``flask seed``."""
+"""Developer commands: ``flask create-admin``, ``create-staff``, ``purge-tokens``, ``seed``."""
 
 from flask import Flask
 
-from ecom.cli.accounts import create_admin, create_staff
+from ecom.cli.accounts import create_admin, create_staff, purge_tokens
 from ecom.cli.seed import seed
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_admin, create_staff, seed):
+    for command in (create_admin, create_staff, purge_tokens, seed):
         app.cli.add_command(command)

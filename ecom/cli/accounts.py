@@ -1,10 +1,11 @@
-"""``flask create-admin`` and ``flask create-staff``: accounts for the back office."""
+"""``flask create-admin``, ``flask create-staff`` and ``flask purge-tokens``."""
 
 import click
 import marshmallow as ma
 from flask.cli import with_appcontext
 from marshmallow import validate
 
+from ecom.auth import tokens
 from ecom.auth.services import create_user, normalise_email
 from ecom.common.errors import Conflict, ValidationFailed
 
@@ -55,3 +56,9 @@ create_admin = _account_command(
 create_staff = _account_command(
     "create-staff", "staff", "a staff member (the back office without user management)"
 )
+
+
+@click.command("purge-tokens", help="Delete revoked tokens that have expired anyway.")
+@with_appcontext
+def purge_tokens() -> None:
+    click.echo(f"Deleted {tokens.purge_expired()} expired revoked token(s).")
