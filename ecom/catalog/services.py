@@ -26,17 +26,17 @@ from ecom.extensions import db
 
 # Cached reads (see ecom.common.cache) that a write here makes stale: product bodies show
 # their category's name, so a category write invalidates products too.
-PRODUCT_READS = ("products",)
-CATEGORY_READS = ("categories", "products")
+STALE_AFTER_PRODUCT_WRITE = ("products",)
+STALE_AFTER_CATEGORY_WRITE = ("categories", "products")
 
 
 def products_changed() -> None:
     """Cached product reads go stale when the current transaction commits."""
-    invalidate_on_commit(db.session, *PRODUCT_READS)
+    invalidate_on_commit(db.session, *STALE_AFTER_PRODUCT_WRITE)
 
 
 def categories_changed() -> None:
-    invalidate_on_commit(db.session, *CATEGORY_READS)
+    invalidate_on_commit(db.session, *STALE_AFTER_CATEGORY_WRITE)
 
 
 def lock_products(product_ids: list[int]) -> dict[int, Product]:
@@ -207,12 +207,12 @@ SLUG_ATTEMPTS = 3
 
 def _add_with_unique_slug(instance: Category | Product, text: str, conflict: str) -> None:
     """Insert ``instance`` under a free slug; a concurrent insert taking it means a retry."""
-    reads = CATEGORY_READS if isinstance(instance, Category) else PRODUCT_READS
+    mark_stale = categories_changed if isinstance(instance, Category) else products_changed
     for _ in range(SLUG_ATTEMPTS):
         instance.slug = unique_slug(type(instance), text)
         db.session.add(instance)
         # Again on every attempt: a rollback forgets the invalidation.
-        invalidate_on_commit(db.session, *reads)
+        mark_stale()
         try:
             db.session.commit()
             return
@@ -456,7 +456,7 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
 
     def remembered_count(query: Select) -> int:
         # A product write starts a new count at once, as it does for the cached pages.
-        key = generation_key(f"catalog:product-count:{digest}", *PRODUCT_READS)
+        key = generation_key(f"catalog:product-count:{digest}", "products")
         total = get_or_none(key) if key else None
         if total is None:
             total = count_rows(query)
