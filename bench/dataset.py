@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 
 from config import database_url
-from ecom.auth.models import User
-from ecom.auth.tokens import issue_tokens
+from ecom.accounts.models import User
+from ecom.accounts.tokens import issue_tokens
 from ecom.catalog.models import Category, Product
 from ecom.cli.seed import SEED_PASSWORD
 from ecom.common.database import create_postgres_database

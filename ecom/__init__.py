@@ -5,9 +5,9 @@ from swagger_ui_bundle import swagger_ui_path
 
 from config import Config, config_from_env
 from ecom import health, models  # noqa: F401  (registers every table)
+from ecom.accounts.routes import blp as accounts_blp
+from ecom.accounts.tokens import register_jwt_callbacks
 from ecom.admin import register_admin
-from ecom.auth.routes import blp as auth_blp
-from ecom.auth.tokens import register_jwt_callbacks
 from ecom.cart.routes import blp as cart_blp
 from ecom.catalog.routes import blp as catalog_blp
 from ecom.cli import register_commands
@@ -65,7 +65,7 @@ def _cache_config(app: Flask) -> dict:
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (health.blp, auth_blp, catalog_blp, cart_blp, orders_blp, reviews_blp):
+    for blueprint in (health.blp, accounts_blp, catalog_blp, cart_blp, orders_blp, reviews_blp):
         api.register_blueprint(blueprint)
     register_media_route(app)
     app.add_url_rule(

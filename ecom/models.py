@@ -1,6 +1,6 @@
 """Every table of the app, imported in one place for Alembic and the shell."""
 
-from ecom.auth.models import Address, RevokedToken, User
+from ecom.accounts.models import Address, RevokedToken, User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Category, Product
 from ecom.orders.models import Order, OrderItem, OrderStatusChange

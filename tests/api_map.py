@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ecom.auth.tokens import issue_tokens
+from ecom.accounts.tokens import issue_tokens
 from tests.factories import (
     ADDRESS,
     PASSWORD,

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ecom.auth.models import User
+from ecom.accounts.models import User
 from ecom.common.errors import DomainError
 from ecom.extensions import db
 

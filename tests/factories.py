@@ -9,9 +9,9 @@ from itertools import count
 import redis
 from sqlalchemy import event
 
-from ecom.auth import addresses
-from ecom.auth import services as accounts
-from ecom.auth.tokens import issue_tokens
+from ecom.accounts import addresses
+from ecom.accounts import services as accounts
+from ecom.accounts.tokens import issue_tokens
 from ecom.cart import services as cart
 from ecom.catalog import services as catalog
 from ecom.extensions import db

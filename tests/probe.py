@@ -6,7 +6,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from config import TestingConfig
-from ecom.auth.models import User
+from ecom.accounts.models import User
 from ecom.common.api import Blueprint as ApiBlueprint
 from ecom.common.cache import cached_response
 from ecom.common.pagination import PageArgsSchema, page_schema, paginate

@@ -2,7 +2,7 @@ import re
 
 from sqlalchemy import select
 
-from ecom.auth.models import User
+from ecom.accounts.models import User
 from ecom.extensions import db
 from tests.factories import PASSWORD, admin_login, csrf_token_from, make_user, run_seed
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 import config
 from ecom import create_app
-from ecom.auth.models import User
+from ecom.accounts.models import User
 from ecom.extensions import db
 from tests.factories import make_user
 

@@ -3,8 +3,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text
 
-from ecom.auth.models import RevokedToken, User
-from ecom.auth.passwords import verify_password
+from ecom.accounts.models import RevokedToken, User
+from ecom.accounts.passwords import verify_password
 from ecom.catalog.models import Product
 from ecom.cli.seed import SEED_PASSWORD
 from ecom.extensions import db

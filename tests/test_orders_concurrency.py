@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from ecom.auth.models import User
+from ecom.accounts.models import User
 from ecom.catalog.models import Product
 from ecom.extensions import db
 from ecom.orders import services as orders

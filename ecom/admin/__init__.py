@@ -4,11 +4,11 @@ from flask import Blueprint, Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from ecom.accounts.models import User
 from ecom.admin.catalog import CategoriesView, ProductsView
 from ecom.admin.orders import OrdersView
 from ecom.admin.reviews import ReviewsView
 from ecom.admin.views import DashboardView, LoginView, LogoutView, UsersView, format_utc
-from ecom.auth.models import User
 from ecom.catalog.models import Category, Product
 from ecom.common.storage import image_url
 from ecom.extensions import db

@@ -6,7 +6,7 @@ ends back office sessions as it revokes API tokens.
 
 from flask import current_app, g, session
 
-from ecom.auth.models import User
+from ecom.accounts.models import User
 from ecom.extensions import db
 
 SESSION_KEY = "admin_user"

@@ -14,11 +14,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 from wtforms import Form
 
+from ecom.accounts import services as accounts
+from ecom.accounts.models import User
 from ecom.admin import dashboard
 from ecom.admin.charts import revenue_chart
 from ecom.admin.session import current_admin_user, log_in, log_out
-from ecom.auth import services as accounts
-from ecom.auth.models import User
 from ecom.common.errors import DomainError
 from ecom.common.permissions import ROLES, has_role
 from ecom.common.ratelimit import strict_limit

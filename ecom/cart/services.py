@@ -3,7 +3,7 @@
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from ecom.auth.models import User
+from ecom.accounts.models import User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Product
 from ecom.common.errors import Conflict, NotFound, ValidationFailed

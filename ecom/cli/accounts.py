@@ -5,8 +5,8 @@ import marshmallow as ma
 from flask.cli import with_appcontext
 from marshmallow import validate
 
-from ecom.auth import tokens
-from ecom.auth.services import create_user, normalise_email
+from ecom.accounts import tokens
+from ecom.accounts.services import create_user, normalise_email
 from ecom.common.errors import Conflict, ValidationFailed
 
 

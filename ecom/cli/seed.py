@@ -18,8 +18,8 @@ from flask.cli import with_appcontext
 from slugify import slugify
 from sqlalchemy import func, insert, select, text, update
 
-from ecom.auth.models import Address, User
-from ecom.auth.passwords import hash_password
+from ecom.accounts.models import Address, User
+from ecom.accounts.passwords import hash_password
 from ecom.catalog.models import Category, Product
 from ecom.cli.vocabulary import (
     CATALOG,

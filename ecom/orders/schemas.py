@@ -3,7 +3,7 @@ from datetime import UTC
 import marshmallow as ma
 from marshmallow import validate
 
-from ecom.auth.schemas import ShippingAddressSchema
+from ecom.accounts.schemas import ShippingAddressSchema
 from ecom.common.ids import ID_RANGE
 from ecom.common.money import Money
 from ecom.common.pagination import PageArgsSchema

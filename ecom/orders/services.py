@@ -9,9 +9,9 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ecom.auth.addresses import default_address, get_address, snapshot
-from ecom.auth.models import User
-from ecom.auth.schemas import ShippingAddressSchema
+from ecom.accounts.addresses import default_address, get_address, snapshot
+from ecom.accounts.models import User
+from ecom.accounts.schemas import ShippingAddressSchema
 from ecom.cart.models import CartItem
 from ecom.cart.services import InsufficientStock, empty, get_cart, shortage
 from ecom.catalog.models import Product

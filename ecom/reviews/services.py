@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ecom.auth.models import User
+from ecom.accounts.models import User
 from ecom.catalog.models import Product
 from ecom.catalog.services import lock_products, set_rating
 from ecom.common.cache import invalidate_on_commit

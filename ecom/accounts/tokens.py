@@ -20,7 +20,7 @@ from flask_jwt_extended import (
 from jwt import PyJWTError
 from sqlalchemy import delete
 
-from ecom.auth.models import RevokedToken, User
+from ecom.accounts.models import RevokedToken, User
 from ecom.common.errors import NotAuthenticated, error_response
 from ecom.common.redis import get_redis
 from ecom.extensions import db

@@ -1,8 +1,8 @@
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt
 
-from ecom.auth import addresses, services, tokens
-from ecom.auth.schemas import (
+from ecom.accounts import addresses, services, tokens
+from ecom.accounts.schemas import (
     AddressPatchSchema,
     AddressSchema,
     EmptySchema,

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from ecom.auth.models import Address, User
+from ecom.accounts.models import Address, User
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.transactions import atomic
 from ecom.extensions import db

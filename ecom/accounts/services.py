@@ -5,9 +5,9 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
-from ecom.auth import tokens
-from ecom.auth.models import User
-from ecom.auth.passwords import check_password_policy, hash_password, verify_password
+from ecom.accounts import tokens
+from ecom.accounts.models import User
+from ecom.accounts.passwords import check_password_policy, hash_password, verify_password
 from ecom.common.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from ecom.extensions import db
 
