@@ -13,6 +13,7 @@ from ecom.accounts import addresses
 from ecom.accounts import services as accounts
 from ecom.accounts.tokens import issue_tokens
 from ecom.cart import services as cart
+from ecom.catalog import categories
 from ecom.catalog import services as catalog
 from ecom.extensions import db
 from ecom.orders import services as orders
@@ -71,7 +72,7 @@ def make_category(name: str | None = None, parent=None, **fields):
     """A saved category (under ``parent`` when given)."""
     fields.setdefault("name", name or f"Category {next(_serial)}")
     fields.setdefault("parent_id", parent.id if parent else None)
-    return catalog.create_category(fields)
+    return categories.create_category(fields)
 
 
 def make_product(category=None, *, stock: int = 10, price: str | Decimal = "10.00", **fields):

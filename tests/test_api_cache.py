@@ -12,7 +12,7 @@ from PIL import Image
 
 import config
 from ecom import create_app
-from ecom.catalog import services as catalog
+from ecom.catalog import images
 from ecom.reviews import services as reviews
 from tests.factories import (
     fill_cart,
@@ -149,7 +149,7 @@ def test_an_uploaded_image_shows_on_the_next_read(
 
     assert response.status_code == 200
     assert client.get(product_url(phone)).json["image"] == response.json["image"]
-    catalog.delete_product_image(phone.id)
+    images.delete_product_image(phone.id)
     assert client.get(product_url(phone)).json["image"] is None
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ecom.catalog import services
+from ecom.catalog import categories
 from ecom.common.errors import Conflict, ValidationFailed
 from tests.factories import make_category, make_product
 
@@ -88,7 +88,7 @@ def test_moving_a_category_under_its_own_descendant_is_refused():
     grandchild = make_category("Apple", parent=child)
     for new_parent in (grandchild, child, root):
         with pytest.raises(ValidationFailed) as refused:
-            services.update_category(root.id, {"parent_id": new_parent.id})
+            categories.update_category(root.id, {"parent_id": new_parent.id})
         assert "parent" in refused.value.errors
     assert root.parent_id is None
 
@@ -118,7 +118,7 @@ def test_a_category_with_products_or_children_cannot_be_deleted():
     make_category("Laptops", parent=with_child)
     for category in (with_product, with_child):
         with pytest.raises(Conflict):
-            services.delete_category(category.id)
+            categories.delete_category(category.id)
 
 
 def test_deleting_a_non_empty_category_answers_409_and_keeps_it(client, staff, auth_headers):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from ecom.cart.models import Cart, CartItem
-from ecom.catalog import services
+from ecom.catalog import services, slugs
 from ecom.common.errors import NotFound, ValidationFailed
 from ecom.extensions import db
 from tests.factories import make_category, make_product
@@ -163,13 +163,13 @@ def test_a_product_in_a_cart_or_order_cannot_be_deleted(client, staff, customer,
 def test_a_slug_taken_concurrently_is_retried_with_the_next_one(monkeypatch):
     category = make_category()
     make_product(category, title="iPhone 15")
-    real_unique_slug = services.unique_slug
+    real_unique_slug = slugs.unique_slug
     answers = iter(["iphone-15"])  # as if another request took the slug meanwhile
 
     def racing_unique_slug(model, text):
         return next(answers, None) or real_unique_slug(model, text)
 
-    monkeypatch.setattr(services, "unique_slug", racing_unique_slug)
+    monkeypatch.setattr(slugs, "unique_slug", racing_unique_slug)
     assert make_product(category, title="iPhone 15").slug == "iphone-15-2"
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from ecom.catalog.services import products_query
+from ecom.catalog.listing import products_query
 from ecom.extensions import db
 from tests.factories import make_product
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from ecom.cart import services as cart
-from ecom.cart.services import InsufficientStock
+from ecom.catalog.errors import InsufficientStock
 from ecom.catalog.models import Product
-from ecom.catalog.services import take_stock
+from ecom.catalog.stock import take_stock
 from ecom.common.errors import NotFound, ValidationFailed
 from ecom.extensions import db
 from ecom.orders import services as orders

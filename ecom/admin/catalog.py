@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, FileField, Form
 
 from ecom.admin.views import ServiceModelView, show_related
+from ecom.catalog import categories, images
 from ecom.catalog import services as catalog
 from ecom.catalog.models import Category, Product
 from ecom.common.storage import image_url
@@ -50,13 +51,13 @@ class CategoriesView(ServiceModelView):
     service_keys = {"parent": "parent_id"}
 
     def create_model(self, form: Form) -> Category | bool:
-        return self.create_with(catalog.create_category, form)
+        return self.create_with(categories.create_category, form)
 
     def update_model(self, form: Form, model: Category) -> bool:
-        return self.perform(lambda: catalog.update_category(model.id, self.changes(form)))
+        return self.perform(lambda: categories.update_category(model.id, self.changes(form)))
 
     def delete_model(self, model: Category) -> bool:
-        return self.perform(lambda: catalog.delete_category(model.id))
+        return self.perform(lambda: categories.delete_category(model.id))
 
 
 class ProductsView(ServiceModelView):
@@ -126,7 +127,7 @@ class ProductsView(ServiceModelView):
         upload = form._fields.get("image_upload")
         remove = form._fields.get("remove_image")
         if upload is not None and getattr(upload.data, "filename", None):
-            return self.perform(lambda: catalog.save_product_image(product_id, upload.data))
+            return self.perform(lambda: images.save_product_image(product_id, upload.data))
         if remove is not None and remove.data:
-            return self.perform(lambda: catalog.delete_product_image(product_id))
+            return self.perform(lambda: images.delete_product_image(product_id))
         return True

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from ecom.common.models import TimestampMixin
 from ecom.extensions import db
 
@@ -13,15 +11,6 @@ class Cart(TimestampMixin, db.Model):
     items = db.relationship(
         "CartItem", back_populates="cart", cascade="all, delete-orphan", order_by="CartItem.id"
     )
-
-    @property
-    def total(self) -> Decimal:
-        """At current prices."""
-        return sum((item.subtotal for item in self.items), Decimal("0"))
-
-    @property
-    def total_items(self) -> int:
-        return sum(item.quantity for item in self.items)
 
 
 class CartItem(TimestampMixin, db.Model):
@@ -38,8 +27,3 @@ class CartItem(TimestampMixin, db.Model):
 
     cart = db.relationship("Cart", back_populates="items")
     product = db.relationship("Product")
-
-    @property
-    def subtotal(self) -> Decimal:
-        """At the product's current price."""
-        return self.product.price * self.quantity

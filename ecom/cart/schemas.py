@@ -10,20 +10,33 @@ QUANTITY = validate.Range(min=1, max=MAX_QUANTITY)
 
 
 class CartItemSchema(ma.Schema):
-    id = ma.fields.Integer()
-    product = ma.fields.Nested(ProductSummarySchema)
+    """A priced line (``ecom.pricing``) of the cart."""
+
+    id = ma.fields.Integer(attribute="source.id")
+    product = ma.fields.Nested(ProductSummarySchema, attribute="source.product")
     quantity = ma.fields.Integer()
-    subtotal = Money(metadata={"description": "Unit price × quantity, at current prices."})
+    subtotal = Money(
+        attribute="line_total",
+        metadata={"description": "Unit price × quantity, at current prices."},
+    )
 
 
 class CartSchema(ma.Schema):
-    id = ma.fields.Integer()
-    user = ma.fields.Integer(attribute="user_id", metadata={"description": "Owner's user id."})
-    items = ma.fields.List(ma.fields.Nested(CartItemSchema))
-    total = Money(metadata={"description": "Sum of the subtotals."})
-    total_items = ma.fields.Integer(metadata={"description": "Sum of the quantities."})
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    """A ``PricedCart``: the cart and its pricing breakdown."""
+
+    id = ma.fields.Integer(attribute="cart.id")
+    user = ma.fields.Integer(attribute="cart.user_id", metadata={"description": "Owner's user id."})
+    items = ma.fields.List(ma.fields.Nested(CartItemSchema), attribute="pricing.lines")
+    subtotal = Money(attribute="pricing.subtotal", metadata={"description": "Sum of the lines."})
+    total = Money(
+        attribute="pricing.total",
+        metadata={"description": "The subtotal with any discount, shipping and tax applied."},
+    )
+    total_items = ma.fields.Integer(
+        attribute="pricing.quantity", metadata={"description": "Sum of the quantities."}
+    )
+    created_at = ma.fields.DateTime(attribute="cart.created_at")
+    updated_at = ma.fields.DateTime(attribute="cart.updated_at")
 
 
 class CartAddSchema(ma.Schema):

@@ -1,35 +1,29 @@
 """Cart rules: one cart per user, quantities 1..999 and never above the stock on hand."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ecom.accounts.models import User
 from ecom.cart.models import Cart, CartItem
+from ecom.catalog.errors import InsufficientStock
 from ecom.catalog.models import Product
-from ecom.common.errors import Conflict, NotFound, ValidationFailed
+from ecom.catalog.stock import shortage
+from ecom.common.errors import NotFound, ValidationFailed
 from ecom.common.transactions import atomic
 from ecom.extensions import db
+from ecom.pricing.services import Breakdown, price
 
 MAX_QUANTITY = 999
 
 
-class InsufficientStock(Conflict):
-    """Some lines ask for more than is on sale; ``errors["stock"]`` lists each of them."""
+@dataclass(frozen=True)
+class PricedCart:
+    """A cart with its lines priced at current prices."""
 
-    code = "insufficient_stock"
-
-    def __init__(self, shortages: list[dict]) -> None:
-        names = ", ".join(f"{s['title']} ({s['available']} available)" for s in shortages)
-        super().__init__(f"Not enough stock: {names}.", errors={"stock": shortages})
-
-
-def shortage(product: Product, requested: int, available: int) -> dict:
-    return {
-        "product_id": product.id,
-        "title": product.title,
-        "requested": requested,
-        "available": available,
-    }
+    cart: Cart
+    pricing: Breakdown
 
 
 def get_cart(user: User, *, lock: bool = False) -> Cart:
@@ -40,17 +34,18 @@ def get_cart(user: User, *, lock: bool = False) -> Cart:
     cart = db.session.scalar(query)
     if cart is not None:
         return cart
-    db.session.add(Cart(user_id=user.id))
     try:
-        db.session.commit()
+        with atomic():
+            db.session.add(Cart(user_id=user.id))
     except IntegrityError:
-        db.session.rollback()  # Another request of the same user created it first.
+        pass  # Another request of the same user created it first.
     return db.session.scalar(query)
 
 
-def current_cart(user: User) -> Cart:
+def current_cart(user: User) -> PricedCart:
     with atomic():
-        return get_cart(user)
+        cart = get_cart(user)
+        return PricedCart(cart, price(cart.items))
 
 
 def _product_on_sale(product_id: int) -> Product:

@@ -1,6 +1,6 @@
 from flask.views import MethodView
 
-from ecom.catalog import services
+from ecom.catalog import categories, images, listing, services
 from ecom.catalog.schemas import (
     CategoryDetailSchema,
     CategoryListArgsSchema,
@@ -16,6 +16,7 @@ from ecom.catalog.schemas import (
 )
 from ecom.common.api import Blueprint
 from ecom.common.cache import cached_response
+from ecom.common.cache_families import CATEGORY_READS, PRODUCT_READS
 from ecom.common.pagination import page_schema, paginate
 from ecom.common.permissions import is_staff
 
@@ -26,10 +27,6 @@ blp = Blueprint(
     description="Categories (a tree) and products: filters, search, ordering, images.",
 )
 
-# Product bodies show their category's name: a category write makes them stale too.
-PRODUCT_READS = ("products", "categories")
-CATEGORY_READS = ("categories",)
-
 
 @blp.route("/categories/")
 class Categories(MethodView):
@@ -38,7 +35,7 @@ class Categories(MethodView):
     @blp.response(200, page_schema(CategorySchema))
     def get(self, args):
         """List categories by name, optionally the children of one (`?parent=<id>|root`)."""
-        return paginate(services.categories_query(args.get("parent")), args)
+        return paginate(categories.categories_query(args.get("parent")), args)
 
     @blp.auth("staff")
     @blp.arguments(CategoryWriteSchema)
@@ -46,7 +43,7 @@ class Categories(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data):
         """Create a category (staff); its slug is generated from the name."""
-        return services.create_category(data)
+        return categories.create_category(data)
 
 
 @blp.route("/categories/tree/")
@@ -55,7 +52,7 @@ class CategoryTree(MethodView):
     @blp.response(200, CategoryTreeSchema(many=True))
     def get(self):
         """The whole category tree, nested."""
-        return services.category_tree()
+        return categories.category_tree()
 
 
 @blp.route("/categories/<int:category_id>/")
@@ -65,7 +62,7 @@ class CategoryDetail(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, category_id):
         """One category with its children and breadcrumbs (`path`)."""
-        return services.get_category(category_id)
+        return categories.get_category(category_id)
 
     @blp.auth("staff")
     @blp.arguments(CategoryWriteSchema)
@@ -74,7 +71,7 @@ class CategoryDetail(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def put(self, data, category_id):
         """Replace a category (staff); moving it under its own descendant is a 400."""
-        return services.update_category(category_id, data)
+        return categories.update_category(category_id, data)
 
     @blp.auth("staff")
     @blp.arguments(CategoryPatchSchema(partial=True))
@@ -83,7 +80,7 @@ class CategoryDetail(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, data, category_id):
         """Update some fields of a category (staff)."""
-        return services.update_category(category_id, data)
+        return categories.update_category(category_id, data)
 
     @blp.auth("staff")
     @blp.response(204)
@@ -91,7 +88,7 @@ class CategoryDetail(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def delete(self, category_id):
         """Delete a category (staff); one with products or subcategories is a 409."""
-        services.delete_category(category_id)
+        categories.delete_category(category_id)
 
 
 @blp.route("/products/")
@@ -103,8 +100,8 @@ class Products(MethodView):
     def get(self, args):
         """List products: filters, search and ordering; inactive ones for staff only."""
         staff = is_staff()
-        query = services.products_query(args, include_inactive=staff)
-        return paginate(query, args, count=services.cached_count(args, include_inactive=staff))
+        query = listing.products_query(args, include_inactive=staff)
+        return paginate(query, args, count=listing.cached_count(args, include_inactive=staff))
 
     @blp.auth("staff")
     @blp.arguments(ProductWriteSchema)
@@ -169,11 +166,11 @@ class ProductImage(MethodView):
     @blp.alt_response(413, response="DEFAULT_ERROR", description="Image too large.")
     def post(self, files, product_id):
         """Upload or replace the product's image (staff); the old file is deleted."""
-        return services.save_product_image(product_id, files["image"])
+        return images.save_product_image(product_id, files["image"])
 
     @blp.auth("staff")
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, product_id):
         """Remove the product's image (staff)."""
-        return services.delete_product_image(product_id)
+        return images.delete_product_image(product_id)

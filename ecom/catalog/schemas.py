@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
-from ecom.catalog.services import ORDERING_FIELDS
+from ecom.catalog.listing import ORDERING_FIELDS
 from ecom.common.ids import COUNT_RANGE, ID_RANGE, parse_id
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.storage import image_url

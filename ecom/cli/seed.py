@@ -32,6 +32,7 @@ from ecom.cli.vocabulary import (
     Leaf,
 )
 from ecom.common.cache import invalidate_on_commit
+from ecom.common.cache_families import EVERY_FAMILY
 from ecom.extensions import db
 from ecom.orders.models import ORDER_STATUSES, Order, OrderItem, OrderStatusChange
 from ecom.reviews.models import Review
@@ -43,8 +44,6 @@ DEFAULT_AS_OF = date(2026, 11, 1)
 ORDER_WINDOW_DAYS = 45
 CHUNK = 5000
 CENT = Decimal("0.01")
-# The cached API reads a seed or a wipe makes stale.
-SEEDED_READS = ("categories", "products", "reviews")
 
 # The path an order of each final status went through.
 STATUS_PATHS = {
@@ -385,7 +384,7 @@ def wipe_database() -> None:
     else:
         for table in reversed(tables):
             db.session.execute(table.delete())
-    invalidate_on_commit(db.session, *SEEDED_READS)
+    invalidate_on_commit(db.session, *EVERY_FAMILY)
     db.session.commit()
 
 
@@ -444,7 +443,7 @@ def seed(
     seed_users(seeder, users)
     seed_orders(seeder, orders)
     written_reviews = seed_reviews(seeder, reviews)
-    invalidate_on_commit(db.session, *SEEDED_READS)
+    invalidate_on_commit(db.session, *EVERY_FAMILY)
     db.session.commit()
     click.echo(
         f"Seeded {products} products, {users} customers, {orders} orders and "

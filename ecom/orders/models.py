@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from ecom.common.models import TimestampMixin, UTCDateTime, utcnow
 from ecom.extensions import db
+from ecom.pricing.services import line_total
 
 ORDER_STATUSES = ("pending", "paid", "processing", "shipped", "delivered", "cancelled")
 PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
@@ -60,7 +61,7 @@ class OrderItem(db.Model):
 
     @property
     def subtotal(self) -> Decimal:
-        return self.unit_price * self.quantity
+        return line_total(self.unit_price, self.quantity)
 
 
 class OrderStatusChange(db.Model):

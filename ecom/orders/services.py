@@ -2,7 +2,6 @@
 
 import hashlib
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, select, update
@@ -13,15 +12,15 @@ from ecom.accounts.addresses import default_address, get_address, snapshot
 from ecom.accounts.models import User
 from ecom.accounts.schemas import ShippingAddressSchema
 from ecom.cart.models import CartItem
-from ecom.cart.services import InsufficientStock, empty, get_cart, shortage
-from ecom.catalog.models import Product
-from ecom.catalog.services import lock_products, restock, take_stock
+from ecom.cart.services import empty, get_cart
+from ecom.catalog.stock import lock_products, restock, take_all
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.models import utcnow
 from ecom.common.permissions import has_role
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.orders.models import Order, OrderItem, OrderStatusChange
+from ecom.pricing.services import PricedLine, price
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "pending": ("paid", "cancelled"),
@@ -93,20 +92,17 @@ def _place_order(
     if not lines:
         raise EmptyCart()
     shipping = _shipping_copy(user, address_id, address)
-    products = lock_products([line.product_id for line in lines])
-    _take_stock(lines)
-    for product in products.values():
-        # Changed by SQL alone; the commit keeps objects loaded, so read these again if asked.
-        db.session.expire(product, ["stock_quantity", "updated_at"])
+    products = lock_products(line.product_id for line in lines)
+    # Priced under the locks: the lines' products are the rows just read.
+    pricing = price(lines)
+    take_all(products, {line.product_id: line.quantity for line in lines})
     order = Order(
         user_id=user.id,
-        total_amount=sum(
-            (products[line.product_id].price * line.quantity for line in lines), Decimal("0")
-        ),
+        total_amount=pricing.total,
         shipping_address=shipping,
         idempotency_key=key,
         cart_fingerprint=fingerprint if key else None,
-        items=[_order_item(products[line.product_id], line.quantity) for line in lines],
+        items=[_order_item(line) for line in pricing.lines],
         history=[OrderStatusChange(to_status="pending", changed_by_id=user.id, note="Placed.")],
     )
     db.session.add(order)
@@ -141,25 +137,13 @@ def _shipping_copy(user: User, address_id: int | None, address: dict | None) -> 
     return snapshot(chosen)
 
 
-def _take_stock(lines: list[CartItem]) -> None:
-    """Decrement every line's stock, or raise listing every line that is short."""
-    short = [line for line in lines if not take_stock(line.product_id, line.quantity)]
-    if not short:
-        return
-    rows = db.session.execute(
-        select(Product.id, Product.stock_quantity, Product.is_active).where(
-            Product.id.in_([line.product_id for line in short])
-        )
-    )
-    on_sale = {product_id: stock if active else 0 for product_id, stock, active in rows}
-    raise InsufficientStock(
-        [shortage(line.product, line.quantity, on_sale[line.product_id]) for line in short]
-    )
-
-
-def _order_item(product: Product, quantity: int) -> OrderItem:
+def _order_item(line: PricedLine) -> OrderItem:
+    product = line.source.product
     return OrderItem(
-        product_id=product.id, title=product.title, unit_price=product.price, quantity=quantity
+        product_id=product.id,
+        title=product.title,
+        unit_price=line.unit_price,
+        quantity=line.quantity,
     )
 
 

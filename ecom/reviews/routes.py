@@ -3,6 +3,7 @@ from flask_jwt_extended import current_user
 
 from ecom.common.api import Blueprint
 from ecom.common.cache import cached_response, not_shared
+from ecom.common.cache_families import REVIEW_READS
 from ecom.common.pagination import page_schema, paginate
 from ecom.common.permissions import current_user_or_none
 from ecom.reviews import services
@@ -20,7 +21,7 @@ blp = Blueprint(
 
 @blp.route("/")
 class Reviews(MethodView):
-    @cached_response("reviews")
+    @cached_response(*REVIEW_READS)
     @blp.arguments(ReviewListArgsSchema, location="query")
     @blp.response(200, page_schema(ReviewSchema))
     def get(self, args):
@@ -38,7 +39,7 @@ class Reviews(MethodView):
 
 @blp.route("/<int:review_id>/")
 class ReviewDetail(MethodView):
-    @cached_response("reviews")
+    @cached_response(*REVIEW_READS)
     @blp.auth(None, optional=True)
     @blp.response(200, ReviewSchema)
     @blp.alt_response(404, response="NOT_FOUND")

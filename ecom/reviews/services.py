@@ -10,8 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from ecom.accounts.models import User
 from ecom.catalog.models import Product
-from ecom.catalog.services import lock_products, set_rating
+from ecom.catalog.services import set_rating
+from ecom.catalog.stock import lock_products
 from ecom.common.cache import invalidate_on_commit
+from ecom.common.cache_families import REVIEWS
 from ecom.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ecom.common.permissions import has_role
 from ecom.common.transactions import atomic
@@ -26,7 +28,6 @@ ORDERINGS = {
     "-rating": (Review.rating.desc(), Review.id.desc()),
 }
 DEFAULT_ORDERING = "-created_at"
-REVIEW_READS = ("reviews",)
 
 
 class DuplicateReview(Conflict):
@@ -79,7 +80,7 @@ def _rating_kept(product_id: int) -> Iterator[None]:
     product reads, through ``set_rating``)."""
     with atomic():
         lock_products([product_id])
-        invalidate_on_commit(db.session, *REVIEW_READS)
+        invalidate_on_commit(db.session, REVIEWS)
         yield
         db.session.flush()
         _refresh_rating(product_id)

@@ -1,0 +1,115 @@
+"""Category rules: a tree with unique names, never a cycle, only empty leaves deleted."""
+
+from sqlalchemy import Select, func, select
+
+from ecom.catalog.errors import CategoryCycle, CategoryExists, CategoryNotEmpty
+from ecom.catalog.models import Category, Product
+from ecom.catalog.slugs import add_with_unique_slug
+from ecom.common.cache import invalidate_on_commit
+from ecom.common.cache_families import CATEGORIES
+from ecom.common.errors import NotFound, ValidationFailed
+from ecom.common.transactions import atomic
+from ecom.extensions import db
+
+
+def categories_changed() -> None:
+    """Cached category reads (and so product reads) go stale when the transaction commits."""
+    invalidate_on_commit(db.session, CATEGORIES)
+
+
+def get_category(category_id: int) -> Category:
+    category = db.session.get(Category, category_id)
+    if category is None:
+        raise NotFound("Category not found.")
+    return category
+
+
+def categories_query(parent: str | None = None) -> Select:
+    """Categories by name; ``parent`` is a category id or ``"root"`` (top level)."""
+    query = select(Category).order_by(Category.name, Category.id)
+    if parent == "root":
+        return query.where(Category.parent_id.is_(None))
+    if parent is not None:
+        return query.where(Category.parent_id == int(parent))
+    return query
+
+
+def category_tree() -> list[dict]:
+    """Every category, nested under its parent, from one query."""
+    categories = db.session.scalars(select(Category).order_by(Category.name, Category.id)).all()
+    nodes = {c.id: {"category": c, "children": []} for c in categories}
+    roots = []
+    for category in categories:
+        node = nodes[category.id]
+        siblings = nodes[category.parent_id]["children"] if category.parent_id else roots
+        siblings.append(node)
+    return [_tree_node(node) for node in roots]
+
+
+def _tree_node(node: dict) -> dict:
+    category = node["category"]
+    return {
+        "id": category.id,
+        "name": category.name,
+        "slug": category.slug,
+        "children": [_tree_node(child) for child in node["children"]],
+    }
+
+
+def _check_parent(category: Category | None, parent_id: int | None) -> None:
+    if parent_id is None:
+        return
+    parent = db.session.get(Category, parent_id)
+    if parent is None:
+        raise ValidationFailed("Unknown parent.", errors={"parent": ["Category not found."]})
+    if category is not None and category in parent.path:
+        raise CategoryCycle()
+
+
+def _ensure_unique_name(name: str, exclude_id: int | None = None) -> None:
+    owner = db.session.scalar(select(Category.id).where(Category.name == name))
+    if owner is not None and owner != exclude_id:
+        raise CategoryExists()
+
+
+def create_category(data: dict) -> Category:
+    _ensure_unique_name(data["name"])
+    _check_parent(None, data.get("parent_id"))
+    category = Category(
+        name=data["name"],
+        description=data.get("description", ""),
+        parent_id=data.get("parent_id"),
+    )
+    add_with_unique_slug(
+        category, data["name"], changed=categories_changed, conflict=CategoryExists()
+    )
+    return category
+
+
+def update_category(category_id: int, changes: dict) -> Category:
+    category = get_category(category_id)
+    if "name" in changes:
+        _ensure_unique_name(changes["name"], exclude_id=category.id)
+    if "parent_id" in changes:
+        _check_parent(category, changes["parent_id"])
+    with atomic(on_conflict=CategoryExists()):
+        for field, value in changes.items():
+            setattr(category, field, value)
+        categories_changed()
+    return category
+
+
+def delete_category(category_id: int) -> None:
+    """Delete an empty leaf category; one with products or children is refused (409)."""
+    category = get_category(category_id)
+    products = db.session.scalar(
+        select(func.count()).select_from(Product).where(Product.category_id == category.id)
+    )
+    children = db.session.scalar(
+        select(func.count()).select_from(Category).where(Category.parent_id == category.id)
+    )
+    if products or children:
+        raise CategoryNotEmpty(products, children)
+    with atomic():
+        db.session.delete(category)
+        categories_changed()

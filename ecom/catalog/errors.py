@@ -1,0 +1,55 @@
+"""The catalog's error codes, declared once."""
+
+from ecom.common.errors import Conflict, DomainError, ValidationFailed
+
+
+class CategoryExists(Conflict):
+    code = "category_exists"
+    message = "A category with this name already exists."
+
+    def __init__(self) -> None:
+        super().__init__(errors={"name": [self.message]})
+
+
+class CategoryCycle(ValidationFailed):
+    code = "category_cycle"
+    message = "A category cannot move under itself or its descendants."
+
+    def __init__(self) -> None:
+        super().__init__(errors={"parent": [self.message]})
+
+
+class CategoryNotEmpty(Conflict):
+    code = "category_not_empty"
+
+    def __init__(self, products: int, children: int) -> None:
+        super().__init__(
+            f"Category still has {products} product(s) and {children} subcategory(ies); "
+            "move or delete them first."
+        )
+
+
+class SlugUnavailable(Conflict):
+    code = "slug_unavailable"
+    message = "No free slug could be found for this name; try again."
+
+
+class ProductInUse(Conflict):
+    code = "product_in_use"
+    message = "Product is referenced by orders or carts; deactivate it instead."
+
+
+class ImageTooLarge(DomainError):
+    status = 413
+    code = "file_too_large"
+    message = "The image is too large."
+
+
+class InsufficientStock(Conflict):
+    """Some lines ask for more than is on sale; ``errors["stock"]`` lists each of them."""
+
+    code = "insufficient_stock"
+
+    def __init__(self, shortages: list[dict]) -> None:
+        names = ", ".join(f"{s['title']} ({s['available']} available)" for s in shortages)
+        super().__init__(f"Not enough stock: {names}.", errors={"stock": shortages})

@@ -1,0 +1,69 @@
+"""Product images: checked to be a real, small enough picture, stored under a new name."""
+
+from io import BytesIO
+from uuid import uuid4
+
+from flask import current_app
+from PIL import Image
+from werkzeug.datastructures import FileStorage
+
+from ecom.catalog.errors import ImageTooLarge
+from ecom.catalog.models import Product
+from ecom.catalog.services import get_product, products_changed
+from ecom.common.errors import ValidationFailed
+from ecom.common.storage import get_storage
+from ecom.common.transactions import atomic
+
+IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+INVALID_IMAGE = "Upload a valid JPEG, PNG or WebP image."
+
+
+def _read_image(file: FileStorage) -> tuple[bytes, str]:
+    """The upload's bytes and Pillow format, once checked to be a real, small enough image."""
+    limit = current_app.config["MAX_IMAGE_BYTES"]
+    data = file.stream.read(limit + 1)
+    if len(data) > limit:
+        raise ImageTooLarge(
+            f"The image is larger than {limit} bytes.",
+            errors={"image": [f"At most {limit} bytes."]},
+        )
+    try:
+        with Image.open(BytesIO(data)) as image:
+            image_format = image.format
+            image.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationFailed(INVALID_IMAGE, errors={"image": [INVALID_IMAGE]}) from exc
+    if image_format not in IMAGE_FORMATS:
+        raise ValidationFailed(INVALID_IMAGE, errors={"image": [INVALID_IMAGE]})
+    return data, image_format
+
+
+def save_product_image(product_id: int, file: FileStorage) -> Product:
+    """Store a new image under a generated name; the previous one is deleted."""
+    product = get_product(product_id, include_inactive=True)
+    data, image_format = _read_image(file)
+    key = f"products/{product.id}/{uuid4().hex}{IMAGE_FORMATS[image_format]}"
+    storage = get_storage()
+    storage.save(key, data, Image.MIME[image_format])
+    old_key = product.image
+    try:
+        with atomic():
+            product.image = key
+            products_changed()
+    except Exception:
+        storage.delete(key)
+        raise
+    if old_key:
+        storage.delete(old_key)
+    return product
+
+
+def delete_product_image(product_id: int) -> Product:
+    product = get_product(product_id, include_inactive=True)
+    old_key = product.image
+    with atomic():
+        product.image = None
+        products_changed()
+    if old_key:
+        get_storage().delete(old_key)
+    return product

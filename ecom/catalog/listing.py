@@ -1,0 +1,121 @@
+"""The product list: filters, full-text search, ordering and remembered counts."""
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, func, or_, select
+
+from ecom.catalog.models import Category, Product
+from ecom.common.cache import generation_key, get_or_none, set_if_up
+from ecom.common.cache_families import PRODUCT_READS
+from ecom.common.ids import parse_id
+from ecom.common.pagination import count_rows
+from ecom.extensions import db
+
+ORDERING_FIELDS = {
+    "price": Product.price,
+    "created_at": Product.created_at,
+    "title": Product.title,
+    "average_rating": Product.average_rating,
+    "stock_quantity": Product.stock_quantity,
+    "category": Product.category_id,
+}
+DEFAULT_ORDERING = ["-created_at"]
+FILTERS = ("category", "price_min", "price_max", "in_stock", "is_active", "search")
+
+
+def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
+    """Products matching ``filters`` (see ProductListArgsSchema), in a total order.
+
+    Active products only, unless ``include_inactive`` (staff): then all of them, or those
+    matching the ``is_active`` filter when given.
+    """
+    query = select(Product)
+    if not include_inactive:
+        query = query.where(Product.is_active)
+    elif filters.get("is_active") is not None:
+        query = query.where(Product.is_active == filters["is_active"])
+    if filters.get("category"):
+        query = query.where(Product.category_id.in_(_category_and_descendants(filters["category"])))
+    if filters.get("price_min") is not None:
+        query = query.where(Product.price >= filters["price_min"])
+    if filters.get("price_max") is not None:
+        query = query.where(Product.price <= filters["price_max"])
+    if filters.get("in_stock") is not None:
+        in_stock = Product.stock_quantity > 0
+        query = query.where(in_stock if filters["in_stock"] else ~in_stock)
+    rank = None
+    if filters.get("search"):
+        query, rank = _search(query, filters["search"])
+    return query.order_by(*_order_by(filters.get("ordering"), rank))
+
+
+def _category_and_descendants(category: str) -> Select:
+    """Ids of the category (given by id or slug) and of every category below it."""
+    match = Category.slug == category
+    category_id = parse_id(category)
+    if category_id is not None:
+        match = or_(match, Category.id == category_id)
+    tree = select(Category.id).where(match).cte("category_tree", recursive=True)
+    tree = tree.union_all(select(Category.id).where(Category.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def _search(query: Select, text: str) -> tuple[Select, ColumnElement | None]:
+    """Full text with ranking on PostgreSQL; case-insensitive LIKE on other back ends."""
+    words = re.findall(r"\w+", text.lower())
+    if not words:
+        return query, None
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Every word, each also as a prefix: `iph` finds "iPhone".
+        tsquery = func.to_tsquery("english", " & ".join(f"{word}:*" for word in words))
+        rank = func.ts_rank(Product.search_vector, tsquery)
+        return query.where(Product.search_vector.op("@@")(tsquery)), rank
+    for word in words:
+        pattern = "%" + word.replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                Product.title.ilike(pattern, escape="\\"),
+                Product.description.ilike(pattern, escape="\\"),
+            )
+        )
+    return query, None
+
+
+def _order_by(fields: list[str] | None, rank: ColumnElement | None) -> list:
+    if not fields and rank is not None:
+        return [rank.desc(), Product.id]
+    fields = fields or DEFAULT_ORDERING
+    clauses = []
+    for field in fields:
+        column = ORDERING_FIELDS[field.removeprefix("-")]
+        clause = column.desc() if field.startswith("-") else column.asc()
+        # Unrated products last either way, on every back end.
+        clauses.append(clause.nulls_last() if column is Product.average_rating else clause)
+    # Ties broken by id, in the direction of the last key, so pages never overlap.
+    clauses.append(Product.id.desc() if fields[-1].startswith("-") else Product.id)
+    return clauses
+
+
+def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select], int]:
+    """A ``paginate`` count that remembers large counts for a short while, per filter set,
+    so paging through a big result does not re-count it on every page."""
+    normalised = {name: str(filters.get(name)) for name in FILTERS if filters.get(name) is not None}
+    digest = hashlib.sha256(
+        json.dumps([normalised, include_inactive], sort_keys=True).encode()
+    ).hexdigest()
+
+    def remembered_count(query: Select) -> int:
+        # A product or category write starts a new count at once, as for the cached pages.
+        key = generation_key(f"catalog:product-count:{digest}", *PRODUCT_READS)
+        total = get_or_none(key) if key else None
+        if total is None:
+            total = count_rows(query)
+            if key and total >= current_app.config["CATALOG_COUNT_CACHE_MIN"]:
+                set_if_up(key, total, timeout=current_app.config["CATALOG_COUNT_CACHE_SECONDS"])
+        return total
+
+    return remembered_count

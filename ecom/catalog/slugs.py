@@ -1,0 +1,45 @@
+"""URL slugs for categories and products, unique per table even under concurrent inserts."""
+
+import itertools
+from collections.abc import Callable
+
+from slugify import slugify
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ecom.catalog.models import Category, Product
+from ecom.common.errors import Conflict
+from ecom.common.transactions import atomic
+from ecom.extensions import db
+
+SLUG_ATTEMPTS = 3
+
+
+def unique_slug(model: type[Category | Product], text: str) -> str:
+    """A slug of ``text`` unused in ``model``: ``iphone-15``, then ``iphone-15-2``…"""
+    base = slugify(text, max_length=100) or model.__name__.lower()
+    taken = set(
+        db.session.scalars(
+            select(model.slug).where(or_(model.slug == base, model.slug.like(f"{base}-%")))
+        )
+    )
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in itertools.count(2) if f"{base}-{n}" not in taken)
+
+
+def add_with_unique_slug(
+    instance: Category | Product, text: str, *, changed: Callable[[], None], conflict: Conflict
+) -> None:
+    """Insert ``instance`` under a free slug; a concurrent insert taking it means a retry.
+    ``changed`` marks the cached reads stale, again on every attempt (a rollback forgets it)."""
+    for _ in range(SLUG_ATTEMPTS):
+        try:
+            with atomic():
+                instance.slug = unique_slug(type(instance), text)
+                db.session.add(instance)
+                changed()
+            return
+        except IntegrityError:
+            continue
+    raise conflict

@@ -1,0 +1,1 @@
+"""Pricing: turns lines into money (one place)."""
