@@ -8,7 +8,10 @@ from ecom.accounts.passwords import verify_password
 from ecom.catalog.models import Product
 from ecom.cli.seed import SEED_PASSWORD
 from ecom.extensions import db
-from ecom.orders.models import ORDER_STATUSES, Order
+from ecom.orders.models import NEW_ORDER_STATUS, NEW_PAYMENT_STATUS, ORDER_STATUSES, Order
+from ecom.orders.services import TRANSITIONS, payment_status_after
+from ecom.reviews.models import Review
+from ecom.reviews.services import round_rating
 from tests.factories import make_user, run_seed
 
 SMALL = ("--products", "1000", "--users", "50", "--orders", "200", "--seed", "1")
@@ -165,6 +168,28 @@ def test_seeded_orders_cover_every_status_with_consistent_totals_and_history(app
     assert wrong_history == 0
 
 
+def test_every_seeded_order_history_walks_the_status_machine_from_a_new_order(app):
+    run_seed(app, *SMALL)
+
+    for order in db.session.scalars(select(Order)):
+        steps = [(change.from_status, change.to_status) for change in order.history]
+        assert steps[0] == (None, NEW_ORDER_STATUS), order.id
+        for from_status, to_status in steps[1:]:
+            assert to_status in TRANSITIONS[from_status], (order.id, from_status, to_status)
+        assert all(steps[n][0] == steps[n - 1][1] for n in range(1, len(steps))), order.id
+        assert order.status == steps[-1][1]
+
+
+def test_seeded_payment_status_follows_the_orders_history(app):
+    run_seed(app, *SMALL)
+
+    for order in db.session.scalars(select(Order)):
+        expected = NEW_PAYMENT_STATUS
+        for change in order.history[1:]:
+            expected = payment_status_after(expected, change.to_status)
+        assert order.payment_status == expected, order.id
+
+
 def test_seeded_ratings_summarise_each_products_visible_reviews(app):
     run_seed(app, *SMALL, "--reviews", "400")
 
@@ -177,8 +202,15 @@ def test_seeded_ratings_summarise_each_products_visible_reviews(app):
     rated = db.session.scalar(
         text("SELECT COUNT(*) FROM products WHERE average_rating IS NOT NULL")
     )
+    visible_average = (
+        select(func.avg(Review.rating))
+        .where(Review.product_id == Product.id, Review.is_visible)
+        .scalar_subquery()
+    )
+    averages = db.session.execute(select(Product.average_rating, visible_average)).all()
     assert mismatched == 0
     assert rated > 0
+    assert [(s, a) for s, a in averages if s != round_rating(a)] == []
 
 
 def test_seed_reset_is_refused_in_production(app, monkeypatch):

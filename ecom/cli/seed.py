@@ -4,13 +4,14 @@ Every value comes from ``random.Random(seed)`` and a fixed date, so one seed alw
 the same rows. Ids are read back from the inserts, in parameter order.
 """
 
+import functools
 import random
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import click
 from flask import current_app
@@ -18,6 +19,7 @@ from flask.cli import with_appcontext
 from slugify import slugify
 from sqlalchemy import func, insert, select, text, update
 
+from ecom.accounts.addresses import SHIPPING_FIELDS
 from ecom.accounts.models import Address, User
 from ecom.accounts.passwords import hash_password
 from ecom.catalog.models import Category, Product
@@ -34,8 +36,17 @@ from ecom.cli.vocabulary import (
 from ecom.common.cache import invalidate_on_commit
 from ecom.common.cache_families import EVERY_FAMILY
 from ecom.extensions import db
-from ecom.orders.models import ORDER_STATUSES, Order, OrderItem, OrderStatusChange
+from ecom.orders.models import (
+    NEW_PAYMENT_STATUS,
+    ORDER_STATUSES,
+    Order,
+    OrderItem,
+    OrderStatusChange,
+)
+from ecom.orders.services import payment_status_after, status_path
+from ecom.pricing.services import Breakdown, price
 from ecom.reviews.models import Review
+from ecom.reviews.services import round_rating
 
 SEED_PASSWORD = "shop-demo-password"
 SEED_ADMIN_EMAIL = "admin@shop.example"
@@ -45,15 +56,6 @@ ORDER_WINDOW_DAYS = 45
 CHUNK = 5000
 CENT = Decimal("0.01")
 
-# The path an order of each final status went through.
-STATUS_PATHS = {
-    "pending": ("pending",),
-    "paid": ("pending", "paid"),
-    "processing": ("pending", "paid", "processing"),
-    "shipped": ("pending", "paid", "processing", "shipped"),
-    "delivered": ("pending", "paid", "processing", "shipped", "delivered"),
-    "cancelled": ("pending", "cancelled"),
-}
 STATUS_WEIGHTS = (10, 15, 10, 15, 40, 10)
 RATING_WEIGHTS = (5, 7, 15, 33, 40)
 
@@ -218,8 +220,7 @@ def seed_users(seeder: Seeder, count: int) -> None:
 
 
 def _shipping_address(address: dict) -> dict:
-    keys = ("first_name", "last_name", "line1", "line2", "city", "postal_code", "country", "phone")
-    return {key: address[key] for key in keys}
+    return {key: address[key] for key in SHIPPING_FIELDS}
 
 
 def _order_status(rng: random.Random, number: int) -> str:
@@ -229,10 +230,18 @@ def _order_status(rng: random.Random, number: int) -> str:
     return rng.choices(ORDER_STATUSES, STATUS_WEIGHTS)[0]
 
 
-def _lines(seeder: Seeder) -> list[tuple[SeededProduct, int]]:
+@dataclass
+class SeededLine:
+    product: SeededProduct
+    quantity: int
+
+
+def _lines(seeder: Seeder) -> Breakdown:
     size = min(len(seeder.products), seeder.rng.choices((1, 2, 3, 4), (50, 30, 15, 5))[0])
     chosen = seeder.rng.sample(seeder.products, size)
-    return [(product, seeder.rng.choices((1, 2, 3), (75, 20, 5))[0]) for product in chosen]
+    return price(
+        SeededLine(product, seeder.rng.choices((1, 2, 3), (75, 20, 5))[0]) for product in chosen
+    )
 
 
 def _history(seeder: Seeder, user_id: int, path: tuple[str, ...], placed: datetime) -> list[dict]:
@@ -255,9 +264,7 @@ def _history(seeder: Seeder, user_id: int, path: tuple[str, ...], placed: dateti
 
 
 def _payment_status(path: tuple[str, ...]) -> str:
-    if path[-1] == "cancelled":
-        return "refunded" if "paid" in path else "unpaid"
-    return "paid" if "paid" in path else "unpaid"
+    return functools.reduce(payment_status_after, path[1:], NEW_PAYMENT_STATUS)
 
 
 def seed_orders(seeder: Seeder, count: int) -> None:
@@ -268,27 +275,30 @@ def seed_orders(seeder: Seeder, count: int) -> None:
     for number in range(count):
         rng = seeder.rng
         user_id = rng.choice(seeder.customer_ids)
-        path = STATUS_PATHS[_order_status(rng, number)]
-        if path[-1] == "cancelled" and rng.random() < 0.5:
-            path = ("pending", "paid", "cancelled")
+        final = _order_status(rng, number)
+        # Half the cancelled orders were paid first.
+        stops = ("paid", final) if final == "cancelled" and rng.random() < 0.5 else (final,)
+        path = status_path(*stops)
         placed = seeder.moment(ORDER_WINDOW_DAYS)
-        order_lines = _lines(seeder)
+        pricing = _lines(seeder)
         history = _history(seeder, user_id, path, placed)
         orders.append(
             {
                 "user_id": user_id,
                 "status": path[-1],
                 "payment_status": _payment_status(path),
-                "total_amount": sum(p.price * q for p, q in order_lines),
+                "total_amount": pricing.total,
                 "shipping_address": _shipping_address(seeder.addresses[user_id]),
                 "created_at": placed,
                 "updated_at": history[-1]["created_at"],
             }
         )
-        lines.append(order_lines)
+        lines.append(pricing.lines)
         histories.append(history)
         if path[-1] == "delivered":
-            seeder.delivered_pairs.update((user_id, p.id) for p, _ in order_lines)
+            seeder.delivered_pairs.update(
+                (user_id, line.source.product.id) for line in pricing.lines
+            )
     order_ids = _insert(Order, orders, label="Orders")
     _insert(OrderItem, list(_item_rows(order_ids, lines)))
     _insert(OrderStatusChange, list(_history_rows(order_ids, histories)))
@@ -296,13 +306,13 @@ def seed_orders(seeder: Seeder, count: int) -> None:
 
 def _item_rows(order_ids: list[int], lines: list) -> Iterator[dict]:
     for order_id, order_lines in zip(order_ids, lines, strict=True):
-        for product, quantity in order_lines:
+        for line in order_lines:
             yield {
                 "order_id": order_id,
-                "product_id": product.id,
-                "title": product.title,
-                "unit_price": product.price,
-                "quantity": quantity,
+                "product_id": line.source.product.id,
+                "title": line.source.product.title,
+                "unit_price": line.unit_price,
+                "quantity": line.quantity,
             }
 
 
@@ -364,9 +374,7 @@ def _store_ratings(reviews: list[dict]) -> None:
         {
             "id": product_id,
             "updated_at": last_review[product_id],
-            "average_rating": (Decimal(sum(values)) / len(values)).quantize(
-                Decimal("0.1"), ROUND_HALF_UP
-            ),
+            "average_rating": round_rating(Decimal(sum(values)) / len(values)),
             "reviews_count": len(values),
         }
         for product_id, values in sorted(ratings.items())

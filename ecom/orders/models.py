@@ -6,6 +6,7 @@ from ecom.pricing.services import line_total
 
 ORDER_STATUSES = ("pending", "paid", "processing", "shipped", "delivered", "cancelled")
 PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
+NEW_ORDER_STATUS, NEW_PAYMENT_STATUS = "pending", "unpaid"
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> db.CheckConstraint:
@@ -24,8 +25,8 @@ class Order(TimestampMixin, db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    status = db.Column(db.String(16), nullable=False, default="pending", index=True)
-    payment_status = db.Column(db.String(16), nullable=False, default="unpaid")
+    status = db.Column(db.String(16), nullable=False, default=NEW_ORDER_STATUS, index=True)
+    payment_status = db.Column(db.String(16), nullable=False, default=NEW_PAYMENT_STATUS)
     total_amount = db.Column(db.Numeric(12, 2), nullable=False)
     # A copy taken at checkout: later edits of the address book do not change the order.
     shipping_address = db.Column(db.JSON, nullable=False)

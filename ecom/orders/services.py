@@ -1,6 +1,7 @@
 """Order rules: checkout with atomic stock, the status machine and its history."""
 
 import hashlib
+from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from ecom.common.models import utcnow
 from ecom.common.permissions import has_role
 from ecom.common.transactions import atomic
 from ecom.extensions import db
-from ecom.orders.models import Order, OrderItem, OrderStatusChange
+from ecom.orders.models import NEW_ORDER_STATUS, Order, OrderItem, OrderStatusChange
 from ecom.pricing.services import PricedLine, price
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -30,6 +31,36 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "delivered": (),
     "cancelled": (),
 }
+
+
+def status_path(*stops: str) -> tuple[str, ...]:
+    """The shortest way along ``TRANSITIONS`` from a new order's status through each stop."""
+    path = (NEW_ORDER_STATUS,)
+    for stop in stops:
+        path += _shortest_path(path[-1], stop)[1:]
+    return path
+
+
+def _shortest_path(start: str, goal: str) -> tuple[str, ...]:
+    paths, seen = deque([(start,)]), {start}
+    while paths:
+        path = paths.popleft()
+        if path[-1] == goal:
+            return path
+        for status in TRANSITIONS[path[-1]]:
+            if status not in seen:
+                seen.add(status)
+                paths.append((*path, status))
+    raise ValueError(f"An order cannot go from {start} to {goal}.")
+
+
+def payment_status_after(payment_status: str, to_status: str) -> str:
+    """What an order's payment status becomes when the order moves to ``to_status``."""
+    if to_status == "paid":
+        return "paid"
+    if to_status == "cancelled" and payment_status == "paid":
+        return "refunded"
+    return payment_status
 
 
 class InvalidTransition(Conflict):
@@ -103,7 +134,9 @@ def _place_order(
         idempotency_key=key,
         cart_fingerprint=fingerprint if key else None,
         items=[_order_item(line) for line in pricing.lines],
-        history=[OrderStatusChange(to_status="pending", changed_by_id=user.id, note="Placed.")],
+        history=[
+            OrderStatusChange(to_status=NEW_ORDER_STATUS, changed_by_id=user.id, note="Placed.")
+        ],
     )
     db.session.add(order)
     empty(cart)
@@ -207,14 +240,6 @@ def cancel_own_order(user: User, order_id: int, note: str = "") -> Order:
     return order
 
 
-def _payment_status(order: Order, to_status: str) -> str:
-    if to_status == "paid":
-        return "paid"
-    if to_status == "cancelled" and order.payment_status == "paid":
-        return "refunded"
-    return order.payment_status
-
-
 def _move(order: Order, to_status: str, actor: User, note: str) -> None:
     """Compare-and-set the status, so two concurrent moves cannot both apply (and a
     cancellation cannot restock twice), with or without row locks."""
@@ -226,7 +251,7 @@ def _move(order: Order, to_status: str, actor: User, note: str) -> None:
         .where(Order.id == order.id, Order.status == from_status)
         .values(
             status=to_status,
-            payment_status=_payment_status(order, to_status),
+            payment_status=payment_status_after(order.payment_status, to_status),
             updated_at=utcnow(),
         )
         .execution_options(synchronize_session=False)

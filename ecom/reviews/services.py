@@ -28,6 +28,7 @@ ORDERINGS = {
     "-rating": (Review.rating.desc(), Review.id.desc()),
 }
 DEFAULT_ORDERING = "-created_at"
+RATING_STEP = Decimal("0.1")
 
 
 class DuplicateReview(Conflict):
@@ -153,7 +154,9 @@ def _refresh_rating(product_id: int) -> None:
             Review.product_id == product_id, Review.is_visible.is_(True)
         )
     ).one()
-    rounded = (
-        None if average is None else Decimal(str(average)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    )
-    set_rating(product_id, rounded, count)
+    set_rating(product_id, round_rating(average), count)
+
+
+def round_rating(average: Decimal | float | None) -> Decimal | None:
+    """A product's average rating as shown: one decimal, halves rounded up."""
+    return None if average is None else Decimal(str(average)).quantize(RATING_STEP, ROUND_HALF_UP)
