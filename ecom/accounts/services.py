@@ -3,15 +3,14 @@
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 
 from ecom.accounts import tokens
+from ecom.accounts.errors import AccountExists, InvalidCredentials, SelfLockout, TokenNotValid
 from ecom.accounts.models import User
 from ecom.accounts.passwords import check_password_policy, hash_password, verify_password
-from ecom.common.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
+from ecom.common.errors import NotFound, ValidationFailed
+from ecom.common.transactions import atomic
 from ecom.extensions import db
-
-LOGIN_FAILED = "No active account found with the given credentials."
 
 
 def normalise_email(email: str) -> str:
@@ -27,16 +26,7 @@ def _ensure_unique(email: str | None, username: str | None, exclude_id: int | No
         if owner is not None and owner != exclude_id:
             errors[field] = [f"A user with this {field} already exists."]
     if errors:
-        raise Conflict("Account already exists.", errors=errors, code="duplicate")
-
-
-def _commit_unique() -> None:
-    """Commit, turning a lost race on a unique column into the same 409."""
-    try:
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise Conflict("Account already exists.", code="duplicate") from exc
+        raise AccountExists(errors=errors)
 
 
 def create_user(
@@ -52,8 +42,8 @@ def create_user(
         role=role,
         **names,
     )
-    db.session.add(user)
-    _commit_unique()
+    with atomic(on_conflict=AccountExists()):
+        db.session.add(user)
     return user
 
 
@@ -62,9 +52,9 @@ def authenticate(email: str, password: str) -> User:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if not verify_password(user.password_hash if user else None, password):
         tokens.security_log.warning("login failed email=%s", normalise_email(email))
-        raise NotAuthenticated(LOGIN_FAILED, code="invalid_credentials")
+        raise InvalidCredentials()
     if not user.is_active:
-        raise NotAuthenticated(LOGIN_FAILED, code="invalid_credentials")
+        raise InvalidCredentials()
     return user
 
 
@@ -74,29 +64,28 @@ def login(email: str, password: str) -> dict[str, str]:
 
 def rotate_refresh_token(refresh: str) -> dict[str, str]:
     """Trade a refresh token for a new pair; the old one is revoked."""
-    claims, user = tokens.validate(refresh, "refresh")
-    tokens.revoke(claims, user)
-    pair = tokens.issue_tokens(user)
-    db.session.commit()
-    return pair
+    with atomic():
+        claims, user = tokens.validate(refresh, "refresh")
+        tokens.revoke(claims, user)
+        return tokens.issue_tokens(user)
 
 
 def logout(user: User, access_claims: dict, refresh: str) -> None:
-    refresh_claims, owner = tokens.validate(refresh, "refresh")
-    if owner.id != user.id:
-        raise NotAuthenticated("The refresh token belongs to another user.", code="token_not_valid")
-    tokens.revoke(access_claims, user)
-    tokens.revoke(refresh_claims, user)
-    db.session.commit()
+    with atomic():
+        refresh_claims, owner = tokens.validate(refresh, "refresh")
+        if owner.id != user.id:
+            raise TokenNotValid("The refresh token belongs to another user.")
+        tokens.revoke(access_claims, user)
+        tokens.revoke(refresh_claims, user)
 
 
 def update_profile(user: User, changes: dict[str, Any]) -> User:
     if "email" in changes:
         changes["email"] = normalise_email(changes["email"])
     _ensure_unique(changes.get("email"), changes.get("username"), exclude_id=user.id)
-    for field, value in changes.items():
-        setattr(user, field, value)
-    _commit_unique()
+    with atomic(on_conflict=AccountExists()):
+        for field, value in changes.items():
+            setattr(user, field, value)
     return user
 
 
@@ -108,9 +97,9 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
             errors={"current_password": ["Current password is wrong."]},
         )
     check_password_policy(new_password, user.email, field="new_password")
-    user.password_hash = hash_password(new_password)
-    user.token_version += 1
-    db.session.commit()
+    with atomic():
+        user.password_hash = hash_password(new_password)
+        user.token_version += 1
 
 
 def get_user(user_id: int) -> User:
@@ -132,10 +121,10 @@ def administer_user(actor: User, user_id: int, changes: dict[str, Any]) -> User:
         changes.get("role", "admin") != "admin" or changes.get("is_active") is False
     )
     if demotes_self:
-        raise Conflict("Admins cannot demote or deactivate themselves.", code="self_lockout")
-    for field, value in changes.items():
-        setattr(user, field, value)
-    db.session.commit()
+        raise SelfLockout()
+    with atomic():
+        for field, value in changes.items():
+            setattr(user, field, value)
     return user
 
 

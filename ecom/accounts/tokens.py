@@ -20,9 +20,11 @@ from flask_jwt_extended import (
 from jwt import PyJWTError
 from sqlalchemy import delete
 
+from ecom.accounts.errors import TokenNotValid
 from ecom.accounts.models import RevokedToken, User
-from ecom.common.errors import NotAuthenticated, error_response
+from ecom.common.errors import error_response
 from ecom.common.redis import get_redis
+from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.logging import outage_warnings
 
@@ -74,8 +76,8 @@ def revoke(claims: dict, user: User) -> None:
 def purge_expired(now: datetime | None = None) -> int:
     """Delete blocklist rows of tokens that have expired anyway; the number deleted."""
     cutoff = now or datetime.now(UTC)
-    result = db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < cutoff))
-    db.session.commit()
+    with atomic():
+        result = db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < cutoff))
     return result.rowcount
 
 
@@ -92,16 +94,16 @@ def validate(token: str, expected_type: str | None = None) -> tuple[dict, User]:
     try:
         claims = decode_token(token)
     except PyJWTError as exc:
-        raise NotAuthenticated("Token is invalid or expired.", code="token_not_valid") from exc
+        raise TokenNotValid() from exc
     if expected_type and claims.get("type") != expected_type:
-        raise NotAuthenticated(f"A {expected_type} token is required.", code="token_not_valid")
+        raise TokenNotValid(f"A {expected_type} token is required.")
     user = active_user_for(claims)
     if user is None or is_revoked(claims["jti"]):
-        raise NotAuthenticated("Token is invalid or expired.", code="token_not_valid")
+        raise TokenNotValid()
     return claims, user
 
 
-def _unauthorized(message: str, code: str = "token_not_valid") -> Response:
+def _unauthorized(message: str, code: str = TokenNotValid.code) -> Response:
     return error_response(401, code, message)
 
 

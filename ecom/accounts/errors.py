@@ -1,0 +1,23 @@
+"""The accounts' error codes, declared once."""
+
+from ecom.common.errors import Conflict, NotAuthenticated
+
+
+class AccountExists(Conflict):
+    code = "account_exists"
+    message = "An account with these details already exists."
+
+
+class InvalidCredentials(NotAuthenticated):
+    code = "invalid_credentials"
+    message = "No active account found with the given credentials."
+
+
+class TokenNotValid(NotAuthenticated):
+    code = "token_not_valid"
+    message = "Token is invalid or expired."
+
+
+class SelfLockout(Conflict):
+    code = "self_lockout"
+    message = "Admins cannot demote or deactivate themselves."
