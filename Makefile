@@ -52,6 +52,7 @@ seed-data: migrate
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	@if command -v docker-compose >/dev/null; then \
 		docker-compose -f docker-compose.yml config -q && \
 		ENV_FILE=.env.prod.example docker-compose -f docker-compose.prod.yml --env-file .env.prod.example config -q && \

@@ -15,8 +15,8 @@ from ecom.accounts.models import User
 from ecom.accounts.tokens import issue_tokens
 from ecom.catalog.models import Category, Product
 from ecom.cli.seed import SEED_PASSWORD
-from ecom.common.database import create_postgres_database
 from ecom.extensions import db
+from scripts.databases import create_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")

@@ -4,6 +4,7 @@ import sqlite3
 
 from flask_caching import Cache
 from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -11,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine, MetaData, event
 
 from ecom.common.errors import ErrorSchema
-from ecom.common.ratelimit import limiter
+from ecom.common.ratelimit import application_limits, client_key, is_unlimited, log_breach
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -35,6 +36,10 @@ jwt = JWTManager()
 api = ShopApi()
 cache = Cache()
 csrf = CSRFProtect()
+limiter = Limiter(
+    key_func=client_key, application_limits=application_limits(), on_breach=log_breach
+)
+limiter.request_filter(is_unlimited)
 
 __all__ = ["api", "cache", "csrf", "db", "jwt", "limiter", "migrate"]
 

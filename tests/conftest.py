@@ -20,10 +20,10 @@ from sqlalchemy import text
 
 from config import TestingConfig
 from ecom import create_app
-from ecom.common.database import create_postgres_database
 from ecom.common.redis import create_client, socket_options
 from ecom.extensions import cache, db, limiter
 from ecom.logging import outage_warnings
+from scripts.databases import create_postgres_database
 from tests import probe
 from tests.factories import DEAD_REDIS, bearer, login, make_user
 

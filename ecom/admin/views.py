@@ -19,9 +19,9 @@ from ecom.accounts.models import User
 from ecom.admin import dashboard
 from ecom.admin.charts import revenue_chart
 from ecom.admin.session import current_admin_user, log_in, log_out
+from ecom.common.api import strict_limit
 from ecom.common.errors import DomainError
 from ecom.common.permissions import ROLES, has_role
-from ecom.common.ratelimit import strict_limit
 from ecom.extensions import csrf, db
 
 LOGIN_ENDPOINT = "admin_login.index"

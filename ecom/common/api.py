@@ -8,9 +8,29 @@ import flask_smorest
 from webargs.flaskparser import FlaskParser
 
 from ecom.common.permissions import authorize
-from ecom.common.ratelimit import strict_limit, submitted_email
+from ecom.common.ratelimit import client_ip, configured, submitted_email
+from ecom.extensions import limiter
 
 BEARER_SCHEME = "bearerAuth"
+
+
+def strict_limit(
+    identity: Callable[[], str] = submitted_email, *, methods: list[str] | None = None
+) -> Callable:
+    """``RATELIMIT_AUTH`` per client address and, separately, per ``identity()``.
+
+    For credential endpoints (login, registration, password change, the admin login):
+    rotating addresses does not help against one account, nor accounts against one address.
+    ``methods`` limits only those methods of a view that serves several (a login page's POST).
+    """
+    auth_limit = configured("RATELIMIT_AUTH")
+    per_address = limiter.limit(auth_limit, key_func=client_ip, methods=methods)
+    per_identity = limiter.limit(auth_limit, key_func=identity, scope="identity", methods=methods)
+
+    def decorator(view: Callable) -> Callable:
+        return per_address(per_identity(view))
+
+    return decorator
 
 
 class ApiParser(FlaskParser):
@@ -45,7 +65,7 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
     def strict_limit(self, identity: Callable[[], str] = submitted_email) -> Callable:
-        """``ratelimit.strict_limit`` on a view, with its 429 documented."""
+        """``strict_limit`` on a view, with its 429 documented."""
 
         def decorator(view: Callable) -> Callable:
             limited = strict_limit(identity)(view)

@@ -1,4 +1,4 @@
-"""Rate limits: who a request counts against, the defaults, and the strict auth limit.
+"""Rate limits: who a request counts against, and which limits apply (see ``ecom.extensions``).
 
 Limits are read from the configuration at request time (``RATELIMIT_READS``,
 ``RATELIMIT_WRITES``, ``RATELIMIT_AUTH``), so each environment tunes them without code.
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from flask import current_app, request
 from flask_jwt_extended import decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
-from flask_limiter import ApplicationLimit, Limiter, RequestLimit
+from flask_limiter import ApplicationLimit, RequestLimit
 from jwt import PyJWTError
 
 security_log = logging.getLogger("security")
@@ -53,11 +53,11 @@ def submitted_email() -> str:
     return f"ip:{client_ip()}"
 
 
-def _configured(name: str) -> Callable[[], str]:
+def configured(name: str) -> Callable[[], str]:
     return lambda: current_app.config[name]
 
 
-def _is_unlimited() -> bool:
+def is_unlimited() -> bool:
     return request.path.startswith(UNLIMITED_PREFIXES)
 
 
@@ -67,41 +67,19 @@ def log_breach(limit: RequestLimit) -> None:
     )
 
 
-limiter = Limiter(
-    key_func=client_key,
-    application_limits=[
+def application_limits() -> list[ApplicationLimit]:
+    """``RATELIMIT_READS`` and ``RATELIMIT_WRITES`` per client (user or address)."""
+    return [
         ApplicationLimit(
-            _configured("RATELIMIT_READS"),
+            configured("RATELIMIT_READS"),
             key_function=client_key,
             scope="reads",
             methods=READ_METHODS,
         ),
         ApplicationLimit(
-            _configured("RATELIMIT_WRITES"),
+            configured("RATELIMIT_WRITES"),
             key_function=client_key,
             scope="writes",
             methods=WRITE_METHODS,
         ),
-    ],
-    on_breach=log_breach,
-)
-limiter.request_filter(_is_unlimited)
-
-
-def strict_limit(
-    identity: Callable[[], str] = submitted_email, *, methods: list[str] | None = None
-) -> Callable:
-    """``RATELIMIT_AUTH`` per client address and, separately, per ``identity()``.
-
-    For credential endpoints (login, registration, password change, the admin login):
-    rotating addresses does not help against one account, nor accounts against one address.
-    ``methods`` limits only those methods of a view that serves several (a login page's POST).
-    """
-    auth_limit = _configured("RATELIMIT_AUTH")
-    per_address = limiter.limit(auth_limit, key_func=client_ip, methods=methods)
-    per_identity = limiter.limit(auth_limit, key_func=identity, scope="identity", methods=methods)
-
-    def decorator(view: Callable) -> Callable:
-        return per_address(per_identity(view))
-
-    return decorator
+    ]

@@ -1,4 +1,4 @@
-"""Database housekeeping for tests, the benchmark and operators."""
+"""Database housekeeping for the tests and the benchmark (tooling, outside the app)."""
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
