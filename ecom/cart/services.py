@@ -43,7 +43,8 @@ def get_cart(user: User, *, lock: bool = False) -> Cart:
 
 
 def current_cart(user: User) -> PricedCart:
-    with atomic():
+    """The cart priced as read: kept loaded, so the answer is one consistent snapshot."""
+    with atomic(keep_loaded=True):
         cart = get_cart(user)
         return PricedCart(cart, price(cart.items))
 

@@ -17,7 +17,7 @@ def atomic(*, keep_loaded: bool = False, on_conflict: Conflict | None = None) ->
     for a caller that answers with what it just wrote (no reload queries). ``on_conflict``
     is raised instead of the ``IntegrityError`` of a lost race on a unique or foreign key."""
     session = db.session()
-    session.expire_on_commit = not keep_loaded
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, not keep_loaded
     try:
         yield
         session.commit()
@@ -30,4 +30,4 @@ def atomic(*, keep_loaded: bool = False, on_conflict: Conflict | None = None) ->
         session.rollback()
         raise
     finally:
-        session.expire_on_commit = True
+        session.expire_on_commit = expire_on_commit
