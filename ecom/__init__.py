@@ -11,6 +11,7 @@ from ecom.admin import register_admin
 from ecom.cart.routes import blp as cart_blp
 from ecom.catalog.routes import blp as catalog_blp
 from ecom.cli import register_commands
+from ecom.common.api import document_conventions
 from ecom.common.errors import register_error_handlers
 from ecom.common.ids import IdConverter
 from ecom.common.redis import create_client, socket_options
@@ -51,9 +52,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     csrf.init_app(app)
     api.init_app(app)
-    api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
-    )
+    document_conventions(api)
 
 
 def _cache_config(app: Flask) -> dict:

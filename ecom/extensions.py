@@ -29,6 +29,9 @@ class ShopApi(Api):
 
     ERROR_SCHEMA = ErrorSchema
 
+    def _register_pagination_header(self) -> None:
+        """Nothing: lists page in their body (ecom.common.pagination), not in a header."""
+
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()

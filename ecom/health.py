@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ecom.common.api import Blueprint
 from ecom.common.redis import get_redis
+from ecom.common.schemas import ResponseSchema
 from ecom.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -17,7 +18,7 @@ logger = logging.getLogger(__name__)
 blp = Blueprint("health", __name__, description="Health checks for load balancers and humans.")
 
 
-class HealthSchema(ma.Schema):
+class HealthSchema(ResponseSchema):
     status = ma.fields.String(metadata={"enum": ["healthy", "unhealthy"]})
     service = ma.fields.String()
     checks = ma.fields.Dict(

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ecom.accounts.models import Address, User
-from ecom.common.errors import Conflict, NotFound, ValidationFailed
+from ecom.common.errors import Conflict, NotFound
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -91,7 +91,7 @@ def update_address(user: User, address_id: int, changes: dict[str, Any]) -> Addr
         make_default = changes.pop("is_default", None)
         if make_default is False and address.is_default:
             message = "Make another address the default instead."
-            raise ValidationFailed(message, errors={"is_default": [message]})
+            raise Conflict(message, errors={"is_default": [message]})
         if make_default:
             _clear_default(user)
             address.is_default = True

@@ -3,12 +3,28 @@
 from functools import cache
 
 import argon2
+import marshmallow as ma
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from marshmallow import validate
 
 from ecom.common.errors import ValidationFailed
 
 MIN_LENGTH = 8
+MAX_LENGTH = 128
+PASSWORD_POLICY = "8 to 128 characters, not only digits and spaces, not the email."
+# The rules a schema can state (and the document shows); the email one needs the account.
+PASSWORD_RULE = [
+    validate.Length(
+        min=MIN_LENGTH,
+        max=MAX_LENGTH,
+        error=f"Password must be {MIN_LENGTH} to {MAX_LENGTH} characters long.",
+    ),
+    validate.Regexp(
+        r"^[^\x00]*[^\s0-9\x00][^\x00]*$",
+        error="Password needs a character other than digits and spaces.",
+    ),
+]
 
 
 @cache
@@ -42,10 +58,11 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def check_password_policy(password: str, email: str = "", field: str = "password") -> None:
     """Raise a 400 naming ``field`` when the password is too weak."""
     problems = []
-    if len(password) < MIN_LENGTH:
-        problems.append(f"Password must be at least {MIN_LENGTH} characters long.")
-    if password.isdigit():
-        problems.append("Password cannot be entirely numeric.")
+    for rule in PASSWORD_RULE:
+        try:
+            rule(password)
+        except ma.ValidationError as refused:
+            problems.extend(refused.messages)
     if email and password.strip().lower() == email.strip().lower():
         problems.append("Password cannot be the same as the email address.")
     if problems:

@@ -5,6 +5,7 @@ from ecom.accounts import addresses, services, tokens
 from ecom.accounts.schemas import (
     AddressPatchSchema,
     AddressSchema,
+    AddressWriteSchema,
     EmptySchema,
     LoginSchema,
     PasswordChangeSchema,
@@ -75,6 +76,7 @@ class MyPassword(MethodView):
     @blp.auth()
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
+    @blp.alt_response(403, response="FORBIDDEN", description="The current password is wrong.")
     def post(self, data):
         """Change the caller's password; every token issued before is revoked."""
         services.change_password(current_user, data["current_password"], data["new_password"])
@@ -158,7 +160,7 @@ class MyAddresses(MethodView):
         return addresses.list_addresses(current_user)
 
     @blp.auth()
-    @blp.arguments(AddressSchema)
+    @blp.arguments(AddressWriteSchema)
     @blp.response(201, AddressSchema)
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data):
@@ -176,7 +178,7 @@ class MyAddress(MethodView):
         return addresses.get_address(current_user, address_id)
 
     @blp.auth()
-    @blp.arguments(AddressSchema)
+    @blp.arguments(AddressWriteSchema)
     @blp.response(200, AddressSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")

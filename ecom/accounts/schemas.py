@@ -1,17 +1,19 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from ecom.accounts.passwords import PASSWORD_POLICY, PASSWORD_RULE
 from ecom.common.countries import COUNTRY_CODES
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.permissions import ROLES
+from ecom.common.schemas import EMPTY_OR_NOT_BLANK, NOT_BLANK, ResponseSchema
 
 USERNAME = validate.Regexp(
     r"^[\w.@+-]{1,150}$", error="Letters, digits and @/./+/-/_ only, at most 150 characters."
 )
-NAME = validate.Length(max=150)
+NAME = [validate.Length(max=150), EMPTY_OR_NOT_BLANK]
 
 
-class UserSchema(ma.Schema):
+class UserSchema(ResponseSchema):
     id = ma.fields.Integer(dump_only=True)
     email = ma.fields.Email(dump_only=True)
     username = ma.fields.String(dump_only=True)
@@ -29,8 +31,8 @@ class RegisterSchema(ma.Schema):
     password = ma.fields.String(
         required=True,
         load_only=True,
-        validate=validate.Length(max=128),
-        metadata={"description": "At least 8 characters, not all digits, not the email."},
+        validate=PASSWORD_RULE,
+        metadata={"description": PASSWORD_POLICY},
     )
     first_name = ma.fields.String(validate=NAME)
     last_name = ma.fields.String(validate=NAME)
@@ -48,7 +50,10 @@ class ProfileUpdateSchema(ma.Schema):
 class PasswordChangeSchema(ma.Schema):
     current_password = ma.fields.String(required=True, load_only=True)
     new_password = ma.fields.String(
-        required=True, load_only=True, validate=validate.Length(max=128)
+        required=True,
+        load_only=True,
+        validate=PASSWORD_RULE,
+        metadata={"description": PASSWORD_POLICY},
     )
 
 
@@ -57,7 +62,7 @@ class LoginSchema(ma.Schema):
     password = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=128))
 
 
-class TokenPairSchema(ma.Schema):
+class TokenPairSchema(ResponseSchema):
     access = ma.fields.String(metadata={"description": "Access token (Bearer)."})
     refresh = ma.fields.String(metadata={"description": "Refresh token; single use."})
 
@@ -84,14 +89,14 @@ class UserListArgsSchema(PageArgsSchema):
 
 
 class ShippingAddressSchema(ma.Schema):
-    """A postal address; also the copy an order keeps."""
+    """A postal address as a client sends it."""
 
-    first_name = ma.fields.String(required=True, validate=validate.Length(min=1, max=150))
-    last_name = ma.fields.String(required=True, validate=validate.Length(min=1, max=150))
-    line1 = ma.fields.String(required=True, validate=validate.Length(min=1, max=255))
+    first_name = ma.fields.String(required=True, validate=[validate.Length(max=150), NOT_BLANK])
+    last_name = ma.fields.String(required=True, validate=[validate.Length(max=150), NOT_BLANK])
+    line1 = ma.fields.String(required=True, validate=[validate.Length(max=255), NOT_BLANK])
     line2 = ma.fields.String(load_default="", validate=validate.Length(max=255))
-    city = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
-    postal_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=20))
+    city = ma.fields.String(required=True, validate=[validate.Length(max=120), NOT_BLANK])
+    postal_code = ma.fields.String(required=True, validate=[validate.Length(max=20), NOT_BLANK])
     country = ma.fields.String(
         required=True,
         validate=validate.OneOf(
@@ -110,14 +115,21 @@ class ShippingAddressSchema(ma.Schema):
     )
 
 
-class AddressSchema(ShippingAddressSchema):
-    id = ma.fields.Integer(dump_only=True)
+class ShippingAddressCopySchema(ResponseSchema, ShippingAddressSchema):
+    """The copy of the address an order keeps."""
+
+
+class AddressWriteSchema(ShippingAddressSchema):
     is_default = ma.fields.Boolean(
         metadata={"description": "The one default address; setting it clears the others."}
     )
+
+
+class AddressPatchSchema(AddressWriteSchema):
+    """Any subset of an address's fields (used with ``partial=True``)."""
+
+
+class AddressSchema(ResponseSchema, AddressWriteSchema):
+    id = ma.fields.Integer(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
-
-
-class AddressPatchSchema(AddressSchema):
-    """Any subset of an address's fields (used with ``partial=True``)."""

@@ -8,7 +8,7 @@ from ecom.accounts import tokens
 from ecom.accounts.errors import AccountExists, InvalidCredentials, SelfLockout, TokenNotValid
 from ecom.accounts.models import User
 from ecom.accounts.passwords import check_password_policy, hash_password, verify_password
-from ecom.common.errors import NotFound, ValidationFailed
+from ecom.common.errors import NotFound, PermissionDenied
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -92,9 +92,10 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Set a new password and revoke every token issued so far."""
     if not verify_password(user.password_hash, current_password):
-        raise ValidationFailed(
+        raise PermissionDenied(
             "Current password is wrong.",
             errors={"current_password": ["Current password is wrong."]},
+            code="wrong_password",
         )
     check_password_policy(new_password, user.email, field="new_password")
     with atomic():

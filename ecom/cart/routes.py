@@ -24,6 +24,7 @@ class CartAdd(MethodView):
     @blp.auth()
     @blp.arguments(CartAddSchema)
     @blp.response(200, CartSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description="No such product on sale.")
     @blp.alt_response(409, response="CONFLICT", description="More than the stock on hand.")
     def post(self, data):
         """Add a product, or add to its quantity when it is already in the cart."""

@@ -5,11 +5,12 @@ from ecom.cart.services import MAX_QUANTITY
 from ecom.catalog.schemas import ProductSummarySchema
 from ecom.common.ids import ID_RANGE
 from ecom.common.money import Money
+from ecom.common.schemas import ResponseSchema
 
 QUANTITY = validate.Range(min=1, max=MAX_QUANTITY)
 
 
-class CartItemSchema(ma.Schema):
+class CartItemSchema(ResponseSchema):
     """A priced line (``ecom.pricing``) of the cart."""
 
     id = ma.fields.Integer(attribute="source.id")
@@ -21,7 +22,7 @@ class CartItemSchema(ma.Schema):
     )
 
 
-class CartSchema(ma.Schema):
+class CartSchema(ResponseSchema):
     """A ``PricedCart``: the cart and its pricing breakdown."""
 
     id = ma.fields.Integer(attribute="cart.id")

@@ -52,7 +52,7 @@ def current_cart(user: User) -> PricedCart:
 def _product_on_sale(product_id: int) -> Product:
     product = db.session.get(Product, product_id)
     if product is None or not product.is_active:
-        raise ValidationFailed(
+        raise NotFound(
             "No such product on sale.", errors={"product_id": ["No such product on sale."]}
         )
     return product

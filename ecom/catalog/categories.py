@@ -2,12 +2,13 @@
 
 from sqlalchemy import Select, func, select
 
-from ecom.catalog.errors import CategoryCycle, CategoryExists, CategoryNotEmpty
+from ecom.catalog.errors import CategoryCycle, CategoryExists, CategoryNotEmpty, UnknownCategory
 from ecom.catalog.models import Category, Product
 from ecom.catalog.slugs import add_with_unique_slug
 from ecom.common.cache import invalidate_on_commit
 from ecom.common.cache_families import CATEGORIES
-from ecom.common.errors import NotFound, ValidationFailed
+from ecom.common.errors import NotFound
+from ecom.common.ids import parse_id
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -30,7 +31,8 @@ def categories_query(parent: str | None = None) -> Select:
     if parent == "root":
         return query.where(Category.parent_id.is_(None))
     if parent is not None:
-        return query.where(Category.parent_id == int(parent))
+        # An id past the column's range names no category: an empty page, not an overflow.
+        return query.where(Category.parent_id == (parse_id(parent) or 0))
     return query
 
 
@@ -61,7 +63,7 @@ def _check_parent(category: Category | None, parent_id: int | None) -> None:
         return
     parent = db.session.get(Category, parent_id)
     if parent is None:
-        raise ValidationFailed("Unknown parent.", errors={"parent": ["Category not found."]})
+        raise UnknownCategory("parent")
     if category is not None and category in parent.path:
         raise CategoryCycle()
 

@@ -1,6 +1,6 @@
 """The catalog's error codes, declared once."""
 
-from ecom.common.errors import Conflict, DomainError, ValidationFailed
+from ecom.common.errors import Conflict, DomainError, NotFound
 
 
 class CategoryExists(Conflict):
@@ -11,7 +11,17 @@ class CategoryExists(Conflict):
         super().__init__(errors={"name": [self.message]})
 
 
-class CategoryCycle(ValidationFailed):
+class UnknownCategory(NotFound):
+    """A body names a category that does not exist, in ``field``."""
+
+    code = "category_not_found"
+    message = "Category not found."
+
+    def __init__(self, field: str) -> None:
+        super().__init__(errors={field: [self.message]})
+
+
+class CategoryCycle(Conflict):
     code = "category_cycle"
     message = "A category cannot move under itself or its descendants."
 
@@ -43,6 +53,7 @@ class ImageTooLarge(DomainError):
     status = 413
     code = "file_too_large"
     message = "The image is too large."
+    location = "files"
 
 
 class InsufficientStock(Conflict):

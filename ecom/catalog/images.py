@@ -32,9 +32,11 @@ def _read_image(file: FileStorage) -> tuple[bytes, str]:
             image_format = image.format
             image.verify()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationFailed(INVALID_IMAGE, errors={"image": [INVALID_IMAGE]}) from exc
+        raise ValidationFailed(
+            INVALID_IMAGE, errors={"image": [INVALID_IMAGE]}, location="files"
+        ) from exc
     if image_format not in IMAGE_FORMATS:
-        raise ValidationFailed(INVALID_IMAGE, errors={"image": [INVALID_IMAGE]})
+        raise ValidationFailed(INVALID_IMAGE, errors={"image": [INVALID_IMAGE]}, location="files")
     return data, image_format
 
 

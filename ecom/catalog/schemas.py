@@ -1,43 +1,31 @@
 """What the catalog API takes in and answers, with its validation messages."""
 
-from decimal import Decimal
-
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from ecom.catalog.listing import ORDERING_FIELDS
-from ecom.common.ids import COUNT_RANGE, ID_RANGE, parse_id
+from ecom.common.ids import COUNT_RANGE, ID_RANGE
+from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Money
 from ecom.common.pagination import PageArgsSchema
+from ecom.common.schemas import NOT_BLANK, ResponseSchema
 from ecom.common.storage import image_url
 
-MAX_PRICE = Decimal("99999999.99")
 ORDERING_CHOICES = sorted(ORDERING_FIELDS)
 _ORDERING_FIELD = f"-?({'|'.join(ORDERING_CHOICES)})"
 ORDERING_PATTERN = f"^{_ORDERING_FIELD}(,{_ORDERING_FIELD})*$"
 
 
-def _two_decimals(value: Decimal) -> None:
-    if value.as_tuple().exponent < -2:
-        raise ma.ValidationError("At most 2 decimal places.")
-
-
-def _price_in_range(value: Decimal) -> None:
-    # A plain function, not validate.Range: OpenAPI bounds must be numbers, the price is a string.
-    if not 0 < value <= MAX_PRICE:
-        raise ma.ValidationError(f"Must be above 0 and at most {MAX_PRICE}.")
-
-
 # --- categories -------------------------------------------------------------------------
 
 
-class CategoryRefSchema(ma.Schema):
+class CategoryRefSchema(ResponseSchema):
     id = ma.fields.Integer(dump_only=True)
     name = ma.fields.String(dump_only=True)
     slug = ma.fields.String(dump_only=True)
 
 
-class CategorySchema(ma.Schema):
+class CategorySchema(ResponseSchema):
     id = ma.fields.Integer(dump_only=True)
     name = ma.fields.String(dump_only=True)
     slug = ma.fields.String(dump_only=True, metadata={"description": "Generated from the name."})
@@ -63,7 +51,8 @@ class CategoryTreeSchema(CategoryRefSchema):
 
 class CategoryWriteSchema(ma.Schema):
     name = ma.fields.String(
-        required=True, validate=validate.Length(min=1, max=100, error="1 to 100 characters.")
+        required=True,
+        validate=[validate.Length(max=100, error="At most 100 characters."), NOT_BLANK],
     )
     description = ma.fields.String(load_default="")
     parent_id = ma.fields.Integer(
@@ -80,14 +69,9 @@ class CategoryPatchSchema(CategoryWriteSchema):
     """Any subset of the fields (load it with ``partial=True``)."""
 
 
-def _parent(value: str) -> None:
-    if value != "root" and parse_id(value) is None:
-        raise ma.ValidationError("A category id or `root`.")
-
-
 class CategoryListArgsSchema(PageArgsSchema):
     parent = ma.fields.String(
-        validate=_parent,
+        validate=validate.Regexp(r"^(root|[0-9]+)$", error="A category id or `root`."),
         metadata={"description": "Children of this category id, or `root` for top-level ones."},
     )
 
@@ -95,18 +79,13 @@ class CategoryListArgsSchema(PageArgsSchema):
 # --- products ---------------------------------------------------------------------------
 
 
-class ProductSummarySchema(ma.Schema):
+class ProductSummarySchema(ResponseSchema):
     """A product as other resources (cart lines) show it."""
 
     id = ma.fields.Integer(dump_only=True)
     title = ma.fields.String(dump_only=True)
     slug = ma.fields.String(dump_only=True)
-    price = ma.fields.Decimal(
-        places=2,
-        as_string=True,
-        dump_only=True,
-        metadata={"type": "string", "example": "999.99", "description": "2 decimals."},
-    )
+    price = Money()
     image = ma.fields.Function(
         lambda product: image_url(product.image),
         dump_only=True,
@@ -129,29 +108,31 @@ class ProductSchema(ProductSummarySchema):
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
     average_rating = ma.fields.Decimal(
+        places=1,
         as_string=True,
         dump_only=True,
         allow_none=True,
-        metadata={"type": "string", "example": "4.5", "description": "Null until reviewed."},
+        metadata={
+            "type": "string",
+            "format": "decimal",
+            "pattern": r"^[0-5]\.[0-9]$",
+            "example": "4.5",
+            "description": "Mean rating, 1 decimal; null until reviewed.",
+        },
     )
     reviews_count = ma.fields.Integer(dump_only=True)
 
 
 class ProductWriteSchema(ma.Schema):
     title = ma.fields.String(
-        required=True, validate=validate.Length(min=1, max=200, error="1 to 200 characters.")
+        required=True,
+        validate=[validate.Length(max=200, error="At most 200 characters."), NOT_BLANK],
     )
     description = ma.fields.String(load_default="")
-    price = ma.fields.Decimal(
+    price = AmountInput(
         required=True,
-        validate=[_price_in_range, _two_decimals],
-        metadata={
-            "type": "string",
-            "format": "decimal",
-            "pattern": r"^[0-9]{1,8}(\.[0-9]{1,2})?$",
-            "example": "999.99",
-            "description": "Above 0, at most 2 decimal places (a string or a number).",
-        },
+        pattern=POSITIVE_AMOUNT,
+        description="above 0, at most 99999999.99 and 2 decimals, no leading zero",
     )
     stock_quantity = ma.fields.Integer(load_default=0, strict=True, validate=COUNT_RANGE)
     category_id = ma.fields.Integer(
@@ -191,13 +172,9 @@ class ProductListArgsSchema(PageArgsSchema):
     category = ma.fields.String(
         metadata={"description": "Category id or slug; includes all its subcategories."}
     )
-    price_min = ma.fields.Decimal(
-        validate=validate.Range(min=0, error="Must be 0 or more."),
-        metadata={"type": "number", "minimum": 0, "description": "Lowest price, inclusive."},
-    )
-    price_max = ma.fields.Decimal(
-        validate=validate.Range(min=0, error="Must be 0 or more."),
-        metadata={"type": "number", "minimum": 0, "description": "Highest price, inclusive."},
+    price_min = AmountInput(description="lowest price, inclusive (0 to 99999999.99)")
+    price_max = AmountInput(
+        description="highest price, inclusive (0 to 99999999.99); below price_min, nothing matches"
     )
     in_stock = ma.fields.Boolean(metadata={"description": "`true`: stock > 0; `false`: none."})
     is_active = ma.fields.Boolean(
@@ -218,12 +195,6 @@ class ProductListArgsSchema(PageArgsSchema):
             "pattern": ORDERING_PATTERN,
         },
     )
-
-    @ma.validates_schema
-    def _price_range(self, data: dict, **kwargs: object) -> None:
-        low, high = data.get("price_min"), data.get("price_max")
-        if low is not None and high is not None and low > high:
-            raise ma.ValidationError("Must not exceed price_max.", field_name="price_min")
 
     @ma.post_load
     def _split_ordering(self, data: dict, **kwargs: object) -> dict:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
-from ecom.catalog.errors import ProductInUse, SlugUnavailable
+from ecom.catalog.errors import ProductInUse, SlugUnavailable, UnknownCategory
 from ecom.catalog.models import Category, Product
 from ecom.catalog.slugs import add_with_unique_slug
 from ecom.common.cache import invalidate_on_commit
@@ -41,11 +41,11 @@ def _check_product(values: dict) -> None:
         errors["price"] = ["Must be above 0."]
     if values.get("stock_quantity", 0) < 0:
         errors["stock_quantity"] = ["Must be 0 or more."]
-    category_id = values.get("category_id")
-    if category_id is not None and db.session.get(Category, category_id) is None:
-        errors["category"] = ["Category not found."]
     if errors:
         raise ValidationFailed(errors=errors)
+    category_id = values.get("category_id")
+    if category_id is not None and db.session.get(Category, category_id) is None:
+        raise UnknownCategory("category")
 
 
 def create_product(data: dict) -> Product:

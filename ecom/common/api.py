@@ -5,10 +5,13 @@ from functools import wraps
 from typing import Any
 
 import flask_smorest
+import marshmallow as ma
 from webargs.flaskparser import FlaskParser
+from werkzeug.routing import UnicodeConverter
 
 from ecom.common.permissions import authorize
 from ecom.common.ratelimit import client_ip, configured, submitted_email
+from ecom.common.schemas import NO_NUL
 from ecom.extensions import limiter
 
 BEARER_SCHEME = "bearerAuth"
@@ -33,6 +36,22 @@ def strict_limit(
     return decorator
 
 
+def _no_nul_in_text(converter: Any, field: ma.fields.Field, ret: dict, **kwargs: Any) -> dict:
+    """Input text without a pattern of its own is documented as free of NUL characters."""
+    if isinstance(field, ma.fields.String) and not field.dump_only and "pattern" not in ret:
+        return {"pattern": NO_NUL}
+    return {}
+
+
+def document_conventions(api: flask_smorest.Api) -> None:
+    """What every operation shares: the bearer scheme, and text that holds no NUL."""
+    api.spec.components.security_scheme(
+        BEARER_SCHEME, {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    api.ma_plugin.converter.add_attribute_function(_no_nul_in_text)
+    api.register_converter(UnicodeConverter, lambda _: {"type": "string", "pattern": NO_NUL})
+
+
 class ApiParser(FlaskParser):
     # Clients of a shop API expect 400 for bad input, as DRF answers.
     DEFAULT_VALIDATION_STATUS = 400
@@ -53,9 +72,8 @@ class Blueprint(flask_smorest.Blueprint):
                 authorize(role, optional=optional)
                 return view(*args, **kwargs)
 
-            security = [{BEARER_SCHEME: []}]
-            if optional:
-                security.append({})
+            # `{}` first: anonymous callers are welcome, a token (when sent) is checked.
+            security = [{}, {BEARER_SCHEME: []}] if optional else [{BEARER_SCHEME: []}]
             wrapper = self.doc(security=security)(wrapper)
             wrapper = self.alt_response(401, response="UNAUTHORIZED")(wrapper)
             if role not in (None, "customer"):

@@ -1,8 +1,10 @@
 """One error format for the whole API, and the domain errors services raise.
 
 Every error body is ``{"code": <machine code>, "status": <HTTP status>, "message": ...,
-"errors": {field: [messages]}}``. Services raise ``DomainError`` subclasses and never
-touch HTTP; ``register_error_handlers`` translates them once.
+"errors": {location: {field: [messages]}}}``, ``errors`` only when fields are at fault;
+the location is where the field was sent (``json``, ``query``, ``files``...). Services
+raise ``DomainError`` subclasses and never touch HTTP; ``register_error_handlers``
+translates them once.
 """
 
 import logging
@@ -21,12 +23,18 @@ security_log = logging.getLogger("security")
 
 class ErrorSchema(ma.Schema):
     code = ma.fields.String(
-        metadata={"description": "Machine-readable error code, e.g. `not_found`."}
+        required=True, metadata={"description": "Machine-readable error code, e.g. `not_found`."}
     )
-    status = ma.fields.Integer(metadata={"description": "HTTP status code."})
-    message = ma.fields.String(metadata={"description": "Human-readable summary."})
+    status = ma.fields.Integer(required=True, metadata={"description": "HTTP status code."})
+    message = ma.fields.String(required=True, metadata={"description": "Human-readable summary."})
     errors = ma.fields.Dict(
-        metadata={"description": "Field (or location) → list of messages, when relevant."}
+        keys=ma.fields.String(),
+        values=ma.fields.Dict(keys=ma.fields.String()),
+        metadata={
+            "description": "Location (`json`, `query`, `files`...) → field → list of messages "
+            "(a nested object's field holds its own field → messages); only when fields are "
+            "at fault."
+        },
     )
 
 
@@ -36,13 +44,21 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
     message = "The request was refused."
+    # Where the fields named in ``errors`` were sent.
+    location = "json"
 
     def __init__(
-        self, message: str | None = None, *, errors: dict | None = None, code: str | None = None
+        self,
+        message: str | None = None,
+        *,
+        errors: dict | None = None,
+        code: str | None = None,
+        location: str | None = None,
     ) -> None:
         super().__init__(message or self.message)
         self.message = message or self.message
         self.errors = errors
+        self.location = location or self.location
         if code:
             self.code = code
 
@@ -102,7 +118,8 @@ def handle_domain_error(error: DomainError) -> Response:
         security_log.warning(
             "permission denied %s %s user=%s", request.method, request.path, current_user_id()
         )
-    return error_response(error.status, error.code, error.message, error.errors)
+    errors = {error.location: error.errors} if error.errors else None
+    return error_response(error.status, error.code, error.message, errors)
 
 
 def handle_http_exception(error: HTTPException) -> Response:

@@ -10,6 +10,7 @@ from flask import current_app, request
 from sqlalchemy import Select, func, select
 
 from ecom.common.errors import NotFound
+from ecom.common.schemas import ResponseSchema
 from ecom.extensions import db
 
 
@@ -41,7 +42,7 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     """The response schema of a page of ``item_schema`` (one class per item schema)."""
     if item_schema not in _page_schemas:
         name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
-        _page_schemas[item_schema] = ma.Schema.from_dict(
+        _page_schemas[item_schema] = ResponseSchema.from_dict(
             {
                 "count": ma.fields.Integer(metadata={"description": "Items in all pages."}),
                 "next": ma.fields.String(allow_none=True, metadata={"format": "uri"}),

@@ -76,7 +76,7 @@ class OrderDetail(MethodView):
 @blp.route("/<int:order_id>/cancel/")
 class OrderCancel(MethodView):
     @blp.auth()
-    @blp.arguments(CancelSchema)
+    @blp.arguments(CancelSchema, required=False)
     @blp.response(200, OrderSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="The order is no longer pending.")

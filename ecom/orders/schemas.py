@@ -1,18 +1,20 @@
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import validate
 
-from ecom.accounts.schemas import ShippingAddressSchema
+from ecom.accounts.schemas import ShippingAddressCopySchema, ShippingAddressSchema
 from ecom.common.ids import ID_RANGE
 from ecom.common.money import Money
 from ecom.common.pagination import PageArgsSchema
+from ecom.common.schemas import ResponseSchema
 from ecom.orders.models import ORDER_STATUSES, PAYMENT_STATUSES
 
 STATUS = validate.OneOf(ORDER_STATUSES)
 
 
-class OrderItemSchema(ma.Schema):
+class OrderItemSchema(ResponseSchema):
     product = ma.fields.Integer(attribute="product_id", metadata={"description": "Product id."})
     title = ma.fields.String(metadata={"description": "Product title when ordered."})
     unit_price = Money(metadata={"description": "Unit price when ordered."})
@@ -20,7 +22,7 @@ class OrderItemSchema(ma.Schema):
     subtotal = Money()
 
 
-class OrderStatusChangeSchema(ma.Schema):
+class OrderStatusChangeSchema(ResponseSchema):
     from_status = ma.fields.String(allow_none=True, metadata={"description": "Null at creation."})
     to_status = ma.fields.String()
     changed_by = ma.fields.Integer(
@@ -30,7 +32,7 @@ class OrderStatusChangeSchema(ma.Schema):
     created_at = ma.fields.DateTime()
 
 
-class OrderSchema(ma.Schema):
+class OrderSchema(ResponseSchema):
     id = ma.fields.Integer()
     user = ma.fields.Integer(attribute="user_id", metadata={"description": "Customer's user id."})
     status = ma.fields.String(metadata={"enum": list(ORDER_STATUSES)})
@@ -38,7 +40,7 @@ class OrderSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(OrderItemSchema))
     total_amount = Money()
     shipping_address = ma.fields.Nested(
-        ShippingAddressSchema, metadata={"description": "Copy taken at checkout."}
+        ShippingAddressCopySchema, metadata={"description": "Copy taken at checkout."}
     )
     history = ma.fields.List(
         ma.fields.Nested(OrderStatusChangeSchema), metadata={"description": "Oldest first."}
@@ -69,16 +71,30 @@ class IdempotencyHeaderSchema(ma.Schema):
     )
 
 
+class UtcDateTime(ma.fields.AwareDateTime):
+    """An ISO 8601 instant (UTC unless an offset is given), loaded in UTC."""
+
+    default_error_messages = {"out_of_range": "Not an instant between years 1 and 9999 in UTC."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(default_timezone=UTC, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        instant = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return instant.astimezone(UTC)
+        except OverflowError as error:
+            raise self.make_error("out_of_range") from error
+
+
 class OrderListArgsSchema(PageArgsSchema):
     status = ma.fields.String(validate=STATUS)
     user = ma.fields.Integer(
         validate=ID_RANGE, metadata={"description": "Staff only: one customer's orders."}
     )
-    created_after = ma.fields.AwareDateTime(
-        default_timezone=UTC, metadata={"description": "ISO 8601 (UTC unless given); inclusive."}
-    )
-    created_before = ma.fields.AwareDateTime(
-        default_timezone=UTC, metadata={"description": "ISO 8601 (UTC unless given); exclusive."}
+    created_after = UtcDateTime(metadata={"description": "ISO 8601 (UTC unless given); inclusive."})
+    created_before = UtcDateTime(
+        metadata={"description": "ISO 8601 (UTC unless given); exclusive."}
     )
 
 

@@ -74,7 +74,7 @@ class InvalidTransition(Conflict):
         self.requested = requested
 
 
-class EmptyCart(ValidationFailed):
+class EmptyCart(Conflict):
     code = "empty_cart"
     message = "The cart is empty."
 
@@ -165,8 +165,8 @@ def _shipping_copy(user: User, address_id: int | None, address: dict | None) -> 
         return ShippingAddressSchema().load(address)
     chosen = get_address(user, address_id) if address_id is not None else default_address(user)
     if chosen is None:
-        message = "A shipping address is required."
-        raise ValidationFailed(message, errors={"shipping_address_id": [message]})
+        message = "A shipping address is required: send one, or save a default address."
+        raise Conflict(message, errors={"shipping_address_id": [message]}, code="no_address")
     return snapshot(chosen)
 
 

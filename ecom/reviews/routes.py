@@ -8,6 +8,7 @@ from ecom.common.pagination import page_schema, paginate
 from ecom.common.permissions import current_user_or_none
 from ecom.reviews import services
 from ecom.reviews.schemas import (
+    ReviewCreateSchema,
     ReviewListArgsSchema,
     ReviewPatchSchema,
     ReviewSchema,
@@ -29,8 +30,9 @@ class Reviews(MethodView):
         return paginate(services.reviews_query(args), args)
 
     @blp.auth()
-    @blp.arguments(ReviewSchema)
+    @blp.arguments(ReviewCreateSchema)
     @blp.response(201, ReviewSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description="No such product on sale.")
     @blp.alt_response(409, response="CONFLICT", description="Already reviewed by the caller.")
     def post(self, data):
         """Review a product as the caller; one review per user and product."""

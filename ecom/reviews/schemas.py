@@ -3,13 +3,25 @@ from marshmallow import validate
 
 from ecom.common.ids import ID_RANGE
 from ecom.common.pagination import PageArgsSchema
+from ecom.common.schemas import EMPTY_OR_NOT_BLANK, NOT_BLANK, ResponseSchema
 from ecom.reviews.services import ORDERINGS
 
 RATING = validate.Range(min=1, max=5)
 
 
-class ReviewSchema(ma.Schema):
-    id = ma.fields.Integer(dump_only=True)
+class ReviewUpdateSchema(ma.Schema):
+    """The author's edit; the product cannot change."""
+
+    rating = ma.fields.Integer(
+        required=True, strict=True, validate=RATING, metadata={"description": "1 to 5."}
+    )
+    title = ma.fields.String(
+        load_default="", validate=[validate.Length(max=200), EMPTY_OR_NOT_BLANK]
+    )
+    comment = ma.fields.String(required=True, validate=[validate.Length(max=5000), NOT_BLANK])
+
+
+class ReviewCreateSchema(ReviewUpdateSchema):
     product = ma.fields.Integer(
         required=True,
         strict=True,
@@ -17,28 +29,20 @@ class ReviewSchema(ma.Schema):
         attribute="product_id",
         metadata={"description": "Product id."},
     )
-    user = ma.fields.Integer(
-        dump_only=True, attribute="user_id", metadata={"description": "Author's user id."}
-    )
-    rating = ma.fields.Integer(
-        required=True, strict=True, validate=RATING, metadata={"description": "1 to 5."}
-    )
-    title = ma.fields.String(load_default="", validate=validate.Length(max=200))
-    comment = ma.fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class ReviewSchema(ResponseSchema):
+    id = ma.fields.Integer()
+    product = ma.fields.Integer(attribute="product_id", metadata={"description": "Product id."})
+    user = ma.fields.Integer(attribute="user_id", metadata={"description": "Author's user id."})
+    rating = ma.fields.Integer(metadata={"description": "1 to 5."})
+    title = ma.fields.String()
+    comment = ma.fields.String()
     verified_purchase = ma.fields.Boolean(
-        dump_only=True,
-        metadata={"description": "The author has a delivered order containing the product."},
+        metadata={"description": "The author has a delivered order containing the product."}
     )
-    created_at = ma.fields.DateTime(dump_only=True)
-    updated_at = ma.fields.DateTime(dump_only=True)
-
-
-class ReviewUpdateSchema(ma.Schema):
-    """The author's edit; the product cannot change."""
-
-    rating = ma.fields.Integer(required=True, strict=True, validate=RATING)
-    title = ma.fields.String(load_default="", validate=validate.Length(max=200))
-    comment = ma.fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
 
 
 class ReviewListArgsSchema(PageArgsSchema):

@@ -14,7 +14,7 @@ from ecom.catalog.services import set_rating
 from ecom.catalog.stock import lock_products
 from ecom.common.cache import invalidate_on_commit
 from ecom.common.cache_families import REVIEWS
-from ecom.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ecom.common.errors import Conflict, NotFound, PermissionDenied
 from ecom.common.permissions import has_role
 from ecom.common.transactions import atomic
 from ecom.extensions import db
@@ -93,7 +93,7 @@ def create_review(
     """``author`` reviews a product on sale, once."""
     product = db.session.get(Product, product_id)
     if product is None or not product.is_active:
-        raise ValidationFailed("No such product.", errors={"product": ["No such product."]})
+        raise NotFound("No such product.", errors={"product": ["No such product."]})
     try:
         with _rating_kept(product_id):
             if _review_of(author, product_id) is not None:
