@@ -134,8 +134,8 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/cart/clear/", "DELETE"): (None, (401, 204, 204, 204, 204)),
     # orders: the owner's, or anybody's for staff; only staff move the status
     ("/api/v1/orders/", "GET"): (None, SIGNED_IN),
-    # only the owner has a cart to check out; an empty cart is a 400
-    ("/api/v1/orders/", "POST"): ({}, (401, 201, 400, 400, 400)),
+    # only the owner has a cart to check out; an empty cart is a 409
+    ("/api/v1/orders/", "POST"): ({}, (401, 201, 409, 409, 409)),
     ("/api/v1/orders/<int:order_id>/", "GET"): (None, (401, 200, 404, 200, 200)),
     ("/api/v1/orders/<int:order_id>/", "PUT"): ({"status": "paid"}, STAFF_ONLY),
     ("/api/v1/orders/<int:order_id>/", "PATCH"): ({"status": "cancelled"}, STAFF_ONLY),

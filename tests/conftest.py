@@ -9,6 +9,7 @@ suite against a dead Redis: every test must still pass, except the few that need
 import contextlib
 import os
 import sys
+import threading
 
 import pytest
 import redis
@@ -17,6 +18,7 @@ from flask_migrate import upgrade
 from limits.storage import RedisStorage
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import text
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestingConfig
 from ecom import create_app
@@ -84,6 +86,22 @@ def app_context(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: object) -> None:
+        """No access log: the test's output stays readable."""
+
+
+@pytest.fixture(scope="module")
+def live_url(app):
+    """The app served by a threaded WSGI server on a free local port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
 
 
 @pytest.fixture

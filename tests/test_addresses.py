@@ -37,8 +37,8 @@ def test_the_default_cannot_be_unset_directly(client, customer, auth_headers):
     response = client.patch(
         f"{ADDRESSES}{address.id}/", json={"is_default": False}, headers=auth_headers(customer)
     )
-    assert response.status_code == 400
-    assert "is_default" in response.json["errors"]
+    assert response.status_code == 409
+    assert "is_default" in response.json["errors"]["json"]
 
 
 def test_deleting_the_default_promotes_the_newest_other(client, customer, auth_headers):
@@ -71,6 +71,8 @@ def test_put_replaces_and_patch_changes_some_fields(client, customer, auth_heade
         ("country", "gb"),
         ("country", "GBR"),
         ("first_name", ""),
+        ("first_name", "   "),
+        ("city", "\u3000"),
         ("phone", "call me"),
     ],
 )

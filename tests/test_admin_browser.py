@@ -6,7 +6,6 @@ is refused. Screenshots land in tests/artifacts/.
 """
 
 import json
-import threading
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +18,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from ecom.admin import dashboard
 from ecom.catalog.models import Product
@@ -46,22 +44,6 @@ pytestmark = pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
     reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them).",
 )
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: object) -> None:
-        """No access log: the test's output stays readable."""
-
-
-@pytest.fixture(scope="module")
-def live_url(app):
-    """The app served by a threaded WSGI server on a free local port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 @pytest.fixture(scope="module")

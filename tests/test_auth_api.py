@@ -30,16 +30,25 @@ def test_register_refuses_a_taken_email_or_username_with_a_field_error(client, f
     again[field] = {"email": "ALICE@example.com", "username": "alice"}[field]
     response = register(client, **again)
     assert response.status_code == 409
-    assert field in response.json["errors"]
+    assert field in response.json["errors"]["json"]
 
 
 @pytest.mark.parametrize(
-    "password", ["short1", "1234567890", "alice@example.com"], ids=["short", "digits", "email"]
+    "password",
+    ["short1", "1234567890", "alice@example.com", " " * 12, "1234 5678 90"],
+    ids=["short", "digits", "email", "spaces", "digits-and-spaces"],
 )
 def test_register_enforces_the_password_policy(client, password):
     response = register(client, password=password)
     assert response.status_code == 400
-    assert "password" in response.json["errors"]
+    assert "password" in response.json["errors"]["json"]
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+def test_register_refuses_a_whitespace_only_name(client, field):
+    response = register(client, **{field: " \t "})
+    assert response.status_code == 400
+    assert field in response.json["errors"]["json"]
 
 
 def test_register_refuses_a_role_field(client):
@@ -139,7 +148,7 @@ def test_profile_update_changes_names_but_refuses_role_and_is_active(
 def test_profile_put_refuses_another_users_email(client, customer, other_customer, auth_headers):
     response = client.put(ME, json={"email": other_customer.email}, headers=auth_headers(customer))
     assert response.status_code == 409
-    assert "email" in response.json["errors"]
+    assert "email" in response.json["errors"]["json"]
 
 
 def test_password_change_revokes_outstanding_tokens(client, customer):
@@ -165,8 +174,8 @@ def test_password_change_needs_the_current_password(client, customer, auth_heade
         json={"current_password": "wrong-password", "new_password": "a-brand-new-secret"},
         headers=auth_headers(customer),
     )
-    assert response.status_code == 400
-    assert "current_password" in response.json["errors"]
+    assert response.status_code == 403 and response.json["code"] == "wrong_password"
+    assert "current_password" in response.json["errors"]["json"]
 
 
 def test_customer_and_staff_get_403_on_admin_user_endpoints(client, customer, staff, auth_headers):

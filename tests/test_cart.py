@@ -62,7 +62,7 @@ def test_adding_more_than_the_stock_is_a_409_with_the_available_amount(
     response = add(client, headers, product, 2)
     assert response.status_code == 409
     assert response.json["code"] == "insufficient_stock"
-    assert response.json["errors"]["stock"] == [
+    assert response.json["errors"]["json"]["stock"] == [
         {"product_id": product.id, "title": product.title, "requested": 4, "available": 3}
     ]
     assert client.get(CART, headers=headers).json["items"][0]["quantity"] == 2
@@ -87,8 +87,8 @@ def test_unknown_and_inactive_products_cannot_be_added(client, customer, auth_he
     inactive = make_product(is_active=False)
     for product_id in (inactive.id, 999_999):
         response = client.post(f"{CART}add/", json={"product_id": product_id}, headers=headers)
-        assert response.status_code == 400
-        assert "product_id" in response.json["errors"]
+        assert response.status_code == 404
+        assert "product_id" in response.json["errors"]["json"]
 
 
 def test_update_sets_the_quantity_with_put_and_patch(client, customer, auth_headers):
@@ -108,7 +108,7 @@ def test_update_above_stock_is_refused(client, customer, auth_headers):
         f"{CART}update/{item.id}/", json={"quantity": 3}, headers=auth_headers(customer)
     )
     assert response.status_code == 409
-    assert response.json["errors"]["stock"][0]["available"] == 2
+    assert response.json["errors"]["json"]["stock"][0]["available"] == 2
 
 
 def test_remove_and_clear(client, customer, auth_headers):

@@ -3,7 +3,7 @@
 import pytest
 
 from ecom.catalog import categories
-from ecom.common.errors import Conflict, ValidationFailed
+from ecom.common.errors import Conflict
 from tests.factories import make_category, make_product
 
 CATEGORIES = "/api/v1/categories/"
@@ -33,19 +33,26 @@ def test_staff_creates_a_category_under_a_parent(client, staff, auth_headers):
     assert [crumb["slug"] for crumb in body["path"]] == ["electronics", "phones"]
 
 
+@pytest.mark.parametrize("name", ["", "  ", "\t\n"])
+def test_an_empty_or_whitespace_name_is_a_400(client, staff, auth_headers, name):
+    response = client.post(CATEGORIES, json={"name": name}, headers=auth_headers(staff))
+    assert response.status_code == 400
+    assert "name" in response.json["errors"]["json"]
+
+
 def test_duplicate_name_is_a_conflict_naming_the_field(client, staff, auth_headers):
     make_category("Books")
     response = client.post(CATEGORIES, json={"name": "Books"}, headers=auth_headers(staff))
     assert response.status_code == 409
-    assert "name" in response.json["errors"]
+    assert "name" in response.json["errors"]["json"]
 
 
-def test_unknown_parent_is_a_400_naming_the_field(client, staff, auth_headers):
+def test_unknown_parent_is_a_404_naming_the_field(client, staff, auth_headers):
     response = client.post(
         CATEGORIES, json={"name": "Orphan", "parent": 999}, headers=auth_headers(staff)
     )
-    assert response.status_code == 400
-    assert "parent" in response.json["errors"]
+    assert response.status_code == 404
+    assert "parent" in response.json["errors"]["json"]
 
 
 def test_detail_shows_children_and_breadcrumbs_from_the_root(client):
@@ -87,17 +94,17 @@ def test_moving_a_category_under_its_own_descendant_is_refused():
     child = make_category("Phones", parent=root)
     grandchild = make_category("Apple", parent=child)
     for new_parent in (grandchild, child, root):
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(Conflict) as refused:
             categories.update_category(root.id, {"parent_id": new_parent.id})
         assert "parent" in refused.value.errors
     assert root.parent_id is None
 
 
-def test_moving_under_a_descendant_answers_400(client, staff, auth_headers):
+def test_moving_under_a_descendant_answers_409(client, staff, auth_headers):
     root = make_category("Electronics")
     child = make_category("Phones", parent=root)
     response = client.patch(detail(root.id), json={"parent": child.id}, headers=auth_headers(staff))
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json["code"] == "category_cycle", response.json
 
 

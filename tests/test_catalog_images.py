@@ -64,7 +64,7 @@ def test_a_text_file_named_png_is_refused(client, headers, media_root):
     product = make_product()
     response = upload(client, headers, product.id, b"just some text", "fake.png")
     assert response.status_code == 400
-    assert "image" in response.json["errors"]
+    assert "image" in response.json["errors"]["files"]
     assert list(media_root.rglob("*.*")) == []
 
 

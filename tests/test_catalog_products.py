@@ -74,9 +74,13 @@ def test_staff_creates_a_product(client, staff, auth_headers):
         ("price", "-1"),
         ("price", "1.999"),
         ("price", "abc"),
+        ("price", "1_000"),
+        ("price", "５"),
+        ("price", "1e3"),
+        ("price", 5),
         ("stock_quantity", -1),
-        ("category", 999),
         ("title", ""),
+        ("title", " \t "),
     ],
 )
 def test_invalid_product_fields_are_400_with_the_field_named(
@@ -86,8 +90,15 @@ def test_invalid_product_fields_are_400_with_the_field_named(
     body = {"title": "Thing", "price": "5.00", "category": category.id, field: value}
     response = client.post(PRODUCTS, json=body, headers=auth_headers(staff))
     assert response.status_code == 400
-    errors = response.json["errors"]
-    assert field in errors.get("json", errors)
+    assert field in response.json["errors"]["json"]
+    assert client.get(PRODUCTS).json["count"] == 0
+
+
+def test_a_product_in_an_unknown_category_is_a_404_naming_the_field(client, staff, auth_headers):
+    body = {"title": "Thing", "price": "5.00", "category": 999}
+    response = client.post(PRODUCTS, json=body, headers=auth_headers(staff))
+    assert response.status_code == 404
+    assert "category" in response.json["errors"]["json"]
     assert client.get(PRODUCTS).json["count"] == 0
 
 

@@ -9,7 +9,7 @@ from ecom.cart import services as cart
 from ecom.catalog.errors import InsufficientStock
 from ecom.catalog.models import Product
 from ecom.catalog.stock import take_stock
-from ecom.common.errors import NotFound, ValidationFailed
+from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.extensions import db
 from ecom.orders import services as orders
 from ecom.orders.models import Order
@@ -63,14 +63,15 @@ def test_the_order_keeps_its_snapshot_when_product_and_address_change(customer, 
 
 def test_checkout_uses_the_default_address_or_an_inline_one(customer):
     fill_cart(customer, (make_product(), 1))
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Conflict) as refused:
         orders.checkout(customer)
+    assert refused.value.code == "no_address"
     order, _ = orders.checkout(customer, shipping_address={**ADDRESS, "city": "Bath"})
     assert order.shipping_address["city"] == "Bath"
 
 
 def test_checkout_refuses_an_empty_cart(customer, address):
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(Conflict) as refused:
         orders.checkout(customer)
     assert refused.value.code == "empty_cart"
 
@@ -184,9 +185,9 @@ def test_the_checkout_answer_is_the_stored_order(client, customer, address, auth
     assert client.get(f"{ORDERS}{placed['id']}/", headers=headers).json == placed
 
 
-def test_post_orders_with_an_empty_cart_is_400(client, customer, address, auth_headers):
+def test_post_orders_with_an_empty_cart_is_409(client, customer, address, auth_headers):
     response = client.post(ORDERS, json={}, headers=auth_headers(customer))
-    assert response.status_code == 400 and response.json["code"] == "empty_cart"
+    assert response.status_code == 409 and response.json["code"] == "empty_cart"
 
 
 def test_post_orders_short_of_stock_is_409_listing_each_product(
@@ -198,7 +199,7 @@ def test_post_orders_short_of_stock_is_409_listing_each_product(
     db.session.commit()
     response = client.post(ORDERS, json={}, headers=auth_headers(customer))
     assert response.status_code == 409
-    assert response.json["errors"]["stock"] == [
+    assert response.json["errors"]["json"]["stock"] == [
         {"product_id": product.id, "title": product.title, "requested": 2, "available": 1}
     ]
 
@@ -270,6 +271,17 @@ def test_staff_list_everybodys_orders_with_filters(
     assert [o["id"] for o in after["results"]] == [theirs.id]
     assert [o["id"] for o in before["results"]] == [mine.id]
     assert client.get(f"{ORDERS}?created_after=yesterday", headers=headers).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query", ["created_before=0001-01-01T00:00:00+14:00", "created_after=9999-12-31T23:00:00-14:00"]
+)
+def test_an_instant_outside_the_utc_calendar_is_a_400_naming_it(
+    client, customer, auth_headers, query
+):
+    response = client.get(f"{ORDERS}?{query}", headers=auth_headers(customer))
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json["errors"]["query"]
 
 
 def test_a_customer_cannot_see_another_customers_order(

@@ -109,7 +109,15 @@ def test_a_second_review_of_the_same_product_is_409(client, product, customer, a
 
 @pytest.mark.parametrize(
     "change",
-    [{"rating": 0}, {"rating": 6}, {"rating": 4.5}, {"rating": None}, {"comment": ""}],
+    [
+        {"rating": 0},
+        {"rating": 6},
+        {"rating": 4.5},
+        {"rating": None},
+        {"comment": ""},
+        {"comment": " \n "},
+        {"title": "\t"},
+    ],
 )
 def test_invalid_reviews_are_400(client, product, customer, auth_headers, change):
     body = {"product": product.id, "rating": 3, "comment": "Fine.", **change}
@@ -118,7 +126,7 @@ def test_invalid_reviews_are_400(client, product, customer, auth_headers, change
     assert set(change) <= set(response.json["errors"]["json"])
 
 
-def test_reviews_of_unknown_or_inactive_products_are_400(client, customer, auth_headers):
+def test_reviews_of_unknown_or_inactive_products_are_404(client, customer, auth_headers):
     inactive = make_product(is_active=False)
     for product_id in (inactive.id, 999_999):
         response = client.post(
@@ -126,7 +134,7 @@ def test_reviews_of_unknown_or_inactive_products_are_400(client, customer, auth_
             json={"product": product_id, "rating": 3, "comment": "?"},
             headers=auth_headers(customer),
         )
-        assert response.status_code == 400 and "product" in response.json["errors"]
+        assert response.status_code == 404 and "product" in response.json["errors"]["json"]
 
 
 def test_staff_cannot_review_in_someone_elses_name(client, product, customer, staff, auth_headers):

@@ -18,6 +18,10 @@ IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 INVALID_IMAGE = "Upload a valid JPEG, PNG or WebP image."
 
 
+def _invalid_image() -> ValidationFailed:
+    return ValidationFailed(INVALID_IMAGE, errors={"image": [INVALID_IMAGE]}, location="files")
+
+
 def _read_image(file: FileStorage) -> tuple[bytes, str]:
     """The upload's bytes and Pillow format, once checked to be a real, small enough image."""
     limit = current_app.config["MAX_IMAGE_BYTES"]

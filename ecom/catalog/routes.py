@@ -40,6 +40,7 @@ class Categories(MethodView):
     @blp.auth("staff")
     @blp.arguments(CategoryWriteSchema)
     @blp.response(201, CategoryDetailSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description="No such parent category.")
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data):
         """Create a category (staff); its slug is generated from the name."""
@@ -106,6 +107,7 @@ class Products(MethodView):
     @blp.auth("staff")
     @blp.arguments(ProductWriteSchema)
     @blp.response(201, ProductSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description="No such category.")
     def post(self, data):
         """Create a product (staff); its slug is generated from the title."""
         return services.create_product(data)

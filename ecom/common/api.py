@@ -6,7 +6,7 @@ from typing import Any
 
 import flask_smorest
 import marshmallow as ma
-from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import FlaskParser, abort
 from werkzeug.routing import UnicodeConverter
 
 from ecom.common.permissions import authorize
@@ -55,6 +55,10 @@ def document_conventions(api: flask_smorest.Api) -> None:
 class ApiParser(FlaskParser):
     # Clients of a shop API expect 400 for bad input, as DRF answers.
     DEFAULT_VALIDATION_STATUS = 400
+
+    def _handle_invalid_json_error(self, error: Exception, req: Any, *args: Any, **kwargs: Any):
+        # Location → field → messages, as every error; `_schema` is the body as a whole.
+        abort(400, exc=error, messages={"json": {"_schema": ["Invalid JSON body."]}})
 
 
 class Blueprint(flask_smorest.Blueprint):
