@@ -107,7 +107,7 @@ def test_password_change_is_strictly_limited(client, app, customer, monkeypatch)
         client.post("/api/v1/auth/users/me/password/", json=body, headers=headers).status_code
         for _ in range(3)
     ]
-    assert statuses == [400, 400, 429]
+    assert statuses == [403, 403, 429]
 
 
 def test_reads_have_a_default_limit_per_client_but_health_checks_do_not(client, app, monkeypatch):
