@@ -1,8 +1,9 @@
-"""The Blueprint every domain uses: flask-smorest's, with our validation status and auth docs."""
+"""The Blueprint every domain uses (flask-smorest's, with our validation status and auth
+docs) and the conventions the whole OpenAPI document shares."""
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 import flask_smorest
 import marshmallow as ma
@@ -56,7 +57,9 @@ class ApiParser(FlaskParser):
     # Clients of a shop API expect 400 for bad input, as DRF answers.
     DEFAULT_VALIDATION_STATUS = 400
 
-    def _handle_invalid_json_error(self, error: Exception, req: Any, *args: Any, **kwargs: Any):
+    def _handle_invalid_json_error(
+        self, error: Exception, req: Any, *args: Any, **kwargs: Any
+    ) -> NoReturn:
         # Location → field → messages, as every error; `_schema` is the body as a whole.
         abort(400, exc=error, messages={"json": {"_schema": ["Invalid JSON body."]}})
 
