@@ -25,6 +25,19 @@ def database_url(url: str) -> str:
     return url
 
 
+def pool_options(env: Mapping[str, str], url: str) -> dict:
+    """Engine options: pre-ping always; on PostgreSQL, the pool's size and ages (DB_POOL_*)."""
+    options: dict = {"pool_pre_ping": _bool(env.get("DB_POOL_PRE_PING"), True)}
+    if url.startswith("postgresql"):
+        options.update(
+            pool_size=int(env.get("DB_POOL_SIZE", "5")),
+            max_overflow=int(env.get("DB_POOL_MAX_OVERFLOW", "10")),
+            pool_timeout=float(env.get("DB_POOL_TIMEOUT", "30")),
+            pool_recycle=int(env.get("DB_POOL_RECYCLE", "1800")),
+        )
+    return options
+
+
 class Config:
     """Development defaults: SQLite under instance/, in-process cache, no other service."""
 
@@ -35,10 +48,7 @@ class Config:
     def __init__(self, env: Mapping[str, str] = os.environ) -> None:
         self.SECRET_KEY = env.get("SECRET_KEY", DEV_SECRET)
         self.JWT_SECRET_KEY = env.get("JWT_SECRET_KEY", self.SECRET_KEY)
-        self.SQLALCHEMY_DATABASE_URI = database_url(
-            env.get("DATABASE_URL", "sqlite:///ecom.sqlite3")
-        )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.configure_database(env, env.get("DATABASE_URL", "sqlite:///ecom.sqlite3"))
         self.REDIS_URL = env.get("REDIS_URL") or None
         self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(
             minutes=int(env.get("ACCESS_TOKEN_LIFETIME", "60"))
@@ -57,6 +67,24 @@ class Config:
         self.LOW_STOCK_THRESHOLD = int(env.get("LOW_STOCK_THRESHOLD", "5"))
         self.configure_images(env)
         self.configure_platform(env)
+
+    def configure_database(self, env: Mapping[str, str], url: str) -> None:
+        """The primary, its connection pool, and the optional read replica (``replica`` bind)."""
+        self.SQLALCHEMY_DATABASE_URI = database_url(url)
+        self.SQLALCHEMY_ENGINE_OPTIONS = pool_options(env, self.SQLALCHEMY_DATABASE_URI)
+        self.SQLALCHEMY_BINDS = {}
+        if env.get("DATABASE_REPLICA_URL"):
+            replica = database_url(env["DATABASE_REPLICA_URL"])
+            # Binds get no SQLALCHEMY_ENGINE_OPTIONS: the same pool settings, given again.
+            self.SQLALCHEMY_BINDS["replica"] = {
+                "url": replica,
+                **pool_options(env, replica),
+                # Fall back to the primary quickly when the replica does not answer.
+                "connect_args": {"connect_timeout": 2},
+            }
+        # Seconds a writer's reads stay on the primary, and before a failed replica is retried.
+        self.REPLICA_STICKY_SECONDS = int(env.get("REPLICA_STICKY_SECONDS", "10"))
+        self.REPLICA_RETRY_SECONDS = int(env.get("REPLICA_RETRY_SECONDS", "30"))
 
     def configure_images(self, env: Mapping[str, str]) -> None:
         """Product images on local disk, or on S3 when ``S3_BUCKET`` is set."""
@@ -140,9 +168,7 @@ class TestingConfig(Config):
 
     def __init__(self, env: Mapping[str, str] = os.environ) -> None:
         super().__init__(env)
-        self.SQLALCHEMY_DATABASE_URI = database_url(
-            env.get("TEST_DATABASE_URL", "sqlite:///ecom-test.sqlite3")
-        )
+        self.configure_database(env, env.get("TEST_DATABASE_URL", "sqlite:///ecom-test.sqlite3"))
         self.REDIS_URL = env.get("TEST_REDIS_URL") or None
         self.configure_platform(env)
         # Suites log in many users and write a lot per test; the limits have their own tests.

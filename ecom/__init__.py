@@ -15,6 +15,7 @@ from ecom.common.api import document_conventions
 from ecom.common.errors import register_error_handlers
 from ecom.common.ids import IdConverter
 from ecom.common.redis import create_client, socket_options
+from ecom.common.replica import register_read_replica
 from ecom.common.security import register_security
 from ecom.common.storage import register_media_route
 from ecom.extensions import api, cache, csrf, db, jwt, limiter, migrate
@@ -34,6 +35,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
+    register_read_replica(app, blueprints=(catalog_blp.name, reviews_blp.name))
     register_admin(app)
     register_error_handlers(app)
     register_commands(app)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, MetaData, event
 
 from ecom.common.errors import ErrorSchema
 from ecom.common.ratelimit import application_limits, client_key, is_unlimited, log_breach
+from ecom.common.replica import RoutingSession
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -33,7 +34,10 @@ class ShopApi(Api):
         """Nothing: lists page in their body (ecom.common.pagination), not in a header."""
 
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+db = SQLAlchemy(
+    metadata=MetaData(naming_convention=NAMING_CONVENTION),
+    session_options={"class_": RoutingSession},
+)
 migrate = Migrate()
 jwt = JWTManager()
 api = ShopApi()

@@ -28,7 +28,8 @@ def client_ip() -> str:
     return request.remote_addr or "unknown"
 
 
-def _token_subject() -> str | None:
+def token_subject() -> str | None:
+    """The subject of the request's bearer token when its signature is valid."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
@@ -40,7 +41,7 @@ def _token_subject() -> str | None:
 
 def client_key() -> str:
     """The signed-in user (a valid signature suffices), else the client address."""
-    subject = _token_subject()
+    subject = token_subject()
     return f"user:{subject}" if subject else f"ip:{client_ip()}"
 
 
