@@ -126,6 +126,12 @@ class Config:
         self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"), self.is_production)
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
         self.MAX_JSON_DEPTH = int(env.get("MAX_JSON_DEPTH", "32"))
+        # Addresses or networks that may read /metrics; everybody else gets 404.
+        self.METRICS_ALLOWED_IPS = [
+            entry.strip()
+            for entry in env.get("METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",")
+            if entry.strip()
+        ]
 
     @property
     def is_production(self) -> bool:

@@ -5,13 +5,30 @@ Every value can be overridden on the command line or through ``GUNICORN_CMD_ARGS
 
 import ipaddress
 import os
+import shutil
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 from gunicorn.glogging import Logger
+from prometheus_client import multiprocess
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def fresh_metrics_dir() -> str:
+    """``PROMETHEUS_MULTIPROC_DIR`` emptied (files of an earlier run would be added in), or a
+    new temporary directory."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="ecom-")
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory)
+    return directory
+
+
+# Prometheus' multiprocess mode: each worker writes its metrics to files there and /metrics
+# adds them up. It must be set before prometheus_client is first imported (by the app).
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = fresh_metrics_dir()
 
 from ecom.extensions import db  # noqa: E402  (needs the project on sys.path)
 from ecom.logging import (  # noqa: E402
@@ -132,6 +149,11 @@ def access_fields(resp, environ: dict, elapsed: timedelta, cfg) -> dict:  # noqa
 
 
 logger_class = JsonLogger
+
+
+def child_exit(server, worker) -> None:  # noqa: ANN001  (gunicorn's Arbiter and Worker)
+    """Drop a dead worker's gauges (its counters stay in the totals)."""
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def post_fork(server, worker) -> None:  # noqa: ANN001  (gunicorn's Arbiter and Worker)

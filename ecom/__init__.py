@@ -14,6 +14,7 @@ from ecom.cli import register_commands
 from ecom.common.api import document_conventions
 from ecom.common.errors import register_error_handlers
 from ecom.common.ids import IdConverter
+from ecom.common.metrics import register_metrics
 from ecom.common.redis import create_client, socket_options
 from ecom.common.replica import register_read_replica
 from ecom.common.security import register_security
@@ -33,6 +34,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config or config_from_env())
     configure_logging(app)
     register_extensions(app)
+    register_metrics(app)
     register_security(app)
     register_blueprints(app)
     register_read_replica(app, blueprints=(catalog_blp.name, reviews_blp.name))

@@ -2,6 +2,7 @@
 
 import re
 import runpy
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,6 +21,8 @@ REQUEST_LOG_KEYS = {
 
 def gunicorn_settings(monkeypatch, **env: str) -> dict:
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    # gunicorn.conf.py empties and exports it: a directory of this test's own, unset after.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="ecom-test-"))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(ROOT / "gunicorn.conf.py"))

@@ -26,6 +26,7 @@ from flask import Response, current_app, make_response, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ecom.common.metrics import CACHE_LOOKUPS
 from ecom.common.permissions import is_staff
 from ecom.extensions import cache
 from ecom.logging import outage_warnings
@@ -168,6 +169,7 @@ def cached_response(*families: str) -> Callable:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Response:
             key, generations, entry = _read(families)
+            CACHE_LOOKUPS.labels("miss" if entry is None else "hit").inc()
             if entry is None:
                 response = make_response(view(*args, **kwargs))
                 if request.environ.get(NOT_SHARED_KEY):

@@ -16,11 +16,13 @@ from flask_jwt_extended.exceptions import JWTExtendedException
 from flask_limiter import ApplicationLimit, RequestLimit
 from jwt import PyJWTError
 
+from ecom.common.metrics import RATE_LIMITED
+
 security_log = logging.getLogger("security")
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-UNLIMITED_PREFIXES = ("/health/", "/api/v1/health/", "/api/v1/static/", "/static/")
+UNLIMITED_PREFIXES = ("/health/", "/api/v1/health/", "/api/v1/static/", "/static/", "/metrics")
 
 
 def client_ip() -> str:
@@ -63,6 +65,7 @@ def is_unlimited() -> bool:
 
 
 def log_breach(limit: RequestLimit) -> None:
+    RATE_LIMITED.inc()
     security_log.warning(
         "rate limit hit limit=%s key=%s path=%s", limit.limit, limit.key, request.path
     )

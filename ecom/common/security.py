@@ -20,7 +20,8 @@ PAGE_CSP = (
     "form-action 'self'"
 )
 PAGE_PREFIXES = ("/api/v1/docs", "/api/v1/redoc", "/admin")
-HEALTH_PREFIXES = ("/health", "/api/v1/health")
+# Probes and the metrics scrape, on the private side: plain HTTP is expected there.
+PRIVATE_PREFIXES = ("/health", "/api/v1/health", "/metrics")
 STATIC_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -90,8 +91,8 @@ def refuse_nul_characters() -> None:
 
 
 def redirect_to_https() -> Response | None:
-    """``SECURE_SSL_REDIRECT``: HTTP → HTTPS, except health probes on the private side."""
-    if request.is_secure or request.path.startswith(HEALTH_PREFIXES):
+    """``SECURE_SSL_REDIRECT``: HTTP → HTTPS, except probes and scrapes on the private side."""
+    if request.is_secure or request.path.startswith(PRIVATE_PREFIXES):
         return None
     code = 301 if request.method in ("GET", "HEAD") else 308
     return redirect(request.url.replace("http://", "https://", 1), code=code)

@@ -16,6 +16,7 @@ from ecom.cart.models import CartItem
 from ecom.cart.services import empty, get_cart
 from ecom.catalog.stock import lock_products, restock, take_all
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
+from ecom.common.metrics import ORDERS, PAYMENTS
 from ecom.common.models import utcnow
 from ecom.common.permissions import has_role
 from ecom.common.transactions import atomic
@@ -100,13 +101,18 @@ def checkout(
     try:
         # The answer is the order just written: no need to read it back after the commit.
         with atomic(keep_loaded=True):
-            return _place_order(user, shipping_address_id, shipping_address, idempotency_key)
+            order, created = _place_order(
+                user, shipping_address_id, shipping_address, idempotency_key
+            )
     except IntegrityError:
         # A concurrent request with the same key won the unique index: its order stands.
         existing = _order_for_key(user, idempotency_key) if idempotency_key else None
         if existing is None:
             raise
         return existing, False
+    if created:
+        ORDERS.labels("placed").inc()
+    return order, created
 
 
 def _place_order(
@@ -224,7 +230,9 @@ def change_status(order_id: int, to_status: str, *, actor: User, note: str = "")
         order = db.session.get(Order, order_id)
         if order is None:
             raise NotFound("Order not found.")
+        payment_before = order.payment_status
         _move(order, to_status, actor, note)
+    _count_move(order, payment_before)
     return order
 
 
@@ -236,8 +244,17 @@ def cancel_own_order(user: User, order_id: int, note: str = "") -> Order:
             raise NotFound("Order not found.")
         if order.status != "pending":
             raise InvalidTransition(order.status, "cancelled")
+        payment_before = order.payment_status
         _move(order, "cancelled", user, note or "Cancelled by the customer.")
+    _count_move(order, payment_before)
     return order
+
+
+def _count_move(order: Order, payment_before: str) -> None:
+    """Count a committed move, and its payment's when that changed too."""
+    ORDERS.labels(order.status).inc()
+    if order.payment_status != payment_before:
+        PAYMENTS.labels(order.payment_status).inc()
 
 
 def _move(order: Order, to_status: str, actor: User, note: str) -> None:

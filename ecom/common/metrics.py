@@ -1,0 +1,110 @@
+"""Prometheus metrics, and ``/metrics`` for the addresses in ``METRICS_ALLOWED_IPS``.
+
+Under Gunicorn every worker writes its samples to files in ``PROMETHEUS_MULTIPROC_DIR``
+(gunicorn.conf.py sets and empties it) and ``/metrics`` adds up every live worker's;
+without it (``flask run``, tests) the process's own registry answers. Requests are
+labelled by route template (``/api/v1/products/<int:product_id>/``), never the raw path,
+so a scanner's random URLs cannot make new series.
+"""
+
+import ipaddress
+import os
+import time
+
+from flask import Flask, Response, abort, current_app, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from sqlalchemy import Engine, QueuePool, event
+
+METRICS_PATH = "/metrics"
+UNMATCHED_ROUTE = "<unmatched>"
+
+HTTP_REQUESTS = Counter("ecom_http_requests", "Requests answered.", ["route", "method", "status"])
+HTTP_LATENCY = Histogram(
+    "ecom_http_request_duration_seconds",
+    "Time from the app receiving a request to its answer.",
+    ["route", "method", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+DB_CONNECTIONS_IN_USE = Gauge(
+    "ecom_db_pool_connections_in_use",
+    "Connections checked out of the pools.",
+    ["database"],
+    multiprocess_mode="livesum",
+)
+DB_POOL_SIZE = Gauge(
+    "ecom_db_pool_size",
+    "Connections the pools keep open (DB_POOL_SIZE); up to DB_POOL_MAX_OVERFLOW more.",
+    ["database"],
+    multiprocess_mode="livesum",
+)
+CACHE_LOOKUPS = Counter("ecom_cache_lookups", "Cached-response lookups.", ["result"])
+RATE_LIMITED = Counter("ecom_rate_limited", "Requests refused by a rate limit.")
+ORDERS = Counter("ecom_orders", "Orders placed, and orders moved to a status.", ["event"])
+PAYMENTS = Counter("ecom_payments", "Orders whose payment moved to a status.", ["status"])
+
+
+def register_metrics(app: Flask) -> None:
+    """Time every request, watch the database pools, and serve ``/metrics``."""
+    app.before_request(_start_timer)
+    app.after_request(_observe)
+    app.add_url_rule(METRICS_PATH, "metrics", metrics_view)
+    with app.app_context():
+        engines = app.extensions["sqlalchemy"].engines
+        for name, engine in engines.items():
+            _watch_pool(engine, name or "primary")
+
+
+def _start_timer() -> None:
+    g.metrics_started = time.perf_counter()
+
+
+def _observe(response: Response) -> Response:
+    started = g.pop("metrics_started", None)
+    if started is None:
+        return response
+    labels = (
+        request.url_rule.rule if request.url_rule else UNMATCHED_ROUTE,
+        request.method,
+        str(response.status_code),
+    )
+    HTTP_REQUESTS.labels(*labels).inc()
+    HTTP_LATENCY.labels(*labels).observe(time.perf_counter() - started)
+    return response
+
+
+def _watch_pool(engine: Engine, name: str) -> None:
+    in_use, size = DB_CONNECTIONS_IN_USE.labels(name), DB_POOL_SIZE.labels(name)
+    if isinstance(engine.pool, QueuePool):
+        # On connecting: a Gunicorn worker reports it, not the master that built the app.
+        event.listen(engine.pool, "connect", lambda *_args: size.set(engine.pool.size()))
+    event.listen(engine.pool, "checkout", lambda *_args: in_use.inc())
+    event.listen(engine.pool, "checkin", lambda *_args: in_use.dec())
+
+
+def _allowed(address: str | None) -> bool:
+    networks = current_app.config["METRICS_ALLOWED_IPS"]
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
+
+
+def metrics_view() -> Response:
+    """Every metric in Prometheus' text format, for the allowed addresses only (else 404)."""
+    if not _allowed(request.remote_addr):
+        abort(404)
+    registry = REGISTRY
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

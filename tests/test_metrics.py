@@ -1,0 +1,134 @@
+"""/metrics: Prometheus' text format, read back with prometheus-client's own parser after
+real requests; served to METRICS_ALLOWED_IPS only. Under Gunicorn's workers (multiprocess
+mode) it is proven by tests/test_scale_out.py."""
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from ecom.extensions import db
+from tests.factories import make_order, make_product, make_user, token_headers
+
+PRODUCT_ROUTE = "/api/v1/products/<int:product_id>/"
+
+
+def scrape(client) -> dict[tuple[str, frozenset], float]:
+    """Every sample of /metrics, keyed by name and labels."""
+    reply = client.get("/metrics")
+    assert reply.status_code == 200
+    assert reply.content_type.startswith("text/plain")
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(reply.get_data(as_text=True))
+        for sample in family.samples
+    }
+
+
+def value(samples: dict, name: str, **labels: str) -> float:
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+def test_requests_are_counted_and_timed_by_route_template_method_and_status(client):
+    products = [make_product(), make_product()]
+    before = scrape(client)
+
+    for product in products:
+        assert client.get(f"/api/v1/products/{product.id}/").status_code == 200
+    assert client.get("/api/v1/products/999999/").status_code == 404
+    after = scrape(client)
+
+    ok = {"route": PRODUCT_ROUTE, "method": "GET", "status": "200"}
+    missing = {**ok, "status": "404"}
+    for labels, moved in ((ok, 2), (missing, 1)):
+        for name in ("ecom_http_requests_total", "ecom_http_request_duration_seconds_count"):
+            assert value(after, name, **labels) - value(before, name, **labels) == moved
+    assert not any(
+        dict(labels).get("route", "").startswith(f"/api/v1/products/{products[0].id}")
+        for _, labels in after
+    )
+
+
+def test_an_unknown_path_is_one_series_whatever_the_path(client):
+    before = scrape(client)
+    for n in range(3):
+        client.get(f"/no/such/page/{n}")
+    after = scrape(client)
+
+    labels = {"route": "<unmatched>", "method": "GET", "status": "404"}
+    name = "ecom_http_requests_total"
+    assert value(after, name, **labels) - value(before, name, **labels) == 3
+
+
+def test_cache_hits_and_misses_are_counted(client, redis_alive):
+    make_product()
+    before = scrape(client)
+
+    client.get("/api/v1/products/")
+    client.get("/api/v1/products/")
+    after = scrape(client)
+
+    for result in ("miss", "hit"):
+        name = "ecom_cache_lookups_total"
+        assert value(after, name, result=result) - value(before, name, result=result) == 1
+
+
+def test_rate_limit_refusals_are_counted(client, app, monkeypatch, redis_alive):
+    monkeypatch.setitem(app.config, "RATELIMIT_AUTH", "1/minute")
+    before = scrape(client)
+
+    answers = [
+        client.post("/api/v1/auth/jwt/create/", json={"email": "x@example.com", "password": "x"})
+        for _ in range(3)
+    ]
+    after = scrape(client)
+
+    assert [a.status_code for a in answers][1:] == [429, 429]
+    name = "ecom_rate_limited_total"
+    assert value(after, name) - value(before, name) == 2
+
+
+def test_orders_placed_cancelled_and_payments_are_counted(client):
+    customer, staff = make_user(), make_user("staff")
+    product = make_product(stock=5)
+    before = scrape(client)
+
+    make_order(customer, (product, 1), statuses=("paid", "cancelled"), actor=staff)
+    order = make_order(customer, (product, 1))
+    assert client.post(
+        f"/api/v1/orders/{order.id}/cancel/", headers=token_headers(customer)
+    ).status_code in (200, 201)
+    after = scrape(client)
+
+    def moved(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert moved("ecom_orders_total", event="placed") == 2
+    assert moved("ecom_orders_total", event="cancelled") == 2
+    assert moved("ecom_payments_total", status="paid") == 1
+    assert moved("ecom_payments_total", status="refunded") == 1
+
+
+def test_the_pool_gauge_counts_connections_checked_out(client):
+    before = value(scrape(client), "ecom_db_pool_connections_in_use", database="primary")
+    with db.engine.connect():
+        during = value(scrape(client), "ecom_db_pool_connections_in_use", database="primary")
+    after = value(scrape(client), "ecom_db_pool_connections_in_use", database="primary")
+
+    assert during == before + 1
+    assert after == before
+
+
+@pytest.mark.parametrize("address", ["203.0.113.9", "10.1.2.3"])
+def test_metrics_are_not_found_from_an_address_not_allowed(client, address):
+    reply = client.get("/metrics", environ_base={"REMOTE_ADDR": address})
+
+    assert reply.status_code == 404
+    assert b"ecom_http" not in reply.data
+
+
+def test_metrics_are_served_to_an_allowed_network(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "METRICS_ALLOWED_IPS", ["10.0.0.0/8"])
+
+    reply = client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+
+    assert reply.status_code == 200
+    assert b"ecom_http_requests_total" in reply.data
