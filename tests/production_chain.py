@@ -1,10 +1,11 @@
 """The production chain on loopback: Nginx (the project config) → Gunicorn → PostgreSQL, Redis.
 
-``start_chain`` starts the app through ``docker/entrypoint.sh`` (wait for the database,
-``flask db upgrade``, Gunicorn with ``gunicorn.conf.py``) and Debian's nginx running
-``nginx/templates/default.conf.template`` with only host names, ports and paths
-substituted, behind a self-signed certificate. ``Chain.request`` talks to it with curl
-over HTTP/2.
+``start_chain`` starts one or more app instances, each through ``docker/entrypoint.sh``
+(wait for the database, ``flask db upgrade``, Gunicorn with ``gunicorn.conf.py``), one
+after the other, and Debian's nginx running ``nginx/templates/default.conf.template``
+with only host names, ports and paths substituted (one upstream ``server`` line per
+instance), behind a self-signed certificate. ``Chain.request`` talks to Nginx with curl
+over HTTP/2, or to one instance directly.
 """
 
 import json
@@ -18,6 +19,11 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from config import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_TEMPLATE = ROOT / "nginx" / "templates" / "default.conf.template"
@@ -40,11 +46,13 @@ class Reply:
 class Chain:
     http_port: int
     https_port: int
-    app_port: int
+    app_ports: list[int]
     workdir: Path
     media_root: Path
     env: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
+    # The entrypoint (then Gunicorn's master) of each instance, in app_ports' order.
+    instances: list[subprocess.Popen] = field(default_factory=list)
 
     @property
     def certificate(self) -> Path:
@@ -52,13 +60,16 @@ class Chain:
 
     @property
     def access_log(self) -> Path:
-        """Gunicorn's standard output: its access log (off unless GUNICORN_ACCESS_LOG)."""
+        """The first Gunicorn's standard output: its access log (off unless GUNICORN_ACCESS_LOG)."""
         return self.workdir / "gunicorn-access.log"
 
     @property
     def app_log(self) -> Path:
-        """Standard error of the entrypoint, migrations, Gunicorn and the app."""
-        return self.workdir / "gunicorn-error.log"
+        """Standard error of the first instance's entrypoint, migrations, Gunicorn and app."""
+        return self.app_log_of(0)
+
+    def app_log_of(self, instance: int) -> Path:
+        return self.workdir / f"gunicorn-error{'-' + str(instance) if instance else ''}.log"
 
     def url(self, path: str, *, https: bool = True) -> str:
         if https:
@@ -76,14 +87,18 @@ class Chain:
         headers: dict[str, str] | None = None,
         https: bool = True,
         source: str = "127.0.0.1",
+        instance: int | None = None,
     ) -> Reply:
         """One request through Nginx with curl: HTTP/2 over TLS verified against the test CA.
 
         ``form_file`` is a (field, file) pair posted as multipart/form-data; ``source`` is
-        the client's loopback address, as Nginx sees it.
+        the client's loopback address, as Nginx sees it. ``instance`` (an index) sends it to
+        that Gunicorn directly instead, as Nginx would (X-Forwarded-Proto: https).
         """
-        head_file = self.workdir / "reply.head"
-        body_out = self.workdir / "reply.body"
+        # Files of this request alone: requests may run in parallel threads.
+        reply_id = secrets.token_hex(6)
+        head_file = self.workdir / f"reply-{reply_id}.head"
+        body_out = self.workdir / f"reply-{reply_id}.body"
         command = [
             "curl", "--silent", "--show-error", "--max-time", "20",
             "--request", method, "--dump-header", str(head_file), "--output", str(body_out),
@@ -91,7 +106,11 @@ class Chain:
             "--resolve", f"{HOST}:{self.http_port}:127.0.0.1",
             "--resolve", f"{HOST}:{self.https_port}:127.0.0.1", "--interface", source,
         ]  # fmt: skip
-        if https:
+        url = self.url(path, https=https)
+        if instance is not None:
+            url = f"http://127.0.0.1:{self.app_ports[instance]}{path}"
+            command += ["--header", "X-Forwarded-Proto: https"]
+        elif https:
             command += ["--http2", "--cacert", str(self.certificate)]
         for name, value in (headers or {}).items():
             command += ["--header", f"{name}: {value}"]
@@ -104,11 +123,12 @@ class Chain:
         if form_file is not None:
             field_name, file = form_file
             command += ["--form", f"{field_name}=@{file}"]
-        done = subprocess.run(
-            [*command, self.url(path, https=https)], capture_output=True, text=True, check=True
-        )
+        done = subprocess.run([*command, url], capture_output=True, text=True, check=True)
         status, version = done.stdout.split()
-        return Reply(int(status), version, _last_header_block(head_file), body_out.read_bytes())
+        reply = Reply(int(status), version, _last_header_block(head_file), body_out.read_bytes())
+        head_file.unlink()
+        body_out.unlink()
+        return reply
 
     def flask(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         """A ``flask`` command with the app's production environment (e.g. create-admin, seed)."""
@@ -132,6 +152,26 @@ def _last_header_block(path: Path) -> dict[str, str]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     return headers
+
+
+def fresh_database(url: str, suffix: str) -> str:
+    """A new empty database beside the test database, named with ``suffix``; its URL."""
+    target = make_url(database_url(url))
+    target = target.set(database=f"{target.database}_{suffix}")
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    return target.render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def free_port() -> int:
@@ -177,7 +217,9 @@ def nginx_site(chain: Chain, webroot: Path) -> str:
             "    listen [::]:443 ssl http2;\n": "",
             "listen 80;": f"listen 127.0.0.1:{chain.http_port};",
             "listen 443 ssl http2;": f"listen 127.0.0.1:{chain.https_port} ssl http2;",
-            "server web:8000;": f"server 127.0.0.1:{chain.app_port};",
+            "server web:8000 max_fails=3 fail_timeout=10s;": "\n    ".join(
+                f"server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in chain.app_ports
+            ),
             "root /var/www/certbot;": f"root {webroot};",
             "alias /srv/ecom/static/;": f"alias {ROOT / 'ecom' / 'static'}/;",
             "alias /srv/ecom/media/;": f"alias {chain.media_root}/;",
@@ -232,11 +274,20 @@ def _app_environment(database_url: str, redis_url: str, media_root: Path) -> dic
     return env
 
 
-def start_chain(workdir: Path, database_url: str, redis_url: str) -> Chain:
-    """Start Gunicorn (through the container entrypoint) and Nginx; wait until both answer."""
-    chain = Chain(free_port(), free_port(), free_port(), workdir, workdir / "media")
+def start_chain(
+    workdir: Path,
+    database_url: str,
+    redis_url: str,
+    *,
+    instances: int = 1,
+    env: dict[str, str] | None = None,
+) -> Chain:
+    """Start ``instances`` Gunicorns (through the container entrypoint, one after the other,
+    so only the first migrates) and Nginx; wait until they answer. ``env`` adds settings."""
+    ports = [free_port() for _ in range(instances)]
+    chain = Chain(free_port(), free_port(), ports, workdir, workdir / "media")
     chain.media_root.mkdir()
-    chain.env = _app_environment(database_url, redis_url, chain.media_root)
+    chain.env = {**_app_environment(database_url, redis_url, chain.media_root), **(env or {})}
     webroot = workdir / "acme"
     (webroot / ".well-known" / "acme-challenge").mkdir(parents=True)
     _make_certificate(workdir)
@@ -245,21 +296,8 @@ def start_chain(workdir: Path, database_url: str, redis_url: str) -> Chain:
     main = workdir / "nginx.conf"
     main.write_text(_nginx_main_config(chain, site))
     try:
-        with chain.access_log.open("wb") as out, chain.app_log.open("wb") as err:
-            chain.processes.append(
-                subprocess.Popen(
-                    [
-                        str(ROOT / "docker" / "entrypoint.sh"),
-                        "gunicorn", "--config", "gunicorn.conf.py",
-                        "--bind", f"127.0.0.1:{chain.app_port}", "wsgi:app",
-                    ],
-                    cwd=ROOT,
-                    env=chain.env,
-                    stdout=out,
-                    stderr=err,
-                    start_new_session=True,
-                )
-            )  # fmt: skip
+        for index in range(instances):
+            start_instance(chain, index)
         # -e: even the start-up error log stays here (a non-root run cannot write /var/log).
         nginx = ["nginx", "-e", str(workdir / "nginx-error.log"), "-c", str(main)]
         subprocess.run([*nginx, "-t", "-q"], check=True, capture_output=True)
@@ -271,7 +309,40 @@ def start_chain(workdir: Path, database_url: str, redis_url: str) -> Chain:
     return chain
 
 
-def _wait_until_answering(chain: Chain) -> None:
+def start_instance(chain: Chain, index: int) -> None:
+    """Start (or start again) instance ``index`` and wait until it answers directly."""
+    out_path = chain.access_log if index == 0 else chain.workdir / f"gunicorn-access-{index}.log"
+    metrics_dir = chain.workdir / f"metrics-{index}"
+    metrics_dir.mkdir(exist_ok=True)
+    with out_path.open("ab") as out, chain.app_log_of(index).open("ab") as err:
+        process = subprocess.Popen(
+            [
+                str(ROOT / "docker" / "entrypoint.sh"),
+                "gunicorn", "--config", "gunicorn.conf.py",
+                "--bind", f"127.0.0.1:{chain.app_ports[index]}", "wsgi:app",
+            ],
+            cwd=ROOT,
+            env={**chain.env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )  # fmt: skip
+    chain.processes.append(process)
+    if index < len(chain.instances):
+        chain.instances[index] = process
+    else:
+        chain.instances.append(process)
+    _wait_until_answering(chain, instance=index)
+
+
+def kill_instance(chain: Chain, index: int) -> None:
+    """SIGKILL instance ``index``: its master and workers, as when its machine dies."""
+    os.killpg(chain.instances[index].pid, signal.SIGKILL)
+    chain.instances[index].wait()
+    chain.processes.remove(chain.instances[index])
+
+
+def _wait_until_answering(chain: Chain, instance: int | None = None) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         for process in chain.processes:
@@ -281,7 +352,7 @@ def _wait_until_answering(chain: Chain) -> None:
                     + chain.app_log.read_text()[-3000:]
                 )
         try:
-            if chain.request("GET", "/health/live/").status == 200:
+            if chain.request("GET", "/health/live/", instance=instance).status == 200:
                 return
         except subprocess.CalledProcessError:
             pass

@@ -12,15 +12,14 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 from PIL import Image
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from config import database_url
 from tests.factories import ADDRESS
 from tests.production_chain import (
     ROOT,
     Chain,
     Reply,
+    drop_database,
+    fresh_database,
     missing_tools,
     start_chain,
     stop_chain,
@@ -32,26 +31,6 @@ PASSWORD = "correct-horse-battery"
 _serial = count(1)
 
 
-def _fresh_database(url: str) -> str:
-    """A new empty database beside the test database; its URL."""
-    target = make_url(database_url(url))
-    target = target.set(database=f"{target.database}_smoke")
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-    return target.render_as_string(hide_password=False)
-
-
-def _drop_database(url: str) -> None:
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory):
     test_db = os.environ.get("TEST_DATABASE_URL", "")
@@ -60,11 +39,11 @@ def chain(tmp_path_factory):
         pytest.skip("Needs TEST_DATABASE_URL (PostgreSQL) and TEST_REDIS_URL: passes 2 and 3.")
     if missing_tools():
         pytest.skip(f"Needs {', '.join(missing_tools())} (.ci/run installs them).")
-    url = _fresh_database(test_db)
+    url = fresh_database(test_db, "smoke")
     started = start_chain(tmp_path_factory.mktemp("chain"), url, redis_url)
     yield started
     stop_chain(started)
-    _drop_database(url)
+    drop_database(url)
 
 
 # --- Steps a journey is built from ---------------------------------------------------
