@@ -9,6 +9,8 @@ from datetime import timedelta
 
 DEV_SECRET = "dev-only-insecure-secret-change-me"
 MIN_SECRET_LENGTH = 32
+# The Flask-SQLAlchemy bind of the read replica (DATABASE_REPLICA_URL).
+REPLICA_BIND = "replica"
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -76,7 +78,7 @@ class Config:
         if env.get("DATABASE_REPLICA_URL"):
             replica = database_url(env["DATABASE_REPLICA_URL"])
             # Binds get no SQLALCHEMY_ENGINE_OPTIONS: the same pool settings, given again.
-            self.SQLALCHEMY_BINDS["replica"] = {
+            self.SQLALCHEMY_BINDS[REPLICA_BIND] = {
                 "url": replica,
                 **pool_options(env, replica),
                 # Fall back to the primary quickly when the replica does not answer.

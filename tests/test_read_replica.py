@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import event
 
 import config
+from config import REPLICA_BIND
 from ecom import create_app
 from ecom.common import replica as routing
 from ecom.extensions import db
@@ -70,7 +72,7 @@ def ran(replica_app) -> Iterator[dict[str, list[str]]]:
 
 
 def _recording() -> Iterator[dict[str, list[str]]]:
-    engines = {"primary": db.engines[None], "replica": db.engines[routing.REPLICA_BIND]}
+    engines = {"primary": db.engines[None], "replica": db.engines[REPLICA_BIND]}
     with engines["primary"].connect() as writer, engines["replica"].connect() as reader:
         pg_cluster.wait_for_replay(writer, reader)
     statements: dict[str, list[str]] = {name: [] for name in engines}
@@ -95,7 +97,7 @@ def _reads_of(statements: list[str], table: str) -> list[str]:
 @contextmanager
 def replay_paused() -> Iterator[None]:
     """The replica keeps receiving WAL but applies none of it: it lags on purpose."""
-    with db.engines[routing.REPLICA_BIND].connect() as conn:
+    with db.engines[REPLICA_BIND].connect() as conn:
         conn.exec_driver_sql("SELECT pg_wal_replay_pause()")
         try:
             yield
@@ -108,7 +110,7 @@ def test_the_replica_bind_is_a_hot_standby_and_the_default_bind_the_primary(ran)
         with engine.connect() as conn:
             return conn.exec_driver_sql("SELECT pg_is_in_recovery()").scalar()
 
-    assert in_recovery(db.engines[routing.REPLICA_BIND]) is True
+    assert in_recovery(db.engines[REPLICA_BIND]) is True
     assert in_recovery(db.engines[None]) is False
 
 
@@ -192,7 +194,7 @@ def test_reads_fall_back_to_the_primary_when_the_replica_stops_with_one_warning(
             answers = [client.get("/api/v1/products/") for _ in range(3)]
             ran["replica"].clear()
     finally:
-        db.engines[routing.REPLICA_BIND].dispose()
+        db.engines[REPLICA_BIND].dispose()
         clusters[1].start()
 
     assert [a.status_code for a in answers] == [200, 200, 200]
@@ -200,3 +202,15 @@ def test_reads_fall_back_to_the_primary_when_the_replica_stops_with_one_warning(
     warnings = [r.message for r in caplog.records if r.name == routing.logger.name]
     assert warnings == [routing.REPLICA_DOWN]
     assert len(_reads_of(ran["primary"], "products")) >= 3
+
+
+def test_metrics_report_the_replicas_lag(ran, replica_app):
+    reply = replica_app.test_client().get("/metrics")
+    lag = [
+        sample.value
+        for family in text_string_to_metric_families(reply.get_data(as_text=True))
+        for sample in family.samples
+        if sample.name == "ecom_db_replica_lag_seconds"
+    ]
+
+    assert lag == [0.0]  # `ran` waited until the replica had replayed everything.

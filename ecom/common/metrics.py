@@ -8,8 +8,10 @@ so a scanner's random URLs cannot make new series.
 """
 
 import ipaddress
+import math
 import os
 import time
+from collections.abc import Iterator
 
 from flask import Flask, Response, abort, current_app, g, request
 from prometheus_client import (
@@ -22,9 +24,17 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import Engine, QueuePool, event
+from sqlalchemy.exc import DBAPIError
+
+from config import REPLICA_BIND
 
 METRICS_PATH = "/metrics"
+REPLICA_LAG_SQL = (
+    "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+    " ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END"
+)
 UNMATCHED_ROUTE = "<unmatched>"
 
 HTTP_REQUESTS = Counter("ecom_http_requests", "Requests answered.", ["route", "method", "status"])
@@ -99,12 +109,36 @@ def _allowed(address: str | None) -> bool:
     return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
+class ReplicaLag:
+    """How far the read replica's replay is behind, asked of the replica at each scrape."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            with self.engine.connect() as conn:
+                lag = conn.exec_driver_sql(REPLICA_LAG_SQL).scalar()
+        except DBAPIError:
+            lag = math.nan
+        yield GaugeMetricFamily(
+            "ecom_db_replica_lag_seconds",
+            "Age of the last transaction the replica replayed, 0 when it has all it received.",
+            value=float(lag),
+        )
+
+
 def metrics_view() -> Response:
     """Every metric in Prometheus' text format, for the allowed addresses only (else 404)."""
     if not _allowed(request.remote_addr):
         abort(404)
-    registry = REGISTRY
+    registries = [REGISTRY]
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+        registries = [CollectorRegistry()]
+        multiprocess.MultiProcessCollector(registries[0])
+    replica = current_app.extensions["sqlalchemy"].engines.get(REPLICA_BIND)
+    if replica is not None:
+        registries.append(CollectorRegistry())
+        registries[-1].register(ReplicaLag(replica))
+    body = b"".join(generate_latest(registry) for registry in registries)
+    return Response(body, mimetype=CONTENT_TYPE_LATEST)

@@ -21,12 +21,12 @@ from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 
+from config import REPLICA_BIND
 from ecom.common.ratelimit import READ_METHODS, WRITE_METHODS, token_subject
 from ecom.logging import outage_warnings
 
 logger = logging.getLogger(__name__)
 
-REPLICA_BIND = "replica"
 REPLICA_DOWN = "Read replica unavailable; reading from the primary."
 REPLICA_STICKY_DOWN = "Redis unavailable; reads that could follow a write use the primary."
 READS_KEY = "ecom.replica_reads"
