@@ -58,6 +58,9 @@ lint: install-dev
 		ENV_FILE=.env.prod.example docker-compose -f docker-compose.prod.yml --env-file .env.prod.example config -q && \
 		echo "compose files: valid"; \
 	else echo "compose files: not validated (docker-compose is not installed)"; fi
+	@if command -v promtool >/dev/null; then \
+		promtool check rules prometheus/alerts.yml; \
+	else echo "alert rules: not checked (promtool is not installed)"; fi
 	@if [ -x $(VENV)/bin/hadolint ]; then \
 		$(VENV)/bin/hadolint docker/Dockerfile && echo "Dockerfile: hadolint clean"; \
 	else echo "Dockerfile: not linted (hadolint is not installed)"; fi

@@ -2,12 +2,16 @@
 real requests; served to METRICS_ALLOWED_IPS only. Under Gunicorn's workers (multiprocess
 mode) it is proven by tests/test_scale_out.py."""
 
+import re
+from pathlib import Path
+
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from ecom.extensions import db
 from tests.factories import make_order, make_product, make_user, token_headers
 
+ROOT = Path(__file__).resolve().parent.parent
 PRODUCT_ROUTE = "/api/v1/products/<int:product_id>/"
 
 
@@ -132,3 +136,15 @@ def test_metrics_are_served_to_an_allowed_network(client, app, monkeypatch):
 
     assert reply.status_code == 200
     assert b"ecom_http_requests_total" in reply.data
+
+
+def test_the_alert_rules_use_only_metrics_the_app_exports(client):
+    rules = (ROOT / "prometheus" / "alerts.yml").read_text()
+    client.get("/api/v1/products/")
+    exported = {name for name, _ in scrape(client)}
+
+    # The replica's lag is exported when there is a replica: tests/test_read_replica.py.
+    used = set(re.findall(r"\becom_\w+", rules)) - {"ecom_db_replica_lag_seconds"}
+
+    assert used
+    assert used <= exported
