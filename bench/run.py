@@ -12,7 +12,7 @@ import redis  # noqa: E402
 from flask import Flask  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bench import dataset, report, servers  # noqa: E402
+from bench import dataset, report, scale, servers  # noqa: E402
 from bench.load import run_wrk  # noqa: E402
 from bench.scenarios import HELLO, Scenario, Spec, read_scenarios, write_scenarios  # noqa: E402
 from bench.sqlcount import statements_per_request  # noqa: E402
@@ -146,6 +146,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=servers.default_workers())
     parser.add_argument("--only", default="", help="comma list of scenario names (and hello)")
     parser.add_argument("--label", default="", help="results/<date>-<size>-<label>.md")
+    parser.add_argument(
+        "--scale", action="store_true", help="one app instance vs two behind Nginx (scale.py)"
+    )
     options = parser.parse_args(argv)
     options.sizes = options.sizes.split(",")
     unknown = set(options.sizes) - set(dataset.SIZES)
@@ -159,7 +162,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> None:
     options = parse(argv)
     for size in options.sizes:
-        path = SizeRun(size, options).run()
+        size_run = SizeRun(size, options)
+        path = scale.run(size_run) if options.scale else size_run.run()
         print(path.read_text(), flush=True)
 
 

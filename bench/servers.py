@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -59,3 +60,55 @@ def gunicorn(app: str, port: int, env: dict[str, str], ready_path: str) -> Itera
             process.kill()
             process.wait()
         log.close()
+
+
+NGINX_CONFIG = """{user}worker_processes 1;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    map $http_x_request_id $ecom_request_id {{
+        default $http_x_request_id;
+        ""      $request_id;
+    }}
+    upstream ecom_web {{
+{servers}
+        keepalive 32;
+        keepalive_timeout 60s;
+    }}
+    server {{
+        listen {host}:{port};
+        location / {{
+            proxy_pass http://ecom_web;
+            include {root}/nginx/ecom_proxy.conf;
+        }}
+    }}
+}}
+"""
+
+
+@contextlib.contextmanager
+def nginx(app_ports: list[int], port: int) -> Iterator[str]:
+    """Nginx on loopback in front of ``app_ports``: the production upstream (passive health
+    checks, keep-alive) and proxy settings (nginx/ecom_proxy.conf), without TLS."""
+    with tempfile.TemporaryDirectory(prefix="ecom-bench-nginx-") as workdir:
+        servers = "\n".join(
+            f"        server {HOST}:{p} max_fails=3 fail_timeout=10s;" for p in app_ports
+        )
+        config = Path(workdir) / "nginx.conf"
+        config.write_text(
+            NGINX_CONFIG.format(
+                user="user root;\n" if os.geteuid() == 0 else "",
+                workdir=workdir, servers=servers, host=HOST, port=port, root=ROOT,
+            )
+        )  # fmt: skip
+        command = ["nginx", "-e", f"{workdir}/nginx-error.log", "-p", workdir, "-c", str(config)]
+        process = subprocess.Popen([*command, "-g", "daemon off;"])
+        base = f"http://{HOST}:{port}"
+        try:
+            _wait_ready(base + "/health/live/", process)
+            yield base
+        finally:
+            process.send_signal(signal.SIGQUIT)
+            process.wait(timeout=30)
