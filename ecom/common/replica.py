@@ -60,9 +60,11 @@ class RoutingSession(Session):
         return (
             self.info.get(READS_KEY, False)
             and isinstance(clause, sa.Select)
+            # A locking read (with_for_update) must see, and lock, the primary's row.
             and clause._for_update_arg is None
-            and not (self._flushing or self.info.get(WROTE_KEY) or self.new or self.dirty)
-            and not self.deleted
+            # _flushing: as in SQLAlchemy's "custom vertical partitioning" example.
+            and not (self._flushing or self.info.get(WROTE_KEY))
+            and not (self.new or self.dirty or self.deleted)
             and time.monotonic() >= _state["down_until"]
         )
 
