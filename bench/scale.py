@@ -80,5 +80,5 @@ def run(size_run) -> Path:  # noqa: ANN001  (bench.run.SizeRun, which imports th
         f"{size_run.size}-scale", size_run.rows, size_run.facts(), size_run.options.duration
     )
     with path.open("a") as out:
-        out.write("## Two instances over one\n\n" + "\n".join(ratios(size_run.rows)) + "\n")
+        out.write("\n## Two instances over one\n\n" + "\n".join(ratios(size_run.rows)) + "\n")
     return path
