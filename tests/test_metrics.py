@@ -90,6 +90,19 @@ def test_rate_limit_refusals_are_counted(client, app, monkeypatch, redis_alive):
     assert value(after, name) - value(before, name) == 2
 
 
+def test_a_request_refused_before_its_view_runs_is_counted(client, app, monkeypatch, redis_alive):
+    monkeypatch.setitem(app.config, "RATELIMIT_READS", "1/minute")
+    before = scrape(client)
+
+    statuses = [client.get("/api/v1/categories/").status_code for _ in range(2)]
+    after = scrape(client)
+
+    assert statuses == [200, 429]
+    refused = {"route": "/api/v1/categories/", "method": "GET", "status": "429"}
+    for name in ("ecom_http_requests_total", "ecom_http_request_duration_seconds_count"):
+        assert value(after, name, **refused) - value(before, name, **refused) == 1
+
+
 def test_orders_placed_cancelled_and_payments_are_counted(client):
     customer, staff = make_user(), make_user("staff")
     product = make_product(stock=5)

@@ -64,7 +64,8 @@ PAYMENTS = Counter("ecom_payments", "Orders whose payment moved to a status.", [
 
 def register_metrics(app: Flask) -> None:
     """Time every request, watch the database pools, and serve ``/metrics``."""
-    app.before_request(_start_timer)
+    # First of all: a hook that answers early (a rate limit's 429) must be timed too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_timer)
     app.after_request(_observe)
     app.add_url_rule(METRICS_PATH, "metrics", metrics_view)
     with app.app_context():
