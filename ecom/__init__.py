@@ -14,7 +14,7 @@ from ecom.cli import register_commands
 from ecom.common.api import document_conventions
 from ecom.common.errors import register_error_handlers
 from ecom.common.ids import IdConverter
-from ecom.common.metrics import register_metrics
+from ecom.common.metrics import meter_pools, register_metrics
 from ecom.common.redis import create_client, socket_options
 from ecom.common.replica import register_read_replica
 from ecom.common.security import register_security
@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     if app.config["REDIS_URL"]:
         app.extensions["redis"] = create_client(app.config["REDIS_URL"])
         app.config["RATELIMIT_STORAGE_OPTIONS"] = socket_options()
+    meter_pools(app.config)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     jwt.init_app(app)

@@ -3,11 +3,14 @@ real requests; served to METRICS_ALLOWED_IPS only. Under Gunicorn's workers (mul
 mode) it is proven by tests/test_scale_out.py."""
 
 import re
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from ecom.common.metrics import MeteredQueuePool
 from ecom.extensions import db
 from tests.factories import make_order, make_product, make_user, token_headers
 
@@ -161,3 +164,31 @@ def test_the_alert_rules_use_only_metrics_the_app_exports(client):
 
     assert used
     assert used <= exported
+
+
+def test_a_thread_waiting_for_a_pool_connection_is_counted(client):
+    pool = MeteredQueuePool(
+        lambda: sqlite3.connect(":memory:", check_same_thread=False), pool_size=1, max_overflow=0
+    )
+    held = pool.connect()
+    waiter = threading.Thread(target=lambda: pool.connect().close())
+    before = value(scrape(client), "ecom_db_pool_waiting")
+
+    waiter.start()
+    for _ in range(200):  # Until the waiter is inside the checkout.
+        if value(scrape(client), "ecom_db_pool_waiting") != before:
+            break
+        waiter.join(timeout=0.05)
+    waiting = value(scrape(client), "ecom_db_pool_waiting")
+    held.close()
+    waiter.join()
+
+    assert waiting == before + 1
+    assert value(scrape(client), "ecom_db_pool_waiting") == before
+
+
+def test_the_postgresql_pools_are_metered(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps SQLAlchemy's default pool: runs in the PostgreSQL pass.")
+    assert isinstance(db.engine.pool, MeteredQueuePool)
+    assert db.engine.pool.size() == app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"]

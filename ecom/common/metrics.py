@@ -27,6 +27,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import Engine, QueuePool, event
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from config import REPLICA_BIND
 
@@ -56,10 +57,32 @@ DB_POOL_SIZE = Gauge(
     ["database"],
     multiprocess_mode="livesum",
 )
+DB_POOL_WAITING = Gauge(
+    "ecom_db_pool_waiting",
+    "Threads waiting for a connection from a pool (PostgreSQL).",
+    multiprocess_mode="livesum",
+)
 CACHE_LOOKUPS = Counter("ecom_cache_lookups", "Cached-response lookups.", ["result"])
 RATE_LIMITED = Counter("ecom_rate_limited", "Requests refused by a rate limit.")
 ORDERS = Counter("ecom_orders", "Orders placed, and orders moved to a status.", ["event"])
 PAYMENTS = Counter("ecom_payments", "Orders whose payment moved to a status.", ["status"])
+
+
+class MeteredQueuePool(QueuePool):
+    """SQLAlchemy's QueuePool, counting the threads inside a checkout (waiting for a
+    connection when the pool and its overflow are all in use)."""
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        with DB_POOL_WAITING.track_inprogress():
+            return super()._do_get()
+
+
+def meter_pools(config: dict) -> None:
+    """Use ``MeteredQueuePool`` for the sized pools (PostgreSQL: DB_POOL_*) in ``config``."""
+    engines = [config["SQLALCHEMY_ENGINE_OPTIONS"], *config["SQLALCHEMY_BINDS"].values()]
+    for options in engines:
+        if "pool_size" in options:
+            options["poolclass"] = MeteredQueuePool
 
 
 def register_metrics(app: Flask) -> None:
