@@ -151,6 +151,11 @@ def access_fields(resp, environ: dict, elapsed: timedelta, cfg) -> dict:  # noqa
 logger_class = JsonLogger
 
 
+def on_exit(server) -> None:  # noqa: ANN001  (gunicorn's Arbiter)
+    """Remove the metrics files with the server that wrote them."""
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
 def child_exit(server, worker) -> None:  # noqa: ANN001  (gunicorn's Arbiter and Worker)
     """Drop a dead worker's gauges (its counters stay in the totals)."""
     multiprocess.mark_process_dead(worker.pid)
