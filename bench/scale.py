@@ -76,9 +76,8 @@ def run(size_run) -> Path:  # noqa: ANN001  (bench.run.SizeRun, which imports th
                         scenario.single_use,
                     )  # fmt: skip
                     size_run.measure(named, base, cache, None)
-    path = report.write(
-        f"{size_run.size}-scale", size_run.rows, size_run.facts(), size_run.options.duration
-    )
+    name = "-".join(filter(None, (size_run.size, "scale", size_run.options.label)))
+    path = report.write(name, size_run.rows, size_run.facts(), size_run.options.duration)
     with path.open("a") as out:
         out.write("\n## Two instances over one\n\n" + "\n".join(ratios(size_run.rows)) + "\n")
     return path
