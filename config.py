@@ -143,6 +143,7 @@ class Config:
             "task_publish_retry": False,
             "broker_connection_timeout": timeout,
             "broker_transport_options": {
+                "max_retries": 0,
                 "socket_timeout": timeout,
                 "socket_connect_timeout": timeout,
             },

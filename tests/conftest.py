@@ -23,7 +23,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from config import TestingConfig
 from ecom import create_app
 from ecom.common.redis import create_client, socket_options
-from ecom.extensions import cache, db, limiter
+from ecom.extensions import cache, celery, db, limiter
 from ecom.logging import outage_warnings
 from scripts.databases import create_postgres_database
 from tests import probe
@@ -142,6 +142,35 @@ def stop_redis(app, monkeypatch):
         monkeypatch.setattr(limiter, "_limiter", FixedWindowRateLimiter(storage))
 
     return stop
+
+
+@pytest.fixture
+def mailbox(app, monkeypatch) -> list:
+    """The messages sent with Flask-Mailman's in-memory backend (the testing default)."""
+    monkeypatch.setattr(app.extensions["mailman"], "outbox", [], raising=False)
+    return app.extensions["mailman"].outbox
+
+
+@pytest.fixture
+def embedded_jobs(app, monkeypatch, mailbox) -> list:
+    """Jobs run in this process after the commit, as on the embedded default; the mailbox."""
+    monkeypatch.setitem(app.config["CELERY"], "broker_url", None)
+    return mailbox
+
+
+def _forget_broker_connections() -> None:
+    celery._pool = None
+    celery.amqp._producer_pool = None
+
+
+@pytest.fixture
+def queue_down(app, monkeypatch):
+    """The job queue's broker is at a closed port: outbox rows wait (the dead-Redis case)."""
+    monkeypatch.setitem(app.config["CELERY"], "broker_url", DEAD_REDIS)
+    monkeypatch.setattr(celery.conf, "broker_url", DEAD_REDIS)
+    _forget_broker_connections()
+    yield
+    _forget_broker_connections()
 
 
 @pytest.fixture

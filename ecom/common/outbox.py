@@ -108,7 +108,7 @@ def deliver(message_id: int) -> float | None:
         retry_in = None
         try:
             _handlers[message.handler](message.key, message.payload)
-        except Exception as exc:  # noqa: BLE001  (any failure is recorded on the row)
+        except Exception as exc:  # any failure is recorded on the row
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
                 message.state = "failed"
