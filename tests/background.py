@@ -5,6 +5,7 @@ worker`` in its own process against the test database and the Celery broker, sen
 e-mail to the given SMTP port.
 """
 
+import contextlib
 import email
 import email.policy
 import os
@@ -12,12 +13,16 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
+from flask import Flask
 
+from ecom.extensions import celery
+from tests.factories import DEAD_REDIS
 from tests.production_chain import ROOT, free_port
 
 START_TIMEOUT = 60
@@ -33,6 +38,24 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> obje
             return value
         time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def _forget_broker_connections() -> None:
+    celery._pool = None
+    celery.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def broker_down(app: Flask) -> Iterator[None]:
+    """The app's job queue meets a broker at a closed port inside the block."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(app.config["CELERY"], "broker_url", DEAD_REDIS)
+        patch.setattr(celery.conf, "broker_url", DEAD_REDIS)
+        _forget_broker_connections()
+        try:
+            yield
+        finally:
+            _forget_broker_connections()
 
 
 class SmtpServer:
@@ -72,6 +95,7 @@ class Worker:
             "EMAIL_TIMEOUT": "5",
             "OUTBOX_RETRY_BASE_SECONDS": "1",
             "OUTBOX_RETRY_MAX_SECONDS": "2",
+            "OUTBOX_SWEEP_GRACE_SECONDS": "0",
             "PYTHONPATH": str(ROOT),
         }
         self.log = log

@@ -23,10 +23,11 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from config import TestingConfig
 from ecom import create_app
 from ecom.common.redis import create_client, socket_options
-from ecom.extensions import cache, celery, db, limiter
+from ecom.extensions import cache, db, limiter
 from ecom.logging import outage_warnings
 from scripts.databases import create_postgres_database
 from tests import probe
+from tests.background import broker_down
 from tests.factories import DEAD_REDIS, bearer, login, make_user
 
 
@@ -158,19 +159,11 @@ def embedded_jobs(app, monkeypatch, mailbox) -> list:
     return mailbox
 
 
-def _forget_broker_connections() -> None:
-    celery._pool = None
-    celery.amqp._producer_pool = None
-
-
 @pytest.fixture
-def queue_down(app, monkeypatch):
+def queue_down(app):
     """The job queue's broker is at a closed port: outbox rows wait (the dead-Redis case)."""
-    monkeypatch.setitem(app.config["CELERY"], "broker_url", DEAD_REDIS)
-    monkeypatch.setattr(celery.conf, "broker_url", DEAD_REDIS)
-    _forget_broker_connections()
-    yield
-    _forget_broker_connections()
+    with broker_down(app):
+        yield
 
 
 @pytest.fixture
