@@ -11,10 +11,11 @@ import binascii
 import hashlib
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from ecom.accounts.errors import InvalidLink
 from ecom.accounts.models import User
+from ecom.common.ids import parse_id
 from ecom.extensions import db
 
 ACTIVATION = "activation"
@@ -39,11 +40,11 @@ def make_link(user: User, purpose: str) -> tuple[str, str]:
 def user_for(uid: str, token: str, purpose: str) -> User:
     """The active user the link names, if the token is theirs, unexpired and unspent."""
     try:
-        user_id = int(base64.urlsafe_b64decode(uid + "=" * (-len(uid) % 4)))
+        user_id = parse_id(base64.urlsafe_b64decode(uid + "=" * (-len(uid) % 4)).decode())
         state = _serializer(purpose).loads(
             token, max_age=current_app.config["PASSWORD_RESET_TIMEOUT"]
         )
-    except (ValueError, binascii.Error, BadSignature):
+    except (ValueError, binascii.Error, BadData):
         state = user_id = None
     user = db.session.get(User, user_id) if user_id else None
     if user is None or not user.is_active or state != _state(user):
