@@ -16,7 +16,7 @@ from typing import Any
 from uuid import uuid4
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from ecom.common.errors import Conflict, NotFound
@@ -73,10 +73,10 @@ def enqueue(handler_name: str, payload: dict[str, Any], *, key: str | None = Non
         handler=handler_name, payload=payload, key=key or f"{handler_name}:{uuid4().hex}"
     )
     db.session.add(message)
-    hand_over_on_commit(db.session(), message)
+    _hand_over_on_commit(db.session(), message)
 
 
-def hand_over_on_commit(session: Session, message: OutboxMessage) -> None:
+def _hand_over_on_commit(session: Session, message: OutboxMessage) -> None:
     session.info.setdefault(PENDING_KEY, []).append(message)
 
 
@@ -141,7 +141,8 @@ def due_ids(older_than: timedelta, now: datetime | None = None) -> list[int]:
     )
 
 
-def messages_query(state: str | None = None) -> Any:
+def messages_query(state: str | None = None) -> Select:
+    """Rows, newest first, in ``state`` when given."""
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     return query.where(OutboxMessage.state == state) if state else query
 
@@ -159,6 +160,6 @@ def retry(message_id: int) -> OutboxMessage:
     ).rowcount
     if not moved:
         raise Conflict(f"Only failed messages can be retried; this one is {message.state}.")
-    hand_over_on_commit(db.session(), message)
+    _hand_over_on_commit(db.session(), message)
     db.session.commit()
     return message
