@@ -108,7 +108,10 @@ def test_a_reset_link_expires(app, client, embedded_jobs, customer, monkeypatch)
 def test_forged_links_are_a_400_naming_the_token(client, customer, uid, token):
     body = {"uid": uid, "token": token, "new_password": NEW_PASSWORD}
     response = client.post(f"{BASE}/reset_password_confirm/", json=body)
-    assert (response.status_code, response.json["errors"]) == (400, {"token": [InvalidLink.message]})
+    assert (response.status_code, response.json["errors"]) == (
+        400,
+        {"token": [InvalidLink.message]},
+    )
 
 
 def test_a_weak_new_password_is_refused_and_the_link_still_works(client, embedded_jobs, customer):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ecom.common.errors import Conflict, NotFound
 from ecom.common.models import TimestampMixin, UTCDateTime, utcnow
+from ecom.common.transactions import atomic
 from ecom.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -149,17 +150,17 @@ def messages_query(state: str | None = None) -> Select:
 
 def retry(message_id: int) -> OutboxMessage:
     """Give a failed row a new round of attempts, handed over after the commit."""
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        raise NotFound("Outbox message not found.")
-    moved = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.state == "failed")
-        .values(state="pending", attempts=0, next_attempt_at=utcnow(), updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not moved:
-        raise Conflict(f"Only failed messages can be retried; this one is {message.state}.")
-    _hand_over_on_commit(db.session(), message)
-    db.session.commit()
+    with atomic():
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None:
+            raise NotFound("Outbox message not found.")
+        moved = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.state == "failed")
+            .values(state="pending", attempts=0, next_attempt_at=utcnow(), updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not moved:
+            raise Conflict(f"Only failed messages can be retried; this one is {message.state}.")
+        _hand_over_on_commit(db.session(), message)
     return message
