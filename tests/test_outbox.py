@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ecom.cart.services import InsufficientStock
+from ecom.catalog.models import Product
 from ecom.common import jobs, outbox
 from ecom.common.errors import Conflict
 from ecom.common.outbox import OutboxMessage
@@ -48,7 +49,7 @@ def test_checkout_writes_its_confirmation_row_in_the_same_transaction(customer, 
 def test_a_rolled_back_checkout_writes_no_row_and_sends_nothing(customer, embedded_jobs):
     make_address(customer)
     fill_cart(customer, (make_product(stock=1), 1), (make_product(stock=1), 1))
-    db.session.execute(db.update(orders.Product).values(stock_quantity=0))
+    db.session.execute(db.update(Product).values(stock_quantity=0))
     db.session.commit()
     with pytest.raises(InsufficientStock):
         orders.checkout(customer)
