@@ -42,7 +42,7 @@ def test_registration_sends_an_activation_link_that_verifies_the_account_once(
     assert client.post(f"{BASE}/activation/", json={"uid": uid, "token": token}).status_code == 204
     assert db.session.scalar(db.select(User.is_verified)) is True
     again = client.post(f"{BASE}/activation/", json={"uid": uid, "token": token})
-    assert (again.status_code, again.json["code"]) == (400, "invalid_token")
+    assert (again.status_code, again.json["code"]) == (409, "invalid_token")
 
 
 def test_resend_activation_answers_204_and_mails_only_unverified_accounts(
@@ -74,7 +74,7 @@ def test_a_reset_sets_the_password_revokes_every_token_and_spends_the_link(
     login(client, customer, NEW_PASSWORD)
     assert "password was changed" in embedded_jobs[-1].subject
     again = client.post(f"{BASE}/reset_password_confirm/", json={**body, "new_password": "x" * 12})
-    assert (again.status_code, again.json["code"]) == (400, "invalid_token")
+    assert (again.status_code, again.json["code"]) == (409, "invalid_token")
 
 
 def test_a_reset_link_stops_working_when_the_password_changes(
@@ -85,7 +85,7 @@ def test_a_reset_link_stops_working_when_the_password_changes(
     changed = client.post(f"{BASE}/me/password/", json=change, headers=auth_headers(customer))
     assert changed.status_code == 204
     body = {"uid": uid, "token": token, "new_password": "another-secret-1"}
-    assert client.post(f"{BASE}/reset_password_confirm/", json=body).status_code == 400
+    assert client.post(f"{BASE}/reset_password_confirm/", json=body).status_code == 409
 
 
 def test_a_reset_link_expires(app, client, embedded_jobs, customer, monkeypatch):
@@ -105,12 +105,12 @@ def test_a_reset_link_expires(app, client, embedded_jobs, customer, monkeypatch)
         ("w6k", "x"),
     ],
 )
-def test_forged_links_are_a_400_naming_the_token(client, customer, uid, token):
+def test_forged_links_are_a_409_naming_the_token(client, customer, uid, token):
     body = {"uid": uid, "token": token, "new_password": NEW_PASSWORD}
     response = client.post(f"{BASE}/reset_password_confirm/", json=body)
     assert (response.status_code, response.json["errors"]) == (
-        400,
-        {"token": [InvalidLink.message]},
+        409,
+        {"json": {"token": [InvalidLink.message]}},
     )
 
 
@@ -119,7 +119,7 @@ def test_a_weak_new_password_is_refused_and_the_link_still_works(client, embedde
     weak = client.post(
         f"{BASE}/reset_password_confirm/", json={"uid": uid, "token": token, "new_password": "1234"}
     )
-    assert (weak.status_code, list(weak.json["errors"])) == (400, ["new_password"])
+    assert (weak.status_code, list(weak.json["errors"]["json"])) == (400, ["new_password"])
     body = {"uid": uid, "token": token, "new_password": NEW_PASSWORD}
     assert client.post(f"{BASE}/reset_password_confirm/", json=body).status_code == 204
 

@@ -1,6 +1,6 @@
 """The accounts' error codes, declared once."""
 
-from ecom.common.errors import Conflict, NotAuthenticated, ValidationFailed
+from ecom.common.errors import Conflict, NotAuthenticated
 
 
 class AccountExists(Conflict):
@@ -23,7 +23,7 @@ class SelfLockout(Conflict):
     message = "Admins cannot demote or deactivate themselves."
 
 
-class InvalidLink(ValidationFailed):
+class InvalidLink(Conflict):
     """An activation or password reset link that is forged, spent or expired."""
 
     code = "invalid_token"

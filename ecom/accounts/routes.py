@@ -2,6 +2,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt
 
 from ecom.accounts import addresses, recovery, services, tokens
+from ecom.accounts.errors import InvalidLink
 from ecom.accounts.schemas import (
     ActivationSchema,
     AddressPatchSchema,
@@ -90,6 +91,7 @@ class Activation(MethodView):
     @blp.strict_limit(client_key)
     @blp.arguments(ActivationSchema)
     @blp.response(204)
+    @blp.alt_response(409, response="CONFLICT", description=InvalidLink.message)
     def post(self, data):
         """Verify the account's e-mail address with the link's `uid` and `token`."""
         recovery.activate(data["uid"], data["token"])
@@ -120,6 +122,7 @@ class ResetPasswordConfirm(MethodView):
     @blp.strict_limit(client_key)
     @blp.arguments(PasswordResetConfirmSchema)
     @blp.response(204)
+    @blp.alt_response(409, response="CONFLICT", description=InvalidLink.message)
     def post(self, data):
         """Set a new password with the link's `uid` and `token`; every token is revoked."""
         recovery.reset_password(data["uid"], data["token"], data["new_password"])

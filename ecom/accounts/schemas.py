@@ -69,7 +69,10 @@ class ActivationSchema(ma.Schema):
 
 class PasswordResetConfirmSchema(ActivationSchema):
     new_password = ma.fields.String(
-        required=True, load_only=True, validate=validate.Length(max=128)
+        required=True,
+        load_only=True,
+        validate=PASSWORD_RULE,
+        metadata={"description": PASSWORD_POLICY},
     )
 
 
