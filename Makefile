@@ -8,8 +8,12 @@ export FLASK_APP := wsgi:app
 
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ecom_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The Celery broker of the worker tests: a Redis database of its own (TEST_REDIS_URL's is
+# flushed between tests).
+TEST_CELERY_BROKER_URL ?= redis://127.0.0.1:6379/14
+CELERY := $(VENV)/bin/celery -A wsgi:celery
 
-.PHONY: setup install install-dev run migrate superuser seed-data test test-sqlite test-postgres \
+.PHONY: setup install install-dev run worker beat migrate superuser seed-data test test-sqlite test-postgres \
 	test-coverage lint backup-db restore-db bench \
 	docker-dev docker-prod docker-build docker-logs docker-shell docker-migrate docker-superuser \
 	docker-test docker-stop docker-clean docker-restart
@@ -42,6 +46,14 @@ migrate: install
 run: migrate
 	$(FLASK) run --host 127.0.0.1 --port 8000
 
+# The job queue (needs REDIS_URL or CELERY_BROKER_URL): workers run the outbox's jobs,
+# beat hands over what nothing delivered every OUTBOX_SWEEP_SECONDS.
+worker: migrate
+	$(CELERY) worker --loglevel=INFO
+
+beat: install
+	mkdir -p instance && $(CELERY) beat --loglevel=INFO --schedule instance/celerybeat-schedule
+
 superuser: migrate
 	$(FLASK) create-admin --email "$(EMAIL)"
 
@@ -70,14 +82,16 @@ DEAD_REDIS_URL := redis://127.0.0.1:1/0
 
 test-sqlite: install-dev
 	@echo "=== test pass 1/3: SQLite + in-process cache ==="
-	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(PY) -m pytest
+	env -u TEST_DATABASE_URL -u TEST_REDIS_URL -u TEST_CELERY_BROKER_URL $(PY) -m pytest
 
 test-postgres: install-dev
 	@if $(PY) scripts/services_reachable.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
 		echo "=== test pass 2/3: PostgreSQL + Redis ==="; \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" $(PY) -m pytest && \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" \
+			TEST_CELERY_BROKER_URL="$(TEST_CELERY_BROKER_URL)" $(PY) -m pytest && \
 		echo "=== test pass 3/3: PostgreSQL + Redis down ===" && \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL=$(DEAD_REDIS_URL) $(PY) -m pytest; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL=$(DEAD_REDIS_URL) \
+			TEST_CELERY_BROKER_URL=$(DEAD_REDIS_URL) $(PY) -m pytest; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL and Redis are required in CI but do not answer." >&2; exit 1; \
 	else \
@@ -88,7 +102,7 @@ test: lint test-sqlite test-postgres
 
 # The SQLite pass with a coverage report; fails under $(COVERAGE_MIN)% of lines.
 test-coverage: install-dev
-	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(PY) -m pytest \
+	env -u TEST_DATABASE_URL -u TEST_REDIS_URL -u TEST_CELERY_BROKER_URL $(PY) -m pytest \
 		--cov=ecom --cov=config --cov-report=term-missing --cov-fail-under=$(COVERAGE_MIN)
 
 # DATABASE_URL (or .env) names the database; files go to $(BACKUP_DIR)/.
@@ -130,7 +144,8 @@ docker-superuser:
 
 docker-test:
 	$(COMPOSE_DEV) run --rm -e TEST_DATABASE_URL=postgresql://postgres:postgres@db:5432/ecom_test \
-		-e TEST_REDIS_URL=redis://redis:6379/15 web python -m pytest
+		-e TEST_REDIS_URL=redis://redis:6379/15 -e TEST_CELERY_BROKER_URL=redis://redis:6379/14 \
+		web python -m pytest
 
 docker-stop:
 	$(COMPOSE_DEV) stop

@@ -69,6 +69,8 @@ class Config:
         self.LOW_STOCK_THRESHOLD = int(env.get("LOW_STOCK_THRESHOLD", "5"))
         self.configure_images(env)
         self.configure_platform(env)
+        self.configure_mail(env)
+        self.configure_jobs(env, env.get("CELERY_BROKER_URL") or self.REDIS_URL)
 
     def configure_database(self, env: Mapping[str, str], url: str) -> None:
         """The primary, its connection pool, and the optional read replica (``replica`` bind)."""
@@ -135,6 +137,62 @@ class Config:
             if entry.strip()
         ]
 
+    def configure_mail(self, env: Mapping[str, str]) -> None:
+        """SMTP when ``EMAIL_HOST`` is set, else the console; the shop's name and links."""
+        self.SHOP_NAME = env.get("SHOP_NAME", "ecom")
+        self.SHOP_URL = env.get("SHOP_URL", "http://127.0.0.1:8000").rstrip("/")
+        # Where customers act (activation and password reset links).
+        self.FRONTEND_URL = env.get("FRONTEND_URL", self.SHOP_URL).rstrip("/")
+        self.MAIL_SERVER = env.get("EMAIL_HOST") or None
+        self.MAIL_BACKEND = env.get("EMAIL_BACKEND") or ("smtp" if self.MAIL_SERVER else "console")
+        self.MAIL_PORT = int(env.get("EMAIL_PORT", "25"))
+        self.MAIL_USERNAME = env.get("EMAIL_HOST_USER") or None
+        self.MAIL_PASSWORD = env.get("EMAIL_HOST_PASSWORD") or None
+        self.MAIL_USE_TLS = _bool(env.get("EMAIL_USE_TLS"))
+        self.MAIL_USE_SSL = _bool(env.get("EMAIL_USE_SSL"))
+        self.MAIL_TIMEOUT = int(env.get("EMAIL_TIMEOUT", "10"))
+        self.MAIL_DEFAULT_SENDER = env.get(
+            "DEFAULT_FROM_EMAIL", f"{self.SHOP_NAME} <noreply@localhost>"
+        )
+        self.PASSWORD_RESET_TIMEOUT = int(env.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 3600)))
+        self.REQUIRE_VERIFIED_EMAIL = _bool(env.get("REQUIRE_VERIFIED_EMAIL"))
+
+    def configure_jobs(self, env: Mapping[str, str], broker_url: str | None) -> None:
+        """Celery on ``broker_url``; without one, jobs run in process after the commit."""
+        self.OUTBOX_MAX_ATTEMPTS = int(env.get("OUTBOX_MAX_ATTEMPTS", "5"))
+        self.OUTBOX_RETRY_BASE_SECONDS = int(env.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
+        self.OUTBOX_RETRY_MAX_SECONDS = int(env.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+        # The sweep hands over pending rows this old that nothing delivered.
+        self.OUTBOX_SWEEP_SECONDS = int(env.get("OUTBOX_SWEEP_SECONDS", "60"))
+        self.OUTBOX_SWEEP_GRACE_SECONDS = int(env.get("OUTBOX_SWEEP_GRACE_SECONDS", "60"))
+        time_limit = int(env.get("JOB_TIME_LIMIT", "60"))
+        timeout = float(env.get("CELERY_BROKER_TIMEOUT", "0.5"))
+        self.CELERY = {
+            "broker_url": broker_url,
+            "task_ignore_result": True,
+            # A job whose worker dies is delivered again (the outbox row makes it idempotent).
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "task_time_limit": time_limit,
+            "task_soft_time_limit": max(1, time_limit - 5),
+            # A dead broker fails the hand-over at once: the sweep delivers the row later.
+            "task_publish_retry": False,
+            "broker_connection_timeout": timeout,
+            "broker_transport_options": {
+                "max_retries": 0,
+                "socket_timeout": timeout,
+                "socket_connect_timeout": timeout,
+            },
+            "broker_connection_retry_on_startup": True,
+            "worker_prefetch_multiplier": 1,
+            "beat_schedule": {
+                "outbox-sweep": {
+                    "task": "ecom.outbox.sweep",
+                    "schedule": float(self.OUTBOX_SWEEP_SECONDS),
+                }
+            },
+        }
+
     @property
     def is_production(self) -> bool:
         return self.ENV_NAME == "production"
@@ -179,6 +237,10 @@ class TestingConfig(Config):
         self.configure_database(env, env.get("TEST_DATABASE_URL", "sqlite:///ecom-test.sqlite3"))
         self.REDIS_URL = env.get("TEST_REDIS_URL") or None
         self.configure_platform(env)
+        # A Redis database of its own: the suite flushes REDIS_URL's between tests.
+        self.configure_jobs(env, env.get("TEST_CELERY_BROKER_URL") or self.REDIS_URL)
+        if not env.get("EMAIL_HOST"):
+            self.MAIL_BACKEND = "locmem"
         # Suites log in many users and write a lot per test; the limits have their own tests.
         self.RATELIMIT_AUTH = env.get("RATELIMIT_AUTH", "1000/minute")
         self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "1000/minute")

@@ -14,12 +14,13 @@ from ecom.cli import register_commands
 from ecom.common.api import document_conventions
 from ecom.common.errors import register_error_handlers
 from ecom.common.ids import IdConverter
+from ecom.common.jobs import init_jobs
 from ecom.common.metrics import meter_pools, register_metrics
 from ecom.common.redis import create_client, socket_options
 from ecom.common.replica import register_read_replica
 from ecom.common.security import register_security
 from ecom.common.storage import register_media_route
-from ecom.extensions import api, cache, csrf, db, jwt, limiter, migrate
+from ecom.extensions import api, cache, csrf, db, jwt, limiter, mail, migrate
 from ecom.logging import configure_logging
 from ecom.orders.routes import blp as orders_blp
 from ecom.reviews.routes import blp as reviews_blp
@@ -56,6 +57,8 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app, config=_cache_config(app))
     limiter.init_app(app)
     csrf.init_app(app)
+    mail.init_app(app)
+    init_jobs(app)
     api.init_app(app)
     document_conventions(api)
 

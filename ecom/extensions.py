@@ -1,10 +1,13 @@
 """Extension instances, created unbound here and bound by the app factory."""
 
 import sqlite3
+from typing import Any
 
+from celery import Celery, Task
 from flask_caching import Cache
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -34,6 +37,14 @@ class ShopApi(Api):
         """Nothing: lists page in their body (ecom.common.pagination), not in a header."""
 
 
+class AppContextTask(Task):
+    """A Celery task that runs inside the Flask app the factory bound (``celery.flask_app``)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with self.app.flask_app.app_context():
+            return self.run(*args, **kwargs)
+
+
 db = SQLAlchemy(
     metadata=MetaData(naming_convention=NAMING_CONVENTION),
     session_options={"class_": RoutingSession},
@@ -47,8 +58,10 @@ limiter = Limiter(
     key_func=client_key, application_limits=application_limits(), on_breach=log_breach
 )
 limiter.request_filter(is_unlimited)
+mail = Mail()
+celery = Celery("ecom", task_cls=AppContextTask)
 
-__all__ = ["api", "cache", "csrf", "db", "jwt", "limiter", "migrate"]
+__all__ = ["api", "cache", "celery", "csrf", "db", "jwt", "limiter", "mail", "migrate"]
 
 
 @event.listens_for(Engine, "connect")

@@ -3,6 +3,7 @@
 from ecom.accounts.models import Address, RevokedToken, User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Category, Product
+from ecom.common.outbox import OutboxMessage
 from ecom.orders.models import Order, OrderItem, OrderStatusChange
 from ecom.reviews.models import Review
 
@@ -14,6 +15,7 @@ __all__ = [
     "Order",
     "OrderItem",
     "OrderStatusChange",
+    "OutboxMessage",
     "Product",
     "Review",
     "RevokedToken",

@@ -10,7 +10,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ecom.accounts.links import ACTIVATION, PASSWORD_RESET, make_link
+from ecom.accounts.models import User
 from ecom.accounts.tokens import issue_tokens
+from ecom.extensions import db
 from tests.factories import (
     ADDRESS,
     PASSWORD,
@@ -46,6 +49,16 @@ ADMIN_ONLY = (401, 403, 403, 403, 200)
 OWNER_ONLY = (401, 200, 404, 404, 404)
 
 
+def link_body(purpose: str, **fields: str) -> Callable[[Shop, dict], dict]:
+    """A valid ``{uid, token}`` link of the shop's customer, with ``fields``."""
+
+    def body(shop: Shop, _tokens: dict) -> dict:
+        owner = db.session.scalar(db.select(User).where(User.email == shop.path_values["email"]))
+        return dict(zip(("uid", "token"), make_link(owner, purpose), strict=True), **fields)
+
+    return body
+
+
 def product_body(shop: Shop, _tokens: dict) -> dict:
     return {"title": "Boots", "price": "59.90", "category": shop.ids["shoes"], "stock_quantity": 3}
 
@@ -71,6 +84,20 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/auth/users/me/password/", "POST"): (
         {"current_password": PASSWORD, "new_password": "a-new-long-passphrase"},
         (401, 204, 204, 204, 204),
+    ),
+    # e-mailed links: anyone holding one may use it, no account is named otherwise
+    ("/api/v1/auth/users/activation/", "POST"): (link_body(ACTIVATION), (204,) * 5),
+    ("/api/v1/auth/users/resend_activation/", "POST"): (
+        lambda shop, _: {"email": shop.path_values["email"]},
+        (204,) * 5,
+    ),
+    ("/api/v1/auth/users/reset_password/", "POST"): (
+        lambda shop, _: {"email": shop.path_values["email"]},
+        (204,) * 5,
+    ),
+    ("/api/v1/auth/users/reset_password_confirm/", "POST"): (
+        link_body(PASSWORD_RESET, new_password="a-new-long-passphrase"),
+        (204,) * 5,
     ),
     ("/api/v1/auth/users/<int:user_id>/", "GET"): (None, ADMIN_ONLY),
     ("/api/v1/auth/users/<int:user_id>/", "PATCH"): ({"role": "staff"}, ADMIN_ONLY),

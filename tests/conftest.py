@@ -27,6 +27,7 @@ from ecom.extensions import cache, db, limiter
 from ecom.logging import outage_warnings
 from scripts.databases import create_postgres_database
 from tests import probe
+from tests.background import broker_down
 from tests.factories import DEAD_REDIS, bearer, login, make_user
 
 
@@ -142,6 +143,27 @@ def stop_redis(app, monkeypatch):
         monkeypatch.setattr(limiter, "_limiter", FixedWindowRateLimiter(storage))
 
     return stop
+
+
+@pytest.fixture
+def mailbox(app, monkeypatch) -> list:
+    """The messages sent with Flask-Mailman's in-memory backend (the testing default)."""
+    monkeypatch.setattr(app.extensions["mailman"], "outbox", [], raising=False)
+    return app.extensions["mailman"].outbox
+
+
+@pytest.fixture
+def embedded_jobs(app, monkeypatch, mailbox) -> list:
+    """Jobs run in this process after the commit, as on the embedded default; the mailbox."""
+    monkeypatch.setitem(app.config["CELERY"], "broker_url", None)
+    return mailbox
+
+
+@pytest.fixture
+def queue_down(app):
+    """The job queue's broker is at a closed port: outbox rows wait (the dead-Redis case)."""
+    with broker_down(app):
+        yield
 
 
 @pytest.fixture

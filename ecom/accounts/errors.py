@@ -21,3 +21,13 @@ class TokenNotValid(NotAuthenticated):
 class SelfLockout(Conflict):
     code = "self_lockout"
     message = "Admins cannot demote or deactivate themselves."
+
+
+class InvalidLink(Conflict):
+    """An activation or password reset link that is forged, spent or expired."""
+
+    code = "invalid_token"
+    message = "The link is invalid or has expired."
+
+    def __init__(self) -> None:
+        super().__init__(errors={"token": [self.message]})

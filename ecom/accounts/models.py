@@ -19,6 +19,8 @@ class User(TimestampMixin, db.Model):
     last_name = db.Column(db.String(150), nullable=False, default="")
     role = db.Column(db.String(16), nullable=False, default="customer", index=True)
     is_active = db.Column(db.Boolean, nullable=False, default=True)
+    # Set when the owner follows the activation link (REQUIRE_VERIFIED_EMAIL gates checkout).
+    is_verified = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     # Bumped to revoke every token issued before (password change, fallback revocation).
     token_version = db.Column(db.Integer, nullable=False, default=0)
 

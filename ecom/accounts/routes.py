@@ -1,14 +1,18 @@
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt
 
-from ecom.accounts import addresses, services, tokens
+from ecom.accounts import addresses, recovery, services, tokens
+from ecom.accounts.errors import InvalidLink
 from ecom.accounts.schemas import (
+    ActivationSchema,
     AddressPatchSchema,
     AddressSchema,
     AddressWriteSchema,
+    EmailSchema,
     EmptySchema,
     LoginSchema,
     PasswordChangeSchema,
+    PasswordResetConfirmSchema,
     ProfileUpdateSchema,
     RefreshSchema,
     RegisterSchema,
@@ -34,8 +38,8 @@ class Users(MethodView):
     @blp.response(201, UserSchema)
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data):
-        """Register a customer account."""
-        return services.create_user(**data)
+        """Register a customer account; an activation e-mail goes out."""
+        return services.create_user(**data, send_activation=True)
 
     @blp.auth("admin")
     @blp.arguments(UserListArgsSchema, location="query")
@@ -80,6 +84,48 @@ class MyPassword(MethodView):
     def post(self, data):
         """Change the caller's password; every token issued before is revoked."""
         services.change_password(current_user, data["current_password"], data["new_password"])
+
+
+@blp.route("/users/activation/")
+class Activation(MethodView):
+    @blp.strict_limit(client_key)
+    @blp.arguments(ActivationSchema)
+    @blp.response(204)
+    @blp.alt_response(409, response="CONFLICT", description=InvalidLink.message)
+    def post(self, data):
+        """Verify the account's e-mail address with the link's `uid` and `token`."""
+        recovery.activate(data["uid"], data["token"])
+
+
+@blp.route("/users/resend_activation/")
+class ResendActivation(MethodView):
+    @blp.strict_limit()
+    @blp.arguments(EmailSchema)
+    @blp.response(204)
+    def post(self, data):
+        """A new activation e-mail; 204 whether or not the account exists."""
+        recovery.resend_activation(data["email"])
+
+
+@blp.route("/users/reset_password/")
+class ResetPassword(MethodView):
+    @blp.strict_limit()
+    @blp.arguments(EmailSchema)
+    @blp.response(204)
+    def post(self, data):
+        """E-mail a password reset link; 204 whether or not the account exists."""
+        recovery.request_password_reset(data["email"])
+
+
+@blp.route("/users/reset_password_confirm/")
+class ResetPasswordConfirm(MethodView):
+    @blp.strict_limit(client_key)
+    @blp.arguments(PasswordResetConfirmSchema)
+    @blp.response(204)
+    @blp.alt_response(409, response="CONFLICT", description=InvalidLink.message)
+    def post(self, data):
+        """Set a new password with the link's `uid` and `token`; every token is revoked."""
+        recovery.reset_password(data["uid"], data["token"], data["new_password"])
 
 
 @blp.route("/users/<int:user_id>/")

@@ -21,6 +21,7 @@ class UserSchema(ResponseSchema):
     last_name = ma.fields.String(dump_only=True)
     role = ma.fields.String(dump_only=True, metadata={"enum": list(ROLES)})
     is_active = ma.fields.Boolean(dump_only=True)
+    is_verified = ma.fields.Boolean(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
@@ -49,6 +50,24 @@ class ProfileUpdateSchema(ma.Schema):
 
 class PasswordChangeSchema(ma.Schema):
     current_password = ma.fields.String(required=True, load_only=True)
+    new_password = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=PASSWORD_RULE,
+        metadata={"description": PASSWORD_POLICY},
+    )
+
+
+class EmailSchema(ma.Schema):
+    email = ma.fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class ActivationSchema(ma.Schema):
+    uid = ma.fields.String(required=True, validate=validate.Length(max=64))
+    token = ma.fields.String(required=True, validate=validate.Length(max=512))
+
+
+class PasswordResetConfirmSchema(ActivationSchema):
     new_password = ma.fields.String(
         required=True,
         load_only=True,

@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from ecom.accounts import tokens
+from ecom.accounts import emails, tokens
 from ecom.accounts.errors import AccountExists, InvalidCredentials, SelfLockout, TokenNotValid
 from ecom.accounts.models import User
 from ecom.accounts.passwords import check_password_policy, hash_password, verify_password
@@ -30,8 +30,15 @@ def _ensure_unique(email: str | None, username: str | None, exclude_id: int | No
 
 
 def create_user(
-    *, email: str, username: str, password: str, role: str = "customer", **names: str
+    *,
+    email: str,
+    username: str,
+    password: str,
+    role: str = "customer",
+    send_activation: bool = False,
+    **names: str,
 ) -> User:
+    """A new account; with ``send_activation``, its activation e-mail goes out too."""
     email = normalise_email(email)
     check_password_policy(password, email)
     _ensure_unique(email, username)
@@ -44,6 +51,9 @@ def create_user(
     )
     with atomic(on_conflict=AccountExists()):
         db.session.add(user)
+        if send_activation:
+            db.session.flush()  # the link names the user's id
+            emails.send_activation(user)
     return user
 
 
@@ -101,6 +111,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     with atomic():
         user.password_hash = hash_password(new_password)
         user.token_version += 1
+        emails.send_password_changed(user)
 
 
 def get_user(user_id: int) -> User:

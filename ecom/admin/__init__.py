@@ -7,9 +7,11 @@ from flask_admin.theme import Bootstrap4Theme
 from ecom.accounts.models import User
 from ecom.admin.catalog import CategoriesView, ProductsView
 from ecom.admin.orders import OrdersView
+from ecom.admin.outbox import OutboxView
 from ecom.admin.reviews import ReviewsView
 from ecom.admin.views import DashboardView, LoginView, LogoutView, UsersView, format_utc
 from ecom.catalog.models import Category, Product
+from ecom.common.outbox import OutboxMessage
 from ecom.common.storage import image_url
 from ecom.extensions import db
 from ecom.orders.models import Order
@@ -37,6 +39,9 @@ def register_admin(app: Flask) -> None:
     admin.add_view(OrdersView(Order, db, name="Orders", endpoint="admin_orders", url="orders"))
     admin.add_view(ReviewsView(Review, db, name="Reviews", endpoint="admin_reviews", url="reviews"))
     admin.add_view(UsersView(User, db, name="Users", endpoint="admin_users", url="users"))
+    admin.add_view(
+        OutboxView(OutboxMessage, db, name="Outbox", endpoint="admin_outbox", url="outbox")
+    )
     app.add_template_filter(format_utc, "utc")
     app.add_template_filter(image_url, "image_url")
     app.register_blueprint(Blueprint("ecom_admin", __name__, template_folder="templates"))

@@ -1,11 +1,13 @@
-"""Developer commands: ``flask create-admin``, ``create-staff``, ``purge-tokens``, ``seed``."""
+"""Developer commands: ``flask create-admin``, ``create-staff``, ``purge-tokens``, ``seed``,
+``outbox``."""
 
 from flask import Flask
 
 from ecom.cli.accounts import create_admin, create_staff, purge_tokens
+from ecom.cli.outbox import outbox_commands
 from ecom.cli.seed import seed
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_admin, create_staff, purge_tokens, seed):
+    for command in (create_admin, create_staff, purge_tokens, seed, outbox_commands):
         app.cli.add_command(command)

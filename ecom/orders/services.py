@@ -5,6 +5,7 @@ from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -21,6 +22,7 @@ from ecom.common.models import utcnow
 from ecom.common.permissions import has_role
 from ecom.common.transactions import atomic
 from ecom.extensions import db
+from ecom.orders import emails
 from ecom.orders.models import NEW_ORDER_STATUS, Order, OrderItem, OrderStatusChange
 from ecom.pricing.services import PricedLine, price
 
@@ -80,6 +82,11 @@ class EmptyCart(Conflict):
     message = "The cart is empty."
 
 
+class EmailNotVerified(Conflict):
+    code = "email_not_verified"
+    message = "Verify your e-mail address before checking out."
+
+
 class IdempotencyKeyReused(Conflict):
     code = "idempotency_key_reused"
     message = "This Idempotency-Key was already used with a different cart."
@@ -98,6 +105,8 @@ def checkout(
     """Turn the user's cart into an order in one transaction; True when created now.
 
     With ``idempotency_key``, a repeat returns the order the key first created."""
+    if current_app.config["REQUIRE_VERIFIED_EMAIL"] and not user.is_verified:
+        raise EmailNotVerified()
     try:
         # The answer is the order just written: no need to read it back after the commit.
         with atomic(keep_loaded=True):
@@ -146,6 +155,8 @@ def _place_order(
     )
     db.session.add(order)
     empty(cart)
+    db.session.flush()
+    emails.send_confirmation(order)
     return order, True
 
 
@@ -263,12 +274,13 @@ def _move(order: Order, to_status: str, actor: User, note: str) -> None:
     from_status = order.status
     if to_status not in TRANSITIONS.get(from_status, ()):
         raise InvalidTransition(from_status, to_status)
+    payment_status = payment_status_after(order.payment_status, to_status)
     moved = db.session.execute(
         update(Order)
         .where(Order.id == order.id, Order.status == from_status)
         .values(
             status=to_status,
-            payment_status=payment_status_after(order.payment_status, to_status),
+            payment_status=payment_status,
             updated_at=utcnow(),
         )
         .execution_options(synchronize_session=False)
@@ -288,3 +300,4 @@ def _move(order: Order, to_status: str, actor: User, note: str) -> None:
     if to_status == "cancelled":
         for item in order.items:
             restock(item.product_id, item.quantity)
+    emails.send_status_change(order, "refunded" if payment_status == "refunded" else to_status)

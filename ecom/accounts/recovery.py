@@ -1,0 +1,49 @@
+"""Account activation and password reset by e-mailed links (djoser's contract)."""
+
+from sqlalchemy import select
+
+from ecom.accounts import emails
+from ecom.accounts.links import ACTIVATION, PASSWORD_RESET, user_for
+from ecom.accounts.models import User
+from ecom.accounts.passwords import check_password_policy, hash_password
+from ecom.accounts.services import normalise_email
+from ecom.common.transactions import atomic
+from ecom.extensions import db
+
+
+def _active_user(email: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    return user if user is not None and user.is_active else None
+
+
+def activate(uid: str, token: str) -> None:
+    with atomic():
+        user_for(uid, token, ACTIVATION).is_verified = True
+
+
+def resend_activation(email: str) -> None:
+    """A new activation e-mail to an unverified account; nothing otherwise (no enumeration)."""
+    user = _active_user(email)
+    if user is not None and not user.is_verified:
+        with atomic():
+            emails.send_activation(user)
+
+
+def request_password_reset(email: str) -> None:
+    """A reset e-mail to an active account; nothing otherwise (no enumeration)."""
+    user = _active_user(email)
+    if user is not None:
+        with atomic():
+            emails.send_password_reset(user)
+
+
+def reset_password(uid: str, token: str, new_password: str) -> None:
+    """Set the new password; the link is spent and every token of the user revoked."""
+    user = user_for(uid, token, PASSWORD_RESET)
+    check_password_policy(new_password, user.email, field="new_password")
+    with atomic():
+        user.password_hash = hash_password(new_password)
+        user.token_version += 1
+        # Following the e-mailed link proves the address.
+        user.is_verified = True
+        emails.send_password_changed(user)

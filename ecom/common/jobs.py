@@ -1,0 +1,101 @@
+"""The job queue: Celery workers and beat on ``CELERY["broker_url"]``, or in process.
+
+After a commit that wrote outbox rows, each row goes to the ``ecom.outbox.deliver`` task;
+a failure is retried by the task itself after the row's backoff. Beat runs
+``ecom.outbox.sweep`` every ``OUTBOX_SWEEP_SECONDS``: it hands over again the pending rows
+nothing delivered (the broker was down, a worker died). Without a broker (the embedded
+default) the rows are delivered in this process right after the commit, and ``flask
+outbox sweep`` hands over what is left.
+"""
+
+import logging
+from datetime import timedelta
+
+import redis
+from flask import Flask, current_app
+from kombu.exceptions import KombuError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ecom.common import outbox
+from ecom.extensions import celery
+from ecom.logging import outage_warnings
+
+logger = logging.getLogger(__name__)
+
+QUEUE_DOWN = "Job queue unavailable; outbox rows wait for the sweep."
+READY_KEY = "outbox_ready"
+
+
+def init_jobs(app: Flask) -> None:
+    """Bind the Celery app to ``app`` (the Flask docs' pattern, on a module-level app)."""
+    celery.conf.update(app.config["CELERY"])
+    celery.flask_app = app
+    app.extensions["celery"] = celery
+
+
+def is_embedded() -> bool:
+    return not current_app.config["CELERY"]["broker_url"]
+
+
+def dispatch(message_ids: list[int]) -> None:
+    """Hand rows to the queue; in process when there is none. A queue that is down is
+    logged and left to the sweep."""
+    if is_embedded():
+        for message_id in message_ids:
+            outbox.deliver(message_id)
+        return
+    for message_id in message_ids:
+        if not _publish(message_id):
+            return
+
+
+def _publish(message_id: int, countdown: float | None = None) -> bool:
+    try:
+        deliver_task.apply_async((message_id,), countdown=countdown)
+    except (KombuError, redis.RedisError, OSError):
+        outage_warnings.warn(logger, QUEUE_DOWN)
+        return False
+    return True
+
+
+@celery.task(name="ecom.outbox.deliver")
+def deliver_task(message_id: int) -> None:
+    retry_in = outbox.deliver(message_id)
+    if retry_in is not None:
+        _publish(message_id, countdown=retry_in)
+
+
+@celery.task(name="ecom.outbox.sweep")
+def sweep_task() -> int:
+    return sweep()
+
+
+def sweep(older_than: timedelta | None = None) -> int:
+    """Hand over pending, due rows older than the grace period; how many."""
+    if older_than is None:
+        older_than = timedelta(seconds=current_app.config["OUTBOX_SWEEP_GRACE_SECONDS"])
+    message_ids = outbox.due_ids(older_than)
+    dispatch(message_ids)
+    return len(message_ids)
+
+
+@event.listens_for(Session, "before_commit")
+def _number_pending(session: Session) -> None:
+    messages = session.info.pop(outbox.PENDING_KEY, None)
+    if messages:
+        session.flush()
+        session.info.setdefault(READY_KEY, []).extend(message.id for message in messages)
+
+
+@event.listens_for(Session, "after_commit")
+def _hand_over_committed(session: Session) -> None:
+    message_ids = session.info.pop(READY_KEY, None)
+    if message_ids:
+        dispatch(message_ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(outbox.PENDING_KEY, None)
+    session.info.pop(READY_KEY, None)

@@ -1,0 +1,166 @@
+"""The transactional outbox: side effects written in the transaction that causes them.
+
+A service calls ``enqueue(handler, payload, key=...)`` inside its transaction: the row
+commits with the change, or rolls back with it, so a rolled-back order sends nothing.
+After the commit ``ecom.common.jobs`` hands the new rows to the job queue, which calls
+``deliver``; the periodic sweep hands over rows nothing delivered. Handlers are plain
+functions registered by name with ``@handler(name)`` in the domain that owns the message;
+``deliver`` runs one at most once per row (the row is locked, then marked done), retries a
+failure with exponential backoff, and marks the row failed after ``OUTBOX_MAX_ATTEMPTS``.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from flask import current_app
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import Session
+
+from ecom.common.errors import Conflict, NotFound
+from ecom.common.models import TimestampMixin, UTCDateTime, utcnow
+from ecom.common.transactions import atomic
+from ecom.extensions import db
+
+logger = logging.getLogger(__name__)
+
+STATES = ("pending", "done", "failed")
+# The session's rows to hand over after its commit.
+PENDING_KEY = "outbox_pending"
+
+Handler = Callable[[str, dict[str, Any]], None]
+_handlers: dict[str, Handler] = {}
+
+
+class OutboxMessage(TimestampMixin, db.Model):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        db.CheckConstraint("state IN (" + ", ".join(f"'{s}'" for s in STATES) + ")", name="state"),
+        db.Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    # What makes a delivery idempotent: one row, one message, whatever the deliveries.
+    key = db.Column(db.String(200), nullable=False, unique=True)
+    handler = db.Column(db.String(100), nullable=False)
+    payload = db.Column(db.JSON, nullable=False)
+    state = db.Column(db.String(16), nullable=False, default="pending")
+    attempts = db.Column(db.Integer, nullable=False, default=0)
+    last_error = db.Column(db.Text, nullable=False, default="")
+    next_attempt_at = db.Column(UTCDateTime(), nullable=False, default=utcnow)
+    delivered_at = db.Column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.handler} {self.state}>"
+
+
+def handler(name: str) -> Callable[[Handler], Handler]:
+    """Register ``function(key, payload)`` as the handler called ``name``."""
+
+    def register(function: Handler) -> Handler:
+        _handlers[name] = function
+        return function
+
+    return register
+
+
+def enqueue(handler_name: str, payload: dict[str, Any], *, key: str | None = None) -> None:
+    """Write a row for ``handler_name`` in the current transaction (the caller commits)."""
+    if handler_name not in _handlers:
+        raise LookupError(f"No outbox handler is registered as {handler_name!r}.")
+    message = OutboxMessage(
+        handler=handler_name, payload=payload, key=key or f"{handler_name}:{uuid4().hex}"
+    )
+    db.session.add(message)
+    _hand_over_on_commit(db.session(), message)
+
+
+def _hand_over_on_commit(session: Session, message: OutboxMessage) -> None:
+    session.info.setdefault(PENDING_KEY, []).append(message)
+
+
+def _backoff(attempts: int) -> timedelta:
+    config = current_app.config
+    seconds = config["OUTBOX_RETRY_BASE_SECONDS"] * 2 ** (attempts - 1)
+    return timedelta(seconds=min(seconds, config["OUTBOX_RETRY_MAX_SECONDS"]))
+
+
+def deliver(message_id: int) -> float | None:
+    """Run the row's handler if it is pending and due; the seconds until its retry, if any.
+
+    The row is locked for the delivery (PostgreSQL skips a row another worker holds), so
+    concurrent deliveries of one row run its handler once."""
+    now = utcnow()
+    with Session(db.engine) as session:
+        message = session.scalar(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.state == "pending",
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .with_for_update(skip_locked=True)
+        )
+        if message is None:
+            return None
+        message.attempts += 1
+        retry_in = None
+        try:
+            _handlers[message.handler](message.key, message.payload)
+        except Exception as exc:  # any failure is recorded on the row
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+                message.state = "failed"
+                logger.error("Outbox row %s failed for good: %s", message.id, message.last_error)
+            else:
+                delay = _backoff(message.attempts)
+                message.next_attempt_at = now + delay
+                retry_in = delay.total_seconds()
+                logger.warning("Outbox row %s failed: %s", message.id, message.last_error)
+        else:
+            message.state = "done"
+            message.delivered_at = utcnow()
+        session.commit()
+        return retry_in
+
+
+def due_ids(older_than: timedelta, now: datetime | None = None) -> list[int]:
+    """Pending rows that are due and were written before ``older_than`` ago."""
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.state == "pending",
+                OutboxMessage.next_attempt_at <= now,
+                OutboxMessage.created_at <= now - older_than,
+            )
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def messages_query(state: str | None = None) -> Select:
+    """Rows, newest first, in ``state`` when given."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    return query.where(OutboxMessage.state == state) if state else query
+
+
+def retry(message_id: int) -> OutboxMessage:
+    """Give a failed row a new round of attempts, handed over after the commit."""
+    with atomic():
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None:
+            raise NotFound("Outbox message not found.")
+        moved = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.state == "failed")
+            .values(state="pending", attempts=0, next_attempt_at=utcnow(), updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not moved:
+            raise Conflict(f"Only failed messages can be retried; this one is {message.state}.")
+        _hand_over_on_commit(db.session(), message)
+    return message

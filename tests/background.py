@@ -1,0 +1,133 @@
+"""Real background machinery on loopback: an aiosmtpd SMTP server and a Celery worker.
+
+``SmtpServer`` keeps every message it accepted; ``Worker`` runs ``celery -A wsgi:celery
+worker`` in its own process against the test database and the Celery broker, sending
+e-mail to the given SMTP port.
+"""
+
+import contextlib
+import email
+import email.policy
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+
+from ecom.extensions import celery
+from tests.factories import DEAD_REDIS
+from tests.production_chain import ROOT, free_port
+
+START_TIMEOUT = 60
+ARRIVAL_TIMEOUT = 30
+
+
+def wait_for(condition: Callable[[], object], timeout: float, what: str) -> object:
+    """Poll ``condition`` until it is truthy; fail naming ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def _forget_broker_connections() -> None:
+    celery._pool = None
+    celery.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def broker_down(app: Flask) -> Iterator[None]:
+    """The app's job queue meets a broker at a closed port inside the block."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(app.config["CELERY"], "broker_url", DEAD_REDIS)
+        patch.setattr(celery.conf, "broker_url", DEAD_REDIS)
+        _forget_broker_connections()
+        try:
+            yield
+        finally:
+            _forget_broker_connections()
+
+
+class SmtpServer:
+    """An SMTP server on 127.0.0.1 (aiosmtpd) that keeps the messages it accepts."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.messages: list[EmailMessage] = []
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def start(self) -> "SmtpServer":
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    def wait_for_messages(self, count: int) -> list[EmailMessage]:
+        wait_for(lambda: len(self.messages) >= count, ARRIVAL_TIMEOUT, f"{count} message(s)")
+        return self.messages
+
+
+class Worker:
+    """``celery worker`` (solo pool) for the test app's database and broker."""
+
+    def __init__(self, env: dict[str, str], smtp_port: int, log: Path) -> None:
+        self.env = {
+            **env,
+            "APP_ENV": "testing",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_port),
+            "EMAIL_TIMEOUT": "5",
+            "OUTBOX_RETRY_BASE_SECONDS": "1",
+            "OUTBOX_RETRY_MAX_SECONDS": "2",
+            "OUTBOX_SWEEP_GRACE_SECONDS": "0",
+            "PYTHONPATH": str(ROOT),
+        }
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Worker":
+        command = [
+            str(Path(sys.executable).with_name("celery")),
+            *("-A", "wsgi:celery", "worker", "--pool=solo", "--loglevel=INFO"),
+            *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+        ]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        wait_for(self._ready, START_TIMEOUT, f"the worker to start (log: {self.log})")
+        return self
+
+    def _ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"the worker exited: {self.log.read_text()[-2000:]}")
+        return " ready." in self.log.read_text()
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies mid-job, as on a crash or an OOM kill."""
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
