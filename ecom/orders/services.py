@@ -251,7 +251,12 @@ def cancel_own_order(user: User, order_id: int, note: str = "") -> Order:
     return order
 
 
-def _move(order: Order, to_status: str, actor: User, note: str) -> None:
+def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None:
+    """``change_status`` inside the caller's transaction; ``actor`` None is the shop itself."""
+    _move(order, to_status, actor, note)
+
+
+def _move(order: Order, to_status: str, actor: User | None, note: str) -> None:
     """Compare-and-set the status, so two concurrent moves cannot both apply (and a
     cancellation cannot restock twice), with or without row locks."""
     from_status = order.status
@@ -276,7 +281,7 @@ def _move(order: Order, to_status: str, actor: User, note: str) -> None:
             order_id=order.id,
             from_status=from_status,
             to_status=to_status,
-            changed_by_id=actor.id,
+            changed_by_id=actor.id if actor else None,
             note=note,
         )
     )
