@@ -134,7 +134,8 @@ class StripeProvider:
 
 
 def _intent_answer(intent: Any, client_data: dict[str, Any] | None = None) -> Answer:
-    status = STATUSES.get(intent.status, "pending")
-    if intent.status == "requires_payment_method" and intent.get("last_payment_error"):
-        status = "failed"
-    return Answer(intent.id, status, intent.to_dict(), client_data or {})
+    data = intent.to_dict()
+    status = STATUSES.get(data["status"], "pending")
+    if data["status"] == "requires_payment_method" and data.get("last_payment_error"):
+        status = "failed"  # The last attempt was declined; the client may try again.
+    return Answer(data["id"], status, data, client_data or {})
