@@ -162,9 +162,8 @@ class Config:
         """The shop's currency, the payment providers on offer and each one's settings."""
         self.SHOP_CURRENCY = env.get("SHOP_CURRENCY", "USD").upper()
         # The first provider is the default one of `POST /orders/{id}/pay/`.
-        self.PAYMENT_PROVIDERS = [
-            name.strip() for name in env.get("PAYMENT_PROVIDERS", "dummy").split(",") if name.strip()
-        ]
+        names = env.get("PAYMENT_PROVIDERS", "dummy").split(",")
+        self.PAYMENT_PROVIDERS = [name.strip() for name in names if name.strip()]
         self.PAYMENT_TIMEOUT_MINUTES = int(env.get("PAYMENT_TIMEOUT_MINUTES", "30"))
         # Oldest accepted webhook signature timestamp, in seconds (Stripe's default).
         self.WEBHOOK_TOLERANCE_SECONDS = int(env.get("WEBHOOK_TOLERANCE_SECONDS", "300"))

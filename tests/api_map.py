@@ -167,6 +167,10 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/orders/<int:order_id>/", "PUT"): ({"status": "paid"}, STAFF_ONLY),
     ("/api/v1/orders/<int:order_id>/", "PATCH"): ({"status": "cancelled"}, STAFF_ONLY),
     ("/api/v1/orders/<int:order_id>/cancel/", "POST"): ({}, OWNER_ONLY),
+    # payments: the owner pays; the owner and staff see them; webhooks need a signature
+    ("/api/v1/orders/<int:order_id>/pay/", "POST"): ({}, (401, 201, 404, 404, 404)),
+    ("/api/v1/orders/<int:order_id>/payments/", "GET"): (None, (401, 200, 404, 200, 200)),
+    ("/api/v1/payments/webhooks/<string:provider>/", "POST"): (None, (400,) * 5),
     # reviews: public reads, one's own edits; staff may delete
     ("/api/v1/reviews/", "GET"): (None, OPEN),
     ("/api/v1/reviews/", "POST"): (
@@ -206,6 +210,7 @@ def make_shop() -> Shop:
             "slug": spare.slug,
             "item_id": line.id,
             "order_id": order.id,
+            "provider": "dummy",
             "review_id": review.id,
             "filename": "swagger-ui.css",
             "email": owner.email,

@@ -82,6 +82,7 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "address_id": [address.id],
             "item_id": [line.id for line in cart_lines],
             "order_id": [order.id],
+            "provider": ["dummy"],
             "review_id": [review.id],
         },
         slugs=[p.slug for p in products],

@@ -50,9 +50,7 @@ class Payment(TimestampMixin, db.Model):
     flag = db.Column(db.String(32))
 
     order = db.relationship("Order")
-    events = db.relationship(
-        "PaymentEvent", back_populates="payment", order_by="PaymentEvent.id"
-    )
+    events = db.relationship("PaymentEvent", back_populates="payment", order_by="PaymentEvent.id")
     refunds = db.relationship("Refund", back_populates="payment", order_by="Refund.id")
 
 

@@ -5,8 +5,8 @@ from flask_jwt_extended import current_user
 from ecom.common.api import Blueprint
 from ecom.payments import services, webhooks
 from ecom.payments.schemas import (
-    PaymentSchema,
     PayHeaderSchema,
+    PaymentSchema,
     PaySchema,
     WebhookAnswerSchema,
 )

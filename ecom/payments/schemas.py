@@ -28,17 +28,12 @@ class PayHeaderSchema(ma.Schema):
 
 
 class RefundSchema(ma.Schema):
-    id = ma.fields.Integer(dump_only=True)
-    amount = ma.fields.Decimal(
-        places=2,
-        as_string=True,
-        validate=validate.Range(min=0, min_inclusive=False),
-        metadata={"description": "Default: all that is left to refund."},
-    )
-    reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
-    status = ma.fields.String(dump_only=True, metadata={"enum": list(REFUND_STATUSES)})
-    reference = ma.fields.String(dump_only=True, allow_none=True)
-    created_at = ma.fields.DateTime(dump_only=True)
+    id = ma.fields.Integer()
+    amount = Money()
+    reason = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": list(REFUND_STATUSES)})
+    reference = ma.fields.String(allow_none=True, metadata={"description": "The provider's id."})
+    created_at = ma.fields.DateTime()
 
 
 class PaymentSchema(ma.Schema):

@@ -108,7 +108,5 @@ def payments_of(order_id: int, viewer: User) -> list[Payment]:
     """The payments of an order its owner or staff may see, oldest first."""
     order = orders.get_order(order_id, viewer)
     return list(
-        db.session.scalars(
-            select(Payment).where(Payment.order_id == order.id).order_by(Payment.id)
-        )
+        db.session.scalars(select(Payment).where(Payment.order_id == order.id).order_by(Payment.id))
     )

@@ -67,17 +67,18 @@ def _lock_payment(provider: str, reference: str) -> Payment | None:
     if payment is None:
         return None
     lock_order(payment.order_id)
-    return db.session.scalar(
-        query.with_for_update().execution_options(populate_existing=True)
-    )
+    return db.session.scalar(query.with_for_update().execution_options(populate_existing=True))
 
 
 def _seen(provider: str, event_id: str) -> bool:
-    return db.session.scalar(
-        select(PaymentEvent.id).where(
-            PaymentEvent.provider == provider, PaymentEvent.event_id == event_id
+    return (
+        db.session.scalar(
+            select(PaymentEvent.id).where(
+                PaymentEvent.provider == provider, PaymentEvent.event_id == event_id
+            )
         )
-    ) is not None
+        is not None
+    )
 
 
 def _pay_order(payment: Payment, event: Event) -> None:

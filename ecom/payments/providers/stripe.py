@@ -116,7 +116,9 @@ class StripeProvider:
         if event.type in EVENT_KINDS:
             amount = found.get("amount_received") or found.get("amount") or 0
             kind = EVENT_KINDS[event.type]
-            return [Event(event.id, kind, found["id"], data, from_minor(amount, currency), currency)]
+            return [
+                Event(event.id, kind, found["id"], data, from_minor(amount, currency), currency)
+            ]
         if event.type == "charge.refunded" and found.get("payment_intent"):
             refunds = tuple(refund["id"] for refund in found.get("refunds", {}).get("data", []))
             amount = from_minor(found["amount_refunded"], currency)
