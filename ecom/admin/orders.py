@@ -15,6 +15,7 @@ from ecom.admin.session import current_admin_user
 from ecom.admin.views import ServiceModelView, show_related
 from ecom.orders import services as orders
 from ecom.orders.models import ORDER_STATUSES, Order
+from ecom.payments.services import order_payments
 
 # The back office's button for each status an order can be moved to.
 STATUS_ACTIONS = {
@@ -86,6 +87,7 @@ class OrdersView(ServiceModelView):
             transitions=orders.TRANSITIONS,
             status_actions=STATUS_ACTIONS,
             action_name=action_name,
+            order_payments=order_payments,
             **kwargs,
         )
 

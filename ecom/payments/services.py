@@ -106,7 +106,10 @@ def record(
 
 def payments_of(order_id: int, viewer: User) -> list[Payment]:
     """The payments of an order its owner or staff may see, oldest first."""
-    order = orders.get_order(order_id, viewer)
+    return order_payments(orders.get_order(order_id, viewer).id)
+
+
+def order_payments(order_id: int) -> list[Payment]:
     return list(
-        db.session.scalars(select(Payment).where(Payment.order_id == order.id).order_by(Payment.id))
+        db.session.scalars(select(Payment).where(Payment.order_id == order_id).order_by(Payment.id))
     )
