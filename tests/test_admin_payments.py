@@ -12,9 +12,7 @@ def details(client, order) -> str:
     return page.split('id="order-payments"')[1].split("</table>")[0]
 
 
-def test_the_order_page_lists_its_payments_with_status_reference_and_flag(
-    client, staff, customer
-):
+def test_the_order_page_lists_its_payments_with_status_reference_and_flag(client, staff, customer):
     order, _ = pending_order(customer)
     payment, _ = services.start_payment(customer, order.id)
     post_webhook(client, event("captured", payment, amount=Decimal("1.00")))
