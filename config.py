@@ -154,7 +154,11 @@ class Config:
                 "outbox-sweep": {
                     "task": "ecom.outbox.sweep",
                     "schedule": float(self.OUTBOX_SWEEP_SECONDS),
-                }
+                },
+                "payments-expire-unpaid": {
+                    "task": "ecom.payments.expire_unpaid",
+                    "schedule": float(env.get("PAYMENT_EXPIRY_SECONDS", "60")),
+                },
             },
         }
 

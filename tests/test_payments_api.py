@@ -19,6 +19,9 @@ from tests.payments import (
     reload,
 )
 
+# Each test delivers the provider's webhooks itself: the queue holds the planned ones.
+pytestmark = pytest.mark.usefixtures("queue_down")
+
 
 @pytest.fixture
 def order(customer):

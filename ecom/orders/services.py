@@ -16,6 +16,7 @@ from ecom.accounts.schemas import ShippingAddressSchema
 from ecom.cart.models import CartItem
 from ecom.cart.services import empty, get_cart
 from ecom.catalog.stock import lock_products, restock, take_all
+from ecom.common import outbox
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.models import utcnow
 from ecom.common.permissions import has_role
@@ -24,6 +25,9 @@ from ecom.extensions import db
 from ecom.orders import emails
 from ecom.orders.models import NEW_ORDER_STATUS, Order, OrderItem, OrderStatusChange
 from ecom.pricing.services import PricedLine, price
+
+# The outbox row a cancelled paid order leaves for the payments domain to refund.
+PAID_ORDER_CANCELLED = "orders.paid_order_cancelled"
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "pending": ("paid", "cancelled"),
@@ -57,12 +61,9 @@ def _shortest_path(start: str, goal: str) -> tuple[str, ...]:
 
 
 def payment_status_after(payment_status: str, to_status: str) -> str:
-    """What an order's payment status becomes when the order moves to ``to_status``."""
-    if to_status == "paid":
-        return "paid"
-    if to_status == "cancelled" and payment_status == "paid":
-        return "refunded"
-    return payment_status
+    """What an order's payment status becomes when the order moves to ``to_status``; a
+    cancelled paid order stays paid until its refund is confirmed (``mark_refunded``)."""
+    return "paid" if to_status == "paid" else payment_status
 
 
 class InvalidTransition(Conflict):
@@ -288,4 +289,23 @@ def _move(order: Order, to_status: str, actor: User | None, note: str) -> None:
     if to_status == "cancelled":
         for item in order.items:
             restock(item.product_id, item.quantity)
-    emails.send_status_change(order, "refunded" if payment_status == "refunded" else to_status)
+        if payment_status == "paid":
+            # The payments domain refunds it (its handler of this row).
+            outbox.enqueue(
+                PAID_ORDER_CANCELLED,
+                {"order_id": order.id},
+                key=f"{PAID_ORDER_CANCELLED}:{order.id}",
+            )
+    emails.send_status_change(order, to_status)
+
+
+def mark_refunded(order: Order) -> None:
+    """The payment of a cancelled order was refunded (in the caller's transaction)."""
+    refunded = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.payment_status == "paid")
+        .values(payment_status="refunded", updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if refunded:
+        emails.send_status_change(order, "refunded")

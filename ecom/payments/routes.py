@@ -3,11 +3,13 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from ecom.common.api import Blueprint
-from ecom.payments import services, webhooks
+from ecom.payments import jobs, refunds, services, webhooks  # noqa: F401  (jobs: outbox handlers, beat task)
 from ecom.payments.schemas import (
     PayHeaderSchema,
     PaymentSchema,
     PaySchema,
+    RefundRequestSchema,
+    RefundSchema,
     WebhookAnswerSchema,
 )
 
@@ -41,6 +43,19 @@ class OrderPayments(MethodView):
     def get(self, order_id):
         """An order's payments with their refunds, oldest first (own orders, or staff)."""
         return services.payments_of(order_id, current_user)
+
+
+@blp.route("/orders/<int:order_id>/refund/")
+class OrderRefund(MethodView):
+    @blp.auth("staff")
+    @blp.arguments(RefundRequestSchema)
+    @blp.response(201, RefundSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="No captured payment to refund.")
+    def post(self, data, order_id):
+        """Refund all or part of the order's captured payment (staff). The provider is
+        asked by a background job; the refund is `succeeded` once it confirms."""
+        return refunds.request_refund(order_id, actor=current_user, **data)
 
 
 @blp.route("/payments/webhooks/<string:provider>/")

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -25,6 +27,20 @@ class PayHeaderSchema(ma.Schema):
         validate=validate.Length(min=1, max=255),
         metadata={"description": "Replaying a key answers the payment it first created (200)."},
     )
+
+
+class RefundRequestSchema(ma.Schema):
+    amount = ma.fields.Decimal(
+        places=2,
+        validate=validate.Range(min=Decimal("0.01"), max=Decimal("99999999.99")),
+        metadata={
+            "type": "string",
+            "format": "decimal",
+            "example": "5.00",
+            "description": "Default: all that is left to refund of the captured payment.",
+        },
+    )
+    reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
 class RefundSchema(ma.Schema):

@@ -4,6 +4,7 @@ Every write that concerns an order locks the order's row first, then its payment
 pay calls, two deliveries of one webhook, or a webhook and a customer's cancel take turns.
 """
 
+from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -11,7 +12,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from ecom.accounts.models import User
+from ecom.common import outbox
 from ecom.common.errors import Conflict, NotFound
+from ecom.common.models import utcnow
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.orders import services as orders
@@ -21,6 +24,8 @@ from ecom.payments.providers import default_name, get_provider
 from ecom.payments.providers.base import Charge
 
 OPEN_STATUSES = ("pending", "requires_action")
+# The outbox row that delivers one of the dummy's webhooks (handled in ``jobs``).
+DUMMY_WEBHOOK = "payments.dummy_webhook"
 
 
 class OrderNotPayable(Conflict):
@@ -78,7 +83,19 @@ def start_payment(
         payment.status = answer.status
         payment.client_data = answer.client_data
         record(chosen.name, payment, "create", answer.data)
+        _schedule_webhooks(payment, answer.webhooks)
     return payment, True
+
+
+def _schedule_webhooks(payment: Payment, planned: list[dict[str, Any]]) -> None:
+    """Have the shop deliver a provider's planned webhooks to itself, through the queue."""
+    for number, webhook in enumerate(planned):
+        outbox.enqueue(
+            DUMMY_WEBHOOK,
+            {"body": webhook["body"]},
+            key=f"{DUMMY_WEBHOOK}:{payment.id}:{number}",
+            not_before=utcnow() + timedelta(seconds=webhook["delay"]),
+        )
 
 
 def _existing_payment(order_id: int, request_key: str | None) -> Payment | None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.orders import services as orders
+from ecom.payments import refunds
 from ecom.payments.models import Payment, PaymentEvent
 from ecom.payments.providers import get_provider
 from ecom.payments.providers.base import Event
@@ -25,7 +26,7 @@ FORWARD: dict[str, tuple[str, ...]] = {
     # A declined payment may be retried by the customer with another card.
     "failed": ("requires_action", "authorized", "captured", "cancelled"),
     "authorized": ("captured", "cancelled"),
-    "captured": (),
+    "captured": (),  # refunds move it on (``refunds.settle``)
     "partially_refunded": (),
     "refunded": (),
     "cancelled": (),
@@ -53,7 +54,9 @@ def _apply(provider: str, event: Event) -> bool:
     record(provider, payment, event.kind, event.data, event.id)
     if payment is None:
         return True
-    if event.kind in FORWARD and event.kind in FORWARD[payment.status]:
+    if event.kind == "refund":
+        refunds.settle(payment, confirmed=event.refund_references, total=event.amount)
+    elif event.kind in FORWARD[payment.status]:
         payment.status = event.kind
         if event.kind == "captured":
             _pay_order(payment, event)
@@ -92,4 +95,6 @@ def _pay_order(payment: Payment, event: Event) -> None:
     try:
         orders.move(order, "paid", actor=None, note=note)
     except orders.InvalidTransition:
+        # The order expired or was cancelled meanwhile: its stock may be gone.
         payment.flag = "order_not_payable"
+        refunds.refund_whole(payment, refunds.LATE_PAYMENT_REASON)

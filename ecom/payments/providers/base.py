@@ -68,6 +68,9 @@ class Answer:
     status: str
     data: dict[str, Any]
     client_data: dict[str, Any] = field(default_factory=dict)
+    # Webhooks the provider has the shop deliver to itself (the dummy's outcomes):
+    # each ``{"delay": seconds, "body": ...}``.
+    webhooks: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

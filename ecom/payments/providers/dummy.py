@@ -65,8 +65,7 @@ class DummyProvider:
         )
 
     def create(self, charge: Charge) -> Answer:
-        """A payment whose planned webhooks are listed in the answer's ``webhooks``:
-        each ``{"delay": seconds, "body": ...}`` for the shop to deliver to itself."""
+        """A payment whose outcome arrives as the answer's ``webhooks``."""
         token = CARDS.get(charge.token or "", charge.token or DEFAULT_TOKEN)
         if token not in OUTCOMES:
             message = f"Unknown test token; use one of {', '.join([*OUTCOMES, *CARDS])}."
@@ -87,6 +86,7 @@ class DummyProvider:
             "pending",
             {"id": reference, "token": token, "webhooks": webhooks},
             client_data={"client_secret": secret},
+            webhooks=webhooks,
         )
 
     def capture(self, reference: str, amount: Decimal, currency: str, key: str) -> Answer:
