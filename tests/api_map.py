@@ -171,6 +171,11 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/orders/<int:order_id>/pay/", "POST"): ({}, (401, 201, 404, 404, 404)),
     ("/api/v1/orders/<int:order_id>/payments/", "GET"): (None, (401, 200, 404, 200, 200)),
     ("/api/v1/payments/webhooks/<string:provider>/", "POST"): (None, (400,) * 5),
+    # staff refund; the shop's order has no captured payment to refund
+    ("/api/v1/orders/<int:order_id>/refund/", "POST"): (
+        {"reason": "Damaged"},
+        (401, 403, 403, 409, 409),
+    ),
     # reviews: public reads, one's own edits; staff may delete
     ("/api/v1/reviews/", "GET"): (None, OPEN),
     ("/api/v1/reviews/", "POST"): (

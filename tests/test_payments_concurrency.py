@@ -3,10 +3,12 @@
 from sqlalchemy import select
 
 from ecom.catalog.models import Product
+from ecom.common.outbox import OutboxMessage
 from ecom.extensions import db
+from ecom.orders import emails
 from ecom.orders import services as orders
 from ecom.orders.models import Order
-from ecom.payments import services, webhooks
+from ecom.payments import refunds, services, webhooks
 from ecom.payments.models import Payment
 from tests.concurrency import CREATED, run_each, run_together, skip_unless_postgres
 from tests.payments import count, dummy, pending_order, planned_webhooks, reload
@@ -33,17 +35,23 @@ def test_two_pay_calls_with_one_key_at_once_make_one_payment(app, customer):
     assert count(Payment) == 1
 
 
-def test_a_webhook_delivered_twice_at_once_moves_the_order_once(app, customer):
+def test_a_webhook_delivered_twice_at_once_moves_the_order_once_with_one_e_mail(
+    app, customer, queue_down
+):
     skip_unless_postgres()
     order, _ = pending_order(customer)
     payment, _ = services.start_payment(customer, order.id)
     (body,) = planned_webhooks(payment.id)
     assert run_together(app, [customer.id] * 3, deliver(body)) == [CREATED] * 3
     assert [change.to_status for change in order_of(order.id).history] == ["pending", "paid"]
+    mails = select(OutboxMessage.key).where(OutboxMessage.handler == emails.STATUS_CHANGED)
+    assert db.session.scalars(mails).all() == [f"{emails.STATUS_CHANGED}:{order.id}:paid"]
     assert reload(payment.id).status == "captured"
 
 
-def test_a_webhook_racing_the_customers_cancel_leaves_one_consistent_story(app, customer):
+def test_a_webhook_racing_the_customers_cancel_leaves_one_consistent_story(
+    app, customer, queue_down
+):
     skip_unless_postgres()
     for _ in range(3):
         order, product = pending_order(customer, quantity=2, stock=5)
@@ -58,6 +66,7 @@ def test_a_webhook_racing_the_customers_cancel_leaves_one_consistent_story(app, 
         assert payment.status == "captured"
         if cancelled == CREATED:
             assert (final.status, payment.flag, stock) == ("cancelled", "order_not_payable", 5)
+            assert [refund.reason for refund in payment.refunds] == [refunds.LATE_PAYMENT_REASON]
         else:
             assert cancelled == 409
             assert (final.status, final.payment_status, payment.flag, stock) == (
