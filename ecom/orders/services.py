@@ -286,6 +286,7 @@ def _move(order: Order, to_status: str, actor: User | None, note: str) -> None:
             note=note,
         )
     )
+    emails.send_status_change(order, to_status)
     if to_status == "cancelled":
         for item in order.items:
             restock(item.product_id, item.quantity)
@@ -296,7 +297,6 @@ def _move(order: Order, to_status: str, actor: User | None, note: str) -> None:
                 {"order_id": order.id},
                 key=f"{PAID_ORDER_CANCELLED}:{order.id}",
             )
-    emails.send_status_change(order, to_status)
 
 
 def mark_refunded(order: Order) -> None:
