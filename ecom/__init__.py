@@ -69,7 +69,7 @@ def _cache_config(app: Flask) -> dict:
 
 
 def register_blueprints(app: Flask) -> None:
-    check_settings(app.config["PAYMENT_PROVIDERS"])
+    check_settings(app.config)
     blueprints = (health.blp, accounts_blp, catalog_blp, cart_blp, orders_blp, payments_blp)
     for blueprint in (*blueprints, reviews_blp):
         api.register_blueprint(blueprint)

@@ -17,6 +17,12 @@ def test_an_unknown_payment_provider_stops_the_app_at_start_up():
         create_app(settings)
 
 
+def test_stripe_without_its_secrets_stops_the_app_at_start_up():
+    settings = config.TestingConfig({"PAYMENT_PROVIDERS": "stripe", "STRIPE_SECRET_KEY": "sk_x"})
+    with pytest.raises(RuntimeError, match="STRIPE_WEBHOOK_SECRET"):
+        create_app(settings)
+
+
 def test_payment_settings_are_read_from_the_environment():
     settings = config.TestingConfig(
         {

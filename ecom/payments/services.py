@@ -1,4 +1,4 @@
-"""Payment rules: start a payment for an order, follow its provider's events, list them.
+"""Payment rules: start paying an order, and list an order's payments.
 
 Every write that concerns an order locks the order's row first, then its payments: two
 pay calls, two deliveries of one webhook, or a webhook and a customer's cancel take turns.

@@ -60,8 +60,6 @@ class StripeProvider:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "StripeProvider":
-        if not config["STRIPE_SECRET_KEY"]:
-            raise ProviderError("Stripe is enabled but STRIPE_SECRET_KEY is not set.")
         return cls(
             stripe.StripeClient(config["STRIPE_SECRET_KEY"]),
             webhook_secret=config["STRIPE_WEBHOOK_SECRET"],
