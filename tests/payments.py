@@ -1,6 +1,7 @@
 """Helpers for payment tests: pay an order, and deliver the dummy provider's webhooks."""
 
 import json
+from uuid import uuid4
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -13,6 +14,23 @@ from tests.factories import make_order, make_product, token_headers
 
 def dummy() -> DummyProvider:
     return DummyProvider.from_config(current_app.config)
+
+
+def captured_payment(order) -> Payment:
+    """A captured payment that did not pay its pending order (flagged): refundable."""
+    payment = Payment(
+        order_id=order.id,
+        provider="dummy",
+        amount=order.total_amount,
+        currency=current_app.config["SHOP_CURRENCY"],
+        status="captured",
+        reference=f"dummy_pi_{uuid4().hex[:24]}",
+        idempotency_key=uuid4().hex,
+        flag="amount_mismatch",
+    )
+    db.session.add(payment)
+    db.session.commit()
+    return payment
 
 
 def pending_order(user, price="19.90", quantity=1, stock=10):

@@ -58,7 +58,7 @@ class OrderRefund(MethodView):
         return refunds.request_refund(order_id, actor=current_user, **data)
 
 
-@blp.route("/payments/webhooks/<string:provider>/")
+@blp.route("/payments/webhooks/<provider>/")
 class Webhook(MethodView):
     @blp.response(200, WebhookAnswerSchema)
     @blp.alt_response(400, response="BAD_REQUEST", description="Missing or bad signature.")

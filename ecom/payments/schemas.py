@@ -1,9 +1,7 @@
-from decimal import Decimal
-
 import marshmallow as ma
 from marshmallow import validate
 
-from ecom.common.money import Money
+from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Money
 from ecom.payments.models import FLAGS, PAYMENT_STATUSES, REFUND_STATUSES
 
 
@@ -30,15 +28,9 @@ class PayHeaderSchema(ma.Schema):
 
 
 class RefundRequestSchema(ma.Schema):
-    amount = ma.fields.Decimal(
-        places=2,
-        validate=validate.Range(min=Decimal("0.01"), max=Decimal("99999999.99")),
-        metadata={
-            "type": "string",
-            "format": "decimal",
-            "example": "5.00",
-            "description": "Default: all that is left to refund of the captured payment.",
-        },
+    amount = AmountInput(
+        pattern=POSITIVE_AMOUNT,
+        description="Above 0, at most 2 decimal places; default: all that is left to refund",
     )
     reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
 
