@@ -148,7 +148,7 @@ def test_a_success_after_the_order_was_cancelled_is_flagged(client, customer, or
 def test_an_unknown_test_token_is_a_field_error(client, customer, order):
     response = pay(client, customer, order, token="tok_nope")
     assert response.status_code == 400
-    assert "token" in response.json["errors"]
+    assert "token" in response.json["errors"]["json"]
     assert count(Payment) == 0
 
 

@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Money
+from ecom.common.schemas import NOT_BLANK, ResponseSchema
 from ecom.payments.models import FLAGS, PAYMENT_STATUSES, REFUND_STATUSES
 
 
@@ -32,10 +33,10 @@ class RefundRequestSchema(ma.Schema):
         pattern=POSITIVE_AMOUNT,
         description="Above 0, at most 2 decimal places; default: all that is left to refund",
     )
-    reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = ma.fields.String(required=True, validate=[validate.Length(min=1, max=500), NOT_BLANK])
 
 
-class RefundSchema(ma.Schema):
+class RefundSchema(ResponseSchema):
     id = ma.fields.Integer()
     amount = Money()
     reason = ma.fields.String()
@@ -44,7 +45,7 @@ class RefundSchema(ma.Schema):
     created_at = ma.fields.DateTime()
 
 
-class PaymentSchema(ma.Schema):
+class PaymentSchema(ResponseSchema):
     id = ma.fields.Integer()
     order = ma.fields.Integer(attribute="order_id")
     provider = ma.fields.String()
@@ -65,5 +66,5 @@ class PaymentSchema(ma.Schema):
     updated_at = ma.fields.DateTime()
 
 
-class WebhookAnswerSchema(ma.Schema):
+class WebhookAnswerSchema(ResponseSchema):
     received = ma.fields.Integer(metadata={"description": "New events (0: already processed)."})
