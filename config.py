@@ -71,6 +71,7 @@ class Config:
         self.configure_platform(env)
         self.configure_mail(env)
         self.configure_jobs(env, env.get("CELERY_BROKER_URL") or self.REDIS_URL)
+        self.configure_payments(env)
 
     def configure_database(self, env: Mapping[str, str], url: str) -> None:
         """The primary, its connection pool, and the optional read replica (``replica`` bind)."""
@@ -189,9 +190,28 @@ class Config:
                 "outbox-sweep": {
                     "task": "ecom.outbox.sweep",
                     "schedule": float(self.OUTBOX_SWEEP_SECONDS),
-                }
+                },
+                "payments-expire-unpaid": {
+                    "task": "ecom.payments.expire_unpaid",
+                    "schedule": float(env.get("PAYMENT_EXPIRY_SECONDS", "60")),
+                },
             },
         }
+
+    def configure_payments(self, env: Mapping[str, str]) -> None:
+        """The shop's currency, the payment providers on offer and each one's settings."""
+        self.SHOP_CURRENCY = env.get("SHOP_CURRENCY", "USD").upper()
+        # The first provider is the default one of `POST /orders/{id}/pay/`.
+        names = env.get("PAYMENT_PROVIDERS", "dummy").split(",")
+        self.PAYMENT_PROVIDERS = [name.strip() for name in names if name.strip()]
+        self.PAYMENT_TIMEOUT_MINUTES = int(env.get("PAYMENT_TIMEOUT_MINUTES", "30"))
+        # Oldest accepted webhook signature timestamp, in seconds (Stripe's default).
+        self.WEBHOOK_TOLERANCE_SECONDS = int(env.get("WEBHOOK_TOLERANCE_SECONDS", "300"))
+        self.DUMMY_WEBHOOK_SECRET = env.get("DUMMY_WEBHOOK_SECRET", f"whsec_{self.SECRET_KEY}")
+        self.DUMMY_DELAY_SECONDS = int(env.get("DUMMY_DELAY_SECONDS", "10"))
+        self.STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY") or None
+        self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET") or None
+        self.STRIPE_CAPTURE_METHOD = env.get("STRIPE_CAPTURE_METHOD", "automatic")
 
     @property
     def is_production(self) -> bool:

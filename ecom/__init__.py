@@ -23,6 +23,8 @@ from ecom.common.storage import register_media_route
 from ecom.extensions import api, cache, csrf, db, jwt, limiter, mail, migrate
 from ecom.logging import configure_logging
 from ecom.orders.routes import blp as orders_blp
+from ecom.payments.providers import check_settings
+from ecom.payments.routes import blp as payments_blp
 from ecom.reviews.routes import blp as reviews_blp
 
 
@@ -33,6 +35,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.url_map.strict_slashes = False
     app.url_map.converters["int"] = IdConverter
     app.config.from_object(config or config_from_env())
+    # Before any extension binds: a refused setting leaves the shared extensions untouched.
+    check_settings(app.config)
     configure_logging(app)
     register_extensions(app)
     register_metrics(app)
@@ -72,7 +76,8 @@ def _cache_config(app: Flask) -> dict:
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (health.blp, accounts_blp, catalog_blp, cart_blp, orders_blp, reviews_blp):
+    blueprints = (health.blp, accounts_blp, catalog_blp, cart_blp, orders_blp, payments_blp)
+    for blueprint in (*blueprints, reviews_blp):
         api.register_blueprint(blueprint)
     register_media_route(app)
     app.add_url_rule(

@@ -5,6 +5,7 @@ from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Category, Product
 from ecom.common.outbox import OutboxMessage
 from ecom.orders.models import Order, OrderItem, OrderStatusChange
+from ecom.payments.models import Payment, PaymentEvent, Refund
 from ecom.reviews.models import Review
 
 __all__ = [
@@ -16,7 +17,10 @@ __all__ = [
     "OrderItem",
     "OrderStatusChange",
     "OutboxMessage",
+    "Payment",
+    "PaymentEvent",
     "Product",
+    "Refund",
     "Review",
     "RevokedToken",
     "User",

@@ -25,6 +25,7 @@ from tests.factories import (
     make_review,
     make_user,
 )
+from tests.payments import captured_payment
 
 CALLERS = ("anonymous", "customer", "other", "staff", "admin")
 
@@ -167,6 +168,15 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/orders/<int:order_id>/", "PUT"): ({"status": "paid"}, STAFF_ONLY),
     ("/api/v1/orders/<int:order_id>/", "PATCH"): ({"status": "cancelled"}, STAFF_ONLY),
     ("/api/v1/orders/<int:order_id>/cancel/", "POST"): ({}, OWNER_ONLY),
+    # payments: the owner pays; the owner and staff see them; webhooks need a signature
+    ("/api/v1/orders/<int:order_id>/pay/", "POST"): ({}, (401, 201, 404, 404, 404)),
+    ("/api/v1/orders/<int:order_id>/payments/", "GET"): (None, (401, 200, 404, 200, 200)),
+    ("/api/v1/payments/webhooks/<provider>/", "POST"): (None, (400,) * 5),
+    # staff refund part of the order's captured (flagged) payment
+    ("/api/v1/orders/<int:order_id>/refund/", "POST"): (
+        {"reason": "Damaged", "amount": "1.00"},
+        (401, 403, 403, 201, 201),
+    ),
     # reviews: public reads, one's own edits; staff may delete
     ("/api/v1/reviews/", "GET"): (None, OPEN),
     ("/api/v1/reviews/", "POST"): (
@@ -193,6 +203,7 @@ def make_shop() -> Shop:
     empty = make_category("Empty")
     product, spare = make_product(shoes, stock=20), make_product(shoes, stock=20)
     order = make_order(owner, (product, 1))
+    captured_payment(order)
     [line] = fill_cart(owner, (product, 2))
     review = make_review(owner, product)
     address = make_address(owner)
@@ -206,6 +217,7 @@ def make_shop() -> Shop:
             "slug": spare.slug,
             "item_id": line.id,
             "order_id": order.id,
+            "provider": "dummy",
             "review_id": review.id,
             "filename": "swagger-ui.css",
             "email": owner.email,

@@ -22,9 +22,15 @@ def skip_unless_postgres() -> None:
 def run_together(app, user_ids, action):
     """Run ``action(user)`` for every user at once; return each outcome: CREATED or an
     HTTP status. Any other exception (a deadlock, say) fails the test."""
-    start = threading.Barrier(len(user_ids), timeout=60)
+    return run_each(app, [(user_id, action) for user_id in user_ids])
 
-    def worker(user_id):
+
+def run_each(app, calls):
+    """Run every ``(user_id, action)`` call at once; the outcomes in the calls' order."""
+    start = threading.Barrier(len(calls), timeout=60)
+
+    def worker(call):
+        user_id, action = call
         with app.app_context():
             user = db.session.get(User, user_id)
             db.session.commit()  # Hand the connection back before waiting.
@@ -35,5 +41,5 @@ def run_together(app, user_ids, action):
                 return error.status
             return CREATED
 
-    with ThreadPoolExecutor(max_workers=len(user_ids)) as pool:
-        return list(pool.map(worker, user_ids))
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(worker, calls))

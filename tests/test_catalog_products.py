@@ -29,6 +29,7 @@ def test_a_product_answers_every_documented_field(client):
         "slug": "iphone-15",
         "description": "A phone",
         "price": "999.50",
+        "currency": "USD",
         "category": category.id,
         "category_name": "Phones",
         "image": None,

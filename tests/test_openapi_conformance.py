@@ -82,6 +82,7 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "address_id": [address.id],
             "item_id": [line.id for line in cart_lines],
             "order_id": [order.id],
+            "provider": ["dummy"],
             "review_id": [review.id],
         },
         slugs=[p.slug for p in products],
@@ -94,9 +95,15 @@ def api_schema(app):
     return schemathesis.openapi.from_wsgi("/api/v1/schema/", app)
 
 
+# A webhook's signature is an HMAC of its body, which JSON Schema cannot describe: every
+# generated request is unsigned, hence refused (400, tests/test_payments_api.py).
+SIGNED = {"/api/v1/payments/webhooks/{provider}/"}
+
+
 def operations(api_schema) -> Iterator:
     for result in api_schema.get_all_operations():
-        yield result.ok()
+        if result.ok().path not in SIGNED:
+            yield result.ok()
 
 
 def real_path_parameters(operation, shop: Shop) -> st.SearchStrategy[dict]:

@@ -79,10 +79,12 @@ def test_a_row_delivered_twice_sends_one_message(customer, mailbox, queue_down):
     assert (row.state, row.attempts) == ("done", 1)
 
 
-def test_status_changes_tell_the_customer_and_a_paid_cancellation_says_refunded(staff, customer):
+def test_status_changes_tell_the_customer_and_a_paid_cancellation_says_refunded(
+    staff, customer, embedded_jobs
+):
     make_order(customer, (make_product(), 1), statuses=("paid", "cancelled"), actor=staff)
     statuses = [row.payload["status"] for row in rows(emails.STATUS_CHANGED)]
-    assert statuses == ["paid", "refunded"]
+    assert statuses == ["paid", "cancelled", "refunded"]
 
 
 def test_a_failing_delivery_backs_off_then_fails_with_its_last_error(

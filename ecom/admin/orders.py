@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from flask import flash
+import marshmallow as ma
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import (
     DateTimeBetweenFilter,
@@ -15,6 +17,9 @@ from ecom.admin.session import current_admin_user
 from ecom.admin.views import ServiceModelView, show_related
 from ecom.orders import services as orders
 from ecom.orders.models import ORDER_STATUSES, Order
+from ecom.payments import refunds
+from ecom.payments.schemas import RefundRequestSchema
+from ecom.payments.services import order_payments
 
 # The back office's button for each status an order can be moved to.
 STATUS_ACTIONS = {
@@ -86,6 +91,7 @@ class OrdersView(ServiceModelView):
             transitions=orders.TRANSITIONS,
             status_actions=STATUS_ACTIONS,
             action_name=action_name,
+            order_payments=order_payments,
             **kwargs,
         )
 
@@ -103,3 +109,21 @@ class OrdersView(ServiceModelView):
         ]
         if moved:
             flash(f"{len(moved)} order(s) now {to_status}: #{', #'.join(moved)}.", "success")
+
+    @expose("/refund/", methods=("POST",))
+    def refund(self) -> Any:
+        """Refund all or part of an order's captured payment through the payments service."""
+        order_id = request.form.get("order_id", type=int)
+        fields = {"reason": request.form.get("reason", "").strip()}
+        if request.form.get("amount", "").strip():
+            fields["amount"] = request.form["amount"].strip()
+        try:
+            data = RefundRequestSchema().load(fields)
+        except ma.ValidationError as error:
+            for field, messages in error.messages.items():
+                flash(f"{field}: {' '.join(messages)}", "error")
+        else:
+            actor = current_admin_user()
+            if self.perform(lambda: refunds.request_refund(order_id, actor=actor, **data)):
+                flash(f"Refund of order #{order_id} asked of the provider.", "success")
+        return redirect(url_for(".details_view", id=order_id))

@@ -4,7 +4,7 @@ from marshmallow import validate
 from ecom.cart.services import MAX_QUANTITY
 from ecom.catalog.schemas import ProductSummarySchema
 from ecom.common.ids import ID_RANGE
-from ecom.common.money import Money
+from ecom.common.money import Currency, Money
 from ecom.common.schemas import ResponseSchema
 
 QUANTITY = validate.Range(min=1, max=MAX_QUANTITY)
@@ -33,6 +33,7 @@ class CartSchema(ResponseSchema):
         attribute="pricing.total",
         metadata={"description": "The subtotal with any discount, shipping and tax applied."},
     )
+    currency = Currency()
     total_items = ma.fields.Integer(
         attribute="pricing.quantity", metadata={"description": "Sum of the quantities."}
     )

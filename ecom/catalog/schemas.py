@@ -6,7 +6,7 @@ from marshmallow import validate
 
 from ecom.catalog.listing import ORDERING_FIELDS
 from ecom.common.ids import COUNT_RANGE, ID_RANGE
-from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Money
+from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Currency, Money
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.schemas import NOT_BLANK, ResponseSchema
 from ecom.common.storage import image_url
@@ -86,6 +86,7 @@ class ProductSummarySchema(ResponseSchema):
     title = ma.fields.String(dump_only=True)
     slug = ma.fields.String(dump_only=True)
     price = Money()
+    currency = Currency()
     image = ma.fields.Function(
         lambda product: image_url(product.image),
         dump_only=True,

@@ -42,8 +42,11 @@ def dispatch(message_ids: list[int]) -> None:
     """Hand rows to the queue; in process when there is none. A queue that is down is
     logged and left to the sweep."""
     if is_embedded():
-        for message_id in message_ids:
-            outbox.deliver(message_id)
+        # A context of its own, as a worker's: a handler may use the database session
+        # while the caller's is still finishing its commit.
+        with current_app.app_context():
+            for message_id in message_ids:
+                outbox.deliver(message_id)
         return
     for message_id in message_ids:
         if not _publish(message_id):

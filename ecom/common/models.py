@@ -34,3 +34,9 @@ class UTCDateTime(TypeDecorator):
 class TimestampMixin:
     created_at = db.Column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+def one_of(column: str, values: tuple[str, ...]) -> db.CheckConstraint:
+    """A check constraint that keeps ``column`` among ``values``."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return db.CheckConstraint(f"{column} IN ({allowed})", name=column)

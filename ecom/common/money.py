@@ -1,10 +1,12 @@
-"""Money in the API: ``Decimal`` inside, a string of ASCII digits on the wire, both ways."""
+"""Money in the API: ``Decimal`` inside, a string of ASCII digits on the wire, both ways,
+in the shop's one currency (``SHOP_CURRENCY``)."""
 
 import re
 from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
+from flask import current_app
 
 # What the API answers: two decimals, e.g. "19.90" (negative for a discount).
 AMOUNT_OUT = r"^-?[0-9]+\.[0-9]{2}$"
@@ -52,3 +54,16 @@ class AmountInput(ma.fields.Decimal):
         if not isinstance(value, str) or not self.pattern.search(value):
             raise self.make_error("invalid", description=self.description)
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Currency(ma.fields.Function):
+    """The shop's currency (``SHOP_CURRENCY``), shown beside its amounts."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["metadata"] = {
+            "type": "string",
+            "example": "USD",
+            "description": "ISO 4217 code of every amount (SHOP_CURRENCY).",
+        }
+        kwargs.setdefault("dump_only", True)
+        super().__init__(lambda _obj: current_app.config["SHOP_CURRENCY"], **kwargs)

@@ -66,12 +66,23 @@ def handler(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def enqueue(handler_name: str, payload: dict[str, Any], *, key: str | None = None) -> None:
-    """Write a row for ``handler_name`` in the current transaction (the caller commits)."""
+def enqueue(
+    handler_name: str,
+    payload: dict[str, Any],
+    *,
+    key: str | None = None,
+    not_before: datetime | None = None,
+) -> None:
+    """Write a row for ``handler_name`` in the current transaction (the caller commits).
+
+    A row ``not_before`` a later time waits for the first sweep after it."""
     if handler_name not in _handlers:
         raise LookupError(f"No outbox handler is registered as {handler_name!r}.")
     message = OutboxMessage(
-        handler=handler_name, payload=payload, key=key or f"{handler_name}:{uuid4().hex}"
+        handler=handler_name,
+        payload=payload,
+        key=key or f"{handler_name}:{uuid4().hex}",
+        next_attempt_at=not_before or utcnow(),
     )
     db.session.add(message)
     _hand_over_on_commit(db.session(), message)

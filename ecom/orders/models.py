@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from ecom.common.models import TimestampMixin, UTCDateTime, utcnow
+from ecom.common.models import TimestampMixin, UTCDateTime, one_of, utcnow
 from ecom.extensions import db
 from ecom.pricing.services import line_total
 
@@ -9,16 +9,11 @@ PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
 NEW_ORDER_STATUS, NEW_PAYMENT_STATUS = "pending", "unpaid"
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> db.CheckConstraint:
-    allowed = ", ".join(f"'{value}'" for value in values)
-    return db.CheckConstraint(f"{column} IN ({allowed})", name=column)
-
-
 class Order(TimestampMixin, db.Model):
     __tablename__ = "orders"
     __table_args__ = (
-        _one_of("status", ORDER_STATUSES),
-        _one_of("payment_status", PAYMENT_STATUSES),
+        one_of("status", ORDER_STATUSES),
+        one_of("payment_status", PAYMENT_STATUSES),
         db.UniqueConstraint("user_id", "idempotency_key", name="uq_orders_user_idempotency_key"),
         db.Index("ix_orders_created_at", "created_at"),
     )

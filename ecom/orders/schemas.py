@@ -6,7 +6,7 @@ from marshmallow import validate
 
 from ecom.accounts.schemas import ShippingAddressCopySchema, ShippingAddressSchema
 from ecom.common.ids import ID_RANGE
-from ecom.common.money import Money
+from ecom.common.money import Currency, Money
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.schemas import ResponseSchema
 from ecom.orders.models import ORDER_STATUSES, PAYMENT_STATUSES
@@ -39,6 +39,7 @@ class OrderSchema(ResponseSchema):
     payment_status = ma.fields.String(metadata={"enum": list(PAYMENT_STATUSES)})
     items = ma.fields.List(ma.fields.Nested(OrderItemSchema))
     total_amount = Money()
+    currency = Currency()
     shipping_address = ma.fields.Nested(
         ShippingAddressCopySchema, metadata={"description": "Copy taken at checkout."}
     )

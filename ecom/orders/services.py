@@ -16,6 +16,7 @@ from ecom.accounts.schemas import ShippingAddressSchema
 from ecom.cart.models import CartItem
 from ecom.cart.services import empty, get_cart
 from ecom.catalog.stock import lock_products, restock, take_all
+from ecom.common import outbox
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.metrics import ORDERS, PAYMENTS
 from ecom.common.models import utcnow
@@ -25,6 +26,9 @@ from ecom.extensions import db
 from ecom.orders import emails
 from ecom.orders.models import NEW_ORDER_STATUS, Order, OrderItem, OrderStatusChange
 from ecom.pricing.services import PricedLine, price
+
+# The outbox row a cancelled paid order leaves for the payments domain to refund.
+PAID_ORDER_CANCELLED = "orders.paid_order_cancelled"
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "pending": ("paid", "cancelled"),
@@ -58,12 +62,9 @@ def _shortest_path(start: str, goal: str) -> tuple[str, ...]:
 
 
 def payment_status_after(payment_status: str, to_status: str) -> str:
-    """What an order's payment status becomes when the order moves to ``to_status``."""
-    if to_status == "paid":
-        return "paid"
-    if to_status == "cancelled" and payment_status == "paid":
-        return "refunded"
-    return payment_status
+    """What an order's payment status becomes when the order moves to ``to_status``; a
+    cancelled paid order stays paid until its refund is confirmed (``mark_refunded``)."""
+    return "paid" if to_status == "paid" else payment_status
 
 
 class InvalidTransition(Conflict):
@@ -268,7 +269,12 @@ def _count_move(order: Order, payment_before: str) -> None:
         PAYMENTS.labels(order.payment_status).inc()
 
 
-def _move(order: Order, to_status: str, actor: User, note: str) -> None:
+def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None:
+    """``change_status`` inside the caller's transaction; ``actor`` None is the shop itself."""
+    _move(order, to_status, actor, note)
+
+
+def _move(order: Order, to_status: str, actor: User | None, note: str) -> None:
     """Compare-and-set the status, so two concurrent moves cannot both apply (and a
     cancellation cannot restock twice), with or without row locks."""
     from_status = order.status
@@ -293,11 +299,30 @@ def _move(order: Order, to_status: str, actor: User, note: str) -> None:
             order_id=order.id,
             from_status=from_status,
             to_status=to_status,
-            changed_by_id=actor.id,
+            changed_by_id=actor.id if actor else None,
             note=note,
         )
     )
+    emails.send_status_change(order, to_status)
     if to_status == "cancelled":
         for item in order.items:
             restock(item.product_id, item.quantity)
-    emails.send_status_change(order, "refunded" if payment_status == "refunded" else to_status)
+        if payment_status == "paid":
+            # The payments domain refunds it (its handler of this row).
+            outbox.enqueue(
+                PAID_ORDER_CANCELLED,
+                {"order_id": order.id},
+                key=f"{PAID_ORDER_CANCELLED}:{order.id}",
+            )
+
+
+def mark_refunded(order: Order) -> None:
+    """The payment of a cancelled order was refunded (in the caller's transaction)."""
+    refunded = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.payment_status == "paid")
+        .values(payment_status="refunded", updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if refunded:
+        emails.send_status_change(order, "refunded")

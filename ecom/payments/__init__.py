@@ -1,0 +1,1 @@
+"""Payments: providers, payment attempts of an order, webhooks and refunds."""

@@ -1,0 +1,38 @@
+"""Payment providers: the interface, and the registry that ``PAYMENT_PROVIDERS`` fills."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app
+
+from ecom.common.errors import NotFound
+from ecom.payments.providers.base import Provider
+from ecom.payments.providers.dummy import DummyProvider
+from ecom.payments.providers.stripe import StripeProvider
+
+KINDS: dict[str, type[Provider]] = {"dummy": DummyProvider, "stripe": StripeProvider}
+STRIPE_SECRETS = ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")
+
+
+def check_settings(config: Mapping[str, Any]) -> None:
+    """Fail at start-up on an unknown provider, or Stripe without its secrets."""
+    names = config["PAYMENT_PROVIDERS"]
+    unknown = [name for name in names if name not in KINDS]
+    if unknown or not names:
+        raise RuntimeError(
+            f"PAYMENT_PROVIDERS must name one or more of {', '.join(KINDS)}; got {names}."
+        )
+    missing = [key for key in STRIPE_SECRETS if "stripe" in names and not config[key]]
+    if missing:
+        raise RuntimeError(f"PAYMENT_PROVIDERS has stripe: set {' and '.join(missing)}.")
+
+
+def default_name() -> str:
+    return current_app.config["PAYMENT_PROVIDERS"][0]
+
+
+def get_provider(name: str) -> Provider:
+    """The provider called ``name`` when the shop offers it, built from the settings."""
+    if name not in current_app.config["PAYMENT_PROVIDERS"]:
+        raise NotFound(f"No payment provider called {name!r} is enabled.")
+    return KINDS[name].from_config(current_app.config)

@@ -1,0 +1,127 @@
+"""Refunds: asked by staff or by the shop itself, sent to the provider as outbox jobs,
+settled when the provider confirms. Refunds of a payment never add up past its amount."""
+
+from decimal import Decimal
+from uuid import uuid4
+
+from sqlalchemy import select
+
+from ecom.accounts.models import User
+from ecom.common import outbox
+from ecom.common.errors import Conflict, NotFound, ValidationFailed
+from ecom.common.transactions import atomic
+from ecom.extensions import db
+from ecom.orders import services as orders
+from ecom.payments.models import Payment, Refund
+from ecom.payments.providers import get_provider
+from ecom.payments.services import lock_order, record
+
+REFUND = "payments.refund"
+REFUNDABLE = ("captured", "partially_refunded")
+CANCELLED_ORDER_REASON = "The order was cancelled."
+LATE_PAYMENT_REASON = "The order was cancelled before the payment succeeded."
+
+
+class NothingToRefund(Conflict):
+    code = "nothing_to_refund"
+    message = "The order has no captured payment left to refund."
+
+
+def request_refund(
+    order_id: int, *, reason: str, actor: User | None, amount: Decimal | None = None
+) -> Refund:
+    """Refund ``amount`` (default: all that is left) of the order's captured payment."""
+    with atomic(keep_loaded=True):
+        if lock_order(order_id) is None:
+            raise NotFound("Order not found.")
+        payment = _refundable_payment(order_id)
+        if payment is None:
+            raise NothingToRefund()
+        return _refund(payment, amount, reason, actor)
+
+
+def _refundable_payment(order_id: int) -> Payment | None:
+    return db.session.scalar(
+        select(Payment)
+        .where(Payment.order_id == order_id, Payment.status.in_(REFUNDABLE))
+        .order_by(Payment.id.desc())
+        .with_for_update()
+    )
+
+
+def _refund(payment: Payment, amount: Decimal | None, reason: str, actor: User | None) -> Refund:
+    """Write the refund and its job in the caller's transaction (the payment is locked)."""
+    asked = sum((r.amount for r in payment.refunds if r.status != "failed"), Decimal("0.00"))
+    left = payment.amount - asked
+    amount = left if amount is None else amount
+    if amount <= 0 or amount > left:
+        message = f"At most {left} {payment.currency} is left to refund."
+        raise ValidationFailed(message, errors={"amount": [message]}, code="refund_too_large")
+    refund = Refund(
+        payment=payment,
+        amount=amount,
+        reason=reason,
+        idempotency_key=uuid4().hex,
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(refund)
+    db.session.flush()
+    outbox.enqueue(REFUND, {"refund_id": refund.id}, key=f"{REFUND}:{refund.id}")
+    return refund
+
+
+def refund_whole(payment: Payment, reason: str) -> None:
+    """The shop refunds what is left of a payment (in the caller's transaction)."""
+    _refund(payment, None, reason, None)
+
+
+def refund_cancelled_order(order_id: int) -> None:
+    """A paid order was cancelled: refund its payment, or record a payment made off the
+    providers (staff marked it paid) as refunded."""
+    with atomic():
+        order = lock_order(order_id)
+        payment = _refundable_payment(order_id)
+        if payment is not None:
+            refund_whole(payment, CANCELLED_ORDER_REASON)
+        elif order.payment_status == "paid":
+            orders.mark_refunded(order)
+
+
+@outbox.handler(REFUND)
+def send_refund(key: str, payload: dict) -> None:
+    """Ask the provider (the refund's key makes a repeat harmless), then record its answer."""
+    refund = db.session.get(Refund, payload["refund_id"])
+    payment = refund.payment
+    answer = get_provider(payment.provider).refund(
+        payment.reference, refund.amount, payment.currency, refund.idempotency_key, refund.reason
+    )
+    with atomic():
+        lock_order(payment.order_id)
+        refund = db.session.scalar(
+            select(Refund)
+            .where(Refund.id == refund.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        record(payment.provider, refund.payment, "refund", answer.data)
+        refund.reference = answer.reference
+        if answer.status == "failed":
+            refund.status = "failed"
+        elif answer.status == "succeeded":
+            settle(refund.payment, confirmed=(refund.reference,))
+
+
+def settle(payment: Payment, *, confirmed: tuple[str, ...], total: Decimal | None = None) -> None:
+    """The provider confirmed refunds ``confirmed`` (and ``total`` refunded so far, when it
+    says): the payment and, once all is refunded, the order follow."""
+    for refund in payment.refunds:
+        if refund.reference in confirmed and refund.status == "pending":
+            refund.status = "succeeded"
+    succeeded = sum((r.amount for r in payment.refunds if r.status == "succeeded"), Decimal(0))
+    payment.refunded_amount = min(payment.amount, max(succeeded, total or Decimal(0)))
+    if payment.refunded_amount <= 0:
+        return
+    fully = payment.refunded_amount == payment.amount
+    payment.status = "refunded" if fully else "partially_refunded"
+    if fully and payment.order.payment_status == "paid":
+        orders.mark_refunded(payment.order)
