@@ -1,6 +1,6 @@
 """Every table of the app, imported in one place for Alembic and the shell."""
 
-from ecom.accounts.models import Address, RevokedToken, User
+from ecom.accounts.models import Address, TokenFamily, User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Category, Product
 from ecom.common.outbox import OutboxMessage
@@ -22,6 +22,6 @@ __all__ = [
     "Product",
     "Refund",
     "Review",
-    "RevokedToken",
+    "TokenFamily",
     "User",
 ]

@@ -131,7 +131,7 @@ def redis_alive(app):
 
 @pytest.fixture
 def stop_redis(app, monkeypatch):
-    """``stop_redis()`` makes the blocklist, the cache and the limiter meet a dead Redis."""
+    """``stop_redis()`` makes the cache and the limiter meet a dead Redis."""
 
     def stop():
         client = create_client(DEAD_REDIS)

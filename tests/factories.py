@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from ecom.accounts import addresses
 from ecom.accounts import services as accounts
-from ecom.accounts.tokens import issue_tokens
+from ecom.accounts.tokens import issue_tokens, start_family
 from ecom.cart import services as cart
 from ecom.catalog import categories
 from ecom.catalog import services as catalog
@@ -117,8 +117,10 @@ def redis_state(app) -> str:
 
 def admin_session(client, user) -> None:
     """Sign ``user`` in to the back office whatever their role (as a login would have)."""
+    family = start_family(user, with_refresh=False)
+    db.session.commit()
     with client.session_transaction() as session:
-        session["admin_user"] = {"id": user.id, "ver": user.token_version}
+        session["admin_user"] = {"id": user.id, "ver": user.token_version, "fam": family.id}
 
 
 def admin_csrf_token(client) -> str:

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text
 
-from ecom.accounts.models import RevokedToken, User
+from ecom.accounts.models import TokenFamily, User
 from ecom.accounts.passwords import verify_password
 from ecom.catalog.models import Product
 from ecom.cli.seed import SEED_PASSWORD
@@ -222,12 +222,13 @@ def test_seed_reset_is_refused_in_production(app, monkeypatch):
     assert "refused in production" in result.output
 
 
-def test_purge_tokens_deletes_only_expired_revocations(app):
+def test_purge_tokens_deletes_only_expired_token_families(app):
+    user = make_user()
     now = datetime.now(UTC)
     db.session.add_all(
         [
-            RevokedToken(jti="expired", expires_at=now - timedelta(minutes=1)),
-            RevokedToken(jti="still-valid", expires_at=now + timedelta(hours=1)),
+            TokenFamily(id="expired", user_id=user.id, expires_at=now - timedelta(minutes=1)),
+            TokenFamily(id="still-valid", user_id=user.id, expires_at=now + timedelta(hours=1)),
         ]
     )
     db.session.commit()
@@ -235,4 +236,4 @@ def test_purge_tokens_deletes_only_expired_revocations(app):
     result = app.test_cli_runner().invoke(args=["purge-tokens"])
 
     assert result.exit_code == 0 and "Deleted 1 expired" in result.output
-    assert db.session.scalars(select(RevokedToken.jti)).all() == ["still-valid"]
+    assert db.session.scalars(select(TokenFamily.id)).all() == ["still-valid"]

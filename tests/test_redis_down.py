@@ -1,7 +1,7 @@
 """With Redis down (or stopping mid-run) every endpoint answers from the database.
 
-The cache and the rate limits fail open with one warning per interval; the token
-blocklist fails closed. The fixtures point every Redis consumer at a closed port, so
+The cache and the rate limits fail open with one warning per interval; token checks
+read the database only. The fixtures point every Redis consumer at a closed port, so
 these tests run in every pass; ``TEST_REDIS_URL=redis://127.0.0.1:1/0`` runs the whole
 suite that way.
 """

@@ -28,13 +28,20 @@ class User(TimestampMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class RevokedToken(db.Model):
-    """Blocklist of record for revoked JWTs, kept until they would have expired anyway."""
+class TokenFamily(db.Model):
+    """One login: every token pair rotated from it carries its id, and it ends them all.
 
-    __tablename__ = "revoked_tokens"
+    ``refresh_jti`` is the one refresh token that may still be traded; presenting any
+    earlier one revokes the family. ``expires_at`` is fixed at login.
+    """
 
-    jti = db.Column(db.String(36), primary_key=True)
+    __tablename__ = "token_families"
+
+    id = db.Column(db.String(32), primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    refresh_jti = db.Column(db.String(36), nullable=True)
     expires_at = db.Column(UTCDateTime(), nullable=False, index=True)
+    revoked_at = db.Column(UTCDateTime(), nullable=True)
 
 
 class Address(TimestampMixin, db.Model):

@@ -73,20 +73,18 @@ def login(email: str, password: str) -> dict[str, str]:
 
 
 def rotate_refresh_token(refresh: str) -> dict[str, str]:
-    """Trade a refresh token for a new pair; the old one is revoked."""
-    with atomic():
-        claims, user = tokens.validate(refresh, "refresh")
-        tokens.revoke(claims, user)
-        return tokens.issue_tokens(user)
+    """Trade a refresh token for a new pair; reusing a traded one ends the login."""
+    return tokens.rotate(refresh)
 
 
 def logout(user: User, access_claims: dict, refresh: str) -> None:
+    """End the login (token family) of the access token and of the refresh token."""
+    _claims, owner, family = tokens.validate(refresh, "refresh")
+    if owner.id != user.id:
+        raise TokenNotValid("The refresh token belongs to another user.")
     with atomic():
-        refresh_claims, owner = tokens.validate(refresh, "refresh")
-        if owner.id != user.id:
-            raise TokenNotValid("The refresh token belongs to another user.")
-        tokens.revoke(access_claims, user)
-        tokens.revoke(refresh_claims, user)
+        tokens.revoke_family(access_claims["fam"])
+        tokens.revoke_family(family.id)
 
 
 def update_profile(user: User, changes: dict[str, Any]) -> User:
@@ -135,6 +133,8 @@ def administer_user(actor: User, user_id: int, changes: dict[str, Any]) -> User:
     if demotes_self:
         raise SelfLockout()
     with atomic():
+        if user.is_active and changes.get("is_active") is False:
+            user.token_version += 1  # Reactivation must not revive the tokens issued before.
         for field, value in changes.items():
             setattr(user, field, value)
     return user

@@ -1,11 +1,13 @@
 """Who is logged in to the back office: a user id in Flask's signed session cookie.
 
-The token version is stored beside the id, so a password change or a deactivation
-ends back office sessions as it revokes API tokens.
+A back office login is a token family without refresh tokens, stored beside the id with
+the token version: logging out, a password change, a deactivation or a wiped database
+end it as they end API tokens.
 """
 
 from flask import current_app, g, session
 
+from ecom.accounts import tokens
 from ecom.accounts.models import User
 from ecom.extensions import db
 
@@ -20,10 +22,16 @@ def _fresh_session() -> None:
 
 def log_in(user: User) -> None:
     _fresh_session()
-    session[SESSION_KEY] = {"id": user.id, "ver": user.token_version}
+    family = tokens.start_family(user, with_refresh=False)
+    db.session.commit()
+    session[SESSION_KEY] = {"id": user.id, "ver": user.token_version, "fam": family.id}
 
 
 def log_out() -> None:
+    stored = session.get(SESSION_KEY)
+    if stored and stored.get("fam"):
+        tokens.revoke_family(stored["fam"])
+        db.session.commit()
     _fresh_session()
 
 
@@ -32,7 +40,5 @@ def current_admin_user() -> User | None:
     stored = session.get(SESSION_KEY)
     if not stored:
         return None
-    user = db.session.get(User, stored["id"])
-    if user is None or not user.is_active or user.token_version != stored["ver"]:
-        return None
-    return user
+    found = tokens.live_session(stored["id"], stored.get("fam"), stored["ver"])
+    return found[0] if found else None

@@ -58,7 +58,7 @@ create_staff = _account_command(
 )
 
 
-@click.command("purge-tokens", help="Delete revoked tokens that have expired anyway.")
+@click.command("purge-tokens", help="Delete token families (logins) that have expired.")
 @with_appcontext
 def purge_tokens() -> None:
-    click.echo(f"Deleted {tokens.purge_expired()} expired revoked token(s).")
+    click.echo(f"Deleted {tokens.purge_expired()} expired token families.")

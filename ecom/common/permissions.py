@@ -20,7 +20,7 @@ def has_role(user: Any, role: str) -> bool:
 def current_user_or_none() -> Any:
     """The authenticated user of this request, or None for an anonymous caller.
 
-    The token is verified once per request (signature, blocklist, user state)."""
+    The token is verified once per request (signature, token family, user state)."""
     if USER_KEY not in request.environ:
         verify_jwt_in_request(optional=True)
         request.environ[USER_KEY] = get_current_user()

@@ -8,7 +8,7 @@ SOCKET_TIMEOUT_SECONDS = 0.5
 
 
 def socket_options() -> dict[str, float]:
-    """Timeouts for every Redis client of the app (cache, blocklist, rate limits)."""
+    """Timeouts for every Redis client of the app (cache, rate limits)."""
     return {
         "socket_timeout": SOCKET_TIMEOUT_SECONDS,
         "socket_connect_timeout": SOCKET_TIMEOUT_SECONDS,
