@@ -88,9 +88,7 @@ def owner(claims: dict) -> tuple[User, TokenFamily] | None:
     return live_session(int(subject), family_id, claims.get("ver"))
 
 
-def live_session(
-    user_id: int, family_id: str, version: object
-) -> tuple[User, TokenFamily] | None:
+def live_session(user_id: int, family_id: str, version: object) -> tuple[User, TokenFamily] | None:
     """The active user and its unexpired, unrevoked family, if ``version`` is still current."""
     row = db.session.execute(
         select(User, TokenFamily)
