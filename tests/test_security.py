@@ -1,12 +1,16 @@
 """Security headers, HTTPS, CORS, body limits and what an unexpected error reveals."""
 
+import json
 import logging
 
 import pytest
+from sqlalchemy import func, select
 
 from config import ProductionConfig
+from ecom.accounts.models import Address
 from ecom.common.security import API_CSP, PAGE_CSP, nesting_exceeds
-from tests.factories import PASSWORD
+from ecom.extensions import db
+from tests.factories import ADDRESS, PASSWORD, token_headers
 from tests.probe import security_app
 
 STRONG = "s" * 40
@@ -147,13 +151,12 @@ def test_abusively_nested_json_is_400_not_500(client, body):
         (b'{"a": [1, {"b": [2, 3]}], "c": "[[[[[[[[[["}', False),
         (b"[" * 10 + b"]" * 10, False),
         (b"[" * 11 + b"]" * 11, True),
-        (b"[" * 11, True),
         (b'[1, "\\"[[[[[[[[[[[["]', False),
-        (b"[1", False),
+        (b'{"a": [{"b": {"c": [[[[[[[1]]]]]]]}}]}', True),
     ],
 )
 def test_nesting_depth_is_measured_outside_strings(body, exceeds):
-    assert nesting_exceeds(body, 10) is exceeds
+    assert nesting_exceeds(json.loads(body), 10) is exceeds
 
 
 def test_an_unexpected_error_is_500_json_without_details_and_logged_with_trace(client, caplog):
@@ -184,3 +187,48 @@ def test_one_trusted_proxy_supplies_the_last_forwarded_address():
         environ_base={"REMOTE_ADDR": "10.0.0.2"},
     )
     assert response.json["ip"] == "192.0.2.55"
+
+
+LONE = "x\ud800y"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "/api/v1/auth/jwt/create/", {"email": "a@example.com", "password": LONE}),
+        ("post", "/api/v1/auth/users/", {"email": "b@example.com", "username": LONE}),
+        ("patch", "/api/v1/auth/users/me/", {"first_name": LONE}),
+        ("post", "/api/v1/auth/users/me/addresses/", {**ADDRESS, "line1": LONE}),
+        ("post", "/api/v1/orders/", {"shipping_address": {**ADDRESS, "city": "\udc00"}}),
+        ("post", "/api/v1/products/", {"title": LONE, "price": "1.00", "stock_quantity": 1}),
+    ],
+)
+def test_a_lone_surrogate_in_any_json_text_is_400_and_writes_nothing(
+    client, staff, method, path, body
+):
+    response = getattr(client, method)(path, json=body, headers=token_headers(staff))
+    assert response.status_code == 400
+    assert "surrogate" in response.json["message"]
+    assert db.session.scalar(select(func.count()).select_from(Address)) == 0
+
+
+def test_a_surrogate_pair_is_ordinary_text(client, customer):
+    response = client.patch(
+        "/api/v1/auth/users/me/", json={"first_name": "Ann 😀"}, headers=token_headers(customer)
+    )
+    assert response.status_code == 200 and response.json["first_name"] == "Ann 😀"
+
+
+@pytest.mark.parametrize(
+    "body", [b"[" * (5 * 1024 * 1024), b'["\\u0000"]', b'["\\ud800"]', b"{" * 100 + b"}"]
+)
+def test_a_body_sent_to_a_route_that_does_not_exist_is_never_inspected(client, body):
+    response = client.post("/api/v1/nowhere/", data=body, content_type="application/json")
+    assert response.status_code == 404
+
+
+def test_a_nul_escape_in_a_json_body_is_400(client):
+    response = client.post(
+        "/api/v1/auth/jwt/create/", json={"email": "a\x00@example.com", "password": "x"}
+    )
+    assert response.status_code == 400 and "NUL" in response.json["message"]

@@ -1,7 +1,9 @@
 """HTTP hardening: proxies, HTTPS, security headers, CORS and request-body limits."""
 
+import json
 import re
 from collections.abc import Iterator
+from typing import NoReturn
 
 from flask import Flask, Response, current_app, redirect, request
 from flask_cors import CORS
@@ -41,39 +43,81 @@ CORS_EXPOSED_HEADERS = [
     "X-RateLimit-Reset",
 ]
 
-JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
-INNERMOST_CONTAINER = re.compile(rb"\[[^\[\]{}]*\]|\{[^\[\]{}]*\}")
 # ``\u0000`` in a JSON string: the escape itself, not an escaped backslash before "u0000".
 JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+# The escape of a UTF-16 surrogate; only a lone one (not half of a pair) is refused.
+JSON_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+CONTAINERS = frozenset((list, dict))
 
 
-def nesting_exceeds(body: bytes, limit: int) -> bool:
-    """True when JSON ``body`` nests arrays/objects deeper than ``limit`` (C-speed passes)."""
-    text = JSON_STRING.sub(b'""', body)
+def nesting_exceeds(value: object, limit: int) -> bool:
+    """True when parsed JSON ``value`` nests arrays/objects deeper than ``limit``.
+
+    Level by level: every container's items are looked at once.
+    """
+    level = [value] if type(value) in CONTAINERS else []
     for _ in range(limit):
-        text, removed = INNERMOST_CONTAINER.subn(b"", text)
-        if not removed:
-            break
-    unclosed = text.count(b"[") + text.count(b"{")
-    return INNERMOST_CONTAINER.search(text) is not None or unclosed > limit
+        level = [
+            child
+            for node in level
+            for child in (node.values() if type(node) is dict else node)
+            if type(child) in CONTAINERS
+        ]
+        if not level:
+            return False
+    return bool(level)
+
+
+def _has_lone_surrogate(body: bytes, value: object) -> bool:
+    if not JSON_SURROGATE.search(body):
+        return False
+    try:
+        json.dumps(value, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _refuse(field: str, message: str) -> NoReturn:
+    raise ValidationFailed(message, errors={field: [message]})
 
 
 def refuse_abusive_json() -> None:
-    """400 before any parser recurses into a body nested deeper than ``MAX_JSON_DEPTH``."""
-    if not request.is_json:
+    """400 for a JSON body nested deeper than ``MAX_JSON_DEPTH``, or holding a NUL
+    character or a lone UTF-16 surrogate (no database text column can store either).
+
+    Only for routes that exist; the body is parsed once, by the C parser, and the parse is
+    what the view reads (``ApiParser``): the checks add a pass over the parsed containers,
+    and a byte search that only finds escapes in a body that has them.
+    """
+    if request.url_rule is None or not request.is_json:
         return
+    limit = current_app.config["MAX_JSON_DEPTH"]
+    too_deep = f"JSON body is nested deeper than {limit} levels."
     # get_data enforces MAX_CONTENT_LENGTH (413) and keeps the body for the parser.
-    if nesting_exceeds(request.get_data(cache=True), current_app.config["MAX_JSON_DEPTH"]):
-        limit = current_app.config["MAX_JSON_DEPTH"]
-        message = f"JSON body is nested deeper than {limit} levels."
-        raise ValidationFailed(message, errors={"json": [message]})
+    body = request.get_data(cache=True)
+    try:
+        value = request.get_json(silent=True)
+    except RecursionError:
+        _refuse("json", too_deep)
+    if value is None:
+        return  # Not JSON: the view answers with its own 400.
+    # Fewer opening brackets than the limit cannot nest past it: skip the walk.
+    openers = body.count(b"[") + body.count(b"{")
+    if openers > limit and nesting_exceeds(value, limit):
+        _refuse("json", too_deep)
+    if b"\\u0000" in body and JSON_NUL.search(body):
+        _refuse("request", "NUL characters are not accepted.")
+    if _has_lone_surrogate(body, value):
+        _refuse("json", "Text may not contain lone UTF-16 surrogates.")
 
 
 def _request_texts() -> Iterator[str]:
-    """The path, and every name and value of the query string and form."""
+    """The path, and every name and value of the query string and (on a route) the form."""
     yield request.path
     # Werkzeug fills request.form for these types only; others skip the parsing machinery.
-    has_form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+    form_types = ("application/x-www-form-urlencoded", "multipart/form-data")
+    has_form = request.url_rule is not None and request.mimetype in form_types
     sources = (request.args, request.form) if has_form else (request.args,)
     for params in sources:
         for name, values in params.lists():
@@ -82,12 +126,10 @@ def _request_texts() -> Iterator[str]:
 
 
 def refuse_nul_characters() -> None:
-    """400 for a NUL character in the path, query, form or JSON body: no database text
-    column can hold one (PostgreSQL refuses it), so it must not get that far."""
-    in_json = request.is_json and JSON_NUL.search(request.get_data(cache=True))
-    if in_json or any("\x00" in text for text in _request_texts()):
-        message = "NUL characters are not accepted."
-        raise ValidationFailed(message, errors={"request": [message]})
+    """400 for a NUL character in the path, query or form: no database text column can
+    hold one (PostgreSQL refuses it), so it must not get that far."""
+    if any("\x00" in text for text in _request_texts()):
+        _refuse("request", "NUL characters are not accepted.")
 
 
 def redirect_to_https() -> Response | None:
