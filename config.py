@@ -94,6 +94,7 @@ class Config:
     def configure_images(self, env: Mapping[str, str]) -> None:
         """Product images on local disk, or on S3 when ``S3_BUCKET`` is set."""
         self.MAX_IMAGE_BYTES = int(env.get("MAX_IMAGE_BYTES", str(5 * 1024 * 1024)))
+        self.MAX_IMAGE_PIXELS = int(env.get("MAX_IMAGE_PIXELS", str(40_000_000)))
         # Local image storage; empty MEDIA_ROOT means instance/media.
         self.MEDIA_ROOT = env.get("MEDIA_ROOT") or None
         self.MEDIA_URL = env.get("MEDIA_URL", "/media/")

@@ -81,6 +81,17 @@ def test_an_image_over_max_image_bytes_is_413_json(client, headers, media_root):
     assert client.get(f"/api/v1/products/{product.id}/").json["image"] is None
 
 
+def test_an_image_declaring_more_than_max_image_pixels_is_refused(client, headers, media_root):
+    buffer = BytesIO()
+    Image.new("1", (7000, 7000)).save(buffer, "PNG", optimize=True)
+    assert len(buffer.getvalue()) < 100_000
+    product = make_product()
+    response = upload(client, headers, product.id, buffer.getvalue())
+    assert response.status_code == 400
+    assert "pixels" in response.json["errors"]["files"]["image"][0]
+    assert list(media_root.rglob("*.*")) == []
+
+
 def test_a_missing_file_field_is_400(client, headers, media_root):
     product = make_product()
     response = client.post(

@@ -33,7 +33,7 @@ def _read_image(file: FileStorage) -> tuple[bytes, str]:
         )
     try:
         with Image.open(BytesIO(data)) as image:
-            image_format = image.format
+            image_format, (width, height) = image.format, image.size
             image.verify()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise ValidationFailed(
@@ -41,6 +41,11 @@ def _read_image(file: FileStorage) -> tuple[bytes, str]:
         ) from exc
     if image_format not in IMAGE_FORMATS:
         raise ValidationFailed(INVALID_IMAGE, errors={"image": [INVALID_IMAGE]}, location="files")
+    # A few kilobytes of PNG can declare an image that takes gigabytes to decode.
+    max_pixels = current_app.config["MAX_IMAGE_PIXELS"]
+    if width * height > max_pixels:
+        message = f"At most {max_pixels} pixels (width × height)."
+        raise ValidationFailed(message, errors={"image": [message]}, location="files")
     return data, image_format
 
 
