@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from sqlalchemy import select
 
 from ecom.accounts.models import User
@@ -30,6 +31,13 @@ def test_the_login_never_redirects_outside_the_back_office(client, staff):
     response = admin_login(client, staff, next_path="https://evil.example/")
 
     assert response.location == "/admin/"
+
+
+@pytest.mark.parametrize("target", ["/admin/%0D%0ASet-Cookie:%20x=1", "/admin/%0Aorder/"])
+def test_a_next_path_with_cr_or_lf_redirects_safely(client, staff, target):
+    response = admin_login(client, staff, next_path=target)
+
+    assert response.status_code == 302 and response.location == "/admin/"
 
 
 def test_the_session_cookie_is_http_only_and_same_site_lax(client, staff):

@@ -152,8 +152,9 @@ class ServiceModelView(StaffOnly, ModelView):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only back office paths: the login page is no open redirect."""
-    if target and target.startswith("/admin/") and not target.startswith("//"):
+    """Only back office paths, without control characters: the login page is no open
+    redirect, and no CR/LF reaches the Location header."""
+    if target and target.startswith("/admin/") and target.isprintable():
         return target
     return url_for("admin.index")
 
