@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from ecom.catalog import services as catalog
 from ecom.extensions import db
 from ecom.orders import services as orders
 from ecom.reviews import services as reviews
@@ -215,3 +216,23 @@ def test_concurrent_reviews_of_one_product_all_count(app, product):
     assert outcomes == [CREATED] * 12
     expected = Decimal(sum(ratings.values())) / 12
     assert rating_of(product) == (expected.quantize(Decimal("0.1"), ROUND_HALF_UP), 12)
+
+
+def test_reviews_of_an_inactive_product_are_hidden_from_everybody_but_staff(
+    client, product, customer, staff, auth_headers
+):
+    written = review(customer, product)
+    listed = client.get(f"/api/v1/reviews/?product={product.id}")
+    assert [r["id"] for r in listed.json["results"]] == [written.id]
+
+    catalog.update_product(product.id, {"is_active": False})
+
+    for headers in ({}, auth_headers(customer)):
+        listed = client.get(f"/api/v1/reviews/?product={product.id}", headers=headers)
+        assert listed.json["results"] == []
+        detail = client.get(f"/api/v1/reviews/{written.id}/", headers=headers)
+        assert detail.status_code == 404
+    staff_view = client.get(f"/api/v1/reviews/?product={product.id}", headers=auth_headers(staff))
+    assert [r["id"] for r in staff_view.json["results"]] == [written.id]
+    detail = client.get(f"/api/v1/reviews/{written.id}/", headers=auth_headers(staff))
+    assert detail.status_code == 200

@@ -12,5 +12,6 @@ REVIEWS = "reviews"
 # Product bodies show their category's name, and a category filter follows the tree.
 PRODUCT_READS = (PRODUCTS, CATEGORIES)
 CATEGORY_READS = (CATEGORIES,)
-REVIEW_READS = (REVIEWS,)
+# A product's deactivation hides its reviews from everybody but staff.
+REVIEW_READS = (REVIEWS, PRODUCTS)
 EVERY_FAMILY = (PRODUCTS, CATEGORIES, REVIEWS)

@@ -5,7 +5,7 @@ from ecom.common.api import Blueprint
 from ecom.common.cache import cached_response, not_shared
 from ecom.common.cache_families import REVIEW_READS
 from ecom.common.pagination import page_schema, paginate
-from ecom.common.permissions import current_user_or_none
+from ecom.common.permissions import current_user_or_none, is_staff
 from ecom.reviews import services
 from ecom.reviews.schemas import (
     ReviewCreateSchema,
@@ -27,7 +27,7 @@ class Reviews(MethodView):
     @blp.response(200, page_schema(ReviewSchema))
     def get(self, args):
         """Visible reviews, newest first unless `ordering` says otherwise."""
-        return paginate(services.reviews_query(args), args)
+        return paginate(services.reviews_query(args, include_inactive_products=is_staff()), args)
 
     @blp.auth()
     @blp.arguments(ReviewCreateSchema)

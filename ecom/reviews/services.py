@@ -36,10 +36,15 @@ class DuplicateReview(Conflict):
     message = "You have already reviewed this product."
 
 
-def reviews_query(filters: dict[str, Any]) -> Select:
-    """Visible reviews, optionally of one product or one rating."""
+def reviews_query(filters: dict[str, Any], include_inactive_products: bool = False) -> Select:
+    """Visible reviews, optionally of one product or one rating; those of inactive
+    products only with ``include_inactive_products`` (staff), like the products."""
     ordering = ORDERINGS[filters.get("ordering") or DEFAULT_ORDERING]
     query = select(Review).where(Review.is_visible.is_(True)).order_by(*ordering)
+    if not include_inactive_products:
+        query = query.join(Product, Product.id == Review.product_id).where(
+            Product.is_active.is_(True)
+        )
     if filters.get("product") is not None:
         query = query.where(Review.product_id == filters["product"])
     if filters.get("rating") is not None:
@@ -48,9 +53,13 @@ def reviews_query(filters: dict[str, Any]) -> Select:
 
 
 def get_review(review_id: int, viewer: User | None = None) -> Review:
-    """A review; a hidden one only for its author and staff."""
+    """A review; a hidden one only for its author and staff, one of an inactive product
+    only for staff."""
     review = db.session.get(Review, review_id)
-    if review is None or not (review.is_visible or _may_moderate_or_own(review, viewer)):
+    if review is None:
+        raise NotFound("Review not found.")
+    of_hidden_product = not review.product.is_active and not has_role(viewer, "staff")
+    if of_hidden_product or not (review.is_visible or _may_moderate_or_own(review, viewer)):
         raise NotFound("Review not found.")
     return review
 
