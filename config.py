@@ -125,6 +125,12 @@ class Config:
         self.RATELIMIT_READS = env.get("RATELIMIT_READS", "1000/hour")
         self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "100/minute")
         self.RATELIMIT_AUTH = env.get("RATELIMIT_AUTH", "5/minute")
+        # Logins: see docs/SECURITY.md.
+        self.RATELIMIT_LOGIN_FAILURES = env.get("RATELIMIT_LOGIN_FAILURES", "5 per 15 minutes")
+        self.RATELIMIT_LOGIN_ACCOUNT_FAILURES = env.get(
+            "RATELIMIT_LOGIN_ACCOUNT_FAILURES", "20 per hour"
+        )
+        self.RATELIMIT_LOGIN_ADDRESS = env.get("RATELIMIT_LOGIN_ADDRESS", "60/minute")
         self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
         self.FORCE_HTTPS = _bool(env.get("FORCE_HTTPS"))
         self.HSTS_SECONDS = int(env.get("HSTS_SECONDS", "31536000"))
@@ -264,6 +270,11 @@ class TestingConfig(Config):
             self.MAIL_BACKEND = "locmem"
         # Suites log in many users and write a lot per test; the limits have their own tests.
         self.RATELIMIT_AUTH = env.get("RATELIMIT_AUTH", "1000/minute")
+        self.RATELIMIT_LOGIN_FAILURES = env.get("RATELIMIT_LOGIN_FAILURES", "1000/minute")
+        self.RATELIMIT_LOGIN_ACCOUNT_FAILURES = env.get(
+            "RATELIMIT_LOGIN_ACCOUNT_FAILURES", "1000/minute"
+        )
+        self.RATELIMIT_LOGIN_ADDRESS = env.get("RATELIMIT_LOGIN_ADDRESS", "1000/minute")
         self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "1000/minute")
         # Hashing cost is a production concern; tests log in hundreds of times.
         self.PASSWORD_HASH_PROFILE = "CHEAPEST"

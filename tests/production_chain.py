@@ -270,6 +270,8 @@ def _app_environment(database_url: str, redis_url: str, media_root: Path) -> dic
         TRUSTED_PROXIES="1",
         # The login burst test proves Nginx's own zone; the app's limit has its own tests.
         RATELIMIT_AUTH="1000/minute",
+        RATELIMIT_LOGIN_ADDRESS="1000/minute",
+        RATELIMIT_LOGIN_FAILURES="1000/minute",
     )
     return env
 

@@ -51,7 +51,7 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(client, staff):
 def test_a_wrong_password_shows_a_message_and_does_not_log_in(client, staff):
     response = admin_login(client, staff, password="wrong-password")
 
-    assert response.status_code == 200
+    assert response.status_code == 401
     assert "No active account found" in html(response)
     assert client.get("/admin/").status_code == 302
 

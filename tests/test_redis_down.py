@@ -66,7 +66,7 @@ def test_cached_reads_answer_from_the_database_and_warn_once(client, redis_down,
 
 
 def test_rate_limits_fail_open_and_warn_once(client, app, redis_down, monkeypatch, caplog):
-    monkeypatch.setitem(app.config, "RATELIMIT_AUTH", "1/minute")
+    monkeypatch.setitem(app.config, "RATELIMIT_LOGIN_FAILURES", "1/minute")
     body = {"email": "nobody@example.com", "password": "wrong-password"}
     with caplog.at_level(logging.WARNING):
         statuses = [

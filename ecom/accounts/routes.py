@@ -157,7 +157,7 @@ class UserDetail(MethodView):
 
 @blp.route("/jwt/create/")
 class CreateToken(MethodView):
-    @blp.strict_limit()
+    @blp.login_limit()
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenPairSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")

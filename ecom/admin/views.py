@@ -19,8 +19,8 @@ from ecom.accounts.models import User
 from ecom.admin import dashboard
 from ecom.admin.charts import revenue_chart
 from ecom.admin.session import current_admin_user, log_in, log_out
-from ecom.common.api import strict_limit
 from ecom.common.errors import DomainError
+from ecom.common.login_limits import login_limit
 from ecom.common.permissions import ROLES, has_role
 from ecom.extensions import csrf, db
 
@@ -164,7 +164,7 @@ class LoginView(BackOfficeView, BaseView):
         return False
 
     @expose("/", methods=("GET", "POST"))
-    @strict_limit(methods=["POST"])
+    @login_limit(methods=["POST"])
     def index(self) -> Any:
         if request.method == "POST":
             try:
@@ -173,6 +173,7 @@ class LoginView(BackOfficeView, BaseView):
                 )
             except DomainError as exc:
                 flash(exc.message, "error")
+                return self._form(), exc.status
             else:
                 if has_role(user, "staff"):
                     log_in(user)

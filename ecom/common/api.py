@@ -11,6 +11,7 @@ from flask import Request
 from webargs.flaskparser import FlaskParser, abort
 from werkzeug.routing import UnicodeConverter
 
+from ecom.common.login_limits import login_limit
 from ecom.common.permissions import authorize
 from ecom.common.ratelimit import client_ip, configured, submitted_email
 from ecom.common.schemas import NO_NUL
@@ -24,7 +25,7 @@ def strict_limit(
 ) -> Callable:
     """``RATELIMIT_AUTH`` per client address and, separately, per ``identity()``.
 
-    For credential endpoints (login, registration, password change, the admin login):
+    For credential endpoints other than the logins (registration, password change):
     rotating addresses does not help against one account, nor accounts against one address.
     ``methods`` limits only those methods of a view that serves several (a login page's POST).
     """
@@ -97,9 +98,14 @@ class Blueprint(flask_smorest.Blueprint):
 
     def strict_limit(self, identity: Callable[[], str] = submitted_email) -> Callable:
         """``strict_limit`` on a view, with its 429 documented."""
+        return self._limited(strict_limit(identity))
 
+    def login_limit(self) -> Callable:
+        """``login_limit`` on a view, with its 429 documented."""
+        return self._limited(login_limit())
+
+    def _limited(self, limit: Callable) -> Callable:
         def decorator(view: Callable) -> Callable:
-            limited = strict_limit(identity)(view)
-            return self.alt_response(429, response="TOO_MANY_REQUESTS")(limited)
+            return self.alt_response(429, response="TOO_MANY_REQUESTS")(limit(view))
 
         return decorator
