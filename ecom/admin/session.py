@@ -9,7 +9,7 @@ from flask import current_app, g, session
 
 from ecom.accounts import tokens
 from ecom.accounts.models import User
-from ecom.extensions import db
+from ecom.common.transactions import atomic
 
 SESSION_KEY = "admin_user"
 
@@ -22,16 +22,16 @@ def _fresh_session() -> None:
 
 def log_in(user: User) -> None:
     _fresh_session()
-    family = tokens.start_family(user, with_refresh=False)
-    db.session.commit()
+    with atomic(keep_loaded=True):
+        family = tokens.start_family(user, with_refresh=False)
     session[SESSION_KEY] = {"id": user.id, "ver": user.token_version, "fam": family.id}
 
 
 def log_out() -> None:
     stored = session.get(SESSION_KEY)
     if stored and stored.get("fam"):
-        tokens.revoke_family(stored["fam"])
-        db.session.commit()
+        with atomic():
+            tokens.revoke_family(stored["fam"])
     _fresh_session()
 
 
