@@ -81,7 +81,7 @@ lint: install-dev
 DEAD_REDIS_URL := redis://127.0.0.1:1/0
 
 test-sqlite: install-dev
-	@echo "=== test pass 1/3: SQLite + in-process cache ==="
+	@echo "=== test pass 1/3: SQLite + file cache ==="
 	env -u TEST_DATABASE_URL -u TEST_REDIS_URL -u TEST_CELERY_BROKER_URL $(PY) -m pytest
 
 test-postgres: install-dev

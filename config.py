@@ -117,6 +117,8 @@ class Config:
         prefix = env.get("CACHE_KEY_PREFIX", f"ecom:{self.ENV_NAME}:")
         self.CACHE_KEY_PREFIX = prefix
         self.CACHE_DEFAULT_TIMEOUT = int(env.get("CACHE_TTL", "300"))
+        # Without Redis: the shared file cache's directory (default: under instance/cache/).
+        self.CACHE_DIR = env.get("CACHE_DIR") or None
         # Off: every cached read and remembered count goes to the database (benchmarks).
         self.CACHE_ENABLED = _bool(env.get("CACHE_ENABLED"), True)
         self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), True)

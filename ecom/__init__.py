@@ -1,5 +1,8 @@
 """ecom: an e-commerce backend on Flask."""
 
+import hashlib
+import os
+
 from flask import Flask, Response, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
@@ -72,7 +75,17 @@ def _cache_config(app: Flask) -> dict:
         return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     if app.config["REDIS_URL"]:
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_HOST": app.extensions["redis"]}
-    return {"CACHE_TYPE": "SimpleCache"}
+    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": _local_cache_dir(app)}
+
+
+def _local_cache_dir(app: Flask) -> str:
+    """Without Redis the cache lives in files (``CACHE_DIR``, by default one directory per
+    database), so every process of that database (each worker, ``flask seed``) sees the
+    same invalidations."""
+    if app.config["CACHE_DIR"]:
+        return app.config["CACHE_DIR"]
+    database = hashlib.sha256(app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()
+    return os.path.join(app.instance_path, "cache", database[:16])
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,6 +1,6 @@
 """The public reads are cached, and every write that changes them shows on the next read.
 
-Runs in every pass: on SQLite with the in-process cache, on PostgreSQL with Redis, and
+Runs in every pass: on SQLite with the file cache, on PostgreSQL with Redis, and
 with Redis down (the reads then come from the database; only the no-SQL proofs skip).
 """
 

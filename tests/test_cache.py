@@ -1,7 +1,13 @@
 """Cached reads: no SQL on a repeat, invalidation by family, visibility, ETag and 304."""
 
-import pytest
+import os
 
+import pytest
+from sqlalchemy import update
+
+import config
+from ecom import create_app
+from ecom.accounts.models import User
 from ecom.common.cache import invalidate, invalidate_on_commit
 from ecom.extensions import db
 from tests.factories import make_user, statements
@@ -157,3 +163,20 @@ def test_invalidate_on_commit_does_nothing_on_rollback(client):
     with statements() as seen:
         client.get(URL)
     assert seen == []
+
+
+def test_a_write_from_another_process_is_seen_at_the_next_read(app, client):
+    """Another process of the same database (a worker, ``flask seed``) has its own app."""
+    make_user(email="old@example.com")
+    assert client.get(URL).json["emails"] == ["old@example.com"]
+    same_stores = {
+        "TEST_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "CACHE_DIR": app.config["CACHE_DIR"],
+    }
+    other_process = create_app(config.TestingConfig({**os.environ, **same_stores}))
+    with other_process.app_context():
+        db.session.execute(update(User).values(email="new@example.com"))
+        invalidate_on_commit(db.session, "users")
+        db.session.commit()
+    db.session.commit()  # End this test's read transaction.
+    assert client.get(URL).json["emails"] == ["new@example.com"]
