@@ -8,7 +8,13 @@ from ecom.accounts.passwords import verify_password
 from ecom.catalog.models import Product
 from ecom.cli.seed import SEED_PASSWORD
 from ecom.extensions import db
-from ecom.orders.models import NEW_ORDER_STATUS, NEW_PAYMENT_STATUS, ORDER_STATUSES, Order
+from ecom.orders.models import (
+    NEW_ORDER_STATUS,
+    NEW_PAYMENT_STATUS,
+    ORDER_STATUSES,
+    Order,
+    OrderStatusChange,
+)
 from ecom.orders.services import TRANSITIONS, payment_status_after
 from ecom.reviews.models import Review
 from ecom.reviews.services import round_rating
@@ -237,3 +243,20 @@ def test_purge_tokens_deletes_only_expired_token_families(app):
 
     assert result.exit_code == 0 and "Deleted 1 expired" in result.output
     assert db.session.scalars(select(TokenFamily.id)).all() == ["still-valid"]
+
+
+def test_seed_as_of_today_writes_nothing_dated_in_the_future(app):
+    today = datetime.now(UTC).date().isoformat()
+    run_seed(app, "--products", "50", "--users", "20", "--orders", "400", "--as-of", today)
+    now = datetime.now(UTC)
+    latest = [
+        db.session.scalar(select(func.max(column)))
+        for column in (
+            Order.created_at,
+            Order.updated_at,
+            OrderStatusChange.created_at,
+            Review.created_at,
+            User.created_at,
+        )
+    ]
+    assert all(moment <= now for moment in latest)

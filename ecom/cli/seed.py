@@ -70,7 +70,7 @@ class SeededProduct:
 @dataclass
 class Seeder:
     rng: random.Random
-    end: datetime  # the end of the as-of day: nothing is dated later
+    end: datetime  # the end of the as-of day, or now if sooner: nothing is dated later
     password_hash: str
     products: list[SeededProduct] = field(default_factory=list)
     customer_ids: list[int] = field(default_factory=list)
@@ -444,7 +444,10 @@ def seed(
     started = time.perf_counter()
     seeder = Seeder(
         rng=random.Random(seed_value),
-        end=datetime.combine(as_of.date() + timedelta(days=1), datetime.min.time(), UTC),
+        end=min(
+            datetime.combine(as_of.date() + timedelta(days=1), datetime.min.time(), UTC),
+            datetime.now(UTC),
+        ),
         password_hash=hash_password(SEED_PASSWORD),
     )
     seed_products(seeder, seed_categories(seeder), products)
