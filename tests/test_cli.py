@@ -85,8 +85,16 @@ def test_create_admin_says_so_when_the_email_is_taken(app):
     result = invoke(app, "create-admin", "--email", "boss@example.com", "--password", "long-pass-1")
 
     assert result.exit_code != 0
-    assert "already exists" in result.output
+    assert "An account already uses boss@example.com as its email." in result.output
     assert count(User) == 1
+
+
+def test_create_admin_names_every_field_taken_in_plain_words(app):
+    make_user(email="boss@example.com", username="boss@example.com")
+
+    result = invoke(app, "create-admin", "--email", "boss@example.com", "--password", "long-pass-1")
+
+    assert "An account already uses boss@example.com as its email and username." in result.output
 
 
 def test_seed_with_reset_twice_with_the_same_seed_gives_identical_data(app):

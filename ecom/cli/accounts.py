@@ -26,8 +26,8 @@ def _create(email: str, password: str, role: str) -> None:
     except ValidationFailed as exc:
         raise click.ClickException(" ".join(sum(exc.errors.values(), []))) from exc
     except Conflict as exc:
-        taken = ", ".join(exc.errors or {"email": None})
-        raise click.ClickException(f"A user with this {taken} already exists.") from exc
+        taken = " and ".join(sorted(exc.errors or {"email": None}))
+        raise click.ClickException(f"An account already uses {email} as its {taken}.") from exc
     click.echo(f"Created {role} {user.email} (id {user.id}).")
 
 
