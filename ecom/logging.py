@@ -32,6 +32,8 @@ ENVIRON_REQUEST_ID = "ecom.request_id"
 ENVIRON_USER_ID = "ecom.user_id"
 
 request_log = logging.getLogger("ecom.request")
+# Terminal colour codes (the development server's): JSON lines carry plain text.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class JsonFormatter(logging.Formatter):
@@ -40,7 +42,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": ANSI_ESCAPE.sub("", record.getMessage()),
         }
         if getattr(record, "request_id", None):
             entry["request_id"] = record.request_id
@@ -102,6 +104,15 @@ class LimiterOutageFilter(logging.Filter):
         return outage_warnings.due(self.MESSAGE)
 
 
+class DevServerAccessFilter(logging.Filter):
+    """``flask run``'s access line repeats the app's request line: keep the app's only."""
+
+    ACCESS_LINE = re.compile(r' - - \[.*\] "%s" %s %s\n?$')
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self.ACCESS_LINE.search(str(record.msg))
+
+
 def current_user_id() -> str | None:
     """The identity of a token this request verified, without verifying one."""
     try:
@@ -147,8 +158,12 @@ def configure_logging(app: Flask) -> None:
     factory = logging.getLogRecordFactory()
     if not getattr(factory, "tags_request_id", False):
         logging.setLogRecordFactory(_tag_with_request_id(factory))
-    limiter_log = logging.getLogger("flask-limiter")
-    if not any(isinstance(f, LimiterOutageFilter) for f in limiter_log.filters):
-        limiter_log.addFilter(LimiterOutageFilter())
+    for name, log_filter in (
+        ("flask-limiter", LimiterOutageFilter),
+        ("werkzeug", DevServerAccessFilter),
+    ):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, log_filter) for f in logger.filters):
+            logger.addFilter(log_filter())
     app.before_request(start_request)
     app.after_request(log_request)

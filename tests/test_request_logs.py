@@ -2,8 +2,14 @@
 
 import json
 import logging
+import threading
+import urllib.error
+import urllib.request
 
 import pytest
+from werkzeug._internal import _log as werkzeug_log
+from werkzeug.serving import _ansi_style as ansi_style
+from werkzeug.serving import make_server
 
 from ecom.logging import JsonFormatter
 from tests.factories import bearer, login
@@ -113,4 +119,22 @@ def test_failed_logins_permission_denials_and_revocations_are_security_events(
     messages = " | ".join(security_messages(caplog))
     assert "login failed" in messages
     assert f"permission denied GET /api/v1/auth/users/ user={customer.id}" in messages
-    assert "token revoked" in messages
+    assert "token family revoked" in messages
+
+
+def test_the_development_server_writes_one_plain_json_line_per_request(app, caplog):
+    caplog.set_level(logging.INFO)
+    server = make_server("127.0.0.1", 0, app)
+    serving = threading.Thread(target=server.handle_request)
+    serving.start()
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/api/v1/nope/", timeout=10)
+    serving.join(timeout=10)
+    server.server_close()
+    werkzeug_log("info", ansi_style("Press CTRL+C to quit", "yellow"))
+
+    lines = [JsonFormatter().format(r) for r in caplog.records]
+    request_lines = [line for line in lines if "/api/v1/nope/" in line]
+    assert len(request_lines) == 1 and '"logger": "ecom.request"' in request_lines[0]
+    assert not any("\\u001b" in line for line in lines)
+    assert any("Press CTRL+C to quit" in line for line in lines)
