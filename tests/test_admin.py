@@ -224,3 +224,21 @@ def test_inline_editing_of_the_role_goes_through_the_accounts_rules(client, admi
     db.session.expire_all()
     assert db.session.get(User, target.id).role == "staff"
     assert db.session.get(User, admin.id).role == "admin"
+
+
+def test_a_mistyped_back_office_url_is_a_back_office_404_page(client, staff):
+    admin_login(client, staff)
+    response = client.get("/admin/no-such-page/")
+
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "Back to the dashboard" in html(response)
+    api = client.get("/api/v1/no-such-page/")
+    assert api.status_code == 404 and api.json["code"] == "not_found"
+
+
+def test_back_office_pages_link_a_favicon_served_locally(client):
+    page = html(client.get("/admin/login/"))
+    [href] = re.findall(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', page)
+    icon = client.get(href)
+    assert href.startswith("/admin/") and icon.status_code == 200
+    assert icon.mimetype == "image/svg+xml"

@@ -9,7 +9,14 @@ from ecom.admin.catalog import CategoriesView, ProductsView
 from ecom.admin.orders import OrdersView
 from ecom.admin.outbox import OutboxView
 from ecom.admin.reviews import ReviewsView
-from ecom.admin.views import DashboardView, LoginView, LogoutView, UsersView, format_utc
+from ecom.admin.views import (
+    DashboardView,
+    LoginView,
+    LogoutView,
+    UsersView,
+    back_office_not_found,
+    format_utc,
+)
 from ecom.catalog.models import Category, Product
 from ecom.common.outbox import OutboxMessage
 from ecom.common.storage import image_url
@@ -44,4 +51,13 @@ def register_admin(app: Flask) -> None:
     )
     app.add_template_filter(format_utc, "utc")
     app.add_template_filter(image_url, "image_url")
-    app.register_blueprint(Blueprint("ecom_admin", __name__, template_folder="templates"))
+    app.register_blueprint(
+        Blueprint(
+            "ecom_admin",
+            __name__,
+            template_folder="templates",
+            static_folder="static",
+            static_url_path="/admin/static/ecom",
+        )
+    )
+    app.register_error_handler(404, back_office_not_found(admin.index_view))

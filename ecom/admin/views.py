@@ -19,7 +19,7 @@ from ecom.accounts.models import User
 from ecom.admin import dashboard
 from ecom.admin.charts import revenue_chart
 from ecom.admin.session import current_admin_user, log_in, log_out
-from ecom.common.errors import DomainError
+from ecom.common.errors import DomainError, handle_http_exception
 from ecom.common.login_limits import login_limit
 from ecom.common.permissions import ROLES, has_role
 from ecom.extensions import csrf, db
@@ -49,6 +49,18 @@ class BackOfficeView:
     def error_page(self, error: HTTPException) -> tuple[str, int]:
         """Errors of the back office as pages of the back office, not API JSON."""
         return self.render("ecom_admin/error.html", error=error), error.code
+
+
+def back_office_not_found(page_view: BackOfficeView) -> Callable[[HTTPException], Any]:
+    """A 404 handler: a mistyped back office URL gets a back office page, the rest the
+    API's JSON."""
+
+    def not_found(error: HTTPException) -> Any:
+        if request.path == "/admin" or request.path.startswith("/admin/"):
+            return page_view.error_page(error)
+        return handle_http_exception(error)
+
+    return not_found
 
 
 class StaffOnly(BackOfficeView):
