@@ -97,14 +97,19 @@ def test_top_products_equal_sql_over_30_days(seeded):
     assert len(top) == 10
 
 
-def test_low_stock_lists_products_at_or_below_the_threshold(seeded):
-    expected = sql("SELECT COUNT(*) FROM products WHERE stock_quantity <= 5").scalar()
+def test_low_stock_lists_active_products_at_or_below_the_threshold_page_by_page(seeded):
+    expected = sql(
+        "SELECT id FROM products WHERE stock_quantity <= 5 AND is_active "
+        "ORDER BY stock_quantity, id"
+    ).scalars()
+    expected = list(expected)
 
-    count, products = dashboard.low_stock(5)
+    count, first = dashboard.low_stock(5, page=1, per_page=10)
+    _, second = dashboard.low_stock(5, page=2, per_page=10)
 
-    assert count == expected > 0
-    assert all(product.stock_quantity <= 5 for product in products)
-    assert [p.stock_quantity for p in products] == sorted(p.stock_quantity for p in products)
+    assert count == len(expected) > 10
+    assert [p.id for p in first + second] == expected[:20]
+    assert all(p.is_active for p in first + second)
 
 
 def test_daily_revenue_equals_sql_for_each_of_the_30_days(seeded):
@@ -118,13 +123,15 @@ def test_daily_revenue_equals_sql_for_each_of_the_30_days(seeded):
     assert sum(amount for _, amount in days) == dashboard.period_figures(NOW)[2].revenue > 0
 
 
-def test_the_chart_draws_one_bar_per_day_with_the_days_revenue():
+def test_the_chart_draws_one_bar_per_day_on_a_y_axis_of_round_amounts():
     days = [(date(2026, 10, 1) + timedelta(days=n), Decimal(n * 10)) for n in range(30)]
 
-    svg = revenue_chart(days)
+    svg = revenue_chart(days, "EUR")
 
     assert svg.count("<rect") == 30
-    assert "2026-10-30: 290.00" in svg
+    assert "2026-10-30: 290.00 EUR" in svg
+    assert re.findall(r'class="y-tick">([^<]+)<', svg) == ["0", "100", "200", "300"]
+    assert "Daily revenue in EUR" in svg
     assert "http" not in svg
 
 
@@ -150,3 +157,25 @@ def test_the_dashboard_page_shows_the_figures_of_seeded_data(app, client, staff)
     assert shown == expected
     assert "except <em>cancelled</em>" in body
     assert body.count("<rect") == 30
+    assert "Daily revenue (USD)" in body and "Revenue (USD)" in body
+    top_ids = re.findall(
+        r'<tr data-product-id="(\d+)">\s*<td>(\d+)</td>\s*<td><a href="([^"]+)"', body
+    )
+    assert top_ids and all(a == b and f"id={a}" in link for a, b, link in top_ids)
+
+
+def test_the_low_stock_table_pages_and_leaves_inactive_products_out(app, client, staff):
+    run_seed(app, *SEED, "--as-of", AS_OF.isoformat())
+    admin_login(client, staff)
+    inactive = set(sql("SELECT id FROM products WHERE NOT is_active").scalars())
+
+    first = client.get("/admin/").get_data(as_text=True)
+    second = client.get("/admin/?low_stock_page=2").get_data(as_text=True)
+
+    def low_stock_ids(body: str) -> list[int]:
+        table = body[body.index('id="low-stock"') :]
+        return [int(i) for i in re.findall(r'<tr data-product-id="(\d+)">', table)]
+
+    assert len(low_stock_ids(first)) == 20 and 'id="low-stock-pages"' in first
+    assert low_stock_ids(second) and not set(low_stock_ids(first)) & set(low_stock_ids(second))
+    assert not inactive & set(low_stock_ids(first) + low_stock_ids(second))

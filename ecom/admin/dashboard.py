@@ -84,12 +84,17 @@ def top_products(now: datetime, limit: int = 10, days: int = 30) -> list[TopProd
     ]
 
 
-def low_stock(threshold: int, limit: int = 50) -> tuple[int, list[Product]]:
-    """How many products have at most ``threshold`` units, and the ``limit`` lowest."""
-    short = Product.stock_quantity <= threshold
+def low_stock(threshold: int, page: int = 1, per_page: int = 20) -> tuple[int, list[Product]]:
+    """How many active products have at most ``threshold`` units, and one page of them,
+    lowest first (inactive products are not for sale: they need no restocking)."""
+    short = (Product.stock_quantity <= threshold) & Product.is_active.is_(True)
     count = db.session.scalar(select(func.count(Product.id)).where(short))
     products = db.session.scalars(
-        select(Product).where(short).order_by(Product.stock_quantity, Product.id).limit(limit)
+        select(Product)
+        .where(short)
+        .order_by(Product.stock_quantity, Product.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     return count, list(products)
 

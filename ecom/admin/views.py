@@ -3,6 +3,7 @@ every model view (writes through the domain services only)."""
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from math import ceil
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
@@ -25,6 +26,7 @@ from ecom.common.permissions import ROLES, has_role
 from ecom.extensions import csrf, db
 
 LOGIN_ENDPOINT = "admin_login.index"
+LOW_STOCK_PAGE_SIZE = 20
 ERROR_PAGES = (400, 403, 404, 405)
 
 
@@ -223,17 +225,22 @@ class DashboardView(StaffOnly, AdminIndexView):
     @expose("/")
     def index(self) -> str:
         now = datetime.now(UTC)
-        threshold = current_app.config["LOW_STOCK_THRESHOLD"]
-        low_count, low_products = dashboard.low_stock(threshold)
+        config = current_app.config
+        threshold = config["LOW_STOCK_THRESHOLD"]
+        page = max(request.args.get("low_stock_page", 1, type=int), 1)
+        low_count, low_products = dashboard.low_stock(threshold, page, LOW_STOCK_PAGE_SIZE)
         return self.render(
             "ecom_admin/dashboard.html",
+            currency=config["CURRENCY"],
             periods=dashboard.period_figures(now),
             by_status=dashboard.orders_by_status(),
             top_products=dashboard.top_products(now),
             low_stock_threshold=threshold,
             low_stock_count=low_count,
             low_stock_products=low_products,
-            chart=revenue_chart(dashboard.daily_revenue(now)),
+            low_stock_page=page,
+            low_stock_pages=max(ceil(low_count / LOW_STOCK_PAGE_SIZE), 1),
+            chart=revenue_chart(dashboard.daily_revenue(now), config["CURRENCY"]),
         )
 
 
