@@ -126,6 +126,13 @@ def test_doc_pages_load_their_assets_locally(client, path):
         assert client.get(asset).status_code == 200, asset
 
 
+def test_redoc_loads_no_image_from_a_cdn(client):
+    bundle = client.get("/static/redoc/redoc.standalone.js").get_data(as_text=True)
+    images = re.findall(r'createElement\("img",\{[^}]*src:"([^"]+)"', bundle)
+    assert images == ["/static/redoc/logo-mini.svg"]
+    assert client.get(images[0]).status_code == 200
+
+
 def test_no_session_leaks_between_tests(app):
     assert db.session.execute(text("SELECT count(*) FROM users")).scalar() == 0
 
