@@ -79,7 +79,7 @@ def test_cache_hits_and_misses_are_counted(client, redis_alive):
 
 
 def test_rate_limit_refusals_are_counted(client, app, monkeypatch, redis_alive):
-    monkeypatch.setitem(app.config, "RATELIMIT_AUTH", "1/minute")
+    monkeypatch.setitem(app.config, "RATELIMIT_LOGIN_FAILURES", "1/minute")
     before = scrape(client)
 
     answers = [

@@ -50,7 +50,7 @@ def pair(tmp_path_factory):
         url,
         redis_url,
         instances=2,
-        env={"RATELIMIT_AUTH": f"{AUTH_LIMIT}/minute", "WEB_CONCURRENCY": "2"},
+        env={"RATELIMIT_LOGIN_FAILURES": f"{AUTH_LIMIT}/minute", "WEB_CONCURRENCY": "2"},
     )
     yield started
     stop_chain(started)
