@@ -1,7 +1,7 @@
 """token families replace the per-token blocklist
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0007
 Create Date: 2026-11-30 04:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
