@@ -67,8 +67,6 @@ class Config:
         self.REQUEST_LOG = _bool(env.get("REQUEST_LOG"), True)
         self.PASSWORD_HASH_PROFILE = env.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
         self.LOW_STOCK_THRESHOLD = int(env.get("LOW_STOCK_THRESHOLD", "5"))
-        # The shop's one currency (ISO 4217), as the back office shows amounts.
-        self.CURRENCY = env.get("CURRENCY", "USD")
         self.configure_images(env)
         self.configure_platform(env)
         self.configure_mail(env)

@@ -231,7 +231,7 @@ class DashboardView(StaffOnly, AdminIndexView):
         low_count, low_products = dashboard.low_stock(threshold, page, LOW_STOCK_PAGE_SIZE)
         return self.render(
             "ecom_admin/dashboard.html",
-            currency=config["CURRENCY"],
+            currency=config["SHOP_CURRENCY"],
             periods=dashboard.period_figures(now),
             by_status=dashboard.orders_by_status(),
             top_products=dashboard.top_products(now),
@@ -240,7 +240,7 @@ class DashboardView(StaffOnly, AdminIndexView):
             low_stock_products=low_products,
             low_stock_page=page,
             low_stock_pages=max(ceil(low_count / LOW_STOCK_PAGE_SIZE), 1),
-            chart=revenue_chart(dashboard.daily_revenue(now), config["CURRENCY"]),
+            chart=revenue_chart(dashboard.daily_revenue(now), config["SHOP_CURRENCY"]),
         )
 
 
