@@ -35,8 +35,8 @@ def test_register_refuses_a_taken_email_or_username_with_a_field_error(client, f
 
 @pytest.mark.parametrize(
     "password",
-    ["short1", "1234567890", "alice@example.com", " " * 12, "1234 5678 90"],
-    ids=["short", "digits", "email", "spaces", "digits-and-spaces"],
+    ["short1", "1234567890", " " * 12, "1234 5678 90"],
+    ids=["short", "digits", "spaces", "digits-and-spaces"],
 )
 def test_register_enforces_the_password_policy(client, password):
     response = register(client, password=password)
@@ -227,3 +227,13 @@ def test_admin_cannot_demote_themselves(client, admin, auth_headers):
 
 def test_unknown_user_is_404(client, admin, auth_headers):
     assert client.get(f"{USERS}999999/", headers=auth_headers(admin)).status_code == 404
+
+
+def test_a_password_equal_to_the_email_is_a_documented_conflict(client):
+    body = {"email": "bob@example.com", "username": "bob", "password": "BOB@example.com"}
+
+    response = client.post("/api/v1/auth/users/", json=body)
+
+    assert response.status_code == 409
+    assert response.json["code"] == "password_is_email"
+    assert "password" in response.json["errors"]["json"]

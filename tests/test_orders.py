@@ -312,8 +312,9 @@ def test_take_stock_only_takes_units_that_are_on_sale():
 
 def test_checkout_takes_one_address_form_only(customer, address):
     fill_cart(customer, (make_product(), 1))
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Conflict) as both:
         orders.checkout(customer, shipping_address_id=address.id, shipping_address=ADDRESS)
+    assert both.value.code == "two_addresses"
     with pytest.raises(ValidationFailed) as invalid:
         orders.checkout(customer, shipping_address={**ADDRESS, "country": "Britain"})
     assert "country" in invalid.value.errors["shipping_address"]

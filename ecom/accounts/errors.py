@@ -31,3 +31,8 @@ class InvalidLink(Conflict):
 
     def __init__(self) -> None:
         super().__init__(errors={"token": [self.message]})
+
+
+class PasswordIsEmail(Conflict):
+    code = "password_is_email"
+    message = "Password cannot be the same as the email address."

@@ -8,6 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from marshmallow import validate
 
+from ecom.accounts.errors import PasswordIsEmail
 from ecom.common.errors import ValidationFailed
 
 MIN_LENGTH = 8
@@ -56,14 +57,15 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def check_password_policy(password: str, email: str = "", field: str = "password") -> None:
-    """Raise a 400 naming ``field`` when the password is too weak."""
+    """Raise a 400 naming ``field`` when the password breaks the rules the schema states,
+    or a 409 when it is the account's email (a rule no schema can state)."""
     problems = []
     for rule in PASSWORD_RULE:
         try:
             rule(password)
         except ma.ValidationError as refused:
             problems.extend(refused.messages)
-    if email and password.strip().lower() == email.strip().lower():
-        problems.append("Password cannot be the same as the email address.")
     if problems:
         raise ValidationFailed("Password does not meet the policy.", errors={field: problems})
+    if email and password.strip().lower() == email.strip().lower():
+        raise PasswordIsEmail(errors={field: [PasswordIsEmail.message]})

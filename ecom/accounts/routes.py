@@ -2,7 +2,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt
 
 from ecom.accounts import addresses, recovery, services, tokens
-from ecom.accounts.errors import InvalidLink
+from ecom.accounts.errors import InvalidLink, PasswordIsEmail
 from ecom.accounts.schemas import (
     ActivationSchema,
     AddressPatchSchema,
@@ -81,6 +81,7 @@ class MyPassword(MethodView):
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
     @blp.alt_response(403, response="FORBIDDEN", description="The current password is wrong.")
+    @blp.alt_response(409, response="CONFLICT", description=PasswordIsEmail.message)
     def post(self, data):
         """Change the caller's password; every token issued before is revoked."""
         services.change_password(current_user, data["current_password"], data["new_password"])

@@ -78,6 +78,13 @@ class InvalidTransition(Conflict):
         self.requested = requested
 
 
+class TwoAddresses(Conflict):
+    """Checkout names an address book entry and sends an address: one must go."""
+
+    code = "two_addresses"
+    message = "Send shipping_address_id or shipping_address, not both."
+
+
 class EmptyCart(Conflict):
     code = "empty_cart"
     message = "The cart is empty."
@@ -174,8 +181,7 @@ def _order_for_key(user: User, key: str) -> Order | None:
 
 def _shipping_copy(user: User, address_id: int | None, address: dict | None) -> dict[str, Any]:
     if address_id is not None and address is not None:
-        message = "Send shipping_address_id or shipping_address, not both."
-        raise ValidationFailed(message, errors={"shipping_address": [message]})
+        raise TwoAddresses(errors={"shipping_address": [TwoAddresses.message]})
     if address is not None:
         errors = ShippingAddressSchema().validate(address)
         if errors:
