@@ -111,6 +111,9 @@ class Config:
         self.S3_OBJECT_ACL = env.get("S3_OBJECT_ACL") or None
         self.CATALOG_COUNT_CACHE_MIN = int(env.get("CATALOG_COUNT_CACHE_MIN", "1000"))
         self.CATALOG_COUNT_CACHE_SECONDS = int(env.get("CATALOG_COUNT_CACHE_SECONDS", "30"))
+        # Stock changes (checkout, cancellation) keep cached product reads: the stock they
+        # show, and lists filtered by it, lag by at most this many seconds.
+        self.STOCK_CACHE_SECONDS = int(env.get("STOCK_CACHE_SECONDS", "5"))
 
     def configure_platform(self, env: Mapping[str, str]) -> None:
         """Cache, rate limits, proxies and HTTP hardening; they follow ``REDIS_URL``."""
@@ -243,6 +246,10 @@ class Config:
     OPENAPI_REDOC_URL = "/static/redoc/redoc.standalone.js"
 
     PAGE_SIZE = 20
+    # Counts are exact up to this many rows, the planner's estimate above (see docs/API.md).
+    EXACT_COUNT_LIMIT = 10_000
+    # Page-number pages reach this many rows deep at most; a cursor walks further.
+    PAGE_WINDOW = 10_000
 
     # The back office's session cookie (Secure in production: see configure_platform).
     SESSION_COOKIE_HTTPONLY = True

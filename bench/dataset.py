@@ -20,6 +20,8 @@ from scripts.databases import create_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+# Databases are named <prefix><size>, e.g. ecom_bench_1m.
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "ecom_bench_")
 HOT_PRODUCTS = 1000
 HOT_STOCK = 1_000_000
 CHECKOUT_BUYERS = 6000
@@ -53,7 +55,7 @@ SIZES = {
 
 
 def url_of(name: str) -> str:
-    return f"{POSTGRES}/ecom_bench_{name}"
+    return f"{POSTGRES}/{DATABASE_PREFIX}{name}"
 
 
 def _flask(env: dict[str, str], *args: str) -> None:

@@ -2,6 +2,7 @@
 Gunicorn's production settings, drive it with wrk, and write bench/results/. See README.md."""
 
 import argparse
+import os
 import sys
 import urllib.request
 from pathlib import Path
@@ -20,9 +21,10 @@ from config import ProductionConfig  # noqa: E402
 from ecom import create_app  # noqa: E402
 from ecom.extensions import db  # noqa: E402
 
-APP_PORT = 8801
-HELLO_PORT = 8802
-REDIS_URL = "redis://127.0.0.1:6379/6"
+APP_PORT = int(os.environ.get("BENCH_APP_PORT", "8801"))
+HELLO_PORT = int(os.environ.get("BENCH_HELLO_PORT", "8802"))
+# Flushed at the start of each size.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
 # Not a secret: the benchmark's own databases, on loopback.
 BENCH_SECRET = "bench-only-secret-" + "x" * 32
 THREADS = 4

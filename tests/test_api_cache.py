@@ -1,10 +1,12 @@
-"""The public reads are cached, and every write that changes them shows on the next read.
+"""The public reads are cached, and every write that changes them shows on the next read;
+stock changes show once the stock TTL has passed.
 
 Runs in every pass: on SQLite with the file cache, on PostgreSQL with Redis, and
 with Redis down (the reads then come from the database; only the no-SQL proofs skip).
 """
 
 import os
+import time
 from io import BytesIO
 
 import pytest
@@ -167,24 +169,58 @@ def test_a_category_rename_shows_in_categories_and_products(client, phone, staff
     assert client.get(product_url(phone)).json["category_name"] == "Mobiles"
 
 
-def test_a_checkout_that_takes_stock_is_visible_on_the_next_read(
-    client, phone, customer, auth_headers
+@pytest.fixture
+def stock_ttl(app, monkeypatch) -> float:
+    """A one-second stock lag; returns how long to wait for it to pass."""
+    monkeypatch.setitem(app.config, "STOCK_CACHE_SECONDS", 1)
+    return 1.5
+
+
+def shown_stock(client, product) -> tuple[int, bool, int]:
+    body = client.get(product_url(product)).json
+    return (
+        body["stock_quantity"],
+        body["in_stock"],
+        client.get(f"{PRODUCTS}?in_stock=true").json["count"],
+    )
+
+
+@pytest.mark.usefixtures("redis_alive")
+def test_a_checkout_keeps_cached_product_reads_and_its_stock_shows_after_the_stock_ttl(
+    client, phone, customer, auth_headers, stock_ttl
 ):
     make_address(customer)
-    assert client.get(product_url(phone)).json["stock_quantity"] == 5
+    assert shown_stock(client, phone) == (5, True, 1)
     fill_cart(customer, (phone, 5))
 
     placed = client.post(ORDERS, json={}, headers=auth_headers(customer))
 
     assert placed.status_code == 201
-    body = client.get(product_url(phone)).json
-    assert (body["stock_quantity"], body["in_stock"]) == (0, False)
-    assert client.get(f"{PRODUCTS}?in_stock=true").json["count"] == 0
+    assert shown_stock(client, phone) == (5, True, 1)
+    time.sleep(stock_ttl)
+    assert shown_stock(client, phone) == (0, False, 0)
+
+
+@pytest.mark.usefixtures("redis_alive")
+def test_a_checkout_never_trusts_the_stock_a_cached_read_shows(
+    client, phone, customer, other_customer, auth_headers
+):
+    for buyer in (customer, other_customer):
+        make_address(buyer)
+        fill_cart(buyer, (phone, 5))
+    assert client.get(product_url(phone)).json["stock_quantity"] == 5
+    assert client.post(ORDERS, json={}, headers=auth_headers(customer)).status_code == 201
+    assert client.get(product_url(phone)).json["stock_quantity"] == 5
+
+    refused = client.post(ORDERS, json={}, headers=auth_headers(other_customer))
+
+    assert refused.status_code == 409
+    assert client.get(product_url(phone)).json["stock_quantity"] == 5
 
 
 @pytest.mark.parametrize("by", ["customer", "staff"])
-def test_a_cancel_that_restocks_is_visible_on_the_next_read(
-    client, phone, customer, staff, auth_headers, by
+def test_a_cancel_that_restocks_shows_after_the_stock_ttl(
+    client, phone, customer, staff, auth_headers, by, stock_ttl
 ):
     make_address(customer)
     fill_cart(customer, (phone, 2))
@@ -201,6 +237,7 @@ def test_a_cancel_that_restocks_is_visible_on_the_next_read(
         )
 
     assert cancelled.status_code == 200
+    time.sleep(stock_ttl)
     assert client.get(product_url(phone)).json["stock_quantity"] == 5
 
 

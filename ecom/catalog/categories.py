@@ -5,7 +5,7 @@ from sqlalchemy import Select, func, select
 from ecom.catalog.errors import CategoryCycle, CategoryExists, CategoryNotEmpty, UnknownCategory
 from ecom.catalog.models import Category, Product
 from ecom.catalog.slugs import add_with_unique_slug
-from ecom.common.cache import invalidate_on_commit
+from ecom.common.cache import generation_key, get_or_none, invalidate_on_commit, set_if_up
 from ecom.common.cache_families import CATEGORIES
 from ecom.common.errors import NotFound
 from ecom.common.ids import parse_id
@@ -23,6 +23,35 @@ def get_category(category_id: int) -> Category:
     if category is None:
         raise NotFound("Category not found.")
     return category
+
+
+def subtree_ids(category: str) -> list[int]:
+    """Ids of the category (given by id or slug) and of every category below it, as
+    literals the planner can estimate (none for an unknown category)."""
+    slugs, children = _tree_links()
+    roots = [root for root in (parse_id(category), slugs.get(category)) if root in children]
+    ids = []
+    while roots:
+        ids.append(roots.pop())
+        roots.extend(children[ids[-1]])
+    return sorted(set(ids))
+
+
+def _tree_links() -> tuple[dict[str, int], dict[int, list[int]]]:
+    """Slug → id and id → children ids of every category, remembered until a category
+    write (one small query otherwise)."""
+    key = generation_key("catalog:category-links", CATEGORIES)
+    links = get_or_none(key) if key else None
+    if links is None:
+        rows = db.session.execute(select(Category.id, Category.parent_id, Category.slug)).all()
+        children: dict[int, list[int]] = {row.id: [] for row in rows}
+        for row in rows:
+            if row.parent_id is not None:
+                children[row.parent_id].append(row.id)
+        links = ({row.slug: row.id for row in rows}, children)
+        if key:
+            set_if_up(key, links)
+    return links
 
 
 def categories_query(parent: str | None = None) -> Select:

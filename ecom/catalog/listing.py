@@ -1,4 +1,8 @@
-"""The product list: filters, full-text search, ordering and remembered counts."""
+"""The product list: filters, full-text search, ordering, remembered counts and pages.
+
+Every filter and ordering is meant to walk an index at any catalog size (docs/PERFORMANCE.md):
+a category is its subtree's literal ids, ordered lists follow the composite indexes of
+``Product``, and a search ranks its matches only while they are counted exactly."""
 
 import hashlib
 import json
@@ -8,11 +12,11 @@ from collections.abc import Callable
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
-from ecom.catalog.models import Category, Product
+from ecom.catalog.categories import subtree_ids
+from ecom.catalog.models import Product
 from ecom.common.cache import generation_key, get_or_none, set_if_up
-from ecom.common.cache_families import PRODUCT_READS
-from ecom.common.ids import parse_id
-from ecom.common.pagination import count_rows
+from ecom.common.cache_families import PRODUCT_READS, STOCK_SHOWN
+from ecom.common.pagination import Count, Page, count_rows, paginate, paginate_by_cursor
 from ecom.extensions import db
 
 ORDERING_FIELDS = {
@@ -27,11 +31,27 @@ DEFAULT_ORDERING = ["-created_at"]
 FILTERS = ("category", "price_min", "price_max", "in_stock", "is_active", "search")
 
 
-def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
+def list_products(args: dict, *, include_inactive: bool) -> Page:
+    """One page of products (see ProductListArgsSchema): by cursor in id order when
+    ``cursor`` is given, else by page number. A search with more matches than are counted
+    exactly is not ranked: its pages come newest first, as ranking every match would read
+    them all."""
+    count = cached_count(args, include_inactive=include_inactive)
+    query = products_query(args, include_inactive=include_inactive)
+    if "cursor" in args:
+        return paginate_by_cursor(query, Product.id, args, count=count)
+    counted = count(query)
+    if counted.estimated and args.get("search") and not args.get("ordering"):
+        query = products_query(args, include_inactive=include_inactive, ranked=False)
+    return paginate(query, args, count=lambda _query: counted)
+
+
+def products_query(filters: dict, *, include_inactive: bool = False, ranked: bool = True) -> Select:
     """Products matching ``filters`` (see ProductListArgsSchema), in a total order.
 
     Active products only, unless ``include_inactive`` (staff): then all of them, or those
-    matching the ``is_active`` filter when given.
+    matching the ``is_active`` filter when given. A search without ``ordering`` is by
+    relevance if ``ranked``, else newest first.
     """
     query = select(Product)
     if not include_inactive:
@@ -39,7 +59,7 @@ def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
     elif filters.get("is_active") is not None:
         query = query.where(Product.is_active == filters["is_active"])
     if filters.get("category"):
-        query = query.where(Product.category_id.in_(_category_and_descendants(filters["category"])))
+        query = query.where(Product.category_id.in_(subtree_ids(filters["category"])))
     if filters.get("price_min") is not None:
         query = query.where(Product.price >= filters["price_min"])
     if filters.get("price_max") is not None:
@@ -50,18 +70,7 @@ def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
     rank = None
     if filters.get("search"):
         query, rank = _search(query, filters["search"])
-    return query.order_by(*_order_by(filters.get("ordering"), rank))
-
-
-def _category_and_descendants(category: str) -> Select:
-    """Ids of the category (given by id or slug) and of every category below it."""
-    match = Category.slug == category
-    category_id = parse_id(category)
-    if category_id is not None:
-        match = or_(match, Category.id == category_id)
-    tree = select(Category.id).where(match).cte("category_tree", recursive=True)
-    tree = tree.union_all(select(Category.id).where(Category.parent_id == tree.c.id))
-    return select(tree.c.id)
+    return query.order_by(*_order_by(filters.get("ordering"), rank if ranked else None))
 
 
 def _search(query: Select, text: str) -> tuple[Select, ColumnElement | None]:
@@ -100,7 +109,7 @@ def _order_by(fields: list[str] | None, rank: ColumnElement | None) -> list:
     return clauses
 
 
-def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select], int]:
+def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select], Count]:
     """A ``paginate`` count that remembers large counts for a short while, per filter set,
     so paging through a big result does not re-count it on every page."""
     normalised = {name: str(filters.get(name)) for name in FILTERS if filters.get(name) is not None}
@@ -108,14 +117,19 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
         json.dumps([normalised, include_inactive], sort_keys=True).encode()
     ).hexdigest()
 
-    def remembered_count(query: Select) -> int:
+    # A count by stock lags no more than the stock the pages show.
+    timeout = current_app.config[
+        STOCK_SHOWN if filters.get("in_stock") is not None else "CATALOG_COUNT_CACHE_SECONDS"
+    ]
+
+    def remembered_count(query: Select) -> Count:
         # A product or category write starts a new count at once, as for the cached pages.
         key = generation_key(f"catalog:product-count:{digest}", *PRODUCT_READS)
-        total = get_or_none(key) if key else None
-        if total is None:
-            total = count_rows(query)
-            if key and total >= current_app.config["CATALOG_COUNT_CACHE_MIN"]:
-                set_if_up(key, total, timeout=current_app.config["CATALOG_COUNT_CACHE_SECONDS"])
-        return total
+        counted = get_or_none(key) if key else None
+        if counted is None:
+            counted = count_rows(query)
+            if key and counted.total >= current_app.config["CATALOG_COUNT_CACHE_MIN"]:
+                set_if_up(key, counted, timeout=timeout)
+        return counted
 
     return remembered_count

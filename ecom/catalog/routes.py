@@ -16,7 +16,7 @@ from ecom.catalog.schemas import (
 )
 from ecom.common.api import Blueprint
 from ecom.common.cache import cached_response
-from ecom.common.cache_families import CATEGORY_READS, PRODUCT_READS
+from ecom.common.cache_families import CATEGORY_READS, PRODUCT_READS, STOCK_SHOWN
 from ecom.common.pagination import page_schema, paginate
 from ecom.common.permissions import is_staff
 
@@ -94,15 +94,16 @@ class CategoryDetail(MethodView):
 
 @blp.route("/products/")
 class Products(MethodView):
-    @cached_response(*PRODUCT_READS)
+    @cached_response(*PRODUCT_READS, timeout_setting=STOCK_SHOWN)
     @blp.auth(None, optional=True)
     @blp.arguments(ProductListArgsSchema, location="query")
     @blp.response(200, page_schema(ProductSchema))
     def get(self, args):
-        """List products: filters, search and ordering; inactive ones for staff only."""
-        staff = is_staff()
-        query = listing.products_query(args, include_inactive=staff)
-        return paginate(query, args, count=listing.cached_count(args, include_inactive=staff))
+        """List products: filters, search and ordering; inactive ones for staff only.
+
+        Counts above 10,000 are estimates (`count_is_estimate`); page numbers reach 10,000
+        items deep; `cursor=` walks the whole list in id order."""
+        return listing.list_products(args, include_inactive=is_staff())
 
     @blp.auth("staff")
     @blp.arguments(ProductWriteSchema)
@@ -115,7 +116,7 @@ class Products(MethodView):
 
 @blp.route("/products/<int:product_id>/")
 class ProductDetail(MethodView):
-    @cached_response(*PRODUCT_READS)
+    @cached_response(*PRODUCT_READS, timeout_setting=STOCK_SHOWN)
     @blp.auth(None, optional=True)
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -150,7 +151,7 @@ class ProductDetail(MethodView):
 
 @blp.route("/products/slug/<slug>/")
 class ProductBySlug(MethodView):
-    @cached_response(*PRODUCT_READS)
+    @cached_response(*PRODUCT_READS, timeout_setting=STOCK_SHOWN)
     @blp.auth(None, optional=True)
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")

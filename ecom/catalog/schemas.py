@@ -7,7 +7,7 @@ from marshmallow import validate
 from ecom.catalog.listing import ORDERING_FIELDS
 from ecom.common.ids import COUNT_RANGE, ID_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Currency, Money
-from ecom.common.pagination import PageArgsSchema
+from ecom.common.pagination import Cursor, PageArgsSchema
 from ecom.common.schemas import NOT_BLANK, ResponseSchema
 from ecom.common.storage import image_url
 
@@ -196,6 +196,18 @@ class ProductListArgsSchema(PageArgsSchema):
             "pattern": ORDERING_PATTERN,
         },
     )
+
+    cursor = Cursor(
+        metadata={
+            "description": "Keyset pages in id order, for crawls and exports: empty for the "
+            "first page, then the `cursor` of the `next` link. Not with `ordering`."
+        }
+    )
+
+    @ma.validates_schema
+    def _cursor_in_id_order(self, data: dict, **kwargs: object) -> None:
+        if "cursor" in data and data.get("ordering"):
+            raise ma.ValidationError("Cursor pages are in id order.", field_name="ordering")
 
     @ma.post_load
     def _split_ordering(self, data: dict, **kwargs: object) -> dict:

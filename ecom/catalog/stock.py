@@ -1,6 +1,8 @@
 """Stock: row locks in id order, the conditional take that cannot oversell, restock.
 
-Every function here runs inside its caller's transaction."""
+Every function here runs inside its caller's transaction. A stock change invalidates no
+cached read: product reads show stock through a short TTL (``STOCK_CACHE_SECONDS``), and a
+checkout trusts only the rows it locks."""
 
 from collections.abc import Iterable
 
@@ -8,7 +10,6 @@ from sqlalchemy import select, update
 
 from ecom.catalog.errors import InsufficientStock
 from ecom.catalog.models import Product
-from ecom.catalog.services import products_changed
 from ecom.extensions import db
 
 
@@ -42,7 +43,6 @@ def take_stock(product_id: int, quantity: int) -> bool:
 
     The condition is checked by the UPDATE itself, so no interleaving can oversell, with or
     without row locks."""
-    products_changed()
     result = db.session.execute(
         update(Product)
         .where(
@@ -78,7 +78,6 @@ def take_all(products: dict[int, Product], quantities: dict[int, int]) -> None:
 
 def restock(product_id: int, quantity: int) -> None:
     """Put ``quantity`` units back (cancellation)."""
-    products_changed()
     db.session.execute(
         update(Product)
         .where(Product.id == product_id)

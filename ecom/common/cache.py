@@ -162,8 +162,10 @@ def not_shared() -> None:
     request.environ[NOT_SHARED_KEY] = True
 
 
-def cached_response(*families: str) -> Callable:
-    """Cache a GET view's 200 JSON body (``CACHE_TTL``), with ETag and If-None-Match → 304."""
+def cached_response(*families: str, timeout_setting: str | None = None) -> Callable:
+    """Cache a GET view's 200 JSON body, with ETag and If-None-Match → 304; it is kept for
+    ``CACHE_TTL`` seconds, or the config value named by ``timeout_setting`` (for data that
+    changes without invalidating its family)."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -180,7 +182,8 @@ def cached_response(*families: str) -> Callable:
                 body = response.get_data()
                 entry = (body, hashlib.sha256(body).hexdigest()[:32])
                 if key is not None:
-                    set_if_up(key, (generations, *entry))
+                    timeout = current_app.config[timeout_setting] if timeout_setting else None
+                    set_if_up(key, (generations, *entry), timeout=timeout)
             return _conditional(*entry)
 
         return wrapper

@@ -11,6 +11,9 @@ REVIEWS = "reviews"
 
 # Product bodies show their category's name, and a category filter follows the tree.
 PRODUCT_READS = (PRODUCTS, CATEGORIES)
+# Stock has no family (a checkout would discard every product page): reads that show it
+# are kept for this setting's seconds instead (see ecom.catalog.stock).
+STOCK_SHOWN = "STOCK_CACHE_SECONDS"
 CATEGORY_READS = (CATEGORIES,)
 # A product's deactivation hides its reviews from everybody but staff.
 REVIEW_READS = (REVIEWS, PRODUCTS)

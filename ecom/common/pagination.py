@@ -1,5 +1,13 @@
-"""Page-number pagination shared by every list: ``{count, next, previous, results}``."""
+"""Pagination shared by every list: ``{count, count_is_estimate, next, previous, results}``.
 
+Counts are exact up to ``EXACT_COUNT_LIMIT`` rows and the planner's estimate above it;
+page numbers reach ``PAGE_WINDOW`` rows deep; a cursor (keyset) walks a whole list at the
+same cost per page (see docs/API.md, "Pagination").
+"""
+
+import base64
+import binascii
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -7,9 +15,9 @@ from urllib.parse import urlencode
 
 import marshmallow as ma
 from flask import current_app, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
-from ecom.common.errors import NotFound
+from ecom.common.errors import NotFound, ValidationFailed
 from ecom.common.schemas import ResponseSchema
 from ecom.extensions import db
 
@@ -27,12 +35,41 @@ class PageArgsSchema(ma.Schema):
     )
 
 
+class Cursor(ma.fields.String):
+    """An opaque keyset cursor: empty for the first page, else a ``next`` link's value;
+    loads as the last key of the previous page (None for the first)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int | None:
+        token = super()._deserialize(value, attr, data, **kwargs)
+        if not token:
+            return None
+        try:
+            after = json.loads(base64.urlsafe_b64decode(token.encode()))
+        except (ValueError, binascii.Error) as error:
+            raise ma.ValidationError("Not a cursor of this list.") from error
+        if not isinstance(after, int):
+            raise ma.ValidationError("Not a cursor of this list.")
+        return after
+
+
+def cursor_token(after: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps(after).encode()).decode()
+
+
+@dataclass(frozen=True)
+class Count:
+    total: int
+    # True when ``total`` is the planner's estimate of a count above EXACT_COUNT_LIMIT.
+    estimated: bool = False
+
+
 @dataclass
 class Page:
     count: int
     next: str | None
     previous: str | None
     results: list[Any]
+    count_is_estimate: bool = False
 
 
 _page_schemas: dict[type, type[ma.Schema]] = {}
@@ -44,7 +81,18 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
         name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
         _page_schemas[item_schema] = ResponseSchema.from_dict(
             {
-                "count": ma.fields.Integer(metadata={"description": "Items in all pages."}),
+                "count": ma.fields.Integer(
+                    metadata={
+                        "description": "Items in all pages: exact up to EXACT_COUNT_LIMIT "
+                        "(10,000), the database's estimate above it (see count_is_estimate)."
+                    }
+                ),
+                "count_is_estimate": ma.fields.Boolean(
+                    metadata={
+                        "description": "True when `count` is an estimate of more than "
+                        'EXACT_COUNT_LIMIT items (read it as "about").'
+                    }
+                ),
                 "next": ma.fields.String(allow_none=True, metadata={"format": "uri"}),
                 "previous": ma.fields.String(allow_none=True, metadata={"format": "uri"}),
                 "results": ma.fields.List(ma.fields.Nested(item_schema)),
@@ -54,36 +102,106 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     return _page_schemas[item_schema]
 
 
-def _page_url(page: int) -> str:
+def _page_url(**changes: str) -> str:
     args = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
+    args.update({name: [value] for name, value in changes.items()})
     return f"{request.base_url}?{urlencode(args, doseq=True)}"
 
 
-def count_rows(query: Select) -> int:
-    ordered_free = query.order_by(None)
-    return db.session.scalar(select(func.count()).select_from(ordered_free.subquery()))
+def count_rows(query: Select) -> Count:
+    """The rows of ``query``: exact up to ``EXACT_COUNT_LIMIT``; above it the planner's
+    estimate on PostgreSQL (the exact count elsewhere), so a count never reads more than
+    the limit's rows."""
+    limit = current_app.config["EXACT_COUNT_LIMIT"]
+    unordered = query.order_by(None)
+    total = _count(unordered.limit(limit + 1))
+    if total <= limit:
+        return Count(total)
+    if db.session.get_bind().dialect.name != "postgresql":
+        return Count(_count(unordered))
+    return Count(max(_estimate(unordered), total), estimated=True)
+
+
+def _count(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def _estimate(query: Select) -> int:
+    """The rows PostgreSQL's planner expects ``query`` to return (EXPLAIN, not run)."""
+    compiled = query.compile(
+        dialect=db.session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    plan = db.session.connection().exec_driver_sql(
+        f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params
+    )
+    return int(plan.scalar()[0]["Plan"]["Plan Rows"])
+
+
+def _page_size(page_args: dict) -> int:
+    return page_args.get("page_size") or current_app.config["PAGE_SIZE"]
 
 
 def paginate(
     query: Select,
     page_args: dict,
     *,
-    count: Callable[[Select], int] = count_rows,
+    count: Callable[[Select], Count] = count_rows,
     scalars: bool = True,
 ) -> Page:
-    """Run one page of ``query``; a page past the last one is a 404."""
+    """Run one page of ``query``; a page past the last one is a 404, one past the window
+    (``PAGE_WINDOW`` rows) a 400."""
     page = page_args.get("page") or 1
-    size = page_args.get("page_size") or current_app.config["PAGE_SIZE"]
-    total = count(query)
-    if page > 1 and (page - 1) * size >= total:
+    size = _page_size(page_args)
+    window = current_app.config["PAGE_WINDOW"]
+    if page * size > window:
+        raise ValidationFailed(
+            "Page out of the window.",
+            code="page_out_of_window",
+            errors={
+                "page": [
+                    f"Page numbers reach {window} items deep ({window // size} pages of "
+                    f"{size}); narrow the filters, or walk the list with `cursor=` "
+                    "where it offers one."
+                ]
+            },
+        )
+    counted = count(query)
+    if page > 1 and (page - 1) * size >= counted.total:
         raise NotFound("Invalid page.", code="invalid_page")
-    window = query.limit(size).offset((page - 1) * size)
-    result = db.session.execute(window)
+    result = db.session.execute(query.limit(size).offset((page - 1) * size))
     rows = list(result.scalars() if scalars else result)
+    more = page * size < counted.total and (page + 1) * size <= window
     return Page(
-        count=total,
-        next=_page_url(page + 1) if page * size < total else None,
-        previous=_page_url(page - 1) if page > 1 else None,
+        count=counted.total,
+        count_is_estimate=counted.estimated,
+        next=_page_url(page=str(page + 1)) if more else None,
+        previous=_page_url(page=str(page - 1)) if page > 1 else None,
+        results=rows,
+    )
+
+
+def paginate_by_cursor(
+    query: Select,
+    key: ColumnElement,
+    page_args: dict,
+    *,
+    count: Callable[[Select], Count] = count_rows,
+) -> Page:
+    """One keyset page of ``query`` in ascending ``key`` order (a unique integer column),
+    after ``page_args["cursor"]``: every page costs the same, however deep."""
+    size = _page_size(page_args)
+    counted = count(query)
+    after = page_args.get("cursor")
+    walk = query.order_by(None).order_by(key)
+    if after is not None:
+        walk = walk.where(key > after)
+    rows = list(db.session.scalars(walk.limit(size + 1)))
+    more = len(rows) > size
+    del rows[size:]
+    return Page(
+        count=counted.total,
+        count_is_estimate=counted.estimated,
+        next=_page_url(cursor=cursor_token(getattr(rows[-1], key.key))) if more else None,
+        previous=None,
         results=rows,
     )
