@@ -33,26 +33,25 @@ FILTERS = ("category", "price_min", "price_max", "in_stock", "is_active", "searc
 
 def list_products(args: dict, *, include_inactive: bool) -> Page:
     """One page of products (see ProductListArgsSchema): by cursor in id order when
-    ``cursor`` is given, else by page number. A search with more matches than are counted
-    exactly is not ranked: its pages come newest first, as ranking every match would read
-    them all."""
+    ``cursor`` is given, else by page number."""
     count = cached_count(args, include_inactive=include_inactive)
-    query = products_query(args, include_inactive=include_inactive)
+    matching = matching_products(args, include_inactive=include_inactive)
+    counted = count(matching)
+    query = _ordered(matching, args, many_matches=counted.estimated)
     if "cursor" in args:
-        return paginate_by_cursor(query, Product.id, args, count=count)
-    counted = count(query)
-    if counted.estimated and args.get("search") and not args.get("ordering"):
-        query = products_query(args, include_inactive=include_inactive, ranked=False)
+        return paginate_by_cursor(query, Product.id, args, count=lambda _query: counted)
     return paginate(query, args, count=lambda _query: counted)
 
 
-def products_query(filters: dict, *, include_inactive: bool = False, ranked: bool = True) -> Select:
-    """Products matching ``filters`` (see ProductListArgsSchema), in a total order.
+def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
+    """Products matching ``filters`` (see ProductListArgsSchema), in a total order."""
+    matching = matching_products(filters, include_inactive=include_inactive)
+    return _ordered(matching, filters, many_matches=False)
 
-    Active products only, unless ``include_inactive`` (staff): then all of them, or those
-    matching the ``is_active`` filter when given. A search without ``ordering`` is by
-    relevance if ``ranked``, else newest first.
-    """
+
+def matching_products(filters: dict, *, include_inactive: bool) -> Select:
+    """Products matching ``filters``, unordered: active ones only, unless
+    ``include_inactive`` (staff): then all of them, or those matching ``is_active``."""
     query = select(Product)
     if not include_inactive:
         query = query.where(Product.is_active)
@@ -67,23 +66,25 @@ def products_query(filters: dict, *, include_inactive: bool = False, ranked: boo
     if filters.get("in_stock") is not None:
         in_stock = Product.stock_quantity > 0
         query = query.where(in_stock if filters["in_stock"] else ~in_stock)
-    rank = None
     if filters.get("search"):
-        query, rank = _search(query, filters["search"])
-    return query.order_by(*_order_by(filters.get("ordering"), rank if ranked else None))
+        query = _search(query, filters["search"])
+    return query
 
 
-def _search(query: Select, text: str) -> tuple[Select, ColumnElement | None]:
-    """Full text with ranking on PostgreSQL; case-insensitive LIKE on other back ends."""
+def _tsquery(text: str) -> ColumnElement | None:
+    """Every word, each also as a prefix (`iph` finds "iPhone"); None without a word."""
     words = re.findall(r"\w+", text.lower())
     if not words:
-        return query, None
+        return None
+    return func.to_tsquery("english", " & ".join(f"{word}:*" for word in words))
+
+
+def _search(query: Select, text: str) -> Select:
+    """Full text on PostgreSQL; case-insensitive LIKE on other back ends."""
     if db.session.get_bind().dialect.name == "postgresql":
-        # Every word, each also as a prefix: `iph` finds "iPhone".
-        tsquery = func.to_tsquery("english", " & ".join(f"{word}:*" for word in words))
-        rank = func.ts_rank(Product.search_vector, tsquery)
-        return query.where(Product.search_vector.op("@@")(tsquery)), rank
-    for word in words:
+        tsquery = _tsquery(text)
+        return query if tsquery is None else query.where(Product.search_vector.op("@@")(tsquery))
+    for word in re.findall(r"\w+", text.lower()):
         pattern = "%" + word.replace("_", "\\_") + "%"
         query = query.where(
             or_(
@@ -91,7 +92,23 @@ def _search(query: Select, text: str) -> tuple[Select, ColumnElement | None]:
                 Product.description.ilike(pattern, escape="\\"),
             )
         )
-    return query, None
+    return query
+
+
+def _ordered(matching: Select, filters: dict, *, many_matches: bool) -> Select:
+    """``matching`` in the requested order. A full-text search with no more matches than
+    are counted exactly (``many_matches`` False) finds them through its GIN index first
+    (a materialised CTE, so no ordering index is walked in search of rare rows), then
+    orders them, by relevance unless ``ordering`` says otherwise. One with more matches is
+    not ranked (ranking reads every match): it walks the ordering's index, newest first by
+    default, and meets a match every few rows."""
+    tsquery = _tsquery(filters.get("search") or "")
+    if tsquery is None or db.session.get_bind().dialect.name != "postgresql" or many_matches:
+        return matching.order_by(*_order_by(filters.get("ordering"), None))
+    found = matching.with_only_columns(Product.id).cte("matches").prefix_with("MATERIALIZED")
+    query = select(Product).where(Product.id.in_(select(found.c.id)))
+    rank = func.ts_rank(Product.search_vector, tsquery)
+    return query.order_by(*_order_by(filters.get("ordering"), rank))
 
 
 def _order_by(fields: list[str] | None, rank: ColumnElement | None) -> list:

@@ -148,20 +148,20 @@ def paginate(
     count: Callable[[Select], Count] = count_rows,
     scalars: bool = True,
 ) -> Page:
-    """Run one page of ``query``; a page past the last one is a 404, one past the window
-    (``PAGE_WINDOW`` rows) a 400."""
+    """Run one page of ``query``; a page past the last one is a 404, one that starts past
+    the window (``PAGE_WINDOW`` rows) a 400."""
     page = page_args.get("page") or 1
     size = _page_size(page_args)
     window = current_app.config["PAGE_WINDOW"]
-    if page * size > window:
+    if (page - 1) * size >= window:
         raise ValidationFailed(
             "Page out of the window.",
             code="page_out_of_window",
             errors={
                 "page": [
-                    f"Page numbers reach {window} items deep ({window // size} pages of "
-                    f"{size}); narrow the filters, or walk the list with `cursor=` "
-                    "where it offers one."
+                    f"Pages start within the first {window} items ({-(-window // size)} "
+                    f"pages of {size}); narrow the filters, or walk the list with "
+                    "`cursor=` where it offers one."
                 ]
             },
         )
@@ -170,7 +170,7 @@ def paginate(
         raise NotFound("Invalid page.", code="invalid_page")
     result = db.session.execute(query.limit(size).offset((page - 1) * size))
     rows = list(result.scalars() if scalars else result)
-    more = page * size < counted.total and (page + 1) * size <= window
+    more = page * size < min(counted.total, window)
     return Page(
         count=counted.total,
         count_is_estimate=counted.estimated,

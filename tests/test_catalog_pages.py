@@ -1,0 +1,139 @@
+"""The product list's performance contract: bounded counts, the page window, cursor pages,
+and a fixed number of statements per list (docs/API.md, "Pagination")."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from ecom.extensions import db
+from tests.factories import make_category, make_product, statements
+
+PRODUCTS = "/api/v1/products/"
+
+
+@pytest.fixture
+def limits(app, monkeypatch):
+    """Exact counts up to 5, page numbers 8 items deep."""
+    monkeypatch.setitem(app.config, "EXACT_COUNT_LIMIT", 5)
+    monkeypatch.setitem(app.config, "PAGE_WINDOW", 8)
+
+
+@pytest.fixture
+def products():
+    category = make_category("Shelf")
+    return [make_product(category, title=f"Item {n}").id for n in range(9)]
+
+
+def cursor_of(link: str) -> str:
+    return parse_qs(urlsplit(link).query)["cursor"][0]
+
+
+def test_a_count_within_the_limit_is_exact(client, limits, products):
+    small = make_category("Small")
+    for n in range(5):
+        make_product(small, title=f"Small {n}")
+
+    body = client.get(f"{PRODUCTS}?category=small").json
+
+    assert (body["count"], body["count_is_estimate"]) == (5, False)
+
+
+def test_a_count_above_the_limit_is_the_estimate_on_postgresql_and_next_keeps_working(
+    client, limits, products
+):
+    first = client.get(f"{PRODUCTS}?page_size=2").json
+
+    if db.engine.dialect.name == "postgresql":
+        assert first["count_is_estimate"] is True
+        assert first["count"] > 5
+    else:
+        assert (first["count"], first["count_is_estimate"]) == (9, False)
+    second = client.get(first["next"]).json
+    assert len(second["results"]) == 2
+    assert not {p["id"] for p in first["results"]} & {p["id"] for p in second["results"]}
+
+
+def test_a_page_past_the_window_is_a_400_that_points_to_the_cursor(client, limits, products):
+    last_in_window = client.get(f"{PRODUCTS}?page_size=2&page=4")
+
+    beyond = client.get(f"{PRODUCTS}?page_size=2&page=5")
+
+    assert last_in_window.status_code == 200
+    assert last_in_window.json["next"] is None
+    assert beyond.status_code == 400
+    assert beyond.json["code"] == "page_out_of_window"
+    assert "cursor=" in beyond.json["errors"]["page"][0]
+
+
+def test_cursor_pages_walk_every_product_once_in_id_order(client, limits, products):
+    seen, link = [], f"{PRODUCTS}?cursor=&page_size=2"
+    while link:
+        body = client.get(link).json
+        seen += [p["id"] for p in body["results"]]
+        assert body["previous"] is None
+        link = body["next"]
+
+    assert seen == sorted(products)
+
+
+def test_cursor_pages_keep_the_filters(client, products):
+    other = make_product(make_category("Other"), title="Elsewhere")
+    body = client.get(f"{PRODUCTS}?cursor=&category=shelf&page_size=5").json
+    following = client.get(body["next"]).json
+
+    walked = [p["id"] for p in body["results"] + following["results"]]
+    assert walked == sorted(products)
+    assert other.id not in walked
+    assert "category=shelf" in body["next"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("cursor=bm90IGEgY3Vyc29y", "cursor"),
+        ("cursor=%21", "cursor"),
+        ("cursor=&ordering=price", "ordering"),
+    ],
+)
+def test_a_bad_cursor_or_a_cursor_with_ordering_is_a_400(client, products, query, field):
+    response = client.get(f"{PRODUCTS}?{query}")
+    assert response.status_code == 400
+    assert field in response.json["errors"]["query"]
+
+
+@pytest.mark.parametrize("how_many", [3, 30])
+def test_a_list_page_costs_two_statements_whatever_it_shows(client, how_many):
+    category = make_category()
+    for n in range(how_many):
+        make_product(category, title=f"Thing {n}")
+
+    with statements() as seen:
+        response = client.get(f"{PRODUCTS}?ordering=price&page_size=25")
+
+    assert response.status_code == 200
+    assert len(seen) == 2  # the count, the page (category and rating come with the rows)
+
+
+def test_a_list_past_the_exact_count_costs_three_statements(client, limits, products):
+    with statements() as seen:
+        response = client.get(f"{PRODUCTS}?ordering=-price")
+
+    assert response.status_code == 200
+    assert len(seen) == 3  # the bounded count, the estimate (elsewhere a full count), the page
+
+
+def test_a_moved_category_leaves_its_old_parents_filter_at_once(client, staff, auth_headers):
+    books, toys = make_category("Books"), make_category("Toys")
+    novels = make_category("Novels", parent=books)
+    make_product(novels, title="A novel")
+    assert [p["title"] for p in client.get(f"{PRODUCTS}?category=books").json["results"]] == [
+        "A novel"
+    ]
+
+    moved = client.patch(
+        f"/api/v1/categories/{novels.id}/", json={"parent": toys.id}, headers=auth_headers(staff)
+    )
+
+    assert moved.status_code == 200
+    assert client.get(f"{PRODUCTS}?category=books").json["results"] == []
+    assert client.get(f"{PRODUCTS}?category={toys.id}").json["count"] == 1
