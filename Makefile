@@ -14,7 +14,7 @@ TEST_CELERY_BROKER_URL ?= redis://127.0.0.1:6379/14
 CELERY := $(VENV)/bin/celery -A wsgi:celery
 
 .PHONY: setup install install-dev run worker beat migrate superuser seed-data test test-sqlite test-postgres \
-	test-coverage lint backup-db restore-db bench \
+	test-coverage lint backup-db restore-db bench bench-1m \
 	docker-dev docker-prod docker-build docker-logs docker-shell docker-migrate docker-superuser \
 	docker-test docker-stop docker-clean docker-restart
 
@@ -115,6 +115,10 @@ restore-db:
 
 bench: install-dev
 	$(PY) bench/run.py
+
+# The million-product run (seeds once, ~10 minutes; the database is reused afterwards).
+bench-1m: install-dev
+	$(PY) bench/run.py --sizes 1m
 
 # --- Docker (needs a Docker engine) ---
 # Production lines run only where .env.prod exists.

@@ -247,7 +247,7 @@ class Config:
 
     PAGE_SIZE = 20
     # Counts are exact up to this many rows, the planner's estimate above (see docs/API.md).
-    EXACT_COUNT_LIMIT = 10_000
+    EXACT_COUNT_LIMIT = 1_000
     # Page-number pages reach this many rows deep at most; a cursor walks further.
     PAGE_WINDOW = 10_000
 

@@ -39,20 +39,21 @@ from ecom.logging import (  # noqa: E402
 
 
 def default_workers() -> int:
-    """``WEB_CONCURRENCY``, else 2 × the CPUs this process may use, plus one."""
+    """``WEB_CONCURRENCY``, else the CPUs this process may use, plus one."""
     if os.environ.get("WEB_CONCURRENCY"):
         return int(os.environ["WEB_CONCURRENCY"])
-    return 2 * len(os.sched_getaffinity(0)) + 1
+    return len(os.sched_getaffinity(0)) + 1
 
 
 bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
 workers = default_workers()
-# gthread, not sync: sync workers close every connection after one response, which would
-# waste Nginx's upstream keepalive; requests wait on PostgreSQL and Redis (threads release
-# the GIL there, and argon2 hashing releases it too), so a few threads per process serve
-# more requests for the same memory. No gevent: psycopg2 would need patching to cooperate.
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Chosen by measurement (docs/PERFORMANCE.md, "Gunicorn"): plain sync workers, one per CPU
+# plus one to cover the time a worker waits on PostgreSQL or Redis. On two cores, gthread
+# (5 × 4) served a bare Flask app at 0.69× the throughput of sync and a p99 60× worse: a
+# request is mostly Python holding the GIL, so threads queue behind each other. Nginx in
+# front buffers slow clients and keeps its own client connections alive.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
 # A worker silent for `timeout` seconds is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
@@ -62,9 +63,10 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 # Longer than Nginx's upstream keepalive_timeout (60 s), so Gunicorn never closes a
 # connection Nginx is about to reuse.
 keepalive = 65
-# Recycle workers now and then so a slow leak cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# No recycling by request count: a recycle costs a fork and a cold worker, and no leak
+# has been seen (GUNICORN_MAX_REQUESTS turns it on, e.g. while one is investigated).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 # Import the app once, in the master: workers are forked ready (sharing its pages), so a
 # recycled worker costs a fork instead of a fresh import of the whole app (about 1.5 s of
 # CPU, which under load took a quarter of a 2-core machine). post_fork below gives each

@@ -15,6 +15,7 @@ from ecom.accounts.models import User
 from ecom.accounts.tokens import issue_tokens
 from ecom.catalog.models import Category, Product
 from ecom.cli.seed import SEED_PASSWORD
+from ecom.common.pagination import cursor_token
 from ecom.extensions import db
 from scripts.databases import create_postgres_database
 
@@ -28,6 +29,14 @@ CHECKOUT_BUYERS = 6000
 CART_BUYERS = 500
 LOGIN_USERS = 1000
 LINES_PER_CART = 2
+# What docs/PERFORMANCE.md recommends for the shop's database, set per database as on a
+# managed server: no parallel workers for short reads, SSD page costs, no JIT.
+DATABASE_SETTINGS = {
+    "max_parallel_workers_per_gather": "0",
+    "random_page_cost": "1.1",
+    "jit": "off",
+}
+CURSORS = 200
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,7 @@ def _is_filled(app: Flask, size: Size) -> bool:
 def ensure_filled(name: str, env: dict[str, str], app: Flask) -> str:
     """Create, migrate and seed the size's database unless a finished seed is there."""
     create_postgres_database(env["DATABASE_URL"])
+    tune(env["DATABASE_URL"])
     _flask(env, "db", "upgrade")
     if _is_filled(app, SIZES[name]):
         vacuum(env["DATABASE_URL"])
@@ -82,6 +92,16 @@ def ensure_filled(name: str, env: dict[str, str], app: Flask) -> str:
     _flask({**env, "APP_ENV": "development"}, "seed", "--reset", *SIZES[name].seed_options())
     vacuum(env["DATABASE_URL"])
     return "seeded"
+
+
+def tune(url: str) -> None:
+    """``DATABASE_SETTINGS`` for every later connection to the database."""
+    engine = create_engine(database_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        name = conn.scalar(text("SELECT current_database()"))
+        for setting, value in DATABASE_SETTINGS.items():
+            conn.execute(text(f"ALTER DATABASE \"{name}\" SET {setting} = '{value}'"))
+    engine.dispose()
 
 
 def vacuum(url: str) -> None:
@@ -98,7 +118,15 @@ class Fixtures:
     """What the scenarios draw on, all from the seeded rows."""
 
     hot_products: list[int]
-    filters: list[dict[str, str]]
+    # Filter sets by scope: "leaf", "department" and "none" (no category).
+    filters: dict[str, list[dict[str, str]]]
+    # Words of the search document: one in about 5% of products, and a rare one.
+    common_word: str
+    rare_word: str
+    # Cursors spread over the whole catalog, for the cursor walk.
+    cursors: list[str]
+    # Many distinct list URLs' query strings (every leaf, orderings, pages).
+    browse: list[dict[str, str]]
     checkout_buyers: list[User]
     cart_buyers: list[User]
     login_emails: list[str]
@@ -123,27 +151,59 @@ def _hot_products(count: int) -> list[int]:
     return list(ids)
 
 
-def _department_slug(category_id: int) -> str:
-    category = db.session.get(Category, category_id)
-    return category.path[0].slug
-
-
-def _filters(product_ids: list[int]) -> list[dict[str, str]]:
-    """Realistic filtered searches: a product's department, a word of its title, a price
-    range around it, dearest first."""
+def _filters(product_ids: list[int], scope: str) -> list[dict[str, str]]:
+    """Realistic filtered searches: a word of a product's title, a price range around it,
+    dearest first; within its leaf category, its department, or the whole catalog."""
     filters = []
     for product in db.session.scalars(select(Product).where(Product.id.in_(product_ids[:8]))):
-        word = max(product.title.split(), key=len).lower()
+        path = db.session.get(Category, product.category_id).path
+        category = {"leaf": {"category": path[-1].slug}, "department": {"category": path[0].slug}}
         filters.append(
             {
-                "category": _department_slug(product.category_id),
+                **category.get(scope, {}),
                 "price_min": str(int(product.price / 2)),
                 "price_max": str(int(product.price * 2)),
-                "search": word,
+                "search": max(product.title.split(), key=len).lower(),
                 "ordering": "-price",
             }
         )
     return filters
+
+
+def _search_words() -> tuple[str, str]:
+    """A word of the search document in about 5% of the products, and the rarest one, both
+    counted on every tenth product (``ts_stat``)."""
+    words = db.session.execute(
+        text(
+            "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM products "
+            "WHERE id % 10 = 0') WHERE length(word) > 3"
+        )
+    ).all()
+    total = db.session.scalar(select(func.count()).where(Product.id % 10 == 0))
+    common = min(words, key=lambda row: abs(row.ndoc / total - 0.05)).word
+    rare = min(words, key=lambda row: (row.ndoc, row.word)).word
+    return common, rare
+
+
+def _cursors(count: int) -> list[str]:
+    """Cursors after ``count`` ids spread evenly over the catalog."""
+    top = db.session.scalar(select(func.max(Product.id)))
+    return [cursor_token(top * n // count) for n in range(count)]
+
+
+def _browse() -> list[dict[str, str]]:
+    """Every leaf category, by three orderings, pages 1 and 2."""
+    leaves = db.session.scalars(
+        select(Category.slug).where(
+            ~Category.id.in_(select(Category.parent_id).where(Category.parent_id.is_not(None)))
+        )
+    ).all()
+    return [
+        {"category": slug, "ordering": ordering, "page": str(page)}
+        for slug in leaves
+        for ordering in ("price", "-price", "-created_at")
+        for page in (1, 2)
+    ]
 
 
 def _customers(count: int) -> list[User]:
@@ -157,9 +217,14 @@ def prepare(app: Flask) -> Fixtures:
     with app.app_context():
         hot = _hot_products(HOT_PRODUCTS)
         customers = _customers(CHECKOUT_BUYERS + CART_BUYERS + LOGIN_USERS + 1)
+        common_word, rare_word = _search_words()
         fixtures = Fixtures(
             hot_products=hot,
-            filters=_filters(hot),
+            filters={scope: _filters(hot, scope) for scope in ("leaf", "department", "none")},
+            common_word=common_word,
+            rare_word=rare_word,
+            cursors=_cursors(CURSORS),
+            browse=_browse(),
             checkout_buyers=customers[:CHECKOUT_BUYERS],
             cart_buyers=customers[CHECKOUT_BUYERS : CHECKOUT_BUYERS + CART_BUYERS],
             login_emails=[u.email for u in customers[-LOGIN_USERS - 1 : -1]],

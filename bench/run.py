@@ -2,9 +2,11 @@
 Gunicorn's production settings, drive it with wrk, and write bench/results/. See README.md."""
 
 import argparse
+import contextlib
 import os
 import sys
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -15,19 +17,29 @@ from sqlalchemy import text  # noqa: E402
 
 from bench import dataset, report, scale, servers  # noqa: E402
 from bench.load import run_wrk  # noqa: E402
-from bench.scenarios import HELLO, Scenario, Spec, read_scenarios, write_scenarios  # noqa: E402
+from bench.mixed import checkouts  # noqa: E402
+from bench.scenarios import (  # noqa: E402
+    HELLO,
+    Scenario,
+    Spec,
+    browse,
+    read_scenarios,
+    write_scenarios,
+)
 from bench.sqlcount import statements_per_request  # noqa: E402
 from config import ProductionConfig  # noqa: E402
 from ecom import create_app  # noqa: E402
 from ecom.extensions import db  # noqa: E402
 
 APP_PORT = int(os.environ.get("BENCH_APP_PORT", "8801"))
+MIXED = "mixed reads"
 HELLO_PORT = int(os.environ.get("BENCH_HELLO_PORT", "8802"))
 # Flushed at the start of each size.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
 # Not a secret: the benchmark's own databases, on loopback.
 BENCH_SECRET = "bench-only-secret-" + "x" * 32
 THREADS = 4
+CHECKOUTS_PER_SECOND = 20
 
 
 def server_env(size: str, *, cache: bool, workers: int) -> dict[str, str]:
@@ -67,14 +79,23 @@ class SizeRun:
         self.app = create_app(ProductionConfig(self.env))
         self.uncached_app = create_app(ProductionConfig(self.uncached_env))
         self.rows: list[report.Row] = []
+        self.checkouts: list[str] = []
         self.hello: dict[int, float] = {}
 
-    def measure(self, scenario: Scenario, base: str, cache: str, statements: int | None) -> None:
+    def measure(
+        self,
+        scenario: Scenario,
+        base: str,
+        cache: str,
+        statements: int | None,
+        during: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext,
+    ) -> None:
         for connections in self.options.connections:
             specs = scenario.specs()
             if scenario.read:
                 _warm(base, specs)
-            result = run_wrk(base, specs, connections, self.options.duration)
+            with during():
+                result = run_wrk(base, specs, connections, self.options.duration)
             if scenario is HELLO:
                 self.hello[connections] = result.rps
             row = report.Row(
@@ -109,6 +130,8 @@ class SizeRun:
                 self.measure(scenario, base, "on", self.read_statements(scenario, self.app))
             for scenario in writes:
                 self.measure(scenario, base, "on", self.write_statements(scenario))
+            if self.selected([MIXED]):
+                self.measure_mixed(base)
         if reads:
             with servers.gunicorn("wsgi:app", APP_PORT, self.uncached_env, "/health/live/") as base:
                 for scenario in reads:
@@ -116,6 +139,24 @@ class SizeRun:
                     self.measure(scenario, base, "off", statements)
         name = "-".join(filter(None, (self.size, self.options.label)))
         return report.write(name, self.rows, self.facts(), self.options.duration)
+
+    def measure_mixed(self, base: str) -> None:
+        """Cached reads over many list URLs, alone and with checkouts at a steady rate."""
+        reads = Scenario(MIXED, True, lambda: browse(self.fixtures))
+        self.measure(reads, base, "on", None)
+        tallies = []
+
+        @contextlib.contextmanager
+        def orders_flowing() -> Iterator[None]:
+            buyers = self.fixtures.checkout_buyers
+            tokens = self.tokens_with_carts(buyers, dataset.LINES_PER_CART)
+            with checkouts(base, tokens, CHECKOUTS_PER_SECOND) as tally:
+                yield
+            tallies.append(tally)
+
+        flowing = Scenario(f"{MIXED} + {CHECKOUTS_PER_SECOND} checkouts/s", True, reads.specs)
+        self.measure(flowing, base, "on", None, during=orders_flowing)
+        self.checkouts = [f"{t.placed} placed, {t.failed} failed" for t in tallies]
 
     def selected(self, scenarios: list[Scenario]) -> list[Scenario]:
         only = self.options.only
@@ -137,7 +178,13 @@ class SizeRun:
         with self.app.app_context():
             postgres = db.session.scalar(text("SHOW server_version"))
         redis_version = redis.Redis.from_url(REDIS_URL).info("server")["redis_version"]
-        return report.machine_facts(postgres, redis_version, self.options.workers, THREADS)
+        facts = report.machine_facts(postgres, redis_version, self.options.workers, THREADS)
+        facts["search words"] = (
+            f"common `{self.fixtures.common_word}`, rare `{self.fixtures.rare_word}`"
+        )
+        if self.checkouts:
+            facts["checkouts during the mixed runs"] = "; ".join(self.checkouts)
+        return facts
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -9,6 +9,7 @@ from bench.dataset import Fixtures
 
 API = "/api/v1"
 DETAIL_PRODUCTS = 200
+DEEP_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,39 @@ def _get(path: str) -> Spec:
     return Spec("GET", path)
 
 
+def _list(query: dict[str, str]) -> Spec:
+    return _get(f"{API}/products/?{urlencode(query)}")
+
+
 def read_scenarios(fixtures: Fixtures) -> list[Scenario]:
-    filtered = [_get(f"{API}/products/?{urlencode(f)}") for f in fixtures.filters]
+    filtered = {scope: [_list(f) for f in sets] for scope, sets in fixtures.filters.items()}
     details = [_get(f"{API}/products/{id}/") for id in fixtures.hot_products[:DETAIL_PRODUCTS]]
+    cursors = [_list({"cursor": cursor}) for cursor in fixtures.cursors]
     return [
         Scenario("product list", True, lambda: [_get(f"{API}/products/")]),
-        Scenario("list + filters + search", True, lambda: filtered),
+        Scenario("filtered, leaf", True, lambda: filtered["leaf"]),
+        Scenario("filtered, department", True, lambda: filtered["department"]),
+        Scenario("filtered, no category", True, lambda: filtered["none"]),
+        Scenario(
+            "common search",
+            True,
+            lambda: [_list({"search": fixtures.common_word})],
+        ),
+        Scenario(
+            "rare search",
+            True,
+            lambda: [_list({"search": fixtures.rare_word})],
+        ),
+        Scenario("deep page", True, lambda: [_list({"page": str(DEEP_PAGE)})]),
+        Scenario("cursor walk", True, lambda: cursors),
         Scenario("product detail", True, lambda: details),
         Scenario("category tree", True, lambda: [_get(f"{API}/categories/tree/")]),
     ]
+
+
+def browse(fixtures: Fixtures) -> list[Spec]:
+    """Many distinct list URLs, for the mixed run (reads with and without checkouts)."""
+    return [_list(query) for query in fixtures.browse]
 
 
 def write_scenarios(

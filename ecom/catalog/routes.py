@@ -101,8 +101,9 @@ class Products(MethodView):
     def get(self, args):
         """List products: filters, search and ordering; inactive ones for staff only.
 
-        Counts above 10,000 are estimates (`count_is_estimate`); page numbers reach 10,000
-        items deep; `cursor=` walks the whole list in id order."""
+        Counts above 1,000 are estimates (`count_is_estimate`), and a search with more
+        matches than that is not ranked (newest first); pages start within the first
+        10,000 items; `cursor=` walks the whole list in id order."""
         return listing.list_products(args, include_inactive=is_staff())
 
     @blp.auth("staff")

@@ -83,8 +83,8 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
             {
                 "count": ma.fields.Integer(
                     metadata={
-                        "description": "Items in all pages: exact up to EXACT_COUNT_LIMIT "
-                        "(10,000), the database's estimate above it (see count_is_estimate)."
+                        "description": "Items in all pages: exact up to 1,000, the "
+                        "database's estimate above it (see count_is_estimate)."
                     }
                 ),
                 "count_is_estimate": ma.fields.Boolean(
