@@ -47,13 +47,15 @@ def default_workers() -> int:
 
 bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
 workers = default_workers()
-# Chosen by measurement (docs/PERFORMANCE.md, "Gunicorn"): plain sync workers, one per CPU
-# plus one to cover the time a worker waits on PostgreSQL or Redis. On two cores, gthread
-# (5 × 4) served a bare Flask app at 0.69× the throughput of sync and a p99 60× worse: a
-# request is mostly Python holding the GIL, so threads queue behind each other. Nginx in
-# front buffers slow clients and keeps its own client connections alive.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Chosen by measurement on two cores (docs/PERFORMANCE.md, "Gunicorn"): gthread, one worker
+# per CPU plus one, two threads each. Sync workers close every connection after one
+# response, so Nginx's upstream keepalive (and wrk's) reconnect per request: they served
+# the cached list at 0.3-0.6× gthread's rate. More threads (5 × 4) bought no throughput
+# and the worst p99: a request is mostly Python holding the GIL, so threads queue behind
+# each other; the second thread overlaps a wait on PostgreSQL or Redis. No gevent:
+# psycopg2 would need patching to cooperate.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 
 # A worker silent for `timeout` seconds is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

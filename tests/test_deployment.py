@@ -36,10 +36,17 @@ def test_gunicorn_takes_its_worker_count_from_web_concurrency(monkeypatch):
     assert gunicorn_settings(monkeypatch, WEB_CONCURRENCY="7")["workers"] == 7
 
 
-def test_gunicorn_defaults_to_twice_the_usable_cpus_plus_one(monkeypatch):
+def test_gunicorn_defaults_to_the_usable_cpus_plus_one_of_two_threads(monkeypatch):
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2})
 
-    assert gunicorn_settings(monkeypatch)["workers"] == 7
+    settings = gunicorn_settings(monkeypatch)
+
+    assert (settings["workers"], settings["threads"]) == (4, 2)
+
+
+def test_gunicorn_recycles_no_worker_unless_asked(monkeypatch):
+    assert gunicorn_settings(monkeypatch)["max_requests"] == 0
+    assert gunicorn_settings(monkeypatch, GUNICORN_MAX_REQUESTS="5000")["max_requests"] == 5000
 
 
 def test_gunicorn_keeps_upstream_connections_open_longer_than_nginx_reuses_them(monkeypatch):
