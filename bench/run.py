@@ -125,16 +125,18 @@ class SizeRun:
                 cart_tokens=lambda: self.tokens_with_carts(self.fixtures.cart_buyers, 0),
             )
         )
+        cached_reads = reads if "on" in self.options.cache else []
+        uncached_reads = reads if "off" in self.options.cache else []
         with servers.gunicorn("wsgi:app", APP_PORT, self.env, "/health/live/") as base:
-            for scenario in reads:
+            for scenario in cached_reads:
                 self.measure(scenario, base, "on", self.read_statements(scenario, self.app))
             for scenario in writes:
                 self.measure(scenario, base, "on", self.write_statements(scenario))
             if self.selected([MIXED]):
                 self.measure_mixed(base)
-        if reads:
+        if uncached_reads:
             with servers.gunicorn("wsgi:app", APP_PORT, self.uncached_env, "/health/live/") as base:
-                for scenario in reads:
+                for scenario in uncached_reads:
                     statements = self.read_statements(scenario, self.uncached_app)
                     self.measure(scenario, base, "off", statements)
         name = "-".join(filter(None, (self.size, self.options.label)))
@@ -198,6 +200,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--scale", action="store_true", help="one app instance vs two behind Nginx (scale.py)"
     )
+    parser.add_argument("--cache", default="on,off", help="read scenarios with the cache on, off")
     options = parser.parse_args(argv)
     options.sizes = options.sizes.split(",")
     unknown = set(options.sizes) - set(dataset.SIZES)

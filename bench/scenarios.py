@@ -49,9 +49,9 @@ def read_scenarios(fixtures: Fixtures) -> list[Scenario]:
     cursors = [_list({"cursor": cursor}) for cursor in fixtures.cursors]
     return [
         Scenario("product list", True, lambda: [_get(f"{API}/products/")]),
-        Scenario("filtered, leaf", True, lambda: filtered["leaf"]),
-        Scenario("filtered, department", True, lambda: filtered["department"]),
-        Scenario("filtered, no category", True, lambda: filtered["none"]),
+        Scenario("filtered leaf", True, lambda: filtered["leaf"]),
+        Scenario("filtered department", True, lambda: filtered["department"]),
+        Scenario("filtered no category", True, lambda: filtered["none"]),
         Scenario(
             "common search",
             True,
