@@ -54,7 +54,7 @@ workers = default_workers()
 # and the worst p99: a request is mostly Python holding the GIL, so threads queue behind
 # each other; the second thread overlaps a wait on PostgreSQL or Redis. No gevent:
 # psycopg2 would need patching to cooperate.
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 
 # A worker silent for `timeout` seconds is killed and replaced.

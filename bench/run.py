@@ -132,7 +132,7 @@ class SizeRun:
                 self.measure(scenario, base, "on", self.read_statements(scenario, self.app))
             for scenario in writes:
                 self.measure(scenario, base, "on", self.write_statements(scenario))
-            if self.selected([MIXED]):
+            if not self.options.only or MIXED in self.options.only:
                 self.measure_mixed(base)
         if uncached_reads:
             with servers.gunicorn("wsgi:app", APP_PORT, self.uncached_env, "/health/live/") as base:
