@@ -186,9 +186,7 @@ def shown_stock(client, product) -> tuple[int, bool, int]:
 
 
 @pytest.mark.usefixtures("redis_alive")
-def test_a_checkout_keeps_cached_product_reads_and_its_stock_shows_after_the_stock_ttl(
-    client, phone, customer, auth_headers, stock_ttl
-):
+def test_a_checkout_keeps_cached_product_reads(client, phone, customer, auth_headers):
     make_address(customer)
     assert shown_stock(client, phone) == (5, True, 1)
     fill_cart(customer, (phone, 5))
@@ -197,7 +195,19 @@ def test_a_checkout_keeps_cached_product_reads_and_its_stock_shows_after_the_sto
 
     assert placed.status_code == 201
     assert shown_stock(client, phone) == (5, True, 1)
+
+
+def test_the_stock_a_checkout_took_shows_after_the_stock_ttl(
+    client, phone, customer, auth_headers, stock_ttl
+):
+    make_address(customer)
+    assert shown_stock(client, phone) == (5, True, 1)
+    fill_cart(customer, (phone, 5))
+
+    placed = client.post(ORDERS, json={}, headers=auth_headers(customer))
     time.sleep(stock_ttl)
+
+    assert placed.status_code == 201
     assert shown_stock(client, phone) == (0, False, 0)
 
 
