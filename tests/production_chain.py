@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NGINX_TEMPLATE = ROOT / "nginx" / "templates" / "default.conf.template"
 HOST = "localhost"
 START_TIMEOUT = 30
+STOCK_CACHE_SECONDS = 1
 
 
 @dataclass
@@ -272,6 +273,8 @@ def _app_environment(database_url: str, redis_url: str, media_root: Path) -> dic
         RATELIMIT_AUTH="1000/minute",
         RATELIMIT_LOGIN_ADDRESS="1000/minute",
         RATELIMIT_LOGIN_FAILURES="1000/minute",
+        # Stock shown by cached product reads lags by this much (the checkout test waits).
+        STOCK_CACHE_SECONDS=str(STOCK_CACHE_SECONDS),
     )
     return env
 
