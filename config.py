@@ -248,8 +248,6 @@ class Config:
     PAGE_SIZE = 20
     # Counts are exact up to this many rows, the planner's estimate above (see docs/API.md).
     EXACT_COUNT_LIMIT = 1_000
-    # Page-number pages reach this many rows deep at most; a cursor walks further.
-    PAGE_WINDOW = 10_000
 
     # The back office's session cookie (Secure in production: see configure_platform).
     SESSION_COOKIE_HTTPONLY = True

@@ -15,7 +15,6 @@ from ecom.accounts.models import User
 from ecom.accounts.tokens import issue_tokens
 from ecom.catalog.models import Category, Product
 from ecom.cli.seed import SEED_PASSWORD
-from ecom.common.pagination import cursor_token
 from ecom.extensions import db
 from scripts.databases import create_postgres_database
 
@@ -188,7 +187,7 @@ def _search_words() -> tuple[str, str]:
 def _cursors(count: int) -> list[str]:
     """Cursors after ``count`` ids spread evenly over the catalog."""
     top = db.session.scalar(select(func.max(Product.id)))
-    return [cursor_token(top * n // count) for n in range(count)]
+    return [str(top * n // count) for n in range(count)]
 
 
 def _browse() -> list[dict[str, str]]:

@@ -102,8 +102,8 @@ class Products(MethodView):
         """List products: filters, search and ordering; inactive ones for staff only.
 
         Counts above 1,000 are estimates (`count_is_estimate`), and a search with more
-        matches than that is not ranked (newest first); pages start within the first
-        10,000 items; `cursor=` walks the whole list in id order."""
+        matches than that is not ranked (newest first); page numbers stop at 500;
+        `cursor=` walks the whole list in id order."""
         return listing.list_products(args, include_inactive=is_staff())
 
     @blp.auth("staff")

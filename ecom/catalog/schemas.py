@@ -200,14 +200,10 @@ class ProductListArgsSchema(PageArgsSchema):
     cursor = Cursor(
         metadata={
             "description": "Keyset pages in id order, for crawls and exports: empty for the "
-            "first page, then the `cursor` of the `next` link. Not with `ordering`."
+            "first page, then the `cursor` of the `next` link; `ordering` and `page` are "
+            "ignored."
         }
     )
-
-    @ma.validates_schema
-    def _cursor_in_id_order(self, data: dict, **kwargs: object) -> None:
-        if "cursor" in data and data.get("ordering"):
-            raise ma.ValidationError("Cursor pages are in id order.", field_name="ordering")
 
     @ma.post_load
     def _split_ordering(self, data: dict, **kwargs: object) -> dict:
