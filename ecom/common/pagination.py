@@ -91,7 +91,7 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
                 "count_is_estimate": ma.fields.Boolean(
                     metadata={
                         "description": "True when `count` is an estimate of more than "
-                        'EXACT_COUNT_LIMIT items (read it as "about").'
+                        '1,000 items (read it as "about").'
                     }
                 ),
                 "next": ma.fields.String(allow_none=True, metadata={"format": "uri"}),
