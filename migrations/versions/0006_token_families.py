@@ -1,7 +1,7 @@
 """token families replace the per-token blocklist
 
-Revision ID: 0005
-Revises: 0007
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-30 04:00:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-11-30 04:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0007"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
