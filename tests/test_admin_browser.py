@@ -134,7 +134,8 @@ def test_staff_run_the_shop_and_the_api_sees_their_changes(app, browser, staff, 
     browser.log_in(staff.email)
     browser.find("#periods")
     shown = [el.text for el in browser.driver.find_elements(By.CSS_SELECTOR, "#periods .value")]
-    assert shown == [f"{period.revenue:,.2f}" for period in figures]
+    currency = app.config["SHOP_CURRENCY"]
+    assert shown == [f"{period.revenue:,.2f} {currency}" for period in figures]
     assert figures[-1].orders > 1
     assert f"{figures[-1].orders} orders" in browser.text()
     assert browser.find("svg.revenue-chart")
