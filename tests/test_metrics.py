@@ -106,7 +106,8 @@ def test_a_request_refused_before_its_view_runs_is_counted(client, app, monkeypa
         assert value(after, name, **refused) - value(before, name, **refused) == 1
 
 
-def test_orders_placed_cancelled_and_payments_are_counted(client):
+def test_orders_placed_cancelled_and_payments_are_counted(client, embedded_jobs):
+    # Jobs in process: the cancelled paid order's refund is confirmed before the scrape.
     customer, staff = make_user(), make_user("staff")
     product = make_product(stock=5)
     before = scrape(client)

@@ -1,9 +1,11 @@
 """Unit of work: a multi-row write commits as one, or not at all."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ecom.common.errors import Conflict
 from ecom.extensions import db
@@ -31,3 +33,22 @@ def atomic(*, keep_loaded: bool = False, on_conflict: Conflict | None = None) ->
         raise
     finally:
         session.expire_on_commit = expire_on_commit
+
+
+AFTER_COMMIT_KEY = "ecom.after_commit"
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the current transaction commits; never if it rolls back."""
+    db.session.info.setdefault(AFTER_COMMIT_KEY, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(AFTER_COMMIT_KEY, []):
+        callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_commit(session: Session) -> None:
+    session.info.pop(AFTER_COMMIT_KEY, None)

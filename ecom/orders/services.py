@@ -21,7 +21,7 @@ from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.metrics import ORDERS, PAYMENTS
 from ecom.common.models import utcnow
 from ecom.common.permissions import has_role
-from ecom.common.transactions import atomic
+from ecom.common.transactions import after_commit, atomic
 from ecom.extensions import db
 from ecom.orders import emails
 from ecom.orders.models import NEW_ORDER_STATUS, Order, OrderItem, OrderStatusChange
@@ -248,9 +248,7 @@ def change_status(order_id: int, to_status: str, *, actor: User, note: str = "")
         order = db.session.get(Order, order_id)
         if order is None:
             raise NotFound("Order not found.")
-        payment_before = order.payment_status
         _move(order, to_status, actor, note)
-    _count_move(order, payment_before)
     return order
 
 
@@ -262,17 +260,8 @@ def cancel_own_order(user: User, order_id: int, note: str = "") -> Order:
             raise NotFound("Order not found.")
         if order.status != "pending":
             raise InvalidTransition(order.status, "cancelled")
-        payment_before = order.payment_status
         _move(order, "cancelled", user, note or "Cancelled by the customer.")
-    _count_move(order, payment_before)
     return order
-
-
-def _count_move(order: Order, payment_before: str) -> None:
-    """Count a committed move, and its payment's when that changed too."""
-    ORDERS.labels(order.status).inc()
-    if order.payment_status != payment_before:
-        PAYMENTS.labels(order.payment_status).inc()
 
 
 def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None:
@@ -300,6 +289,9 @@ def _move(order: Order, to_status: str, actor: User | None, note: str) -> None:
     if not moved:
         current = db.session.scalar(select(Order.status).where(Order.id == order.id))
         raise InvalidTransition(current, to_status)
+    after_commit(ORDERS.labels(to_status).inc)
+    if payment_status != order.payment_status:
+        after_commit(PAYMENTS.labels(payment_status).inc)
     db.session.add(
         OrderStatusChange(
             order_id=order.id,
@@ -331,4 +323,5 @@ def mark_refunded(order: Order) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     if refunded:
+        after_commit(PAYMENTS.labels("refunded").inc)
         emails.send_status_change(order, "refunded")
