@@ -77,8 +77,12 @@ lint: install-dev
 		$(VENV)/bin/hadolint docker/Dockerfile && echo "Dockerfile: hadolint clean"; \
 	else echo "Dockerfile: not linted (hadolint is not installed)"; fi
 
-# A Redis URL at a closed port: the third pass runs the suite with Redis dead.
+# A Redis URL at a closed port: the third pass runs the tests that concern Redis (cache,
+# limits, tokens, the job queue and its outbox, health, the production chain) with Redis dead.
 DEAD_REDIS_URL := redis://127.0.0.1:1/0
+REDIS_TESTS := $(addprefix tests/test_,$(addsuffix .py,redis_down cache api_cache rate_limits \
+	faults tokens auth_api account_recovery security api_basics catalog_listing outbox \
+	background_jobs payments_flow payments_worker metrics production_chain))
 
 test-sqlite: install-dev
 	@echo "=== test pass 1/3: SQLite + file cache ==="
@@ -89,9 +93,9 @@ test-postgres: install-dev
 		echo "=== test pass 2/3: PostgreSQL + Redis ==="; \
 		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" \
 			TEST_CELERY_BROKER_URL="$(TEST_CELERY_BROKER_URL)" $(PY) -m pytest && \
-		echo "=== test pass 3/3: PostgreSQL + Redis down ===" && \
+		echo "=== test pass 3/3: PostgreSQL + Redis down (the tests that concern Redis) ===" && \
 		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL=$(DEAD_REDIS_URL) \
-			TEST_CELERY_BROKER_URL=$(DEAD_REDIS_URL) $(PY) -m pytest; \
+			TEST_CELERY_BROKER_URL=$(DEAD_REDIS_URL) $(PY) -m pytest $(REDIS_TESTS); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL and Redis are required in CI but do not answer." >&2; exit 1; \
 	else \
