@@ -5,19 +5,23 @@ a failure is retried by the task itself after the row's backoff. Beat runs
 ``ecom.outbox.sweep`` every ``OUTBOX_SWEEP_SECONDS``: it hands over again the pending rows
 nothing delivered (the broker was down, a worker died). Without a broker (the embedded
 default) the rows are delivered in this process right after the commit, and ``flask
-outbox sweep`` hands over what is left.
+outbox sweep`` hands over what is left. A worker serves its metrics (deliveries, e-mails)
+over HTTP on ``WORKER_METRICS_PORT`` when set.
 """
 
 import logging
 from datetime import timedelta
 
 import redis
+from celery import signals
 from flask import Flask, current_app
 from kombu.exceptions import KombuError
+from prometheus_client import start_http_server
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ecom.common import outbox
+from ecom.common.metrics import process_registry, scrape_also
 from ecom.extensions import celery
 from ecom.logging import outage_warnings
 
@@ -32,6 +36,7 @@ def init_jobs(app: Flask) -> None:
     celery.conf.update(app.config["CELERY"])
     celery.flask_app = app
     app.extensions["celery"] = celery
+    scrape_also(app, outbox.Backlog())
 
 
 def is_embedded() -> bool:
@@ -60,6 +65,13 @@ def _publish(message_id: int, countdown: float | None = None) -> bool:
         outage_warnings.warn(logger, QUEUE_DOWN)
         return False
     return True
+
+
+@signals.worker_ready.connect
+def _serve_metrics(**_kwargs: object) -> None:
+    port = celery.flask_app.config["WORKER_METRICS_PORT"]
+    if port:
+        start_http_server(port, registry=process_registry())
 
 
 @celery.task(name="ecom.outbox.deliver")
