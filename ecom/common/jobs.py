@@ -10,13 +10,14 @@ over HTTP on ``WORKER_METRICS_PORT`` when set.
 """
 
 import logging
+import os
 from datetime import timedelta
 
 import redis
 from celery import signals
 from flask import Flask, current_app
 from kombu.exceptions import KombuError
-from prometheus_client import start_http_server
+from prometheus_client import multiprocess, start_http_server
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -72,6 +73,13 @@ def _serve_metrics(**_kwargs: object) -> None:
     port = celery.flask_app.config["WORKER_METRICS_PORT"]
     if port:
         start_http_server(port, registry=process_registry())
+
+
+@signals.worker_process_shutdown.connect
+def _forget_process_metrics(pid: int, **_kwargs: object) -> None:
+    """A pool process that exits leaves the live gauges (multiprocess mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(pid)
 
 
 @celery.task(name="ecom.outbox.deliver")
