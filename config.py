@@ -149,6 +149,8 @@ class Config:
             for entry in env.get("METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",")
             if entry.strip()
         ]
+        # A Celery worker's /metrics (its own port, for the private network only); 0: none.
+        self.WORKER_METRICS_PORT = int(env.get("WORKER_METRICS_PORT", "0"))
 
     def configure_mail(self, env: Mapping[str, str]) -> None:
         """SMTP when ``EMAIL_HOST`` is set, else the console; the shop's name and links."""

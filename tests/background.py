@@ -2,7 +2,7 @@
 
 ``SmtpServer`` keeps every message it accepted; ``Worker`` runs ``celery -A wsgi:celery
 worker`` in its own process against the test database and the Celery broker, sending
-e-mail to the given SMTP port.
+e-mail to the given SMTP port and serving its metrics on a port of its own.
 """
 
 import contextlib
@@ -18,8 +18,10 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+import requests
 from aiosmtpd.controller import Controller
 from flask import Flask
+from prometheus_client.parser import text_string_to_metric_families
 
 from ecom.extensions import celery
 from tests.factories import DEAD_REDIS
@@ -87,6 +89,7 @@ class Worker:
     """``celery worker`` (solo pool) for the test app's database and broker."""
 
     def __init__(self, env: dict[str, str], smtp_port: int, log: Path) -> None:
+        self.metrics_port = free_port()
         self.env = {
             **env,
             "APP_ENV": "testing",
@@ -97,6 +100,7 @@ class Worker:
             "OUTBOX_RETRY_MAX_SECONDS": "2",
             "OUTBOX_SWEEP_GRACE_SECONDS": "0",
             "PYTHONPATH": str(ROOT),
+            "WORKER_METRICS_PORT": str(self.metrics_port),
         }
         self.log = log
         self.process: subprocess.Popen | None = None
@@ -118,6 +122,16 @@ class Worker:
         if self.process.poll() is not None:
             raise AssertionError(f"the worker exited: {self.log.read_text()[-2000:]}")
         return " ready." in self.log.read_text()
+
+    def metric(self, name: str, **labels: str) -> float:
+        """A sample of the worker's metrics, 0 when it has none."""
+        text = requests.get(f"http://127.0.0.1:{self.metrics_port}/", timeout=5).text
+        samples = {
+            (sample.name, frozenset(sample.labels.items())): sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+        }
+        return samples.get((name, frozenset(labels.items())), 0.0)
 
     def kill(self) -> None:
         """SIGKILL: the worker dies mid-job, as on a crash or an OOM kill."""

@@ -10,9 +10,9 @@ import time
 
 import pytest
 import redis
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ecom.common.jobs import sweep_task
+from ecom.common.jobs import dispatch, sweep_task
 from ecom.common.mail import message_id
 from ecom.common.outbox import OutboxMessage
 from ecom.extensions import db
@@ -44,7 +44,8 @@ def start_worker(broker, tmp_path):
     workers = []
 
     def start(smtp_port: int) -> Worker:
-        worker = Worker(dict(os.environ), smtp_port, tmp_path / "worker.log")
+        log = tmp_path / f"worker-{len(workers)}.log"
+        worker = Worker(dict(os.environ), smtp_port, log)
         workers.append(worker)
         return worker.start()
 
@@ -64,6 +65,13 @@ def row_state() -> tuple[str, int]:
     state = db.session.execute(select(OutboxMessage.state, OutboxMessage.attempts)).one()
     db.session.commit()
     return tuple(state)
+
+
+def states() -> dict[str, int]:
+    query = select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
+    counts = dict(db.session.execute(query).all())
+    db.session.commit()
+    return counts
 
 
 def delivered_once(smtp: SmtpServer) -> None:
@@ -141,3 +149,22 @@ def test_a_worker_killed_during_a_job_leaves_the_mail_to_be_sent_exactly_once(
     start_worker(smtp.port)
     sweep_until_delivered(smtp)
     delivered_once(smtp)
+
+
+def test_two_workers_on_one_outbox_send_each_message_once_and_share_the_work(
+    app, customer, start_worker, smtp
+):
+    workers = [start_worker(smtp.port), start_worker(smtp.port)]
+    with broker_down(app):  # the rows wait, then go to the queue at once
+        orders = [make_order(customer, (make_product(), 1)) for _ in range(20)]
+    dispatch(list(db.session.scalars(select(OutboxMessage.id))))
+
+    smtp.wait_for_messages(20)
+    wait_for(lambda: states() == {"done": 20}, 30, "every row to be done")
+    assert sorted(message["Message-ID"] for message in smtp.messages) == sorted(
+        message_id(f"{emails.CONFIRMATION}:{order.id}") for order in orders
+    )
+    delivered = [worker.metric("ecom_outbox_jobs_total", result="delivered") for worker in workers]
+    sent = [worker.metric("ecom_emails_total", result="sent") for worker in workers]
+    assert sum(delivered) == sum(sent) == 20
+    assert all(delivered), f"one worker took every job: {delivered}"

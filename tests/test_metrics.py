@@ -5,14 +5,19 @@ mode) it is proven by tests/test_scale_out.py."""
 import re
 import sqlite3
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
 
+from ecom.common import outbox
 from ecom.common.metrics import MeteredQueuePool
+from ecom.common.outbox import OutboxMessage
 from ecom.extensions import db
 from tests.factories import make_order, make_product, make_user, token_headers
+from tests.production_chain import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCT_ROUTE = "/api/v1/products/<int:product_id>/"
@@ -126,6 +131,43 @@ def test_orders_placed_cancelled_and_payments_are_counted(client, embedded_jobs)
     assert moved("ecom_orders_total", event="cancelled") == 2
     assert moved("ecom_payments_total", status="paid") == 1
     assert moved("ecom_payments_total", status="refunded") == 1
+
+
+def test_outbox_backlog_deliveries_failures_and_e_mails_are_counted(
+    client, app, customer, mailbox, queue_down, monkeypatch
+):
+    before = scrape(client)
+    for _ in range(2):
+        make_order(customer, (make_product(), 1))  # the queue is down: the rows wait
+    db.session.execute(
+        db.update(OutboxMessage).values(next_attempt_at=outbox.utcnow() - timedelta(minutes=1))
+    )
+    db.session.commit()
+    waiting = scrape(client)
+    sent, failing = db.session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id))
+
+    outbox.deliver(sent)
+    monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 1)
+    mailman = app.extensions["mailman"]
+    monkeypatch.setattr(mailman, "backend", "smtp")  # to a port where nothing listens
+    monkeypatch.setattr(mailman, "server", "127.0.0.1")
+    monkeypatch.setattr(mailman, "port", free_port())
+    outbox.deliver(failing)
+    after = scrape(client)
+
+    def moved(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert (value(before, "ecom_outbox_pending"), value(waiting, "ecom_outbox_pending")) == (0, 2)
+    assert value(waiting, "ecom_outbox_oldest_pending_age_seconds") >= 60
+    assert value(after, "ecom_outbox_pending") == 0
+    assert value(after, "ecom_outbox_oldest_pending_age_seconds") == 0
+    assert value(after, "ecom_outbox_failed") - value(before, "ecom_outbox_failed") == 1
+    assert moved("ecom_outbox_jobs_total", result="delivered") == 1
+    assert moved("ecom_outbox_jobs_total", result="failed") == 1
+    assert moved("ecom_emails_total", result="sent") == 1
+    assert moved("ecom_emails_total", result="failed") == 1
+    assert len(mailbox) == 1
 
 
 def test_the_pool_gauge_counts_connections_checked_out(client):

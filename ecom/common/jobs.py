@@ -5,19 +5,24 @@ a failure is retried by the task itself after the row's backoff. Beat runs
 ``ecom.outbox.sweep`` every ``OUTBOX_SWEEP_SECONDS``: it hands over again the pending rows
 nothing delivered (the broker was down, a worker died). Without a broker (the embedded
 default) the rows are delivered in this process right after the commit, and ``flask
-outbox sweep`` hands over what is left.
+outbox sweep`` hands over what is left. A worker serves its metrics (deliveries, e-mails)
+over HTTP on ``WORKER_METRICS_PORT`` when set.
 """
 
 import logging
+import os
 from datetime import timedelta
 
 import redis
+from celery import signals
 from flask import Flask, current_app
 from kombu.exceptions import KombuError
+from prometheus_client import multiprocess, start_http_server
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ecom.common import outbox
+from ecom.common.metrics import process_registry, scrape_also
 from ecom.extensions import celery
 from ecom.logging import outage_warnings
 
@@ -32,6 +37,7 @@ def init_jobs(app: Flask) -> None:
     celery.conf.update(app.config["CELERY"])
     celery.flask_app = app
     app.extensions["celery"] = celery
+    scrape_also(app, outbox.Backlog())
 
 
 def is_embedded() -> bool:
@@ -60,6 +66,20 @@ def _publish(message_id: int, countdown: float | None = None) -> bool:
         outage_warnings.warn(logger, QUEUE_DOWN)
         return False
     return True
+
+
+@signals.worker_ready.connect
+def _serve_metrics(**_kwargs: object) -> None:
+    port = celery.flask_app.config["WORKER_METRICS_PORT"]
+    if port:
+        start_http_server(port, registry=process_registry())
+
+
+@signals.worker_process_shutdown.connect
+def _forget_process_metrics(pid: int, **_kwargs: object) -> None:
+    """A pool process that exits leaves the live gauges (multiprocess mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(pid)
 
 
 @celery.task(name="ecom.outbox.deliver")

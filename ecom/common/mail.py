@@ -11,6 +11,8 @@ from typing import Any
 from flask import current_app, render_template
 from flask_mailman import EmailMultiAlternatives
 
+from ecom.common.metrics import EMAILS
+
 
 def message_id(key: str) -> str:
     return f"<{key.replace(':', '.')}@ecom.outbox>"
@@ -28,4 +30,9 @@ def send(to: str, subject: str, template: str, context: dict[str, Any], *, key: 
     message.attach_alternative(
         render_template(f"email/{template}.html", subject=subject, **context), "text/html"
     )
-    message.send()
+    try:
+        message.send()
+    except Exception:
+        EMAILS.labels("failed").inc()
+        raise
+    EMAILS.labels("sent").inc()

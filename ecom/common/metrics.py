@@ -2,7 +2,9 @@
 
 Under Gunicorn every worker writes its samples to files in ``PROMETHEUS_MULTIPROC_DIR``
 (gunicorn.conf.py sets and empties it) and ``/metrics`` adds up every live worker's;
-without it (``flask run``, tests) the process's own registry answers. Requests are
+without it (``flask run``, tests) the process's own registry answers. Celery workers serve
+theirs on ``WORKER_METRICS_PORT`` (``ecom.common.jobs``); what the database
+tells (the outbox's backlog, the replica's lag) is read at each scrape of ``/metrics``. Requests are
 labelled by route template (``/api/v1/products/<int:product_id>/``), never the raw path,
 so a scanner's random URLs cannot make new series.
 """
@@ -25,6 +27,7 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 from sqlalchemy import Engine, QueuePool, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -36,6 +39,7 @@ REPLICA_LAG_SQL = (
     "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
     " ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END"
 )
+SCRAPE_COLLECTORS = "metrics_scrape_collectors"
 UNMATCHED_ROUTE = "<unmatched>"
 
 HTTP_REQUESTS = Counter("ecom_http_requests", "Requests answered.", ["route", "method", "status"])
@@ -66,6 +70,12 @@ CACHE_LOOKUPS = Counter("ecom_cache_lookups", "Cached-response lookups.", ["resu
 RATE_LIMITED = Counter("ecom_rate_limited", "Requests refused by a rate limit.")
 ORDERS = Counter("ecom_orders", "Orders placed, and orders moved to a status.", ["event"])
 PAYMENTS = Counter("ecom_payments", "Orders whose payment moved to a status.", ["status"])
+OUTBOX_JOBS = Counter(
+    "ecom_outbox_jobs",
+    "Outbox deliveries: delivered, retried (failed, tried again later), failed (for good).",
+    ["result"],
+)
+EMAILS = Counter("ecom_emails", "E-mails handed to the mail server, sent or failed.", ["result"])
 
 
 class MeteredQueuePool(QueuePool):
@@ -152,17 +162,31 @@ class ReplicaLag:
         )
 
 
+def scrape_also(app: Flask, collector: Collector) -> None:
+    """Have ``collector`` answer at each scrape of ``/metrics`` (in the request's context)."""
+    app.extensions.setdefault(SCRAPE_COLLECTORS, []).append(collector)
+
+
+def process_registry() -> CollectorRegistry:
+    """This process's metrics, or every live process's in multiprocess mode."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry
+
+
 def metrics_view() -> Response:
     """Every metric in Prometheus' text format, for the allowed addresses only (else 404)."""
     if not _allowed(request.remote_addr):
         abort(404)
-    registries = [REGISTRY]
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registries = [CollectorRegistry()]
-        multiprocess.MultiProcessCollector(registries[0])
-    replica = current_app.extensions["sqlalchemy"].engines.get(REPLICA_BIND)
+    engines = current_app.extensions["sqlalchemy"].engines
+    database = CollectorRegistry()
+    for collector in current_app.extensions.get(SCRAPE_COLLECTORS, ()):
+        database.register(collector)
+    registries = [process_registry(), database]
+    replica = engines.get(REPLICA_BIND)
     if replica is not None:
-        registries.append(CollectorRegistry())
-        registries[-1].register(ReplicaLag(replica))
+        database.register(ReplicaLag(replica))
     body = b"".join(generate_latest(registry) for registry in registries)
     return Response(body, mimetype=CONTENT_TYPE_LATEST)

@@ -10,16 +10,20 @@ failure with exponential backoff, and marks the row failed after ``OUTBOX_MAX_AT
 """
 
 import logging
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
 from flask import current_app
-from sqlalchemy import Select, select, update
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ecom.common.errors import Conflict, NotFound
+from ecom.common.metrics import OUTBOX_JOBS
 from ecom.common.models import TimestampMixin, UTCDateTime, utcnow
 from ecom.common.transactions import atomic
 from ecom.extensions import db
@@ -124,16 +128,20 @@ def deliver(message_id: int) -> float | None:
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
                 message.state = "failed"
+                result = "failed"
                 logger.error("Outbox row %s failed for good: %s", message.id, message.last_error)
             else:
                 delay = _backoff(message.attempts)
                 message.next_attempt_at = now + delay
                 retry_in = delay.total_seconds()
+                result = "retried"
                 logger.warning("Outbox row %s failed: %s", message.id, message.last_error)
         else:
             message.state = "done"
             message.delivered_at = utcnow()
+            result = "delivered"
         session.commit()
+        OUTBOX_JOBS.labels(result).inc()
         return retry_in
 
 
@@ -175,3 +183,34 @@ def retry(message_id: int) -> OutboxMessage:
             raise Conflict(f"Only failed messages can be retried; this one is {message.state}.")
         _hand_over_on_commit(db.session(), message)
     return message
+
+
+class Backlog:
+    """The pending and failed rows, in one aggregate query at each scrape of ``/metrics``."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        now = utcnow()
+        pending = OutboxMessage.state == "pending"
+        query = select(
+            func.count().filter(pending),
+            func.min(OutboxMessage.next_attempt_at).filter(
+                pending, OutboxMessage.next_attempt_at <= now
+            ),
+            func.count().filter(OutboxMessage.state == "failed"),
+        )
+        try:
+            with db.engine.connect() as conn:
+                waiting, oldest_due, failed = conn.execute(query).one()
+            age = (now - oldest_due).total_seconds() if oldest_due else 0.0
+        except DBAPIError:
+            waiting = age = failed = math.nan
+        for name, documentation, number in (
+            ("ecom_outbox_pending", "Outbox rows waiting for delivery (due or not).", waiting),
+            (
+                "ecom_outbox_oldest_pending_age_seconds",
+                "How long the longest-waiting due row has been due; 0 when none is.",
+                age,
+            ),
+            ("ecom_outbox_failed", "Outbox rows that failed for good (retry them).", failed),
+        ):
+            yield GaugeMetricFamily(name, documentation, value=float(number))
