@@ -223,6 +223,7 @@ class Config:
         self.WEBHOOK_TOLERANCE_SECONDS = int(env.get("WEBHOOK_TOLERANCE_SECONDS", "300"))
         self.DUMMY_WEBHOOK_SECRET = env.get("DUMMY_WEBHOOK_SECRET", f"whsec_{self.SECRET_KEY}")
         self.DUMMY_DELAY_SECONDS = int(env.get("DUMMY_DELAY_SECONDS", "10"))
+        self.DUMMY_CAPTURE_METHOD = env.get("DUMMY_CAPTURE_METHOD", "automatic")
         self.STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY") or None
         self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET") or None
         self.STRIPE_CAPTURE_METHOD = env.get("STRIPE_CAPTURE_METHOD", "automatic")

@@ -17,7 +17,7 @@ from ecom.admin.session import current_admin_user
 from ecom.admin.views import ServiceModelView, show_related
 from ecom.orders import services as orders
 from ecom.orders.models import ORDER_STATUSES, Order
-from ecom.payments import refunds
+from ecom.payments import capture, refunds
 from ecom.payments.schemas import RefundRequestSchema
 from ecom.payments.services import order_payments
 
@@ -126,4 +126,12 @@ class OrdersView(ServiceModelView):
             actor = current_admin_user()
             if self.perform(lambda: refunds.request_refund(order_id, actor=actor, **data)):
                 flash(f"Refund of order #{order_id} asked of the provider.", "success")
+        return redirect(url_for(".details_view", id=order_id))
+
+    @expose("/capture/", methods=("POST",))
+    def capture_payment(self) -> Any:
+        """Capture an order's authorized payment through the payments service."""
+        order_id = request.form.get("order_id", type=int)
+        if self.perform(lambda: capture.request_capture(order_id)):
+            flash(f"Capture of order #{order_id} asked of the provider.", "success")
         return redirect(url_for(".details_view", id=order_id))

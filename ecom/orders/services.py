@@ -28,7 +28,7 @@ from ecom.orders.models import NEW_ORDER_STATUS, Order, OrderItem, OrderStatusCh
 from ecom.pricing.services import PricedLine, price
 
 # The outbox row a cancelled paid order leaves for the payments domain to refund.
-PAID_ORDER_CANCELLED = "orders.paid_order_cancelled"
+ORDER_CANCELLED = "orders.order_cancelled"
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "pending": ("paid", "cancelled"),
@@ -305,13 +305,9 @@ def _move(order: Order, to_status: str, actor: User | None, note: str) -> None:
     if to_status == "cancelled":
         for item in order.items:
             restock(item.product_id, item.quantity)
-        if payment_status == "paid":
-            # The payments domain refunds it (its handler of this row).
-            outbox.enqueue(
-                PAID_ORDER_CANCELLED,
-                {"order_id": order.id},
-                key=f"{PAID_ORDER_CANCELLED}:{order.id}",
-            )
+        # The payments domain refunds a captured payment, or voids an authorized one
+        # (its handler of this row).
+        outbox.enqueue(ORDER_CANCELLED, {"order_id": order.id}, key=f"{ORDER_CANCELLED}:{order.id}")
 
 
 def mark_refunded(order: Order) -> None:

@@ -26,8 +26,9 @@ def deliver_dummy_webhook(key: str, payload: dict[str, Any]) -> None:
     webhooks.receive(dummy.name, body, dummy.signature_headers(body))
 
 
-@outbox.handler(orders.PAID_ORDER_CANCELLED)
-def refund_cancelled_order(key: str, payload: dict[str, Any]) -> None:
+@outbox.handler(orders.ORDER_CANCELLED)
+def settle_cancelled_order(key: str, payload: dict[str, Any]) -> None:
+    """Refund a captured payment of the cancelled order, or void an authorized one."""
     refunds.refund_cancelled_order(payload["order_id"])
 
 

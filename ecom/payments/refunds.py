@@ -12,6 +12,7 @@ from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.orders import services as orders
+from ecom.payments import capture
 from ecom.payments.models import Payment, Refund
 from ecom.payments.providers import get_provider
 from ecom.payments.services import lock_order, record
@@ -76,8 +77,8 @@ def refund_whole(payment: Payment, reason: str) -> None:
 
 
 def refund_cancelled_order(order_id: int) -> None:
-    """A paid order was cancelled: refund its payment, or record a payment made off the
-    providers (staff marked it paid) as refunded."""
+    """An order was cancelled: refund its captured payment, void an authorized one, or
+    record a payment made off the providers (staff marked it paid) as refunded."""
     with atomic():
         order = lock_order(order_id)
         payment = _refundable_payment(order_id)
@@ -85,6 +86,8 @@ def refund_cancelled_order(order_id: int) -> None:
             refund_whole(payment, CANCELLED_ORDER_REASON)
         elif order.payment_status == "paid":
             orders.mark_refunded(order)
+        else:
+            capture.void_authorized(order_id)
 
 
 @outbox.handler(REFUND)

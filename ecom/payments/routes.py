@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from ecom.common.api import Blueprint
-from ecom.payments import jobs, refunds, services, webhooks  # noqa: F401  (jobs: outbox handlers, beat task)
+from ecom.payments import capture, jobs, refunds, services, webhooks  # noqa: F401  (jobs: outbox handlers, beat task)
 from ecom.payments.schemas import (
     PayHeaderSchema,
     PaymentSchema,
@@ -56,6 +56,19 @@ class OrderRefund(MethodView):
         """Refund all or part of the order's captured payment (staff). The provider is
         asked by a background job; the refund is `succeeded` once it confirms."""
         return refunds.request_refund(order_id, actor=current_user, **data)
+
+
+@blp.route("/orders/<int:order_id>/capture/")
+class OrderCapture(MethodView):
+    @blp.auth("staff")
+    @blp.response(202, PaymentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="No authorized payment to capture.")
+    def post(self, order_id):
+        """Capture the order's authorized payment (staff; manual capture). The provider is
+        asked by a background job; its webhook then marks the payment captured and the
+        order paid."""
+        return capture.request_capture(order_id)
 
 
 @blp.route("/payments/webhooks/<provider>/")

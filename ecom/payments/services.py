@@ -83,17 +83,18 @@ def start_payment(
         payment.status = answer.status
         payment.client_data = answer.client_data
         record(chosen.name, payment, "create", answer.data)
-        _schedule_webhooks(payment, answer.webhooks)
+        schedule_webhooks(payment, answer.webhooks)
     return payment, True
 
 
-def _schedule_webhooks(payment: Payment, planned: list[dict[str, Any]]) -> None:
-    """Have the shop deliver a provider's planned webhooks to itself, through the queue."""
+def schedule_webhooks(payment: Payment, planned: list[dict[str, Any]], step: str = "") -> None:
+    """Have the shop deliver a provider's planned webhooks to itself, through the queue
+    (``step`` tells apart those of a later call, e.g. ``capture``)."""
     for number, webhook in enumerate(planned):
         outbox.enqueue(
             DUMMY_WEBHOOK,
             {"body": webhook["body"]},
-            key=f"{DUMMY_WEBHOOK}:{payment.id}:{number}",
+            key=f"{DUMMY_WEBHOOK}:{payment.id}:{step}{number}",
             not_before=utcnow() + timedelta(seconds=webhook["delay"]),
         )
 

@@ -9,7 +9,9 @@ The outcome is chosen by the token (or test card number) sent to ``pay``:
 | `tok_requires_action` | `4000002500003155` | requires_action, then captured |
 | `tok_delayed` | `4000000000000077` | captured after `DUMMY_DELAY_SECONDS` |
 
-Its outcomes reach the shop as webhooks signed like Stripe's (``DUMMY_WEBHOOK_SECRET``).
+With ``DUMMY_CAPTURE_METHOD=manual`` a success is ``authorized`` instead of captured, and
+``capture`` sends the ``captured`` webhook. Its outcomes reach the shop as webhooks signed
+like Stripe's (``DUMMY_WEBHOOK_SECRET``).
 """
 
 import hashlib
@@ -51,10 +53,13 @@ DEFAULT_TOKEN = "tok_success"
 class DummyProvider:
     name = "dummy"
 
-    def __init__(self, secret: str, tolerance: int, delay: int) -> None:
+    def __init__(
+        self, secret: str, tolerance: int, delay: int, capture_method: str = "automatic"
+    ) -> None:
         self.secret = secret
         self.tolerance = tolerance
         self.delay = delay
+        self.capture_method = capture_method
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "DummyProvider":
@@ -62,6 +67,7 @@ class DummyProvider:
             config["DUMMY_WEBHOOK_SECRET"],
             config["WEBHOOK_TOLERANCE_SECONDS"],
             config["DUMMY_DELAY_SECONDS"],
+            config["DUMMY_CAPTURE_METHOD"],
         )
 
     def create(self, charge: Charge) -> Answer:
@@ -71,13 +77,15 @@ class DummyProvider:
             message = f"Unknown test token; use one of {', '.join([*OUTCOMES, *CARDS])}."
             raise ValidationFailed(message, errors={"token": [message]})
         reference = "dummy_pi_" + _short(charge.idempotency_key)
+        manual = self.capture_method == "manual"
         webhooks = [
-            {
-                "delay": self.delay if delayed else 0,
-                "body": self.event_body(
-                    kind, reference, amount=charge.amount, currency=charge.currency
-                ),
-            }
+            self._webhook(
+                "authorized" if manual and kind == "captured" else kind,
+                reference,
+                charge.amount,
+                charge.currency,
+                self.delay if delayed else 0,
+            )
             for kind, delayed in OUTCOMES[token]
         ]
         secret = f"{reference}_secret_{_short(self.secret + reference)}"
@@ -90,7 +98,10 @@ class DummyProvider:
         )
 
     def capture(self, reference: str, amount: Decimal, currency: str, key: str) -> Answer:
-        return Answer(reference, "captured", {"id": reference, "captured": str(amount)})
+        """Captured; the confirmation follows as the answer's ``captured`` webhook."""
+        webhooks = [self._webhook("captured", reference, amount, currency, 0)]
+        data = {"id": reference, "captured": to_minor(amount, currency), "webhooks": webhooks}
+        return Answer(reference, "captured", data, webhooks=webhooks)
 
     def cancel(self, reference: str, key: str) -> Answer:
         return Answer(reference, "cancelled", {"id": reference, "status": "cancelled"})
@@ -101,6 +112,12 @@ class DummyProvider:
         refund = "dummy_re_" + _short(key)
         data = {"id": refund, "payment": reference, "amount": to_minor(amount, currency)}
         return Answer(refund, "succeeded", data)
+
+    def _webhook(
+        self, kind: str, reference: str, amount: Decimal, currency: str, delay: int
+    ) -> dict[str, Any]:
+        body = self.event_body(kind, reference, amount=amount, currency=currency)
+        return {"delay": delay, "body": body}
 
     def event_body(
         self, kind: str, reference: str, *, amount: Decimal, currency: str, **extra: Any
