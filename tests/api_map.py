@@ -177,6 +177,8 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
         {"reason": "Damaged", "amount": "1.00"},
         (401, 403, 403, 201, 201),
     ),
+    # staff capture the order's authorized payment
+    ("/api/v1/orders/<int:order_id>/capture/", "POST"): (None, (401, 403, 403, 202, 202)),
     # reviews: public reads, one's own edits; staff may delete
     ("/api/v1/reviews/", "GET"): (None, OPEN),
     ("/api/v1/reviews/", "POST"): (
@@ -204,6 +206,7 @@ def make_shop() -> Shop:
     product, spare = make_product(shoes, stock=20), make_product(shoes, stock=20)
     order = make_order(owner, (product, 1))
     captured_payment(order)
+    captured_payment(order, status="authorized")
     [line] = fill_cart(owner, (product, 2))
     review = make_review(owner, product)
     address = make_address(owner)

@@ -16,17 +16,18 @@ def dummy() -> DummyProvider:
     return DummyProvider.from_config(current_app.config)
 
 
-def captured_payment(order) -> Payment:
-    """A captured payment that did not pay its pending order (flagged): refundable."""
+def captured_payment(order, status: str = "captured") -> Payment:
+    """A captured payment that did not pay its pending order (flagged): refundable; or,
+    with ``status="authorized"``, one waiting for capture."""
     payment = Payment(
         order_id=order.id,
         provider="dummy",
         amount=order.total_amount,
         currency=current_app.config["SHOP_CURRENCY"],
-        status="captured",
+        status=status,
         reference=f"dummy_pi_{uuid4().hex[:24]}",
         idempotency_key=uuid4().hex,
-        flag="amount_mismatch",
+        flag="amount_mismatch" if status == "captured" else None,
     )
     db.session.add(payment)
     db.session.commit()
