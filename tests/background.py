@@ -1,8 +1,9 @@
 """Real background machinery on loopback: an aiosmtpd SMTP server and a Celery worker.
 
 ``SmtpServer`` keeps every message it accepted; ``Worker`` runs ``celery -A wsgi:celery
-worker`` in its own process against the test database and the Celery broker, sending
-e-mail to the given SMTP port and serving its metrics on a port of its own.
+worker`` (``Beat``: ``beat``) in its own process against the test database and the
+Celery broker, sending e-mail to the given SMTP port and serving its metrics on a port of
+its own.
 """
 
 import contextlib
@@ -105,23 +106,27 @@ class Worker:
         self.log = log
         self.process: subprocess.Popen | None = None
 
+    # The ``celery`` sub-command, and the log line that says it is up.
+    arguments: tuple[str, ...] = (
+        *("worker", "--pool=solo", "--loglevel=INFO"),
+        *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+    )
+    ready_line = " ready."
+
     def start(self) -> "Worker":
-        command = [
-            str(Path(sys.executable).with_name("celery")),
-            *("-A", "wsgi:celery", "worker", "--pool=solo", "--loglevel=INFO"),
-            *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-        ]
+        command = [str(Path(sys.executable).with_name("celery")), "-A", "wsgi:celery"]
+        command += self.arguments
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
-        wait_for(self._ready, START_TIMEOUT, f"the worker to start (log: {self.log})")
+        wait_for(self._ready, START_TIMEOUT, f"{self.arguments[0]} to start (log: {self.log})")
         return self
 
     def _ready(self) -> bool:
         if self.process.poll() is not None:
-            raise AssertionError(f"the worker exited: {self.log.read_text()[-2000:]}")
-        return " ready." in self.log.read_text()
+            raise AssertionError(f"{self.arguments[0]} exited: {self.log.read_text()[-2000:]}")
+        return self.ready_line in self.log.read_text()
 
     def metric(self, name: str, **labels: str) -> float:
         """A sample of the worker's metrics, 0 when it has none."""
@@ -145,3 +150,14 @@ class Worker:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class Beat(Worker):
+    """``celery beat``: sends the schedule's tasks (``CELERY["beat_schedule"]``) on time;
+    its schedule file goes next to the log."""
+
+    ready_line = "beat: Starting..."
+
+    def __init__(self, env: dict[str, str], smtp_port: int, log: Path) -> None:
+        super().__init__(env, smtp_port, log)
+        self.arguments = ("beat", "--loglevel=INFO", f"--schedule={log.with_suffix('.db')}")

@@ -1,9 +1,10 @@
 """Payments with a real Celery worker and a real SMTP server (PostgreSQL + Redis pass):
-the dummy's webhook, its e-mail once, and beat's expiry of unpaid orders with a late
-payment refunded."""
+the dummy's webhook, its e-mail once, and beat's expiry of unpaid orders (a real ``celery
+beat`` on a one-second schedule) with a late payment refunded."""
 
 import os
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -15,7 +16,7 @@ from ecom.extensions import db
 from ecom.orders.models import Order
 from ecom.payments.jobs import expire_unpaid_task
 from ecom.payments.models import Payment
-from tests.background import SmtpServer, Worker, wait_for
+from tests.background import Beat, SmtpServer, Worker, wait_for
 from tests.payments import pay, pending_order, planned_webhooks, post_webhook
 from tests.test_background_jobs import broker  # noqa: F401  (the fixture)
 
@@ -84,3 +85,21 @@ def test_beat_expires_an_unpaid_order_and_a_late_success_is_refunded(
     wait_for(swept_and_refunded, 30, "the late payment to be refunded")
     assert fresh(Payment, payment_id).flag == "order_not_payable"
     assert fresh(Order, order.id).status == "cancelled"
+
+
+def test_a_real_beat_expires_an_unpaid_order_and_returns_its_stock(
+    customer, worker, smtp, tmp_path
+):
+    order, product = pending_order(customer, quantity=3)
+    placed = utcnow() - timedelta(minutes=2)  # PAYMENT_TIMEOUT_MINUTES is 1 for the worker
+    db.session.execute(update(Order).where(Order.id == order.id).values(created_at=placed))
+    db.session.commit()
+    env = {**os.environ, "PAYMENT_EXPIRY_SECONDS": "1"}
+    beat = Beat(env, smtp.port, tmp_path / "beat.log").start()
+    try:
+        wait_for(lambda: fresh(Order, order.id).status == "cancelled", 15, "beat's expiry")
+    finally:
+        beat.stop()
+    assert "Not paid within 1 minutes." in fresh(Order, order.id).history[-1].note
+    stock = db.session.scalar(select(Product.stock_quantity).where(Product.id == product.id))
+    assert stock == 10
