@@ -63,6 +63,21 @@ def test_manual_capture_is_asked_for_and_a_capture_names_the_amount():
     assert answer.status == "captured"
 
 
+def test_a_capture_answer_reads_as_captured_and_is_kept_as_received():
+    adapter, http = provider("payment_intent_captured", capture_method="manual")
+    answer = adapter.capture("pi_3MrPBKLkdIwHu7ix0Blnt2OL", Decimal("15.00"), "USD", "cap-2")
+    (request,) = http.requests
+    assert (request.method, request.path) == (
+        "POST",
+        "/v1/payment_intents/pi_3MrPBKLkdIwHu7ix0Blnt2OL/capture",
+    )
+    assert request.form == {"amount_to_capture": "1500"}
+    assert request.headers["Idempotency-Key"] == "cap-2"
+    assert (answer.reference, answer.status) == ("pi_3MrPBKLkdIwHu7ix0Blnt2OL", "captured")
+    assert answer.data == json.loads(fixture("payment_intent_captured"))
+    assert answer.webhooks == []  # Stripe confirms with its own payment_intent.succeeded
+
+
 def test_an_intent_waiting_for_capture_reads_as_authorized():
     adapter, _ = provider("payment_intent_requires_capture", capture_method="manual")
     assert adapter.capture("pi_3MtwBwLkdIwHu7ix28a3tqPa", Decimal("1"), "USD", "k").status == (
