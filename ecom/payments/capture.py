@@ -11,7 +11,7 @@ from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.payments.models import Payment
 from ecom.payments.providers import get_provider
-from ecom.payments.services import lock_order, record, schedule_webhooks
+from ecom.payments.services import lock_order, lock_row, record, schedule_webhooks
 
 CAPTURE = "payments.capture"
 VOID = "payments.void"
@@ -75,12 +75,7 @@ def send_void(key: str, payload: dict) -> None:
     )
     with atomic():
         lock_order(payment.order_id)
-        payment = db.session.scalar(
-            select(Payment)
-            .where(Payment.id == payment.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        payment = lock_row(Payment, payment.id)
         record(payment.provider, payment, "cancel", answer.data)
         if answer.status == "cancelled" and payment.status == "authorized":
             payment.status = "cancelled"

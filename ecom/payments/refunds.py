@@ -15,7 +15,7 @@ from ecom.orders import services as orders
 from ecom.payments import capture
 from ecom.payments.models import Payment, Refund
 from ecom.payments.providers import get_provider
-from ecom.payments.services import lock_order, record
+from ecom.payments.services import lock_order, lock_row, record
 
 REFUND = "payments.refund"
 REFUNDABLE = ("captured", "partially_refunded")
@@ -100,12 +100,7 @@ def send_refund(key: str, payload: dict) -> None:
     )
     with atomic():
         lock_order(payment.order_id)
-        refund = db.session.scalar(
-            select(Refund)
-            .where(Refund.id == refund.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        refund = lock_row(Refund, refund.id)
         record(payment.provider, refund.payment, "refund", answer.data)
         refund.reference = answer.reference
         if answer.status == "failed":

@@ -5,7 +5,7 @@ pay calls, two deliveries of one webhook, or a webhook and a customer's cancel t
 """
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from flask import current_app
@@ -23,6 +23,8 @@ from ecom.payments.models import Payment, PaymentEvent
 from ecom.payments.providers import default_name, get_provider
 from ecom.payments.providers.base import Charge
 
+ModelT = TypeVar("ModelT")
+
 OPEN_STATUSES = ("pending", "requires_action")
 # The outbox row that delivers one of the dummy's webhooks (handled in ``jobs``).
 DUMMY_WEBHOOK = "payments.dummy_webhook"
@@ -36,9 +38,14 @@ class OrderNotPayable(Conflict):
 
 
 def lock_order(order_id: int) -> Order | None:
+    return lock_row(Order, order_id)
+
+
+def lock_row(model: type[ModelT], row_id: int) -> ModelT | None:
+    """The row, locked and read afresh (take the order's lock first)."""
     return db.session.scalar(
-        select(Order)
-        .where(Order.id == order_id)
+        select(model)
+        .where(model.id == row_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
