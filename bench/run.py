@@ -15,7 +15,7 @@ import redis  # noqa: E402
 from flask import Flask  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bench import dataset, report, scale, servers  # noqa: E402
+from bench import dataset, outbox_cost, report, scale, servers  # noqa: E402
 from bench.load import run_wrk  # noqa: E402
 from bench.mixed import checkouts  # noqa: E402
 from bench.scenarios import (  # noqa: E402
@@ -200,6 +200,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--scale", action="store_true", help="one app instance vs two behind Nginx (scale.py)"
     )
+    parser.add_argument(
+        "--outbox",
+        action="store_true",
+        help="checkout with the outbox row vs without, interleaved (outbox_cost.py)",
+    )
     parser.add_argument("--cache", default="on,off", help="read scenarios with the cache on, off")
     options = parser.parse_args(argv)
     options.sizes = options.sizes.split(",")
@@ -215,7 +220,12 @@ def main(argv: list[str]) -> None:
     options = parse(argv)
     for size in options.sizes:
         size_run = SizeRun(size, options)
-        path = scale.run(size_run) if options.scale else size_run.run()
+        if options.scale:
+            path = scale.run(size_run)
+        elif options.outbox:
+            path = outbox_cost.run(size_run, APP_PORT)
+        else:
+            path = size_run.run()
         print(path.read_text(), flush=True)
 
 
