@@ -248,7 +248,7 @@ def change_status(order_id: int, to_status: str, *, actor: User, note: str = "")
         order = db.session.get(Order, order_id)
         if order is None:
             raise NotFound("Order not found.")
-        _move(order, to_status, actor, note)
+        move(order, to_status, actor=actor, note=note)
     return order
 
 
@@ -260,17 +260,14 @@ def cancel_own_order(user: User, order_id: int, note: str = "") -> Order:
             raise NotFound("Order not found.")
         if order.status != "pending":
             raise InvalidTransition(order.status, "cancelled")
-        _move(order, "cancelled", user, note or "Cancelled by the customer.")
+        move(order, "cancelled", actor=user, note=note or "Cancelled by the customer.")
     return order
 
 
 def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None:
-    """``change_status`` inside the caller's transaction; ``actor`` None is the shop itself."""
-    _move(order, to_status, actor, note)
+    """``change_status`` inside the caller's transaction; ``actor`` None is the shop itself.
 
-
-def _move(order: Order, to_status: str, actor: User | None, note: str) -> None:
-    """Compare-and-set the status, so two concurrent moves cannot both apply (and a
+    Compare-and-set the status, so two concurrent moves cannot both apply (and a
     cancellation cannot restock twice), with or without row locks."""
     from_status = order.status
     if to_status not in TRANSITIONS.get(from_status, ()):
