@@ -2,7 +2,7 @@
 
 from ecom.accounts.models import Address, TokenFamily, User
 from ecom.cart.models import Cart, CartItem
-from ecom.catalog.models import Category, Product
+from ecom.catalog.models import Category, OptionValue, Product, ProductOption, ProductVariant
 from ecom.common.outbox import OutboxMessage
 from ecom.orders.models import Order, OrderItem, OrderStatusChange
 from ecom.payments.models import Payment, PaymentEvent, Refund
@@ -13,6 +13,7 @@ __all__ = [
     "Cart",
     "CartItem",
     "Category",
+    "OptionValue",
     "Order",
     "OrderItem",
     "OrderStatusChange",
@@ -20,6 +21,8 @@ __all__ = [
     "Payment",
     "PaymentEvent",
     "Product",
+    "ProductOption",
+    "ProductVariant",
     "Refund",
     "Review",
     "TokenFamily",

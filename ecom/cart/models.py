@@ -1,5 +1,10 @@
+from typing import TYPE_CHECKING
+
 from ecom.common.models import TimestampMixin
 from ecom.extensions import db
+
+if TYPE_CHECKING:
+    from ecom.catalog.models import Product
 
 
 class Cart(TimestampMixin, db.Model):
@@ -16,14 +21,27 @@ class Cart(TimestampMixin, db.Model):
 class CartItem(TimestampMixin, db.Model):
     __tablename__ = "cart_items"
     __table_args__ = (
-        db.UniqueConstraint("cart_id", "product_id", name="uq_cart_items_cart_product"),
+        db.UniqueConstraint("cart_id", "variant_id", name="uq_cart_items_cart_variant"),
         db.CheckConstraint("quantity BETWEEN 1 AND 999", name="quantity_range"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
     cart_id = db.Column(db.Integer, db.ForeignKey("carts.id"), nullable=False, index=True)
-    product_id = db.Column(db.Integer, db.ForeignKey("products.id"), nullable=False, index=True)
+    variant_id = db.Column(
+        db.Integer,
+        db.ForeignKey("product_variants.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
     quantity = db.Column(db.Integer, nullable=False)
 
     cart = db.relationship("Cart", back_populates="items")
-    product = db.relationship("Product")
+    variant = db.relationship("ProductVariant")
+
+    @property
+    def product_id(self) -> int:
+        return self.variant.product_id
+
+    @property
+    def product(self) -> "Product":
+        return self.variant.product

@@ -8,8 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from ecom.accounts.models import User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.errors import InsufficientStock
-from ecom.catalog.models import Product
-from ecom.catalog.stock import shortage
+from ecom.catalog.models import Product, ProductVariant
+from ecom.catalog.stock import on_sale, shortage
+from ecom.catalog.variants import single_variant
 from ecom.common.errors import NotFound, ValidationFailed
 from ecom.common.transactions import atomic
 from ecom.extensions import db
@@ -49,33 +50,48 @@ def current_cart(user: User) -> PricedCart:
         return PricedCart(cart, price(cart.items))
 
 
-def _product_on_sale(product_id: int) -> Product:
-    product = db.session.get(Product, product_id)
-    if product is None or not product.is_active:
-        raise NotFound(
-            "No such product on sale.", errors={"product_id": ["No such product on sale."]}
-        )
-    return product
+NOT_ON_SALE = "No such product on sale."
 
 
-def _check_quantity(product: Product, quantity: int) -> None:
+def variant_on_sale(
+    *, variant_id: int | None = None, product_id: int | None = None
+) -> ProductVariant:
+    """The variant named, or the only variant of the product named; 404 unless both the
+    variant and its product are on sale."""
+    if variant_id is not None:
+        variant = db.session.get(ProductVariant, variant_id)
+        field = "variant_id"
+    else:
+        product = db.session.get(Product, product_id)
+        field = "product_id"
+        on_sale = product is not None and product.is_active
+        variant = single_variant(product, "variant_id") if on_sale else None
+    if variant is None or not (variant.is_active and variant.product.is_active):
+        raise NotFound(NOT_ON_SALE, errors={field: [NOT_ON_SALE]})
+    return variant
+
+
+def _check_quantity(variant: ProductVariant, quantity: int) -> None:
     if not 1 <= quantity <= MAX_QUANTITY:
         message = f"A line holds 1 to {MAX_QUANTITY} units."
         raise ValidationFailed(message, errors={"quantity": [message]})
-    if quantity > product.stock_quantity:
-        raise InsufficientStock([shortage(product, quantity, product.stock_quantity)])
+    if quantity > on_sale(variant):
+        raise InsufficientStock([shortage(variant, quantity, on_sale(variant))])
 
 
-def add_item(user: User, product_id: int, quantity: int = 1) -> CartItem:
-    """Put ``quantity`` units in the cart, adding to a line already there."""
+def add_item(
+    user: User, product_id: int | None = None, quantity: int = 1, *, variant_id: int | None = None
+) -> CartItem:
+    """Put ``quantity`` units of a variant (or of a single-variant product) in the cart,
+    adding to a line already there."""
     with atomic():
         cart = get_cart(user, lock=True)
-        product = _product_on_sale(product_id)
-        item = next((line for line in cart.items if line.product_id == product_id), None)
+        variant = variant_on_sale(variant_id=variant_id, product_id=product_id)
+        item = next((line for line in cart.items if line.variant_id == variant.id), None)
         total = quantity + (item.quantity if item else 0)
-        _check_quantity(product, total)
+        _check_quantity(variant, total)
         if item is None:
-            item = CartItem(cart=cart, product=product)
+            item = CartItem(cart=cart, variant=variant)
             db.session.add(item)
         item.quantity = total
     return item
@@ -97,7 +113,7 @@ def _own_item(user: User, item_id: int) -> CartItem:
 def update_item(user: User, item_id: int, quantity: int) -> CartItem:
     with atomic():
         item = _own_item(user, item_id)
-        _check_quantity(item.product, quantity)
+        _check_quantity(item.variant, quantity)
         item.quantity = quantity
     return item
 

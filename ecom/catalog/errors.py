@@ -64,3 +64,52 @@ class InsufficientStock(Conflict):
     def __init__(self, shortages: list[dict]) -> None:
         names = ", ".join(f"{s['title']} ({s['available']} available)" for s in shortages)
         super().__init__(f"Not enough stock: {names}.", errors={"stock": shortages})
+
+
+class SkuUnavailable(Conflict):
+    code = "sku_unavailable"
+    message = "Another variant already has this SKU."
+
+    def __init__(self) -> None:
+        super().__init__(errors={"sku": [self.message]})
+
+
+class VariantExists(Conflict):
+    code = "variant_exists"
+    message = "The product already has a variant with these option values."
+
+    def __init__(self) -> None:
+        super().__init__(errors={"options": [self.message]})
+
+
+class VariantRequired(DomainError):
+    """A request names a product where only one of its several variants will do."""
+
+    code = "variant_required"
+    message = "This product has several variants: name one (variant_id)."
+
+    def __init__(self, field: str, message: str | None = None) -> None:
+        super().__init__(message, errors={field: [message or self.message]})
+
+
+class LastVariant(Conflict):
+    code = "last_variant"
+    message = "A product keeps at least one variant; delete the product instead."
+
+
+class VariantInUse(Conflict):
+    code = "variant_in_use"
+    message = "Orders refer to this variant; deactivate it instead."
+
+
+class OptionInUse(Conflict):
+    code = "option_in_use"
+    message = "Variants use this option or value; change or delete them first."
+
+
+class OptionExists(Conflict):
+    code = "option_exists"
+    message = "The product already has an option with this name."
+
+    def __init__(self) -> None:
+        super().__init__(errors={"name": [self.message]})

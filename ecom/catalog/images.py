@@ -9,7 +9,8 @@ from werkzeug.datastructures import FileStorage
 
 from ecom.catalog.errors import ImageTooLarge
 from ecom.catalog.models import Product
-from ecom.catalog.services import get_product, products_changed
+from ecom.catalog.services import get_product
+from ecom.catalog.summary import products_changed
 from ecom.common.errors import ValidationFailed
 from ecom.common.storage import get_storage
 from ecom.common.transactions import atomic

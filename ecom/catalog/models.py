@@ -59,6 +59,7 @@ class Product(TimestampMixin, db.Model):
     __tablename__ = "products"
     __table_args__ = (
         db.CheckConstraint("price > 0", name="price_positive"),
+        db.CheckConstraint("price_max >= price", name="price_range"),
         db.CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
         # With id: the list's tie-breaker, so ordered pages walk the index alone; with the
         # category first for a category's pages (docs/PERFORMANCE.md lists each query's plan).
@@ -74,7 +75,11 @@ class Product(TimestampMixin, db.Model):
     title = db.Column(db.String(200), nullable=False)
     slug = db.Column(db.String(220), nullable=False, unique=True)
     description = db.Column(db.Text, nullable=False, default="")
+    # A summary of the variants (``ecom.catalog.variants`` keeps it, under the product's
+    # row lock): the lowest and highest price and the units on sale over active variants,
+    # so lists filter, order and show them from this row alone.
     price = db.Column(db.Numeric(10, 2), nullable=False)
+    price_max = db.Column(db.Numeric(10, 2), nullable=False)
     stock_quantity = db.Column(db.Integer, nullable=False, default=0)
     category_id = db.Column(db.Integer, db.ForeignKey("categories.id"), nullable=False)
     # Storage key of the image (local path or S3 key); the API answers its URL.
@@ -92,6 +97,125 @@ class Product(TimestampMixin, db.Model):
     )
 
     category = db.relationship("Category", lazy="joined", innerjoin=True)
+    options = db.relationship(
+        "ProductOption",
+        back_populates="product",
+        cascade="all, delete-orphan",
+        order_by="ProductOption.position, ProductOption.id",
+    )
+    variants = db.relationship(
+        "ProductVariant",
+        back_populates="product",
+        cascade="all, delete-orphan",
+        order_by="ProductVariant.id",
+    )
 
     def __repr__(self) -> str:
         return f"<Product {self.id} {self.slug}>"
+
+
+class ProductOption(db.Model):
+    """What a product's variants differ by (Size, Colour), with the values it takes."""
+
+    __tablename__ = "product_options"
+    __table_args__ = (db.UniqueConstraint("product_id", "name", name="uq_product_options_name"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    product_id = db.Column(
+        db.Integer, db.ForeignKey("products.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name = db.Column(db.String(50), nullable=False)
+    position = db.Column(db.Integer, nullable=False, default=0)
+
+    product = db.relationship("Product", back_populates="options")
+    values = db.relationship(
+        "OptionValue",
+        back_populates="option",
+        cascade="all, delete-orphan",
+        order_by="OptionValue.position, OptionValue.id",
+    )
+
+
+class OptionValue(db.Model):
+    __tablename__ = "product_option_values"
+    __table_args__ = (
+        db.UniqueConstraint("option_id", "value", name="uq_product_option_values_value"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    option_id = db.Column(
+        db.Integer,
+        db.ForeignKey("product_options.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    value = db.Column(db.String(50), nullable=False)
+    position = db.Column(db.Integer, nullable=False, default=0)
+
+    option = db.relationship("ProductOption", back_populates="values")
+
+
+variant_option_values = db.Table(
+    "variant_option_values",
+    db.Column(
+        "variant_id",
+        db.Integer,
+        db.ForeignKey("product_variants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    db.Column(
+        "option_value_id",
+        db.Integer,
+        db.ForeignKey("product_option_values.id"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class ProductVariant(TimestampMixin, db.Model):
+    """What is sold: one SKU with its own price and stock. A product without options has
+    one, its default variant (no option values)."""
+
+    __tablename__ = "product_variants"
+    __table_args__ = (
+        db.CheckConstraint("price > 0", name="price_positive"),
+        db.CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
+        db.CheckConstraint("weight_grams >= 0", name="weight_not_negative"),
+        # One variant per combination of option values: ``option_key`` is the sorted ids
+        # of its values ("" for the default variant).
+        db.UniqueConstraint("product_id", "option_key", name="uq_product_variants_options"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    product_id = db.Column(
+        db.Integer, db.ForeignKey("products.id", ondelete="CASCADE"), nullable=False
+    )
+    sku = db.Column(db.String(64), nullable=False, unique=True)
+    price = db.Column(db.Numeric(10, 2), nullable=False)
+    stock_quantity = db.Column(db.Integer, nullable=False, default=0)
+    is_active = db.Column(db.Boolean, nullable=False, default=True)
+    image = db.Column(db.String(500))
+    weight_grams = db.Column(db.Integer)
+    option_key = db.Column(db.String(200), nullable=False, default="")
+
+    product = db.relationship("Product", back_populates="variants")
+    values = db.relationship(
+        "OptionValue",
+        secondary=variant_option_values,
+        order_by="OptionValue.option_id",
+    )
+
+    @property
+    def label(self) -> str:
+        """Its option values in the product's option order, e.g. "M / Red"; "" for a
+        default variant."""
+        return " / ".join(value.value for value in self.ordered_values)
+
+    @property
+    def ordered_values(self) -> list[OptionValue]:
+        position = {option.id: n for n, option in enumerate(self.product.options)}
+        return sorted(self.values, key=lambda value: position.get(value.option_id, 0))
+
+    def __repr__(self) -> str:
+        return f"<ProductVariant {self.id} {self.sku}>"

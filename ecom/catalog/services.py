@@ -4,20 +4,19 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
-from ecom.catalog.errors import ProductInUse, SlugUnavailable, UnknownCategory
-from ecom.catalog.models import Category, Product
+from ecom.catalog.errors import ProductInUse, SkuUnavailable, SlugUnavailable, UnknownCategory
+from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.catalog.slugs import add_with_unique_slug
-from ecom.common.cache import invalidate_on_commit
-from ecom.common.cache_families import PRODUCTS
+from ecom.catalog.summary import locked_product, products_changed, refresh_summary
+from ecom.catalog.variants import check_sku_free, single_variant
 from ecom.common.errors import NotFound, ValidationFailed
 from ecom.common.storage import get_storage
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
-
-def products_changed() -> None:
-    """Cached product reads go stale when the current transaction commits."""
-    invalidate_on_commit(db.session, PRODUCTS)
+# What a product's request sets on its only variant (a product with several refuses them).
+DEFAULT_VARIANT_FIELDS = ("price", "stock_quantity", "sku")
+SEVERAL_VARIANTS = "This product has several variants: set this on each of them (variants/)."
 
 
 def get_product(product_id: int, *, include_inactive: bool = False) -> Product:
@@ -49,21 +48,47 @@ def _check_product(values: dict) -> None:
 
 
 def create_product(data: dict) -> Product:
+    """A product with its default variant, which takes ``price``, ``stock_quantity`` and
+    ``sku`` (``P<id>`` unless given)."""
     _check_product(data)
-    product = Product(**data)
+    variant_fields = {f: data[f] for f in DEFAULT_VARIANT_FIELDS if data.get(f) is not None}
+    if "sku" in variant_fields:
+        check_sku_free(variant_fields["sku"])
+    product = Product(
+        **{field: value for field, value in data.items() if field not in DEFAULT_VARIANT_FIELDS},
+        price=data["price"],
+        price_max=data["price"],
+    )
+
+    def add_default_variant() -> None:
+        product.variants = []
+        db.session.flush()
+        variant_fields.setdefault("sku", f"P{product.id}")
+        product.variants = [ProductVariant(option_key="", **variant_fields)]
+        refresh_summary(product)
+
     add_with_unique_slug(
-        product, data["title"], changed=products_changed, conflict=SlugUnavailable()
+        product, data["title"], changed=add_default_variant, conflict=SlugUnavailable()
     )
     return product
 
 
 def update_product(product_id: int, changes: dict) -> Product:
-    product = get_product(product_id, include_inactive=True)
+    """Change a product; price, stock and SKU go to its only variant."""
     _check_product(changes)
-    with atomic():
+    with atomic(on_conflict=SkuUnavailable()):
+        product = locked_product(product_id)
+        variant_changes = {f: v for f, v in changes.items() if f in DEFAULT_VARIANT_FIELDS}
+        if variant_changes:
+            variant = single_variant(product, next(iter(variant_changes)), SEVERAL_VARIANTS)
+            if "sku" in variant_changes:
+                check_sku_free(variant_changes["sku"], variant.id)
+            for field, value in variant_changes.items():
+                setattr(variant, field, value)
         for field, value in changes.items():
-            setattr(product, field, value)
-        products_changed()
+            if field not in DEFAULT_VARIANT_FIELDS:
+                setattr(product, field, value)
+        refresh_summary(product)
     return product
 
 

@@ -1,21 +1,27 @@
-"""Stock: row locks in id order, the conditional take that cannot oversell, restock.
+"""Stock: row locks in product id order, the conditional take that cannot oversell, restock.
+
+Stock lives on variants; a product's ``stock_quantity`` is the sum over its active variants.
+Every change to a variant (a sale, a restock, a staff edit) first locks its product's row,
+so product locks are always taken before any variant's and in id order: two checkouts
+crossing the same products cannot deadlock, and the product's sum stays exact.
 
 Every function here runs inside its caller's transaction. A stock change invalidates no
 cached read: product reads show stock through a short TTL (``STOCK_CACHE_SECONDS``), and a
 checkout trusts only the rows it locks."""
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
+from sqlalchemy.orm import contains_eager
 
 from ecom.catalog.errors import InsufficientStock
-from ecom.catalog.models import Product
+from ecom.catalog.models import Product, ProductVariant
 from ecom.extensions import db
 
 
 def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:
-    """Lock the products' rows (``SELECT … FOR UPDATE``) in id order, so that two
-    checkouts locking overlapping products cannot deadlock."""
+    """Lock the products' rows (``SELECT … FOR UPDATE``) in id order."""
     query = (
         select(Product)
         .where(Product.id.in_(list(product_ids)))
@@ -29,57 +35,110 @@ def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:
     return {product.id: product for product in db.session.scalars(query)}
 
 
-def shortage(product: Product, requested: int, available: int) -> dict:
+def lock_variants(variant_ids: Iterable[int]) -> dict[int, ProductVariant]:
+    """The variants, read under their products' row locks (taken in product id order)."""
+    query = (
+        select(ProductVariant)
+        .join(ProductVariant.product)
+        .options(contains_eager(ProductVariant.product))
+        .where(ProductVariant.id.in_(list(variant_ids)))
+        .order_by(Product.id, ProductVariant.id)
+        .with_for_update(of=Product)
+        .execution_options(populate_existing=True)
+    )
+    return {variant.id: variant for variant in db.session.scalars(query).unique()}
+
+
+def on_sale(variant: ProductVariant) -> int:
+    """Units a buyer can have: none unless both the variant and its product are on sale."""
+    return variant.stock_quantity if variant.is_active and variant.product.is_active else 0
+
+
+def shortage(variant: ProductVariant, requested: int, available: int) -> dict:
+    label = f" ({variant.label})" if variant.label else ""
     return {
-        "product_id": product.id,
-        "title": product.title,
+        "product_id": variant.product_id,
+        "variant_id": variant.id,
+        "sku": variant.sku,
+        "title": variant.product.title + label,
         "requested": requested,
         "available": available,
     }
 
 
-def take_stock(product_id: int, quantity: int) -> bool:
-    """Remove ``quantity`` units of a product on sale if that many are left; False if not.
+def take_stock(variant_id: int, quantity: int) -> bool:
+    """Remove ``quantity`` units of an active variant if that many are left; False if not.
 
     The condition is checked by the UPDATE itself, so no interleaving can oversell, with or
     without row locks."""
     result = db.session.execute(
-        update(Product)
+        update(ProductVariant)
         .where(
-            Product.id == product_id,
-            Product.is_active.is_(True),
-            Product.stock_quantity >= quantity,
+            ProductVariant.id == variant_id,
+            ProductVariant.is_active.is_(True),
+            ProductVariant.stock_quantity >= quantity,
         )
-        .values(stock_quantity=Product.stock_quantity - quantity)
+        .values(stock_quantity=ProductVariant.stock_quantity - quantity)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
 
 
-def take_all(products: dict[int, Product], quantities: dict[int, int]) -> None:
-    """Take every product's quantity, or raise ``InsufficientStock`` listing each one short.
+def take_all(variants: Mapping[int, ProductVariant], quantities: Mapping[int, int]) -> None:
+    """Take every variant's quantity, or raise ``InsufficientStock`` listing each one short.
 
-    ``products`` are the locked rows (``lock_products``); they are expired afterwards, as
-    their stock changed by SQL alone."""
-    short = [pid for pid, quantity in quantities.items() if not take_stock(pid, quantity)]
+    ``variants`` are read under their products' locks (``lock_variants``)."""
+    short = [
+        variant_id
+        for variant_id, quantity in sorted(quantities.items())
+        if not variants[variant_id].product.is_active or not take_stock(variant_id, quantity)
+    ]
     if short:
         rows = db.session.execute(
-            select(Product.id, Product.stock_quantity, Product.is_active).where(
-                Product.id.in_(short)
+            select(ProductVariant.id, ProductVariant.stock_quantity).where(
+                ProductVariant.id.in_(short)
             )
         )
-        on_sale = {product_id: stock if active else 0 for product_id, stock, active in rows}
+        left = dict(rows.all())
         raise InsufficientStock(
-            [shortage(products[pid], quantities[pid], on_sale[pid]) for pid in short]
+            [
+                shortage(variants[vid], quantities[vid], left[vid] if on_sale(variants[vid]) else 0)
+                for vid in short
+            ]
         )
-    for product in products.values():
-        db.session.expire(product, ["stock_quantity", "updated_at"])
+    _add_to_products(variants, {vid: -quantity for vid, quantity in quantities.items()})
+    for variant in variants.values():
+        db.session.expire(variant, ["stock_quantity", "updated_at"])
 
 
-def restock(product_id: int, quantity: int) -> None:
-    """Put ``quantity`` units back (cancellation)."""
+def restock_all(quantities: Mapping[int, int]) -> None:
+    """Put units back on their variants (a cancellation), under their products' locks."""
+    variants = lock_variants(quantities)
+    for variant_id, quantity in sorted(quantities.items()):
+        db.session.execute(
+            update(ProductVariant)
+            .where(ProductVariant.id == variant_id)
+            .values(stock_quantity=ProductVariant.stock_quantity + quantity)
+            .execution_options(synchronize_session=False)
+        )
+    _add_to_products(variants, quantities)
+    for variant in variants.values():
+        db.session.expire(variant, ["stock_quantity", "updated_at"])
+
+
+def _add_to_products(variants: Mapping[int, ProductVariant], changes: Mapping[int, int]) -> None:
+    """Add each active variant's change to its product's sum, in one statement."""
+    per_product: Counter[int] = Counter()
+    for variant_id, change in changes.items():
+        if variants[variant_id].is_active:
+            per_product[variants[variant_id].product_id] += change
+    if not any(per_product.values()):
+        return
     db.session.execute(
         update(Product)
-        .where(Product.id == product_id)
-        .values(stock_quantity=Product.stock_quantity + quantity)
+        .where(Product.id.in_(list(per_product)))
+        .values(stock_quantity=Product.stock_quantity + case(per_product, value=Product.id))
+        .execution_options(synchronize_session=False)
     )
+    for variant in variants.values():
+        db.session.expire(variant.product, ["stock_quantity", "updated_at"])

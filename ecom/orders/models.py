@@ -48,12 +48,19 @@ class OrderItem(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id"), nullable=False, index=True)
     product_id = db.Column(db.Integer, db.ForeignKey("products.id"), nullable=False, index=True)
+    variant_id = db.Column(
+        db.Integer, db.ForeignKey("product_variants.id"), nullable=False, index=True
+    )
+    # Copies of what was sold, as it was named then.
     title = db.Column(db.String(200), nullable=False)
+    sku = db.Column(db.String(64), nullable=False)
+    variant_label = db.Column(db.String(200), nullable=False, default="")
     unit_price = db.Column(db.Numeric(10, 2), nullable=False)
     quantity = db.Column(db.Integer, nullable=False)
 
     order = db.relationship("Order", back_populates="items")
     product = db.relationship("Product")
+    variant = db.relationship("ProductVariant")
 
     @property
     def subtotal(self) -> Decimal:

@@ -15,7 +15,7 @@ from ecom.accounts.models import User
 from ecom.accounts.schemas import ShippingAddressSchema
 from ecom.cart.models import CartItem
 from ecom.cart.services import empty, get_cart
-from ecom.catalog.stock import lock_products, restock, take_all
+from ecom.catalog.stock import lock_variants, restock_all, take_all
 from ecom.common import outbox
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.metrics import ORDERS, PAYMENTS
@@ -136,7 +136,7 @@ def _place_order(
     user: User, address_id: int | None, address: dict | None, key: str | None
 ) -> tuple[Order, bool]:
     cart = get_cart(user, lock=True)  # Serialises checkouts of one user.
-    lines = sorted(cart.items, key=lambda line: line.product_id)
+    lines = sorted(cart.items, key=lambda line: line.variant_id)
     fingerprint = _fingerprint(lines)
     existing = _order_for_key(user, key) if key else None
     if existing is not None:
@@ -146,10 +146,10 @@ def _place_order(
     if not lines:
         raise EmptyCart()
     shipping = _shipping_copy(user, address_id, address)
-    products = lock_products(line.product_id for line in lines)
-    # Priced under the locks: the lines' products are the rows just read.
+    variants = lock_variants(line.variant_id for line in lines)
+    # Priced under the locks: the lines' variants are the rows just read.
     pricing = price(lines)
-    take_all(products, {line.product_id: line.quantity for line in lines})
+    take_all(variants, {line.variant_id: line.quantity for line in lines})
     order = Order(
         user_id=user.id,
         total_amount=pricing.total,
@@ -169,7 +169,7 @@ def _place_order(
 
 
 def _fingerprint(lines: list[CartItem]) -> str:
-    text = ";".join(f"{line.product_id}x{line.quantity}" for line in lines)
+    text = ";".join(f"{line.variant_id}x{line.quantity}" for line in lines)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -195,10 +195,13 @@ def _shipping_copy(user: User, address_id: int | None, address: dict | None) -> 
 
 
 def _order_item(line: PricedLine) -> OrderItem:
-    product = line.source.product
+    variant = line.source.variant
     return OrderItem(
-        product_id=product.id,
-        title=product.title,
+        product_id=variant.product_id,
+        variant_id=variant.id,
+        title=variant.product.title,
+        sku=variant.sku,
+        variant_label=variant.label,
         unit_price=line.unit_price,
         quantity=line.quantity,
     )
@@ -300,8 +303,7 @@ def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None
     )
     emails.send_status_change(order, to_status)
     if to_status == "cancelled":
-        for item in order.items:
-            restock(item.product_id, item.quantity)
+        restock_all({item.variant_id: item.quantity for item in order.items})
         # The payments domain refunds a captured payment, or voids an authorized one
         # (its handler of this row).
         outbox.enqueue(ORDER_CANCELLED, {"order_id": order.id}, key=f"{ORDER_CANCELLED}:{order.id}")

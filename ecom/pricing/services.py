@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from ecom.catalog.models import Product
+from ecom.catalog.models import ProductVariant
 
 ZERO = Decimal("0.00")
 
 
 class Priceable(Protocol):
-    """A line to price: a cart line, or anything with a product and a quantity."""
+    """A line to price: a cart line, or anything with a variant and a quantity."""
 
-    product: Product
+    variant: ProductVariant
     quantity: int
 
 
@@ -63,7 +63,7 @@ class Breakdown:
 
 
 def price(lines: Iterable[Priceable]) -> Breakdown:
-    """Price ``lines`` at their products' current prices."""
+    """Price ``lines`` at their variants' current prices."""
     return Breakdown(
-        lines=tuple(PricedLine(line, line.product.price, line.quantity) for line in lines)
+        lines=tuple(PricedLine(line, line.variant.price, line.quantity) for line in lines)
     )

@@ -1,0 +1,45 @@
+"""A product's summary of its variants, and the lock every variant change takes first."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ecom.catalog.models import Product, ProductOption, ProductVariant
+from ecom.common.cache import invalidate_on_commit
+from ecom.common.cache_families import PRODUCTS
+from ecom.common.errors import NotFound
+from ecom.extensions import db
+
+
+def products_changed() -> None:
+    """Cached product reads go stale when the current transaction commits."""
+    invalidate_on_commit(db.session, PRODUCTS)
+
+
+def locked_product(product_id: int) -> Product:
+    """The product, its row locked until commit (``ecom.catalog.stock``: product locks come
+    first), with its options and variants as they are under the lock."""
+    product = db.session.scalar(
+        select(Product)
+        .where(Product.id == product_id)
+        .options(
+            selectinload(Product.options).selectinload(ProductOption.values),
+            selectinload(Product.variants).selectinload(ProductVariant.values),
+        )
+        .with_for_update(of=Product)
+        .execution_options(populate_existing=True)
+    )
+    if product is None:
+        raise NotFound("Product not found.")
+    return product
+
+
+def refresh_summary(product: Product) -> None:
+    """Set the product's lowest and highest price and its units on sale from its variants
+    (prices over the active ones, or over all while none is active)."""
+    db.session.flush()  # New variants get their column defaults.
+    active = [variant for variant in product.variants if variant.is_active]
+    priced = active or product.variants
+    product.price = min(variant.price for variant in priced)
+    product.price_max = max(variant.price for variant in priced)
+    product.stock_quantity = sum(variant.stock_quantity for variant in active)
+    products_changed()
