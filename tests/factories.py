@@ -15,6 +15,7 @@ from ecom.accounts.tokens import issue_tokens, start_family
 from ecom.cart import services as cart
 from ecom.catalog import categories
 from ecom.catalog import services as catalog
+from ecom.catalog import variants
 from ecom.extensions import db
 from ecom.orders import services as orders
 from ecom.reviews import services as reviews
@@ -82,6 +83,12 @@ def make_product(category=None, *, stock: int = 10, price: str | Decimal = "10.0
     fields["price"] = Decimal(price)
     fields.setdefault("category_id", (category or make_category()).id)
     return catalog.create_product(fields)
+
+
+def set_variant(product, **changes):
+    """Change the product's only (or first) variant through the catalog's rules, e.g.
+    ``set_variant(product, stock_quantity=0)``; the variant."""
+    return variants.update_variant(product.id, product.variants[0].id, changes)
 
 
 ADDRESS = {
