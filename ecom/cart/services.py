@@ -11,7 +11,7 @@ from ecom.catalog.errors import InsufficientStock
 from ecom.catalog.models import Product, ProductVariant
 from ecom.catalog.stock import on_sale, shortage
 from ecom.catalog.variants import single_variant
-from ecom.common.errors import NotFound, ValidationFailed
+from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.pricing.services import Breakdown, price
@@ -71,12 +71,28 @@ def variant_on_sale(
     return variant
 
 
-def _check_quantity(variant: ProductVariant, quantity: int) -> None:
+LINE_SIZE = f"A line holds 1 to {MAX_QUANTITY} units."
+
+
+class LineFull(Conflict, ValidationFailed):
+    """A valid quantity that the units already in the line would take past the limit."""
+
+    code = "line_full"
+    message = LINE_SIZE
+
+    def __init__(self) -> None:
+        super().__init__(errors={"quantity": [self.message]})
+
+
+def _check_quantity(variant: ProductVariant, quantity: int, in_line: int = 0) -> None:
+    """``quantity`` units of ``variant`` may join the ``in_line`` units already in a line."""
     if not 1 <= quantity <= MAX_QUANTITY:
-        message = f"A line holds 1 to {MAX_QUANTITY} units."
-        raise ValidationFailed(message, errors={"quantity": [message]})
-    if quantity > on_sale(variant):
-        raise InsufficientStock([shortage(variant, quantity, on_sale(variant))])
+        raise ValidationFailed(LINE_SIZE, errors={"quantity": [LINE_SIZE]})
+    total = quantity + in_line
+    if total > MAX_QUANTITY:
+        raise LineFull()
+    if total > on_sale(variant):
+        raise InsufficientStock([shortage(variant, total, on_sale(variant))])
 
 
 def add_item(
@@ -88,12 +104,12 @@ def add_item(
         cart = get_cart(user, lock=True)
         variant = variant_on_sale(variant_id=variant_id, product_id=product_id)
         item = next((line for line in cart.items if line.variant_id == variant.id), None)
-        total = quantity + (item.quantity if item else 0)
-        _check_quantity(variant, total)
+        in_line = item.quantity if item else 0
+        _check_quantity(variant, quantity, in_line)
         if item is None:
             item = CartItem(cart=cart, variant=variant)
             db.session.add(item)
-        item.quantity = total
+        item.quantity = quantity + in_line
     return item
 
 
