@@ -8,7 +8,7 @@ from ecom.cart import services as cart
 from ecom.catalog.errors import VariantRequired
 from ecom.catalog.variants import update_variant
 from ecom.common.errors import NotFound, ValidationFailed
-from tests.factories import make_product, make_sized_product, set_variant
+from tests.factories import make_product, make_sized_product, set_variant, statements
 
 CART = "/api/v1/cart/"
 
@@ -278,3 +278,20 @@ def test_a_variant_out_of_stock_shows_so_on_its_line(client, customer, auth_head
     update_variant(small.product_id, small.id, {"stock_quantity": 0})
     [line] = client.get(CART, headers=auth_headers(customer)).json["items"]
     assert line["variant"]["in_stock"] is False and line["product"]["in_stock"] is True
+
+
+def test_the_cart_answer_costs_the_same_statements_whatever_its_lines(
+    client, customer, auth_headers
+):
+    headers = auth_headers(customer)
+    cart.add_item(customer, variant_id=make_sized_product().variants[0].id)
+    client.get(CART, headers=headers)
+    with statements() as one_line:
+        assert len(client.get(CART, headers=headers).json["items"]) == 1
+    for _ in range(4):
+        product = make_sized_product("S", "M")
+        for variant in product.variants:
+            cart.add_item(customer, variant_id=variant.id)
+    with statements() as nine_lines:
+        assert len(client.get(CART, headers=headers).json["items"]) == 9
+    assert len(nine_lines) == len(one_line)

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from ecom.accounts.models import User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.errors import InsufficientStock
-from ecom.catalog.models import Product, ProductVariant
+from ecom.catalog.models import OptionValue, Product, ProductVariant
 from ecom.catalog.stock import on_sale, shortage
 from ecom.catalog.variants import single_variant
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
@@ -27,11 +28,23 @@ class PricedCart:
     pricing: Breakdown
 
 
-def get_cart(user: User, *, lock: bool = False) -> Cart:
-    """The user's cart, created on first use; ``lock`` holds its row until commit."""
+# What a cart's answer shows of its lines, loaded in a fixed number of queries.
+LINES_SHOWN = selectinload(Cart.items).options(
+    joinedload(CartItem.variant).options(
+        joinedload(ProductVariant.product).selectinload(Product.options),
+        selectinload(ProductVariant.values).joinedload(OptionValue.option),
+    )
+)
+
+
+def get_cart(user: User, *, lock: bool = False, shown: bool = False) -> Cart:
+    """The user's cart, created on first use; ``lock`` holds its row until commit, ``shown``
+    loads what its answer shows of its lines."""
     query = select(Cart).where(Cart.user_id == user.id)
     if lock:
         query = query.with_for_update()
+    if shown:
+        query = query.options(LINES_SHOWN)
     cart = db.session.scalar(query)
     if cart is not None:
         return cart
@@ -46,7 +59,7 @@ def get_cart(user: User, *, lock: bool = False) -> Cart:
 def current_cart(user: User) -> PricedCart:
     """The cart priced as read: kept loaded, so the answer is one consistent snapshot."""
     with atomic(keep_loaded=True):
-        cart = get_cart(user)
+        cart = get_cart(user, shown=True)
         return PricedCart(cart, price(cart.items))
 
 
