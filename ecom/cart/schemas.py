@@ -105,11 +105,7 @@ class CartAddSchema(ma.Schema):
     def names_one_variant(self, data: dict, **kwargs: Any) -> None:
         given = [field for field in ONE_OF if field in data]
         if len(given) != 1:
-            message = (
-                "Send variant_id or product_id, not both."
-                if given
-                else ("Send variant_id or product_id.")
-            )
+            message = "Send variant_id or product_id" + (", not both." if given else ".")
             raise ma.ValidationError({field: [message] for field in ONE_OF})
 
 

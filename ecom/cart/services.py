@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ecom.accounts.models import User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.errors import InsufficientStock
-from ecom.catalog.models import OptionValue, Product, ProductVariant
+from ecom.catalog.models import Product, ProductVariant
 from ecom.catalog.stock import on_sale, shortage
 from ecom.catalog.variants import single_variant
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
@@ -31,8 +31,7 @@ class PricedCart:
 # What a cart's answer shows of its lines, loaded in a fixed number of queries.
 LINES_SHOWN = selectinload(Cart.items).options(
     joinedload(CartItem.variant).options(
-        joinedload(ProductVariant.product).selectinload(Product.options),
-        selectinload(ProductVariant.values).joinedload(OptionValue.option),
+        joinedload(ProductVariant.product), selectinload(ProductVariant.values)
     )
 )
 
