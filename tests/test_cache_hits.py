@@ -8,6 +8,8 @@ import pytest
 from flask import request
 from prometheus_client import REGISTRY
 
+from ecom.common.cache import CACHE_DOWN
+from ecom.extensions import cache
 from ecom.logging import JsonFormatter
 from tests.factories import make_user, statements
 
@@ -121,3 +123,25 @@ def test_with_rate_limits_on_every_hit_goes_through_flask(client, flask_calls):
     client.get(URL)
     client.get(URL)
     assert flask_calls == [URL, URL]
+
+
+@pytest.mark.usefixtures("limits_off")
+def test_with_the_cache_down_a_read_tries_it_once_and_answers_from_the_database(
+    app, client, stop_redis, caplog, monkeypatch
+):
+    stop_redis()
+    backend = app.extensions["cache"][cache]
+    reads, dead_read = [], backend.get_many
+
+    def counted_read(*keys: str) -> list:
+        reads.append(keys)
+        return dead_read(*keys)
+
+    monkeypatch.setattr(backend, "get_many", counted_read)
+    make_user(email="a@example.com")
+    with caplog.at_level(logging.WARNING):
+        responses = [client.get(URL) for _ in range(2)]
+
+    assert [r.json["emails"] for r in responses] == [["a@example.com"]] * 2
+    assert len(reads) == 2
+    assert [r.getMessage() for r in caplog.records].count(CACHE_DOWN) == 1

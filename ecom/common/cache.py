@@ -40,7 +40,8 @@ CACHE_DOWN = "Cache unavailable; answering from the database."
 PENDING_KEY = "invalidate_on_commit"
 # Request-scoped (flask.g outlives a request when a test holds an app context).
 NOT_SHARED_KEY = "ecom.response_not_shared"
-# (families, key, generations) of a miss already read before Flask (ecom.common.cache_hits).
+# (families, key, generations) of a miss already read before Flask (ecom.common.cache_hits),
+# generations None when that read failed: the cache is not tried twice per request.
 MISSED_KEY = "ecom.cache_missed"
 
 # Families whose invalidation failed while the cache was down, retried on the next read.
@@ -150,6 +151,8 @@ def _read(families: tuple[str, ...]) -> tuple[str | None, tuple, Any]:
         key = response_key()
         known = request.environ.pop(MISSED_KEY, None)
         if known is not None and known[:2] == (families, key):
+            if known[2] is None:
+                raise redis.RedisError("The read before Flask failed.")
             return key, known[2], None
         generations, entry = lookup(cache.get_many, families, key)
         if generations is None:

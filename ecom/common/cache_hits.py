@@ -93,6 +93,7 @@ class CachedHits:
         try:
             generations, entry = response_cache.lookup(backend.get_many, families, key)
         except redis.RedisError:  # The cache down: Flask answers, and says so.
+            environ[response_cache.MISSED_KEY] = (families, key, None)
             return None
         if entry is None:
             if generations is not None:
