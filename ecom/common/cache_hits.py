@@ -32,8 +32,8 @@ from ecom.logging import (
     write_request_line,
 )
 
-# Settings under which every request goes through Flask.
-FLASK_ONLY = ("RATELIMIT_ENABLED", "SECURE_SSL_REDIRECT", "SERVER_NAME", "TRUSTED_HOSTS")
+# Settings under which every request goes through Flask (rate limits are on unless off).
+FLASK_ONLY = ("SECURE_SSL_REDIRECT", "SERVER_NAME", "TRUSTED_HOSTS")
 HIT = CACHE_LOOKUPS.labels("hit")
 
 
@@ -65,7 +65,8 @@ class CachedHits:
             and "HTTP_TRANSFER_ENCODING" not in environ
             and not (config["CORS_ALLOWED_ORIGINS"] and "HTTP_ORIGIN" in environ)
             and config["CACHE_ENABLED"]
-            and not any(config.get(name, False) for name in FLASK_ONLY)
+            and not config.get("RATELIMIT_ENABLED", True)
+            and not any(config.get(name) for name in FLASK_ONLY)
             and not response_cache.pending()
         )
 
