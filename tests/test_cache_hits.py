@@ -8,8 +8,8 @@ import pytest
 from flask import request
 from prometheus_client import REGISTRY
 
-from ecom.common.cache import CACHE_DOWN
-from ecom.extensions import cache
+from ecom.common.cache import CACHE_DOWN, invalidate
+from ecom.extensions import cache, db
 from ecom.logging import JsonFormatter
 from tests.factories import make_user, statements
 
@@ -43,7 +43,15 @@ def headers_of(response) -> dict[str, str]:
 
 
 @pytest.mark.usefixtures("limits_off")
-@pytest.mark.parametrize("url", [URL, SMOREST_URL + "?page=1&page_size=5"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        URL,
+        SMOREST_URL + "?page=1&page_size=5",
+        "/api/v1/products/?ordering=-price",
+        "/api/v1/categories/tree/",
+    ],
+)
 def test_an_anonymous_hit_gets_flasks_answer_without_flask(app, client, flask_calls, url):
     make_user(email="a@example.com")
     first = client.get(url)
@@ -56,6 +64,17 @@ def test_an_anonymous_hit_gets_flasks_answer_without_flask(app, client, flask_ca
     assert hit.status_code == through_flask.status_code == first.status_code == 200
     assert hit.data == through_flask.data == first.data
     assert headers_of(hit) == headers_of(through_flask)
+
+
+@pytest.mark.usefixtures("limits_off", "redis_alive")
+def test_an_invalidation_is_seen_by_the_next_read_before_flask_too(client):
+    user = make_user(email="old@example.com")
+    client.get(URL)
+    assert client.get(URL).json["emails"] == ["old@example.com"]
+    user.email = "new@example.com"
+    db.session.commit()
+    invalidate("users")
+    assert client.get(URL).json["emails"] == ["new@example.com"]
 
 
 @pytest.mark.usefixtures("limits_off")
