@@ -76,9 +76,7 @@ def _replace_values(product: Product, option: ProductOption, texts: list[str]) -
     dropped = [v for key, v in current.items() if key not in wanted]
     if any(value.id in used for value in dropped):
         raise OptionInUse()
-    option.values = [
-        current.get(text.casefold()) or OptionValue(value=text) for text in texts
-    ]
+    option.values = [current.get(text.casefold()) or OptionValue(value=text) for text in texts]
     for position, value in enumerate(option.values):
         value.position = position
 
