@@ -206,8 +206,8 @@ def test_a_second_variant_with_the_same_values_is_a_409(client, tee, staff_heade
         ({"sku": "OK", "price": "0"}, "price"),
         ({"sku": "OK", "price": "5.00", "weight_grams": -1}, "weight_grams"),
         ({"sku": "OK", "price": "5.00", "stock_quantity": -1}, "stock_quantity"),
-        ({"sku": "OK", "price": "5.00", "options": {"Size": "XS"}}, "options"),
-        ({"sku": "OK", "price": "5.00", "options": {"Size": "XS", "Fit": "Slim"}}, "options"),
+        ({"sku": "OK", "price": "5.00", "options": {"": "XS"}}, "options"),
+        ({"sku": "OK", "price": "5.00", "options": {"Size": " "}}, "options"),
     ],
 )
 def test_a_bad_variant_is_a_400_naming_its_field(client, tee, staff_headers, body, field):
@@ -216,6 +216,17 @@ def test_a_bad_variant_is_a_400_naming_its_field(client, tee, staff_headers, bod
     assert response.status_code == 400, response.json
     errors = response.json["errors"]
     assert field in errors.get("json", errors)
+
+
+@pytest.mark.parametrize(
+    "named", [{"Size": "XS"}, {"Size": "XS", "Colour": "Red", "Fit": "Slim"}, {}]
+)
+def test_options_other_than_the_products_are_a_409(client, tee, staff_headers, named):
+    body = {"sku": "OK", "price": "5.00", "options": named}
+    response = client.post(url(tee["id"], "variants"), json=body, headers=staff_headers)
+
+    assert response.status_code == 409 and response.json["code"] == "options_mismatch"
+    assert "Size, Colour" in response.json["errors"]["json"]["options"][0]
 
 
 def test_a_products_price_and_stock_go_to_its_only_variant_or_need_one(client, tee, staff_headers):

@@ -23,6 +23,7 @@ from PIL import Image
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
+from ecom.catalog import options
 from tests.factories import (
     fill_cart,
     make_address,
@@ -74,11 +75,14 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     address = make_address(customer)
     cart_lines = fill_cart(customer, (products[1], 2))
     review = make_review(customer, products[1])
+    size = options.create_option(products[1].id, {"name": "Size", "values": ["S", "M"]})
     return Shop(
         ids={
             "user_id": [customer.id, staff.id],
             "category_id": [shoes.id, boots.id],
             "product_id": [p.id for p in products],
+            "variant_id": [v.id for p in products for v in p.variants],
+            "option_id": [size.id],
             "address_id": [address.id],
             "item_id": [line.id for line in cart_lines],
             "order_id": [order.id],

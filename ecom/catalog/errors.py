@@ -113,3 +113,12 @@ class OptionExists(Conflict):
 
     def __init__(self) -> None:
         super().__init__(errors={"name": [self.message]})
+
+
+class OptionsMismatch(Conflict):
+    """A variant's options name other options than its product's, or miss one."""
+
+    code = "options_mismatch"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, errors={"options": [message]})

@@ -93,9 +93,11 @@ class VariantWriteSchema(ma.Schema):
         keys=ma.fields.String(validate=OPTION_TEXT),
         values=ma.fields.String(validate=OPTION_TEXT),
         metadata={
+            "propertyNames": {"minLength": 1, "maxLength": 50, "pattern": NOT_BLANK.regex.pattern},
             "description": "One value for each of the product's options, by option name "
             "(any case); a value the option lacks is added to it. Omit or `{}` when the "
-            "product has no options; on PUT, omitted keeps the variant's values.",
+            "product has no options; on PUT, omitted keeps the variant's values. Names "
+            "that are not the product's options (or miss one) are a 409 `options_mismatch`.",
             "example": {"Size": "M", "Colour": "Red"},
         },
     )
@@ -112,9 +114,10 @@ class OptionWriteSchema(ma.Schema):
         required=True,
         validate=validate.Length(min=1, error="At least one value."),
         metadata={
-            "description": "Its values in display order. Creating: every existing variant "
-            "takes the first. Changing: the list replaces the values (kept ones by name); "
-            "removing a value a variant uses is a 409 `option_in_use`."
+            "uniqueItems": True,
+            "description": "Its values in display order, each once (any case). Creating: "
+            "every existing variant takes the first. Changing: the list replaces the values "
+            "(kept ones by name); removing a value a variant uses is a 409 `option_in_use`.",
         },
     )
 
