@@ -90,14 +90,14 @@ class VariantWriteSchema(ma.Schema):
         load_default=None, allow_none=True, strict=True, validate=COUNT_RANGE
     )
     options = ma.fields.Dict(
-        keys=ma.fields.String(validate=OPTION_TEXT),
+        keys=ma.fields.String(),
         values=ma.fields.String(validate=OPTION_TEXT),
         metadata={
-            "propertyNames": {"minLength": 1, "maxLength": 50, "pattern": NOT_BLANK.regex.pattern},
             "description": "One value for each of the product's options, by option name "
             "(any case); a value the option lacks is added to it. Omit or `{}` when the "
             "product has no options; on PUT, omitted keeps the variant's values. Names "
-            "that are not the product's options (or miss one) are a 409 `options_mismatch`.",
+            "that are not the product's options (or miss one) are a 409 `options_mismatch`; "
+            "like every text, names hold no NUL character.",
             "example": {"Size": "M", "Colour": "Red"},
         },
     )
