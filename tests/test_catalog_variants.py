@@ -367,10 +367,11 @@ def test_an_option_is_renamed_and_its_values_replaced_but_used_values_stay(
     assert dropped.status_code == 409 and dropped.json["code"] == "option_in_use"
     unused = client.patch(
         url(tee["id"], "options", size["id"]),
-        json={"values": ["S", "M", "L"]},
+        json={"values": ["S", "m", "L"]},
         headers=staff_headers,
     )
-    assert [v["value"] for v in unused.json["values"]] == ["S", "M", "L"]
+    assert [v["value"] for v in unused.json["values"]] == ["S", "m", "L"]
+    assert variant_named(client.get(url(tee["id"])).json, "m / Blue")["sku"] == "TEE-M-BLUE"
 
 
 def test_an_option_whose_removal_makes_variants_alike_stays(client, tee, staff_headers):
