@@ -46,7 +46,7 @@ class SlugUnavailable(Conflict):
 
 class ProductInUse(Conflict):
     code = "product_in_use"
-    message = "Product is referenced by orders or carts; deactivate it instead."
+    message = "Orders refer to this product; deactivate it instead."
 
 
 class ImageTooLarge(DomainError):
