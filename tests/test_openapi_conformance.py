@@ -120,21 +120,24 @@ def real_path_parameters(operation, shop: Shop) -> st.SearchStrategy[dict]:
 
 
 def point_at_real_objects(case, shop: Shop, data: st.DataObject) -> None:
-    """Swap valid generated ids in the path and the body for ids of seeded objects."""
+    """Swap valid generated ids in the path and the body for ids of seeded objects. Bodies
+    are copied, never changed in place: generated cases may share them."""
     if not case.meta.is_negative_at(ParameterLocation.PATH):
         ids = data.draw(real_path_parameters(case.operation, shop))
         case.path_parameters = {**(case.path_parameters or {}), **ids}
     if isinstance(case.body, dict) and not case.meta.is_negative_at(ParameterLocation.BODY):
+        case.body = dict(case.body)
         for field_name, kind in BODY_IDS.items():
             if isinstance(case.body.get(field_name), int):
                 case.body[field_name] = data.draw(st.sampled_from(shop.ids[kind]))
 
 
 def upload_a_real_image(case) -> None:
-    """A valid upload's bytes become a PNG: the document says "binary", the server "an image"."""
+    """A valid upload's bytes become a PNG, an invalid one's no image (schemathesis may
+    generate a real one): the document says "binary", the server "an image"."""
     valid = not case.meta.is_negative_at(ParameterLocation.BODY)
-    if valid and isinstance(case.body, dict) and "image" in case.body:
-        case.body["image"] = png()
+    if isinstance(case.body, dict) and "image" in case.body:
+        case.body = {**case.body, "image": png() if valid else b"not an image"}
 
 
 def name_options_without_nul(case) -> None:
@@ -142,9 +145,8 @@ def name_options_without_nul(case) -> None:
     constrain an object's keys (no `propertyNames`), and no request text may hold one."""
     valid = not case.meta.is_negative_at(ParameterLocation.BODY)
     if valid and isinstance(case.body, dict) and isinstance(case.body.get("options"), dict):
-        case.body["options"] = {
-            name.replace("\x00", ""): value for name, value in case.body["options"].items()
-        }
+        options = {name.replace("\x00", ""): value for name, value in case.body["options"].items()}
+        case.body = {**case.body, "options": options}
 
 
 def run_operation(operation, shop: Shop, role: str) -> None:
@@ -168,7 +170,9 @@ def run_operation(operation, shop: Shop, role: str) -> None:
         upload_a_real_image(case)
         name_options_without_nul(case)
         user = shop.users.get(role)
-        headers = token_headers(user) if user else {}
+        # A case invalid in its headers keeps them: our token would make it valid.
+        invalid_headers = case.meta.is_negative_at(ParameterLocation.HEADER)
+        headers = token_headers(user) if user and not invalid_headers else {}
         generated_cases["count"] += 1
         case.call_and_validate(headers=headers)
 
