@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ecom.accounts.links import ACTIVATION, PASSWORD_RESET, make_link
 from ecom.accounts.models import User
 from ecom.accounts.tokens import issue_tokens
+from ecom.catalog import options
 from ecom.extensions import db
 from tests.factories import (
     ADDRESS,
@@ -147,6 +148,39 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/products/<int:product_id>/", "PATCH"): ({"price": "12.50"}, STAFF_ONLY),
     ("/api/v1/products/<int:product_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
     ("/api/v1/products/slug/<slug>/", "GET"): (None, OPEN),
+    # a product's variants and options: public reads, staff writes
+    ("/api/v1/products/<int:product_id>/variants/", "GET"): (None, OPEN),
+    ("/api/v1/products/<int:product_id>/variants/", "POST"): (
+        {"sku": "BOOT-M", "price": "61.00", "options": {"Size": "M"}},
+        (401, 403, 403, 201, 201),
+    ),
+    ("/api/v1/products/<int:product_id>/variants/<int:variant_id>/", "GET"): (None, OPEN),
+    ("/api/v1/products/<int:product_id>/variants/<int:variant_id>/", "PUT"): (
+        {"sku": "BOOT-S", "price": "58.00", "stock_quantity": 4},
+        STAFF_ONLY,
+    ),
+    ("/api/v1/products/<int:product_id>/variants/<int:variant_id>/", "PATCH"): (
+        {"stock_quantity": 5},
+        STAFF_ONLY,
+    ),
+    # the product's only variant: staff get as far as the rule (a product keeps one)
+    ("/api/v1/products/<int:product_id>/variants/<int:variant_id>/", "DELETE"): (
+        None,
+        (401, 403, 403, 409, 409),
+    ),
+    ("/api/v1/products/<int:product_id>/options/", "GET"): (None, OPEN),
+    ("/api/v1/products/<int:product_id>/options/", "POST"): (
+        {"name": "Colour", "values": ["Black", "Brown"]},
+        (401, 403, 403, 201, 201),
+    ),
+    ("/api/v1/products/<int:product_id>/options/<int:option_id>/", "PATCH"): (
+        {"name": "Fit", "values": ["S", "M"]},
+        STAFF_ONLY,
+    ),
+    ("/api/v1/products/<int:product_id>/options/<int:option_id>/", "DELETE"): (
+        None,
+        (401, 403, 403, 204, 204),
+    ),
     # no file: authorised callers get as far as validation
     ("/api/v1/products/<int:product_id>/image/", "POST"): (None, (401, 403, 403, 400, 400)),
     ("/api/v1/products/<int:product_id>/image/", "DELETE"): (None, STAFF_ONLY),
@@ -198,12 +232,14 @@ CONVERTER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
 
 
 def make_shop() -> Shop:
-    """A fresh shop: the owner's address, cart line, order and review; an empty category."""
+    """A fresh shop: the owner's address, cart line, order and review; an empty category;
+    a spare product in one size."""
     owner, other = make_user("customer"), make_user("customer")
     staff, admin = make_user("staff"), make_user("admin")
     shoes = make_category("Shoes")
     empty = make_category("Empty")
     product, spare = make_product(shoes, stock=20), make_product(shoes, stock=20)
+    size = options.create_option(spare.id, {"name": "Size", "values": ["S"]})
     order = make_order(owner, (product, 1))
     captured_payment(order)
     captured_payment(order, status="authorized")
@@ -218,6 +254,8 @@ def make_shop() -> Shop:
             "category_id": empty.id,
             "product_id": spare.id,
             "slug": spare.slug,
+            "variant_id": spare.variants[0].id,
+            "option_id": size.id,
             "item_id": line.id,
             "order_id": order.id,
             "provider": "dummy",

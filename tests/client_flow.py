@@ -29,7 +29,7 @@ from ecom_client.models import (
     Order,
     OrderPage,
     OrderStatus,
-    Product,
+    ProductDetail,
     ProductPage,
     Register,
     Review,
@@ -66,7 +66,7 @@ def sign_up(base_url: str) -> tuple[User, AuthenticatedClient]:
     return user, client
 
 
-def choose_lamp(client: AuthenticatedClient) -> Product:
+def choose_lamp(client: AuthenticatedClient) -> ProductDetail:
     """The cheapest lamp in stock under 100.00, read again on its own page."""
     page = get_api_v1_products.sync(
         client=client, search="lamp", price_max="100", in_stock=True, ordering="price"
@@ -74,12 +74,13 @@ def choose_lamp(client: AuthenticatedClient) -> Product:
     found = expect(ProductPage, page)
     assert found.count >= 1 and all(Decimal(p.price) <= 100 for p in found.results), found
     summary = found.results[0]
-    product = expect(Product, get_api_v1_products_product_id.sync(summary.id, client=client))
+    product = expect(ProductDetail, get_api_v1_products_product_id.sync(summary.id, client=client))
     assert product.slug == summary.slug and product.is_active, product
+    assert [variant.price for variant in product.variants] == [product.price], product
     return product
 
 
-def buy(client: AuthenticatedClient, product: Product) -> Order:
+def buy(client: AuthenticatedClient, product: ProductDetail) -> Order:
     """Two units through the cart and one checkout, replayed with the same Idempotency-Key."""
     cart = expect(
         Cart,

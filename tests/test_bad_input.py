@@ -33,6 +33,7 @@ WRONG_TYPES = {
     "boolean": ["maybe", 2, ["true"]],
     "number": ["abc", ["1"], {"n": 1}],
     "object": ["text", 1, ["a"]],
+    "array": ["text", 1, {"a": 1}, [1]],
 }
 # A decimal (money) is documented as a string and also taken as a JSON number.
 WRONG_FOR_DECIMAL = [["1"], {"a": 1}, True]

@@ -11,6 +11,14 @@ PRODUCTS = "/api/v1/products/"
 ROWS = 20_000
 LEAVES = 40
 RARE_EVERY = 4000
+TABLES = (
+    "categories",
+    "products",
+    "product_options",
+    "product_option_values",
+    "product_variants",
+    "variant_option_values",
+)
 
 
 @pytest.fixture
@@ -35,20 +43,51 @@ def catalog(app):
     )
     db.session.execute(
         text(
-            "INSERT INTO products (title, slug, description, price, stock_quantity, "
+            "INSERT INTO products (title, slug, description, price, price_max, stock_quantity, "
             "category_id, is_active, reviews_count, created_at, updated_at) "
             "SELECT CASE WHEN n % :rare = 0 THEN 'Zephyr lamp ' || n "
             "WHEN n % 20 = 0 THEN 'Classic lamp ' || n ELSE 'Lamp ' || n END, "
-            "'p-' || n, 'A product.', 1 + (n * 37) % 1000, 10, 2 + n % :leaves, "
-            "n % 33 <> 0, 0, now() - n * interval '1 minute', now() "
+            "'p-' || n, 'A product.', 1 + (n * 37) % 1000, 1 + (n * 37) % 1000 + n % 3 * 10, "
+            "10, 2 + n % :leaves, n % 33 <> 0, 0, now() - n * interval '1 minute', now() "
             "FROM generate_series(1, :rows) AS n"
         ),
         {"rare": RARE_EVERY, "leaves": LEAVES, "rows": ROWS},
     )
+    # Each product's variants: its lowest and highest price, in sizes S and L.
+    db.session.execute(
+        text(
+            "INSERT INTO product_options (product_id, name, position) "
+            "SELECT id, 'Size', 0 FROM products"
+        )
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO product_option_values (option_id, value, position) "
+            "SELECT o.id, s.size, s.n FROM product_options AS o, "
+            "(VALUES ('S', 0), ('L', 1)) AS s (size, n)"
+        )
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO product_variants (product_id, sku, price, stock_quantity, is_active, "
+            "option_key, created_at, updated_at) "
+            "SELECT p.id, 'LAMP-' || p.id || '-' || v.value, "
+            "CASE v.value WHEN 'S' THEN p.price ELSE p.price_max END, 5, true, v.id::text, "
+            "now(), now() "
+            "FROM products AS p JOIN product_options AS o ON o.product_id = p.id "
+            "JOIN product_option_values AS v ON v.option_id = o.id"
+        )
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO variant_option_values (variant_id, option_value_id) "
+            "SELECT id, option_key::integer FROM product_variants"
+        )
+    )
     db.session.execute(text("SELECT setval('categories_id_seq', :last)"), {"last": LEAVES + 1})
     db.session.commit()
-    db.session.execute(text("ANALYZE categories"))
-    db.session.execute(text("ANALYZE products"))
+    for table in TABLES:
+        db.session.execute(text(f"ANALYZE {table}"))
     db.session.commit()
 
 
@@ -88,6 +127,7 @@ def page_plan(client, query: str) -> str:
         ),
         ("?search=zephyr", "ix_products_search_vector"),
         ("?search=zephyr&ordering=-price", "ix_products_search_vector"),
+        ("?price_min=100&price_max=300&ordering=price", "ix_products_price"),
         ("?cursor=", "pk_products"),
     ],
 )
@@ -102,3 +142,18 @@ def test_a_category_filter_is_literal_ids_not_a_recursive_query(client):
     plan = page_plan(client, "?category=books&ordering=-price")
     assert "Recursive" not in plan and "CTE" not in plan, plan
     assert "Seq Scan on products" not in plan, plan
+
+
+@pytest.mark.usefixtures("catalog")
+def test_a_search_by_sku_keeps_the_full_text_index(client):
+    plan = page_plan(client, "?search=LAMP-4000-L")
+    assert "BitmapOr" in plan, plan
+    assert "ix_products_search_vector" in plan and "pk_products" in plan, plan
+    assert "Seq Scan on products" not in plan, plan
+
+
+@pytest.mark.usefixtures("catalog")
+def test_an_option_filter_reaches_products_by_id_from_the_matching_variants(client):
+    plan = page_plan(client, "?option=size:l&ordering=-price")
+    assert "pk_products" in plan and "ix_variant_option_values_option_value_id" in plan, plan
+    assert "Seq Scan on products" not in plan and "Seq Scan on product_variants" not in plan, plan

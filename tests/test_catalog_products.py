@@ -4,11 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from ecom.cart.models import Cart, CartItem
+from ecom.cart import services as cart
 from ecom.catalog import services, slugs
 from ecom.common.errors import NotFound, ValidationFailed
-from ecom.extensions import db
-from tests.factories import make_category, make_product
+from tests.factories import fill_cart, make_category, make_order, make_product
 
 PRODUCTS = "/api/v1/products/"
 
@@ -29,6 +28,8 @@ def test_a_product_answers_every_documented_field(client):
         "slug": "iphone-15",
         "description": "A phone",
         "price": "999.50",
+        "price_min": "999.50",
+        "price_max": "999.50",
         "currency": "USD",
         "category": category.id,
         "category_name": "Phones",
@@ -40,6 +41,21 @@ def test_a_product_answers_every_documented_field(client):
         "updated_at": body["updated_at"],
         "average_rating": None,
         "reviews_count": 0,
+        "options": [],
+        "variants": [
+            {
+                "id": product.variants[0].id,
+                "sku": f"P{product.id}",
+                "price": "999.50",
+                "stock_quantity": 3,
+                "in_stock": True,
+                "is_active": True,
+                "weight_grams": None,
+                "image": None,
+                "options": {},
+                "label": "",
+            }
+        ],
     }
 
 
@@ -66,6 +82,12 @@ def test_staff_creates_a_product(client, staff, auth_headers):
     assert response.status_code == 201
     assert response.json["slug"] == "pixel-9" and response.json["price"] == "799.00"
     assert response.json["category_name"] == "Phones"
+    [variant] = client.get(detail(response.json["id"])).json["variants"]
+    assert (variant["sku"], variant["price"], variant["stock_quantity"]) == (
+        f"P{response.json['id']}",
+        "799.00",
+        4,
+    )
 
 
 @pytest.mark.parametrize(
@@ -162,14 +184,21 @@ def test_staff_see_inactive_products_and_filter_by_is_active(client, staff, auth
     assert ids("?is_active=true") == {visible.id}
 
 
-def test_a_product_in_a_cart_or_order_cannot_be_deleted(client, staff, customer, auth_headers):
+def test_a_product_in_an_order_cannot_be_deleted(client, staff, customer, auth_headers):
     product = make_product()
-    db.session.add(Cart(user_id=customer.id, items=[CartItem(product=product, quantity=1)]))
-    db.session.commit()
+    make_order(customer, (product, 1))
     response = client.delete(detail(product.id), headers=auth_headers(staff))
     assert response.status_code == 409
     assert response.json["code"] == "product_in_use"
     assert client.get(detail(product.id)).status_code == 200
+
+
+def test_a_product_in_a_cart_is_deleted_with_its_cart_lines(client, staff, customer, auth_headers):
+    product, kept = make_product(), make_product()
+    fill_cart(customer, (product, 1), (kept, 2))
+    response = client.delete(detail(product.id), headers=auth_headers(staff))
+    assert response.status_code == 204
+    assert [line.variant_id for line in cart.get_cart(customer).items] == [kept.variants[0].id]
 
 
 def test_a_slug_taken_concurrently_is_retried_with_the_next_one(monkeypatch):

@@ -23,6 +23,7 @@ from PIL import Image
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
+from ecom.catalog import options
 from tests.factories import (
     fill_cart,
     make_address,
@@ -74,11 +75,14 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     address = make_address(customer)
     cart_lines = fill_cart(customer, (products[1], 2))
     review = make_review(customer, products[1])
+    size = options.create_option(products[1].id, {"name": "Size", "values": ["S", "M"]})
     return Shop(
         ids={
             "user_id": [customer.id, staff.id],
             "category_id": [shoes.id, boots.id],
             "product_id": [p.id for p in products],
+            "variant_id": [v.id for p in products for v in p.variants],
+            "option_id": [size.id],
             "address_id": [address.id],
             "item_id": [line.id for line in cart_lines],
             "order_id": [order.id],
@@ -116,21 +120,33 @@ def real_path_parameters(operation, shop: Shop) -> st.SearchStrategy[dict]:
 
 
 def point_at_real_objects(case, shop: Shop, data: st.DataObject) -> None:
-    """Swap valid generated ids in the path and the body for ids of seeded objects."""
+    """Swap valid generated ids in the path and the body for ids of seeded objects. Bodies
+    are copied, never changed in place: generated cases may share them."""
     if not case.meta.is_negative_at(ParameterLocation.PATH):
         ids = data.draw(real_path_parameters(case.operation, shop))
         case.path_parameters = {**(case.path_parameters or {}), **ids}
     if isinstance(case.body, dict) and not case.meta.is_negative_at(ParameterLocation.BODY):
+        case.body = dict(case.body)
         for field_name, kind in BODY_IDS.items():
             if isinstance(case.body.get(field_name), int):
                 case.body[field_name] = data.draw(st.sampled_from(shop.ids[kind]))
 
 
 def upload_a_real_image(case) -> None:
-    """A valid upload's bytes become a PNG: the document says "binary", the server "an image"."""
+    """A valid upload's bytes become a PNG, an invalid one's no image (schemathesis may
+    generate a real one): the document says "binary", the server "an image"."""
     valid = not case.meta.is_negative_at(ParameterLocation.BODY)
-    if valid and isinstance(case.body, dict) and "image" in case.body:
-        case.body["image"] = png()
+    if isinstance(case.body, dict) and "image" in case.body:
+        case.body = {**case.body, "image": png() if valid else b"not an image"}
+
+
+def name_options_without_nul(case) -> None:
+    """A valid variant's option names lose their NUL characters: OpenAPI 3.0 cannot
+    constrain an object's keys (no `propertyNames`), and no request text may hold one."""
+    valid = not case.meta.is_negative_at(ParameterLocation.BODY)
+    if valid and isinstance(case.body, dict) and isinstance(case.body.get("options"), dict):
+        options = {name.replace("\x00", ""): value for name, value in case.body["options"].items()}
+        case.body = {**case.body, "options": options}
 
 
 def run_operation(operation, shop: Shop, role: str) -> None:
@@ -152,8 +168,11 @@ def run_operation(operation, shop: Shop, role: str) -> None:
         if real:
             point_at_real_objects(case, shop, data)
         upload_a_real_image(case)
+        name_options_without_nul(case)
         user = shop.users.get(role)
-        headers = token_headers(user) if user else {}
+        # A case invalid in its headers keeps them: our token would make it valid.
+        invalid_headers = case.meta.is_negative_at(ParameterLocation.HEADER)
+        headers = token_headers(user) if user and not invalid_headers else {}
         generated_cases["count"] += 1
         case.call_and_validate(headers=headers)
 

@@ -8,6 +8,9 @@ OPTIONAL_AUTH = [
     ("get", "/api/v1/products/"),
     ("get", "/api/v1/products/{product_id}/"),
     ("get", "/api/v1/products/slug/{slug}/"),
+    ("get", "/api/v1/products/{product_id}/variants/"),
+    ("get", "/api/v1/products/{product_id}/variants/{variant_id}/"),
+    ("get", "/api/v1/products/{product_id}/options/"),
     ("get", "/api/v1/reviews/{review_id}/"),
 ]
 
@@ -49,6 +52,7 @@ def test_every_field_of_every_answer_is_required(document):
     schemas = document["components"]["schemas"]
     answers = answer_schemas(document)
     assert {"Product", "ProductPage", "Order", "Cart", "Review", "User"} <= answers
+    assert {"ProductDetail", "Variant", "Option", "OptionValue"} <= answers
     for name in answers:
         schema = schemas[name]
         assert set(schema.get("required", [])) == set(schema["properties"]), name

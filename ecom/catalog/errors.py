@@ -46,7 +46,7 @@ class SlugUnavailable(Conflict):
 
 class ProductInUse(Conflict):
     code = "product_in_use"
-    message = "Product is referenced by orders or carts; deactivate it instead."
+    message = "Orders refer to this product; deactivate it instead."
 
 
 class ImageTooLarge(DomainError):
@@ -113,3 +113,12 @@ class OptionExists(Conflict):
 
     def __init__(self) -> None:
         super().__init__(errors={"name": [self.message]})
+
+
+class OptionsMismatch(Conflict):
+    """A variant's options name other options than its product's, or miss one."""
+
+    code = "options_mismatch"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, errors={"options": [message]})

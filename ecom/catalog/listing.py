@@ -8,12 +8,19 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from ecom.catalog.categories import subtree_ids
-from ecom.catalog.models import Product
+from ecom.catalog.models import (
+    OptionValue,
+    Product,
+    ProductOption,
+    ProductVariant,
+    variant_option_values,
+)
 from ecom.common.cache import generation_key, get_or_none, set_if_up
 from ecom.common.cache_families import PRODUCT_READS, STOCK_SHOWN
 from ecom.common.pagination import Count, Page, count_rows, paginate, paginate_by_cursor
@@ -28,7 +35,7 @@ ORDERING_FIELDS = {
     "category": Product.category_id,
 }
 DEFAULT_ORDERING = ["-created_at"]
-FILTERS = ("category", "price_min", "price_max", "in_stock", "is_active", "search")
+FILTERS = ("category", "price_min", "price_max", "in_stock", "is_active", "option", "search")
 
 
 def list_products(args: dict, *, include_inactive: bool) -> Page:
@@ -59,15 +66,46 @@ def matching_products(filters: dict, *, include_inactive: bool) -> Select:
         query = query.where(Product.is_active == filters["is_active"])
     if filters.get("category"):
         query = query.where(Product.category_id.in_(subtree_ids(filters["category"])))
-    if filters.get("price_min") is not None:
-        query = query.where(Product.price >= filters["price_min"])
-    if filters.get("price_max") is not None:
-        query = query.where(Product.price <= filters["price_max"])
+    query = _priced(query, filters.get("price_min"), filters.get("price_max"))
     if filters.get("in_stock") is not None:
         in_stock = Product.stock_quantity > 0
         query = query.where(in_stock if filters["in_stock"] else ~in_stock)
+    if filters.get("option"):
+        query = query.where(_active_variant(*map(_has_value, filters["option"])))
     if filters.get("search"):
         query = _search(query, filters["search"])
+    return query
+
+
+def _active_variant(*conditions: ColumnElement) -> ColumnElement:
+    """Some active variant of the product meets every one of ``conditions``."""
+    return exists().where(
+        ProductVariant.product_id == Product.id, ProductVariant.is_active, *conditions
+    )
+
+
+def _has_value(option: tuple[str, str]) -> ColumnElement:
+    """The variant has this (option name, value), both lower case."""
+    name, value = option
+    return exists().where(
+        variant_option_values.c.variant_id == ProductVariant.id,
+        OptionValue.id == variant_option_values.c.option_value_id,
+        ProductOption.id == OptionValue.option_id,
+        func.lower(ProductOption.name) == name,
+        func.lower(OptionValue.value) == value,
+    )
+
+
+def _priced(query: Select, low: Decimal | None, high: Decimal | None) -> Select:
+    """Products with an active variant priced in [low, high]. Either bound alone is exact on
+    the product's summary (its lowest and highest price); both need a variant in between,
+    after the summary's conditions, which the price indexes apply first."""
+    if low is not None:
+        query = query.where(Product.price_max >= low)
+    if high is not None:
+        query = query.where(Product.price <= high)
+    if low is not None and high is not None:
+        query = query.where(_active_variant(ProductVariant.price.between(low, high)))
     return query
 
 
@@ -80,19 +118,31 @@ def _tsquery(text: str) -> ColumnElement | None:
 
 
 def _search(query: Select, text: str) -> Select:
-    """Full text on PostgreSQL; case-insensitive LIKE on other back ends."""
+    """Full text on PostgreSQL, case-insensitive LIKE on other back ends; or a variant's
+    exact SKU (one product id, so the full-text index still serves the rest: a BitmapOr)."""
+    sku = (
+        Product.id
+        == (
+            select(ProductVariant.product_id).where(ProductVariant.sku == text.strip())
+        ).scalar_subquery()
+    )
     if db.session.get_bind().dialect.name == "postgresql":
         tsquery = _tsquery(text)
-        return query if tsquery is None else query.where(Product.search_vector.op("@@")(tsquery))
-    for word in re.findall(r"\w+", text.lower()):
-        pattern = "%" + word.replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                Product.title.ilike(pattern, escape="\\"),
-                Product.description.ilike(pattern, escape="\\"),
-            )
+        return (
+            query
+            if tsquery is None
+            else query.where(or_(Product.search_vector.op("@@")(tsquery), sku))
         )
-    return query
+    words = [
+        or_(
+            Product.title.ilike(pattern, escape="\\"),
+            Product.description.ilike(pattern, escape="\\"),
+        )
+        for pattern in (
+            "%" + word.replace("_", "\\_") + "%" for word in re.findall(r"\w+", text.lower())
+        )
+    ]
+    return query.where(or_(and_(*words), sku)) if words else query
 
 
 def _ordered(matching: Select, filters: dict, counted: Count) -> Select:

@@ -56,7 +56,8 @@ def create_option(product_id: int, data: dict) -> ProductOption:
 
 
 def update_option(product_id: int, option_id: int, changes: dict) -> ProductOption:
-    """Rename an option, or replace its list of values (kept ones by name, in the new order)."""
+    """Rename an option, or replace its list of values (kept ones by name in any case, in the
+    new order and spelling)."""
     with atomic(keep_loaded=True, on_conflict=OptionExists()):
         product = locked_product(product_id)
         option = _option_of(product, option_id)
@@ -76,11 +77,9 @@ def _replace_values(product: Product, option: ProductOption, texts: list[str]) -
     dropped = [v for key, v in current.items() if key not in wanted]
     if any(value.id in used for value in dropped):
         raise OptionInUse()
-    option.values = [
-        current.get(text.casefold()) or OptionValue(value=text) for text in texts
-    ]
-    for position, value in enumerate(option.values):
-        value.position = position
+    option.values = [current.get(text.casefold()) or OptionValue() for text in texts]
+    for position, (value, text) in enumerate(zip(option.values, texts, strict=True)):
+        value.value, value.position = text, position
 
 
 def delete_option(product_id: int, option_id: int) -> None:

@@ -1,6 +1,14 @@
 from flask.views import MethodView
 
-from ecom.catalog import categories, images, listing, services
+from ecom.catalog import (
+    categories,
+    details,
+    images,
+    listing,
+    services,
+    variant_routes,  # noqa: F401  (its routes join the blueprint)
+)
+from ecom.catalog.blueprint import blp
 from ecom.catalog.schemas import (
     CategoryDetailSchema,
     CategoryListArgsSchema,
@@ -14,18 +22,11 @@ from ecom.catalog.schemas import (
     ProductSchema,
     ProductWriteSchema,
 )
-from ecom.common.api import Blueprint
+from ecom.catalog.variant_schemas import ProductDetailSchema
 from ecom.common.cache import cached_response
 from ecom.common.cache_families import CATEGORY_READS, PRODUCT_READS, STOCK_SHOWN
 from ecom.common.pagination import page_schema, paginate
 from ecom.common.permissions import is_staff
-
-blp = Blueprint(
-    "catalog",
-    __name__,
-    url_prefix="/api/v1",
-    description="Categories (a tree) and products: filters, search, ordering, images.",
-)
 
 
 @blp.route("/categories/")
@@ -110,8 +111,10 @@ class Products(MethodView):
     @blp.arguments(ProductWriteSchema)
     @blp.response(201, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND", description="No such category.")
+    @blp.alt_response(409, response="CONFLICT", description="`sku_unavailable`: SKU taken.")
     def post(self, data):
-        """Create a product (staff); its slug is generated from the title."""
+        """Create a product (staff) with its default variant, which takes `price`,
+        `stock_quantity` and `sku`; its slug is generated from the title."""
         return services.create_product(data)
 
 
@@ -119,26 +122,31 @@ class Products(MethodView):
 class ProductDetail(MethodView):
     @cached_response(*PRODUCT_READS, timeout_setting=STOCK_SHOWN)
     @blp.auth(None, optional=True)
-    @blp.response(200, ProductSchema)
+    @blp.response(200, ProductDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, product_id):
-        """One product; an inactive one is a 404 except for staff."""
-        return services.get_product(product_id, include_inactive=is_staff())
+        """One product with its options and variants (customers see the active ones); an
+        inactive product is a 404 except for staff."""
+        return details.product_detail(product_id, include_inactive=is_staff())
 
     @blp.auth("staff")
     @blp.arguments(ProductWriteSchema)
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`sku_unavailable`: SKU taken.")
     def put(self, data, product_id):
-        """Replace a product's fields (staff); the slug stays."""
+        """Replace a product's fields (staff); the slug stays. `price`, `stock_quantity` and
+        `sku` go to its only variant (400 `variant_required` when it has several: use variants/)."""
         return services.update_product(product_id, data)
 
     @blp.auth("staff")
     @blp.arguments(ProductPatchSchema(partial=True))
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT", description="`sku_unavailable`: SKU taken.")
     def patch(self, data, product_id):
-        """Update some fields of a product (staff)."""
+        """Update some fields of a product (staff); `price`, `stock_quantity` and `sku` go
+        to its only variant (400 `variant_required` when it has several: use variants/)."""
         return services.update_product(product_id, data)
 
     @blp.auth("staff")
@@ -154,11 +162,11 @@ class ProductDetail(MethodView):
 class ProductBySlug(MethodView):
     @cached_response(*PRODUCT_READS, timeout_setting=STOCK_SHOWN)
     @blp.auth(None, optional=True)
-    @blp.response(200, ProductSchema)
+    @blp.response(200, ProductDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug):
-        """One product by slug; an inactive one is a 404 except for staff."""
-        return services.get_product_by_slug(slug, include_inactive=is_staff())
+        """One product by slug, as its detail; an inactive one is a 404 except for staff."""
+        return details.product_detail_by_slug(slug, include_inactive=is_staff())
 
 
 @blp.route("/products/<int:product_id>/image/")

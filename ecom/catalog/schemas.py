@@ -14,6 +14,24 @@ from ecom.common.storage import image_url
 ORDERING_CHOICES = sorted(ORDERING_FIELDS)
 _ORDERING_FIELD = f"-?({'|'.join(ORDERING_CHOICES)})"
 ORDERING_PATTERN = f"^{_ORDERING_FIELD}(,{_ORDERING_FIELD})*$"
+SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
+# An option filter: `name:value`, each 1 to 50 characters, not blank (split at the first `:`).
+OPTION_FILTER = r"^[^:\s\x00-\x1f][^:\x00-\x1f]{0,49}:[^\s\x00-\x1f][^\x00-\x1f]{0,49}$"
+
+
+def sku_field(description: str, **kwargs: object) -> ma.fields.String:
+    """A SKU as clients send it (the catalog's SKUs are unique)."""
+    return ma.fields.String(
+        validate=[
+            validate.Length(min=1, max=64, error="1 to 64 characters."),
+            validate.Regexp(
+                SKU_PATTERN,
+                error="Letters, digits and . _ / -, starting with a letter or digit.",
+            ),
+        ],
+        metadata={"description": description, "example": "TEE-M-RED"},
+        **kwargs,
+    )
 
 
 # --- categories -------------------------------------------------------------------------
@@ -85,7 +103,9 @@ class ProductSummarySchema(ResponseSchema):
     id = ma.fields.Integer(dump_only=True)
     title = ma.fields.String(dump_only=True)
     slug = ma.fields.String(dump_only=True)
-    price = Money()
+    price = Money(metadata={"description": 'The lowest price over its active variants ("from").'})
+    price_min = Money(attribute="price", metadata={"description": "The same as `price`."})
+    price_max = Money(metadata={"description": "The highest price over its active variants."})
     currency = Currency()
     image = ma.fields.Function(
         lambda product: image_url(product.image),
@@ -104,7 +124,9 @@ class ProductSchema(ProductSummarySchema):
     description = ma.fields.String(dump_only=True)
     category = ma.fields.Integer(attribute="category_id", dump_only=True)
     category_name = ma.fields.String(attribute="category.name", dump_only=True)
-    stock_quantity = ma.fields.Integer(dump_only=True)
+    stock_quantity = ma.fields.Integer(
+        dump_only=True, metadata={"description": "Units on sale over its active variants."}
+    )
     is_active = ma.fields.Boolean(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
@@ -136,6 +158,7 @@ class ProductWriteSchema(ma.Schema):
         description="above 0, at most 99999999.99 and 2 decimals, no leading zero",
     )
     stock_quantity = ma.fields.Integer(load_default=0, strict=True, validate=COUNT_RANGE)
+    sku = sku_field("Its default variant's SKU (unique); `P<id>` if omitted.")
     category_id = ma.fields.Integer(
         data_key="category",
         required=True,
@@ -173,17 +196,38 @@ class ProductListArgsSchema(PageArgsSchema):
     category = ma.fields.String(
         metadata={"description": "Category id or slug; includes all its subcategories."}
     )
-    price_min = AmountInput(description="lowest price, inclusive (0 to 99999999.99)")
-    price_max = AmountInput(
-        description="highest price, inclusive (0 to 99999999.99); below price_min, nothing matches"
+    price_min = AmountInput(
+        description="lowest price, inclusive (0 to 99999999.99): an active variant costs this "
+        "or more (with price_max: one variant within both)"
     )
-    in_stock = ma.fields.Boolean(metadata={"description": "`true`: stock > 0; `false`: none."})
+    price_max = AmountInput(
+        description="highest price, inclusive (0 to 99999999.99): an active variant costs this "
+        "or less; below price_min, nothing matches"
+    )
+    in_stock = ma.fields.Boolean(
+        metadata={"description": "`true`: an active variant is in stock; `false`: none is."}
+    )
     is_active = ma.fields.Boolean(
         metadata={"description": "Staff only (ignored for others, who see active products)."}
     )
+    option = ma.fields.List(
+        ma.fields.String(
+            validate=validate.Regexp(
+                OPTION_FILTER, error="`name:value`, e.g. `size:m` (each 1 to 50 characters)."
+            )
+        ),
+        validate=validate.Length(max=10, error="At most 10 options."),
+        metadata={
+            "description": "`name:value`, repeatable (`option=size:m&option=colour:red`), any "
+            "case: products with one active variant having all those values."
+        },
+    )
     search = ma.fields.String(
         validate=validate.Length(max=200),
-        metadata={"description": "Words in title or description; prefixes match (`iph`)."},
+        metadata={
+            "description": "Words in title or description; prefixes match (`iph`); or a "
+            "variant's exact SKU."
+        },
     )
     ordering = ma.fields.String(
         validate=_ordering,
@@ -191,7 +235,8 @@ class ProductListArgsSchema(PageArgsSchema):
             "description": "Comma list of "
             + ", ".join(f"`{name}`" for name in ORDERING_CHOICES)
             + ", each optionally prefixed with `-` (descending). Default: `-created_at`, "
-            "or relevance when searching. Ties are broken by id.",
+            "or relevance when searching. Ties are broken by id. `price` is the lowest "
+            "price over a product's active variants.",
             "example": "category,-price",
             "pattern": ORDERING_PATTERN,
         },
@@ -206,7 +251,10 @@ class ProductListArgsSchema(PageArgsSchema):
     )
 
     @ma.post_load
-    def _split_ordering(self, data: dict, **kwargs: object) -> dict:
+    def _split(self, data: dict, **kwargs: object) -> dict:
         if "ordering" in data:
             data["ordering"] = _ordering_fields(data["ordering"])
+        if "option" in data:
+            pairs = (text.split(":", 1) for text in data["option"])
+            data["option"] = sorted({(n.strip().lower(), v.strip().lower()) for n, v in pairs})
         return data

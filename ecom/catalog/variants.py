@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ecom.catalog.errors import (
     LastVariant,
+    OptionsMismatch,
     SkuUnavailable,
     VariantExists,
     VariantInUse,
@@ -14,7 +15,7 @@ from ecom.catalog.errors import (
 )
 from ecom.catalog.models import OptionValue, Product, ProductOption, ProductVariant
 from ecom.catalog.summary import locked_product, refresh_summary
-from ecom.common.errors import NotFound, ValidationFailed
+from ecom.common.errors import NotFound
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -44,7 +45,7 @@ def values_named(product: Product, names: dict[str, str]) -> list[OptionValue]:
         message = "Name one value for each of the product's options: " + (
             ", ".join(option.name for option in product.options) or "it has none"
         )
-        raise ValidationFailed(message, errors={"options": [message]})
+        raise OptionsMismatch(message)
     return [_value(option, given[key]) for key, option in options.items()]
 
 

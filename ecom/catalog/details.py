@@ -1,0 +1,73 @@
+"""Reads of a product with its options and variants, in a fixed number of statements: what
+its detail answers, and the variants and options routes. Customers see active products and
+their active variants; staff see everything."""
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from ecom.catalog.models import Product, ProductOption, ProductVariant
+from ecom.catalog.variants import variant_of
+from ecom.common.errors import NotFound
+from ecom.extensions import db
+
+
+class ProductDetail:
+    """A product as its detail shows it: its attributes, with the variants its caller sees."""
+
+    def __init__(self, product: Product, variants: list[ProductVariant]) -> None:
+        self.product = product
+        self.variants = variants
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.product, name)
+
+
+def _with_variants(query: Select) -> Select:
+    return query.options(
+        selectinload(Product.options).selectinload(ProductOption.values),
+        selectinload(Product.variants).selectinload(ProductVariant.values),
+    ).execution_options(populate_existing=True)
+
+
+def _shown(query: Select, include_inactive: bool) -> Product:
+    product = db.session.scalar(_with_variants(query))
+    if product is None or not (include_inactive or product.is_active):
+        raise NotFound("Product not found.")
+    return product
+
+
+def _visible(product: Product, include_inactive: bool) -> list[ProductVariant]:
+    return [v for v in product.variants if include_inactive or v.is_active]
+
+
+def product_detail(product_id: int, *, include_inactive: bool = False) -> ProductDetail:
+    product = _shown(select(Product).where(Product.id == product_id), include_inactive)
+    return ProductDetail(product, _visible(product, include_inactive))
+
+
+def product_detail_by_slug(slug: str, *, include_inactive: bool = False) -> ProductDetail:
+    product = _shown(select(Product).where(Product.slug == slug), include_inactive)
+    return ProductDetail(product, _visible(product, include_inactive))
+
+
+def product_variants(product_id: int, *, include_inactive: bool = False) -> list[ProductVariant]:
+    product = _shown(select(Product).where(Product.id == product_id), include_inactive)
+    return _visible(product, include_inactive)
+
+
+def product_variant(
+    product_id: int, variant_id: int, *, include_inactive: bool = False
+) -> ProductVariant:
+    """One variant of the product; an inactive one is not found unless ``include_inactive``."""
+    product = _shown(select(Product).where(Product.id == product_id), include_inactive)
+    variant = variant_of(product, variant_id)
+    if not (include_inactive or variant.is_active):
+        raise NotFound("Variant not found.")
+    return variant
+
+
+def product_options(product_id: int, *, include_inactive: bool = False) -> list[ProductOption]:
+    product = _shown(select(Product).where(Product.id == product_id), include_inactive)
+    return list(product.options)
