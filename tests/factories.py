@@ -13,9 +13,8 @@ from ecom.accounts import addresses
 from ecom.accounts import services as accounts
 from ecom.accounts.tokens import issue_tokens, start_family
 from ecom.cart import services as cart
-from ecom.catalog import categories
+from ecom.catalog import categories, variants
 from ecom.catalog import services as catalog
-from ecom.catalog import variants
 from ecom.extensions import db
 from ecom.orders import services as orders
 from ecom.reviews import services as reviews

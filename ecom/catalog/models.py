@@ -152,7 +152,8 @@ class OptionValue(db.Model):
     value = db.Column(db.String(50), nullable=False)
     position = db.Column(db.Integer, nullable=False, default=0)
 
-    option = db.relationship("ProductOption", back_populates="values")
+    # Joined: a value is shown with its option's name and sorted by its position.
+    option = db.relationship("ProductOption", back_populates="values", lazy="joined")
 
 
 variant_option_values = db.Table(
@@ -207,15 +208,16 @@ class ProductVariant(TimestampMixin, db.Model):
     )
 
     @property
-    def label(self) -> str:
-        """Its option values in the product's option order, e.g. "M / Red"; "" for a
-        default variant."""
-        return " / ".join(value.value for value in self.ordered_values)
+    def ordered_values(self) -> list[OptionValue]:
+        """Its option values in the product's option order (none for a default variant)."""
+        if not self.option_key:
+            return []
+        return sorted(self.values, key=lambda value: (value.option.position, value.option_id))
 
     @property
-    def ordered_values(self) -> list[OptionValue]:
-        position = {option.id: n for n, option in enumerate(self.product.options)}
-        return sorted(self.values, key=lambda value: position.get(value.option_id, 0))
+    def label(self) -> str:
+        """E.g. "M / Red"; "" for a default variant."""
+        return " / ".join(value.value for value in self.ordered_values)
 
     def __repr__(self) -> str:
         return f"<ProductVariant {self.id} {self.sku}>"

@@ -8,6 +8,9 @@ Revises: 0007
 Create Date: 2026-11-30 07:20:00
 
 """
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -19,7 +22,34 @@ depends_on = None
 DEFAULT_SKU = "'P' || products.id"
 
 
+@contextmanager
+def _sqlite_foreign_keys_off() -> Iterator[None]:
+    """SQLite alters a table by copying it, dropping the original and renaming the copy:
+    with foreign keys on, dropping products fails on the lines and reviews that refer to it
+    (or cascades to its variants). They are off while tables are rebuilt, then every
+    reference is checked. The pragma only changes outside a transaction, hence the
+    autocommit blocks (they commit what ran before them); a failed run leaves its
+    connection without foreign keys, to be discarded with the run."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    with op.get_context().autocommit_block():
+        op.execute("PRAGMA foreign_keys=OFF")
+    yield
+    broken = bind.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"Rows refer to missing rows: {broken}")
+    with op.get_context().autocommit_block():
+        op.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade():
+    with _sqlite_foreign_keys_off():
+        _upgrade()
+
+
+def _upgrade():
     _create_variant_tables()
     with op.batch_alter_table("products") as batch_op:
         batch_op.add_column(sa.Column("price_max", sa.Numeric(10, 2), nullable=True))
@@ -181,6 +211,11 @@ def _point_order_lines_at_variants():
 
 
 def downgrade():
+    with _sqlite_foreign_keys_off():
+        _downgrade()
+
+
+def _downgrade():
     with op.batch_alter_table("order_items") as batch_op:
         batch_op.drop_index(op.f("ix_order_items_variant_id"))
         batch_op.drop_constraint(
