@@ -80,7 +80,7 @@ def write_scenarios(
     cart_tokens: Callable[[], list[str]],
 ) -> list[Scenario]:
     """Cart add, checkout and login; the token callables refill the carts they stand for."""
-    hot = fixtures.hot_products
+    hot = fixtures.cart_products
 
     def cart_adds() -> list[Spec]:
         return [
