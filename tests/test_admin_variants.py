@@ -10,7 +10,13 @@ from ecom.catalog import options, variants
 from ecom.catalog.models import Product, ProductVariant
 from ecom.extensions import db
 from ecom.orders import services as orders
-from tests.factories import admin_csrf_token, admin_login, make_address, make_product
+from tests.factories import (
+    admin_csrf_token,
+    admin_login,
+    make_address,
+    make_product,
+    statements,
+)
 
 
 def html(response) -> str:
@@ -71,6 +77,7 @@ def test_the_product_page_shows_its_options_and_variants_without_product_price_o
     assert 'value="S, M"' in body
     assert 'name="price" type="text"' not in body and 'id="stock_quantity"' not in body
     assert "20.00 – 24.00" in body
+    assert f"/admin/variants/?flt0_product_equals={product.id}" in body
 
 
 def test_a_single_variant_product_keeps_price_and_stock_on_its_form(client, staff):
@@ -358,3 +365,32 @@ def test_the_product_lists_inline_stock_of_a_product_with_variants_is_refused_wi
     assert response.status_code == 400
     assert "set this on each of them" in html(response)
     assert fresh_product(product.id).stock_quantity == 12
+
+
+def test_the_variants_list_costs_the_same_statements_for_few_or_many_rows(client, staff):
+    admin_login(client, staff)
+
+    def statements_of_the_list() -> tuple[int, int]:
+        client.get("/admin/variants/")
+        with statements() as seen:
+            body = html(client.get("/admin/variants/"))
+        return len(seen), body.count('name="rowid"')
+
+    shirt()
+    few = statements_of_the_list()
+    for n in range(6):
+        product = make_product(title=f"Cap {n}", sku=f"CAP-{n}-S")
+        options.create_option(product.id, {"name": "Size", "values": ["S", "M"]})
+        options.create_option(product.id, {"name": "Colour", "values": ["Red"]})
+        variants.create_variant(
+            product.id,
+            {
+                "sku": f"CAP-{n}-M",
+                "price": Decimal("9.00"),
+                "options": {"Size": "M", "Colour": "Red"},
+            },
+        )
+    many = statements_of_the_list()
+
+    assert (few[1], many[1]) == (2, 14)
+    assert many[0] == few[0]

@@ -110,7 +110,7 @@ def low_stock(
     variants = db.session.scalars(
         on_sale.where(short)
         .options(
-            contains_eager(ProductVariant.product).selectinload(Product.options),
+            contains_eager(ProductVariant.product),
             selectinload(ProductVariant.values),
         )
         .order_by(ProductVariant.stock_quantity, ProductVariant.id)

@@ -200,7 +200,7 @@ class VariantsView(ServiceModelView):
             super()
             .get_query()
             .options(
-                joinedload(ProductVariant.product).selectinload(Product.options),
+                joinedload(ProductVariant.product),
                 selectinload(ProductVariant.values),
             )
         )
