@@ -82,37 +82,11 @@ class Batch:
 
     def write(self, seeder: Seeder) -> None:
         product_ids = insert_rows(Product, self.rows)
-        value_ids = self._write_options(product_ids)
-        variants, links, on_sale = [], [], []
-        for n, (product_id, plan) in enumerate(zip(product_ids, self.plans, strict=True)):
-            row = self.rows[n]
-            if row["is_active"]:
-                seeder.product_ids.append(product_id)
-            for variant in plan.variants:
-                ids = [value_ids[n][position][pick] for position, pick in enumerate(variant.picks)]
-                sku = plan.sku(self.codes[n], product_id, variant)
-                variants.append(
-                    {
-                        "product_id": product_id,
-                        "sku": sku,
-                        "price": variant.price,
-                        "stock_quantity": variant.stock_quantity,
-                        "is_active": variant.is_active,
-                        "option_key": ".".join(str(id) for id in sorted(ids)),
-                        "created_at": row["created_at"],
-                        "updated_at": row["created_at"],
-                    }
-                )
-                links.append(ids)
-                selling = row["is_active"] and variant.is_active
-                on_sale.append(
-                    SeededVariant(
-                        0, product_id, row["title"], sku, plan.label(variant), variant.price
-                    )
-                    if selling
-                    else None
-                )
-        variant_ids = insert_rows(ProductVariant, variants)
+        seeder.product_ids += [
+            id for id, row in zip(product_ids, self.rows, strict=True) if row["is_active"]
+        ]
+        rows, links, on_sale = self._variants(product_ids, self._write_options(product_ids))
+        variant_ids = insert_rows(ProductVariant, rows)
         insert_links(
             variant_option_values,
             [
@@ -125,6 +99,36 @@ class Batch:
             if seeded is not None:
                 seeded.id = variant_id
                 seeder.variants.append(seeded)
+
+    def _variants(
+        self, product_ids: list[int], value_ids: list[list[dict[int, int]]]
+    ) -> tuple[list[dict], list[list[int]], list[SeededVariant | None]]:
+        """The variant rows, the option value ids of each, and each as order lines will
+        copy it when it is on sale (its id set once inserted)."""
+        rows, links, on_sale = [], [], []
+        for n, (product_id, plan) in enumerate(zip(product_ids, self.plans, strict=True)):
+            product = self.rows[n]
+            for variant in plan.variants:
+                ids = [value_ids[n][position][pick] for position, pick in enumerate(variant.picks)]
+                sku = plan.sku(self.codes[n], product_id, variant)
+                rows.append(
+                    {
+                        "product_id": product_id,
+                        "sku": sku,
+                        "price": variant.price,
+                        "stock_quantity": variant.stock_quantity,
+                        "is_active": variant.is_active,
+                        "option_key": ".".join(str(id) for id in sorted(ids)),
+                        "created_at": product["created_at"],
+                        "updated_at": product["created_at"],
+                    }
+                )
+                links.append(ids)
+                selling = product["is_active"] and variant.is_active
+                label = plan.label(variant)
+                seeded = SeededVariant(0, product_id, product["title"], sku, label, variant.price)
+                on_sale.append(seeded if selling else None)
+        return rows, links, on_sale
 
     def _write_options(self, product_ids: list[int]) -> list[list[dict[int, int]]]:
         """Each product's options and values; for each product and option, value index → id."""
