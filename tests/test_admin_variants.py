@@ -394,3 +394,37 @@ def test_the_variants_list_costs_the_same_statements_for_few_or_many_rows(client
 
     assert (few[1], many[1]) == (2, 14)
     assert many[0] == few[0]
+
+
+def test_a_t_shirt_in_three_sizes_is_built_from_an_empty_catalog_on_its_page(client, staff):
+    category = make_product().category
+    admin_login(client, staff)
+    post(
+        client,
+        "/admin/products/new/",
+        title="Organic tee",
+        category=str(category.id),
+        price="15.00",
+        stock_quantity="4",
+        is_active="y",
+    )
+    product = db.session.scalar(select(Product).where(Product.title == "Organic tee"))
+    post(client, f"/admin/products/{product.id}/options/", name="Size", values="S, M, L")
+    size = fresh_product(product.id).options[0]
+    for sku, value, price, stock in (("TEE-M", "M", "15.00", "9"), ("TEE-L", "L", "17.00", "0")):
+        post(
+            client,
+            f"/admin/products/{product.id}/variants/",
+            **variant_fields(sku=sku, price=price, stock_quantity=stock),
+            **{f"option-{size.id}": value},
+        )
+
+    saved = fresh_product(product.id)
+    assert [(v.label, v.stock_quantity) for v in saved.variants] == [("S", 4), ("M", 9), ("L", 0)]
+    assert (saved.price, saved.price_max, saved.stock_quantity) == (
+        Decimal("15.00"),
+        Decimal("17.00"),
+        13,
+    )
+    detail = client.get(f"/api/v1/products/{product.id}/").json
+    assert detail["stock_quantity"] == 13
