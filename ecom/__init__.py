@@ -15,6 +15,7 @@ from ecom.cart.routes import blp as cart_blp
 from ecom.catalog.routes import blp as catalog_blp
 from ecom.cli import register_commands
 from ecom.common.api import document_conventions
+from ecom.common.cache_hits import register_cached_hits
 from ecom.common.errors import register_error_handlers
 from ecom.common.ids import IdConverter
 from ecom.common.jobs import init_jobs
@@ -22,6 +23,7 @@ from ecom.common.metrics import meter_pools, register_metrics
 from ecom.common.redis import create_client, socket_options
 from ecom.common.replica import register_read_replica
 from ecom.common.security import register_security
+from ecom.common.sessions import LazyCookieSessions
 from ecom.common.storage import register_media_route
 from ecom.extensions import api, cache, csrf, db, jwt, limiter, mail, migrate
 from ecom.logging import configure_logging
@@ -37,12 +39,14 @@ def create_app(config: Config | None = None) -> Flask:
     # /api/v1/products and /api/v1/products/ answer alike, without a redirect.
     app.url_map.strict_slashes = False
     app.url_map.converters["int"] = IdConverter
+    app.session_interface = LazyCookieSessions()
     app.config.from_object(config or config_from_env())
     # Before any extension binds: a refused setting leaves the shared extensions untouched.
     check_settings(app.config)
     configure_logging(app)
     register_extensions(app)
     register_metrics(app)
+    register_cached_hits(app)
     register_security(app)
     register_blueprints(app)
     register_read_replica(app, blueprints=(catalog_blp.name, reviews_blp.name))

@@ -9,6 +9,9 @@ The request line is the app's (logger ``ecom.request``) unless ``REQUEST_LOG`` i
 as ``gunicorn.conf.py`` sets it when Gunicorn's own access log is on: that line then
 reads the request id and user id from ``request.environ`` (``ENVIRON_REQUEST_ID``,
 ``ENVIRON_USER_ID``), so either way each request writes one line with the same keys.
+While the JSON handler on stderr is the only one, the request line skips the logging
+machinery (a record, the caller's frame, two formatting passes) and is written at once,
+the same JSON; any other handler (a test's ``caplog``) gets it as a record.
 """
 
 import json
@@ -36,20 +39,43 @@ request_log = logging.getLogger("ecom.request")
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def json_entry(created: float, level: str, logger: str, message: str) -> dict[str, Any]:
+    """The keys every line starts with."""
+    return {
+        "time": datetime.fromtimestamp(created, UTC).isoformat(),
+        "level": level,
+        "logger": logger,
+        "message": message,
+    }
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": ANSI_ESCAPE.sub("", record.getMessage()),
-        }
+        message = ANSI_ESCAPE.sub("", record.getMessage())
+        entry = json_entry(record.created, record.levelname, record.name, message)
         if getattr(record, "request_id", None):
             entry["request_id"] = record.request_id
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+class JsonLineHandler(logging.StreamHandler):
+    """JSON lines on a stream; ``write_entry`` writes an entry built by the caller."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.setFormatter(JsonFormatter())
+
+    def write_entry(self, entry: dict[str, Any]) -> None:
+        line = json.dumps(entry, default=str) + self.terminator
+        try:
+            with self.lock:
+                self.stream.write(line)
+                self.stream.flush()
+        except Exception:  # As emit(): a log that cannot be written never fails the request.
+            self.handleError(logging.makeLogRecord({"msg": entry["message"]}))
 
 
 def _tag_with_request_id(factory: Callable[..., logging.LogRecord]) -> Callable:
@@ -121,18 +147,40 @@ def current_user_id() -> str | None:
         return None
 
 
+def request_id_from(given: str) -> str:
+    """The caller's ``X-Request-ID`` when it is a sane one, else a new id."""
+    return given if VALID_REQUEST_ID.fullmatch(given) else uuid4().hex
+
+
 def start_request() -> None:
     g.request_started = time.perf_counter()
-    given = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = given if VALID_REQUEST_ID.fullmatch(given) else uuid4().hex
+    g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER, ""))
+
+
+def _sole_json_handler() -> JsonLineHandler | None:
+    """The one handler a request line would reach, when it is a plain ``JsonLineHandler``."""
+    if request_log.filters:
+        return None
+    logger = request_log
+    while logger.parent is not None:
+        if logger.handlers or not logger.propagate:
+            return None
+        logger = logger.parent
+    if len(logger.handlers) != 1:
+        return None
+    [handler] = logger.handlers
+    if type(handler) is JsonLineHandler and not handler.filters and handler.level <= logging.INFO:
+        return handler
+    return None
 
 
 def log_request(response: Response) -> Response:
     duration_ms = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
     request_id, user_id = g.get("request_id", ""), current_user_id()
     response.headers[REQUEST_ID_HEADER] = request_id
-    request.environ[ENVIRON_REQUEST_ID] = request_id
-    request.environ[ENVIRON_USER_ID] = user_id
+    environ = request.environ
+    environ[ENVIRON_REQUEST_ID] = request_id
+    environ[ENVIRON_USER_ID] = user_id
     if not current_app.config["REQUEST_LOG"]:
         return response
     fields = {
@@ -143,15 +191,32 @@ def log_request(response: Response) -> Response:
         "user_id": user_id,
         "client_ip": request.remote_addr,
     }
-    request_log.info(
-        "%s %s %s", request.method, request.path, response.status_code, extra={"fields": fields}
-    )
+    write_request_line(request_id, fields)
     return response
 
 
+def write_request_line(request_id: str, fields: dict[str, Any]) -> None:
+    """The request's line (``fields``: method, path, status, duration_ms, user_id and
+    client_ip), unless ``ecom.request`` is below INFO."""
+    if not request_log.isEnabledFor(logging.INFO):
+        return
+    method, path, status = fields["method"], fields["path"], fields["status"]
+    if request_id:
+        fields = {"request_id": request_id, **fields}
+    handler = _sole_json_handler()
+    if handler is None:
+        request_log.info("%s %s %s", method, path, status, extra={"fields": fields})
+        return
+    message = f"{method} {path} {status}"
+    if "\x1b" in message:
+        message = ANSI_ESCAPE.sub("", message)
+    entry = json_entry(time.time(), "INFO", request_log.name, message)
+    entry.update(fields)
+    handler.write_entry(entry)
+
+
 def configure_logging(app: Flask) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    handler = JsonLineHandler(sys.stderr)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(app.config["LOG_LEVEL"])

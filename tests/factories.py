@@ -13,7 +13,7 @@ from ecom.accounts import addresses
 from ecom.accounts import services as accounts
 from ecom.accounts.tokens import issue_tokens, start_family
 from ecom.cart import services as cart
-from ecom.catalog import categories, variants
+from ecom.catalog import categories, options, variants
 from ecom.catalog import services as catalog
 from ecom.extensions import db
 from ecom.orders import services as orders
@@ -90,6 +90,25 @@ def set_variant(product, **changes):
     return variants.update_variant(product.id, product.variants[0].id, changes)
 
 
+def make_sized_product(*sizes: str, stock: int = 10, price: str | Decimal = "10.00", **fields):
+    """A saved product with a Size option and one variant per size (``stock`` units at
+    ``price`` each), its variants in the sizes' order; S, M and L unless given."""
+    sizes = sizes or ("S", "M", "L")
+    product = make_product(stock=stock, price=price, **fields)
+    options.create_option(product.id, {"name": "Size", "values": list(sizes)})
+    for size in sizes[1:]:
+        variants.create_variant(
+            product.id,
+            {
+                "sku": f"{product.variants[0].sku}-{size}",
+                "price": Decimal(price),
+                "stock_quantity": stock,
+                "options": {"Size": size},
+            },
+        )
+    return product
+
+
 ADDRESS = {
     "first_name": "Ada",
     "last_name": "Lovelace",
@@ -107,6 +126,11 @@ def make_address(user, **fields):
 def fill_cart(user, *lines):
     """Put ``(product, quantity)`` lines in the user's cart; the cart lines."""
     return [cart.add_item(user, product.id, quantity) for product, quantity in lines]
+
+
+def fill_cart_with_variants(user, *lines):
+    """Put ``(variant, quantity)`` lines in the user's cart; the cart lines."""
+    return [cart.add_item(user, quantity=quantity, variant_id=v.id) for v, quantity in lines]
 
 
 def redis_state(app) -> str:

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ecom.cart.models import Cart, CartItem
+from ecom.catalog.models import ProductVariant
 from ecom.extensions import db
 from ecom.reviews.models import Review
 from tests.concurrency import skip_unless_postgres
@@ -41,7 +42,13 @@ def send_together(app, requests: list[tuple[str, str, dict, dict]]) -> list[int]
 
 def cart_lines(user) -> list[tuple[int, int]]:
     db.session.expire_all()
-    query = select(CartItem.product_id, CartItem.quantity).join(Cart).where(Cart.user_id == user.id)
+    query = (
+        select(ProductVariant.product_id, CartItem.quantity)
+        .select_from(CartItem)
+        .join(Cart)
+        .join(CartItem.variant)
+        .where(Cart.user_id == user.id)
+    )
     return [tuple(row) for row in db.session.execute(query)]
 
 

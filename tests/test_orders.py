@@ -7,19 +7,34 @@ from sqlalchemy import func, select
 
 from ecom.cart import services as cart
 from ecom.catalog.errors import InsufficientStock
-from ecom.catalog.models import Product
+from ecom.catalog.models import Product, ProductVariant
 from ecom.catalog.stock import take_stock
+from ecom.catalog.variants import update_variant
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.extensions import db
 from ecom.orders import services as orders
 from ecom.orders.models import Order
-from tests.factories import ADDRESS, fill_cart, make_address, make_product
+from tests.factories import (
+    ADDRESS,
+    fill_cart,
+    fill_cart_with_variants,
+    make_address,
+    make_product,
+    make_sized_product,
+    set_variant,
+)
 
 ORDERS = "/api/v1/orders/"
 
 
 def stock_of(product) -> int:
     return db.session.scalar(select(Product.stock_quantity).where(Product.id == product.id))
+
+
+def variant_stock(variant_id: int) -> int:
+    return db.session.scalar(
+        select(ProductVariant.stock_quantity).where(ProductVariant.id == variant_id)
+    )
 
 
 def order_count() -> int:
@@ -55,8 +70,9 @@ def test_the_order_keeps_its_snapshot_when_product_and_address_change(customer, 
     product = make_product(price="10.00", title="Old title")
     fill_cart(customer, (product, 1))
     order, _ = orders.checkout(customer)
-    product.title, product.price, address.city = "New title", Decimal("99.00"), "Paris"
+    product.title, address.city = "New title", "Paris"
     db.session.commit()
+    set_variant(product, price=Decimal("99.00"))
     assert order.items[0].title == "Old title" and order.items[0].unit_price == Decimal("10.00")
     assert order.shipping_address["city"] == "London"
 
@@ -81,7 +97,7 @@ def test_checkout_refuses_when_any_line_is_short_and_writes_nothing(customer, ad
     scarce = make_product(stock=1)
     gone = make_product(stock=5, is_active=True)
     fill_cart(customer, (plenty, 2), (scarce, 1), (gone, 3))
-    scarce.stock_quantity = 0
+    set_variant(scarce, stock_quantity=0)
     gone.is_active = False
     db.session.commit()
 
@@ -164,7 +180,10 @@ def test_post_orders_answers_the_order_contract(client, customer, address, auth_
     assert body["items"] == [
         {
             "product": product.id,
+            "variant_id": product.variants[0].id,
             "title": product.title,
+            "sku": product.variants[0].sku,
+            "variant_label": "",
             "unit_price": "4.99",
             "quantity": 2,
             "subtotal": "9.98",
@@ -195,12 +214,18 @@ def test_post_orders_short_of_stock_is_409_listing_each_product(
 ):
     product = make_product(stock=2)
     fill_cart(customer, (product, 2))
-    product.stock_quantity = 1
-    db.session.commit()
+    set_variant(product, stock_quantity=1)
     response = client.post(ORDERS, json={}, headers=auth_headers(customer))
     assert response.status_code == 409
     assert response.json["errors"]["json"]["stock"] == [
-        {"product_id": product.id, "title": product.title, "requested": 2, "available": 1}
+        {
+            "product_id": product.id,
+            "variant_id": product.variants[0].id,
+            "sku": product.variants[0].sku,
+            "title": product.title,
+            "requested": 2,
+            "available": 1,
+        }
     ]
 
 
@@ -301,13 +326,14 @@ def test_orders_need_a_login(client):
 
 def test_take_stock_only_takes_units_that_are_on_sale():
     product = make_product(stock=2)
-    assert take_stock(product.id, 3) is False
-    assert take_stock(product.id, 2) is True
-    assert take_stock(product.id, 1) is False
+    variant_id = product.variants[0].id
+    assert take_stock(variant_id, 3) is False
+    assert take_stock(variant_id, 2) is True
+    assert take_stock(variant_id, 1) is False
     db.session.commit()
-    assert stock_of(product) == 0
+    assert variant_stock(variant_id) == 0
     hidden = make_product(stock=5, is_active=False)
-    assert take_stock(hidden.id, 1) is False
+    assert take_stock(hidden.variants[0].id, 1) is False
 
 
 def test_checkout_takes_one_address_form_only(customer, address):
@@ -352,3 +378,78 @@ def test_shopping_end_to_end_over_the_api(client, customer, staff, auth_headers)
         "shipped",
         "delivered",
     ]
+
+
+# Variants
+
+
+def test_checkout_copies_the_variants_sku_label_and_price_and_the_summary_follows(
+    customer, address
+):
+    product = make_sized_product("S", "M", "L", price="20.00", stock=4, title="Tee")
+    small, medium, large = product.variants
+    update_variant(product.id, medium.id, {"price": Decimal("22.00"), "sku": "TEE-M"})
+    update_variant(product.id, large.id, {"price": Decimal("25.00")})
+    fill_cart_with_variants(customer, (large, 4), (medium, 1))
+
+    order, _ = orders.checkout(customer)
+
+    assert [
+        (i.variant_id, i.sku, i.variant_label, i.title, i.unit_price, i.quantity)
+        for i in order.items
+    ] == [
+        (medium.id, "TEE-M", "M", "Tee", Decimal("22.00"), 1),
+        (large.id, large.sku, "L", "Tee", Decimal("25.00"), 4),
+    ]
+    assert order.total_amount == Decimal("122.00")
+    assert [variant_stock(v.id) for v in (small, medium, large)] == [4, 3, 0]
+    db.session.expire_all()
+    summary = db.session.get(Product, product.id)
+    assert summary.stock_quantity == 7
+    assert (summary.price, summary.price_max) == (Decimal("20.00"), Decimal("25.00"))
+
+
+def test_an_order_keeps_its_variants_copies_when_the_variant_changes(
+    client, customer, address, auth_headers
+):
+    product = make_sized_product("S", "M", price="9.00")
+    medium = product.variants[1]
+    fill_cart_with_variants(customer, (medium, 2))
+    order, _ = orders.checkout(customer)
+    update_variant(product.id, medium.id, {"sku": "NEW-SKU", "price": Decimal("50.00")})
+
+    body = client.get(f"{ORDERS}{order.id}/", headers=auth_headers(customer)).json
+
+    assert body["items"] == [
+        {
+            "product": product.id,
+            "variant_id": medium.id,
+            "title": product.title,
+            "sku": f"P{product.id}-M",
+            "variant_label": "M",
+            "unit_price": "9.00",
+            "quantity": 2,
+            "subtotal": "18.00",
+        }
+    ]
+
+
+def test_checkout_short_of_one_variant_names_it_and_takes_nothing(customer, address):
+    product = make_sized_product("S", "M", stock=3)
+    small, medium = product.variants
+    fill_cart_with_variants(customer, (small, 1), (medium, 3))
+    update_variant(product.id, medium.id, {"stock_quantity": 2})
+
+    with pytest.raises(InsufficientStock) as refused:
+        orders.checkout(customer)
+
+    [short] = refused.value.errors["stock"]
+    assert (short["variant_id"], short["sku"], short["requested"], short["available"]) == (
+        medium.id,
+        medium.sku,
+        3,
+        2,
+    )
+    assert short["title"] == f"{product.title} (M)"
+    assert [variant_stock(small.id), variant_stock(medium.id), stock_of(product)] == [3, 2, 5]
+    assert order_count() == 0

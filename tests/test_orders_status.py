@@ -3,11 +3,18 @@
 import pytest
 from sqlalchemy import select
 
-from ecom.catalog.models import Product
+from ecom.catalog.models import Product, ProductVariant
+from ecom.catalog.variants import update_variant
 from ecom.extensions import db
 from ecom.orders import services as orders
 from ecom.orders.services import TRANSITIONS, InvalidTransition
-from tests.factories import fill_cart, make_address, make_product
+from tests.factories import (
+    fill_cart,
+    fill_cart_with_variants,
+    make_address,
+    make_product,
+    make_sized_product,
+)
 
 ORDERS = "/api/v1/orders/"
 HAPPY_PATH = ["paid", "processing", "shipped", "delivered"]
@@ -15,6 +22,11 @@ HAPPY_PATH = ["paid", "processing", "shipped", "delivered"]
 
 def stock_of(product) -> int:
     return db.session.scalar(select(Product.stock_quantity).where(Product.id == product.id))
+
+
+def variant_stocks(product) -> list[int]:
+    query = select(ProductVariant.stock_quantity).where(ProductVariant.product_id == product.id)
+    return list(db.session.scalars(query.order_by(ProductVariant.id)))
 
 
 @pytest.fixture
@@ -90,6 +102,35 @@ def test_cancelling_restocks_once(order, product, staff, path):
         orders.change_status(order.id, "cancelled", actor=staff)
     assert stock_of(product) == 10
     assert orders.get_order(order.id, staff).history[-1].note == "Out of paint"
+
+
+def test_cancelling_restocks_the_variants_sold_and_the_products_sum(customer, staff):
+    make_address(customer)
+    product = make_sized_product(stock=5)
+    small, medium, large = product.variants
+    fill_cart_with_variants(customer, (small, 2), (large, 4))
+    order, _ = orders.checkout(customer)
+    assert variant_stocks(product) == [3, 5, 1] and stock_of(product) == 9
+
+    orders.change_status(order.id, "cancelled", actor=staff)
+
+    assert variant_stocks(product) == [5, 5, 5] and stock_of(product) == 15
+
+
+def test_a_cancelled_variant_since_deactivated_keeps_the_products_sum_of_active_ones(
+    customer, staff
+):
+    make_address(customer)
+    product = make_sized_product("S", "M", stock=5)
+    small, medium = product.variants
+    fill_cart_with_variants(customer, (small, 2))
+    order, _ = orders.checkout(customer)
+    update_variant(product.id, small.id, {"is_active": False})
+    assert stock_of(product) == 5
+
+    orders.change_status(order.id, "cancelled", actor=staff)
+
+    assert variant_stocks(product) == [5, 5] and stock_of(product) == 5
 
 
 def test_payment_status_moves_with_the_order(order, staff, customer, product, embedded_jobs):

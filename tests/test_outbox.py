@@ -6,14 +6,21 @@ import pytest
 from sqlalchemy import func, select
 
 from ecom.cart.services import InsufficientStock
-from ecom.catalog.models import Product
 from ecom.common import jobs, outbox
 from ecom.common.errors import Conflict
 from ecom.common.outbox import OutboxMessage
 from ecom.extensions import db
 from ecom.orders import emails
 from ecom.orders import services as orders
-from tests.factories import fill_cart, make_address, make_order, make_product
+from tests.factories import (
+    fill_cart,
+    fill_cart_with_variants,
+    make_address,
+    make_order,
+    make_product,
+    make_sized_product,
+    set_variant,
+)
 from tests.production_chain import free_port
 
 
@@ -41,16 +48,24 @@ def test_checkout_writes_its_confirmation_row_in_the_same_transaction(customer, 
     assert row.state == "pending"
     assert row.payload["total"] == "25.00"
     assert row.payload["lines"] == [
-        {"title": order.items[0].title, "quantity": 2, "unit_price": "12.50", "subtotal": "25.00"}
+        {
+            "title": order.items[0].title,
+            "sku": order.items[0].sku,
+            "variant_label": "",
+            "quantity": 2,
+            "unit_price": "12.50",
+            "subtotal": "25.00",
+        }
     ]
     assert row.payload["address"]["city"] == "London"
 
 
 def test_a_rolled_back_checkout_writes_no_row_and_sends_nothing(customer, embedded_jobs):
     make_address(customer)
-    fill_cart(customer, (make_product(stock=1), 1), (make_product(stock=1), 1))
-    db.session.execute(db.update(Product).values(stock_quantity=0))
-    db.session.commit()
+    products = [make_product(stock=1), make_product(stock=1)]
+    fill_cart(customer, *((product, 1) for product in products))
+    for product in products:
+        set_variant(product, stock_quantity=0)
     with pytest.raises(InsufficientStock):
         orders.checkout(customer)
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
@@ -67,6 +82,18 @@ def test_embedded_jobs_send_the_confirmation_right_after_the_commit(customer, em
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and "Blue kettle" in html and "SW1Y 4JH" in html
     assert rows()[0].state == "done"
+
+
+def test_the_confirmation_names_each_lines_variant_and_sku(customer, embedded_jobs):
+    product = make_sized_product("S", "XL", title="Hoodie", price="40.00")
+    make_address(customer)
+    fill_cart_with_variants(customer, (product.variants[1], 1))
+    orders.checkout(customer)
+    [message] = embedded_jobs
+    assert "1 x Hoodie (XL) at 40.00 = 40.00" in message.body
+    assert f"SKU P{product.id}-XL" in message.body
+    html, _ = message.alternatives[0]
+    assert "Hoodie (XL)" in html and f"SKU P{product.id}-XL" in html
 
 
 def test_a_row_delivered_twice_sends_one_message(customer, mailbox, queue_down):

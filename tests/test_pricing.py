@@ -14,7 +14,7 @@ class Item:
 
 @dataclass
 class Line:
-    product: Item
+    variant: Item
     quantity: int
 
 

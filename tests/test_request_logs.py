@@ -1,5 +1,6 @@
 """Request logs: one JSON line per request, request ids, and the security logger."""
 
+import io
 import json
 import logging
 import threading
@@ -11,7 +12,7 @@ from werkzeug._internal import _log as werkzeug_log
 from werkzeug.serving import _ansi_style as ansi_style
 from werkzeug.serving import make_server
 
-from ecom.logging import JsonFormatter
+from ecom.logging import JsonFormatter, JsonLineHandler
 from tests.factories import bearer, login
 
 REQUEST_KEYS = {
@@ -138,3 +139,18 @@ def test_the_development_server_writes_one_plain_json_line_per_request(app, capl
     assert len(request_lines) == 1 and '"logger": "ecom.request"' in request_lines[0]
     assert not any("\\u001b" in line for line in lines)
     assert any("Press CTRL+C to quit" in line for line in lines)
+
+
+def test_with_only_the_json_handler_the_line_is_written_at_once_with_the_same_keys(
+    client, caplog, monkeypatch
+):
+    caplog.set_level(logging.INFO)
+    stream = io.StringIO()
+    monkeypatch.setattr(logging.getLogger(), "handlers", [JsonLineHandler(stream)])
+    response = client.get("/api/v1/nope/", headers={"X-Request-ID": "direct-1"})
+
+    [line] = [json.loads(text) for text in stream.getvalue().splitlines()]
+    assert set(line) == REQUEST_KEYS
+    assert line["logger"] == "ecom.request" and line["level"] == "INFO"
+    assert line["message"] == "GET /api/v1/nope/ 404" and line["status"] == 404
+    assert line["request_id"] == response.headers["X-Request-ID"] == "direct-1"

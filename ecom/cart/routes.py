@@ -24,11 +24,28 @@ class CartAdd(MethodView):
     @blp.auth()
     @blp.arguments(CartAddSchema)
     @blp.response(200, CartSchema)
-    @blp.alt_response(404, response="NOT_FOUND", description="No such product on sale.")
-    @blp.alt_response(409, response="CONFLICT", description="More than the stock on hand.")
+    @blp.alt_response(
+        400,
+        response="BAD_REQUEST",
+        description="Bad input, or variant_required: the product has several variants.",
+    )
+    @blp.alt_response(404, response="NOT_FOUND", description="No such variant or product on sale.")
+    @blp.alt_response(
+        409,
+        response="CONFLICT",
+        description="More than the stock on hand, or line_full: the line would pass 999 units.",
+    )
     def post(self, data):
-        """Add a product, or add to its quantity when it is already in the cart."""
-        services.add_item(current_user, data["product_id"], data["quantity"])
+        """Add a variant, or add to its quantity when it is already in the cart.
+
+        Name the variant (variant_id), or a product with a single variant (product_id): a
+        product with several variants answers 400 with the code variant_required."""
+        services.add_item(
+            current_user,
+            data.get("product_id"),
+            data["quantity"],
+            variant_id=data.get("variant_id"),
+        )
         return services.current_cart(current_user)
 
 

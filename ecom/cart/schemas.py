@@ -1,13 +1,41 @@
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validate
 
 from ecom.cart.services import MAX_QUANTITY
 from ecom.catalog.schemas import ProductSummarySchema
+from ecom.catalog.stock import on_sale
 from ecom.common.ids import ID_RANGE
 from ecom.common.money import Currency, Money
 from ecom.common.schemas import ResponseSchema
 
 QUANTITY = validate.Range(min=1, max=MAX_QUANTITY)
+ONE_OF = ("variant_id", "product_id")
+
+
+class CartVariantSchema(ResponseSchema):
+    """The variant a cart line holds."""
+
+    id = ma.fields.Integer()
+    sku = ma.fields.String()
+    label = ma.fields.String(
+        metadata={
+            "description": 'Its option values, e.g. "M / Red"; "" for a product without options.'
+        }
+    )
+    options = ma.fields.Function(
+        lambda variant: {value.option.name: value.value for value in variant.ordered_values},
+        metadata={
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "Option name → value; empty for a product without options.",
+        },
+    )
+    price = Money()
+    in_stock = ma.fields.Function(
+        lambda variant: on_sale(variant) > 0, metadata={"type": "boolean"}
+    )
 
 
 class CartItemSchema(ResponseSchema):
@@ -15,6 +43,7 @@ class CartItemSchema(ResponseSchema):
 
     id = ma.fields.Integer(attribute="source.id")
     product = ma.fields.Nested(ProductSummarySchema, attribute="source.product")
+    variant = ma.fields.Nested(CartVariantSchema, attribute="source.variant")
     quantity = ma.fields.Integer()
     subtotal = Money(
         attribute="line_total",
@@ -42,13 +71,42 @@ class CartSchema(ResponseSchema):
 
 
 class CartAddSchema(ma.Schema):
-    product_id = ma.fields.Integer(required=True, strict=True, validate=ID_RANGE)
+    class Meta:
+        # Neither both nor none of them (``names_one_variant``).
+        joint_rules = {
+            "description": "Name exactly one of variant_id and product_id.",
+            "not": {
+                "anyOf": [
+                    {"required": list(ONE_OF)},
+                    {"properties": {field: {"not": {}} for field in ONE_OF}},
+                ]
+            },
+        }
+
+    variant_id = ma.fields.Integer(
+        strict=True, validate=ID_RANGE, metadata={"description": "The variant to add."}
+    )
+    product_id = ma.fields.Integer(
+        strict=True,
+        validate=ID_RANGE,
+        metadata={
+            "description": "A product with a single variant, instead of variant_id; "
+            "a product with several answers 400 variant_required."
+        },
+    )
     quantity = ma.fields.Integer(
         load_default=1,
         strict=True,
         validate=QUANTITY,
         metadata={"description": "Whole number 1..999, added to any quantity already in the cart."},
     )
+
+    @ma.validates_schema
+    def names_one_variant(self, data: dict, **kwargs: Any) -> None:
+        given = [field for field in ONE_OF if field in data]
+        if len(given) != 1:
+            message = "Send variant_id or product_id" + (", not both." if given else ".")
+            raise ma.ValidationError({field: [message] for field in ONE_OF})
 
 
 class CartQuantitySchema(ma.Schema):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from ecom.accounts.models import User
 from ecom.cart.models import Cart, CartItem
@@ -11,7 +12,7 @@ from ecom.catalog.errors import InsufficientStock
 from ecom.catalog.models import Product, ProductVariant
 from ecom.catalog.stock import on_sale, shortage
 from ecom.catalog.variants import single_variant
-from ecom.common.errors import NotFound, ValidationFailed
+from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.pricing.services import Breakdown, price
@@ -27,11 +28,22 @@ class PricedCart:
     pricing: Breakdown
 
 
-def get_cart(user: User, *, lock: bool = False) -> Cart:
-    """The user's cart, created on first use; ``lock`` holds its row until commit."""
+# What a cart's answer shows of its lines, loaded in a fixed number of queries.
+LINES_SHOWN = selectinload(Cart.items).options(
+    joinedload(CartItem.variant).options(
+        joinedload(ProductVariant.product), selectinload(ProductVariant.values)
+    )
+)
+
+
+def get_cart(user: User, *, lock: bool = False, shown: bool = False) -> Cart:
+    """The user's cart, created on first use; ``lock`` holds its row until commit, ``shown``
+    loads what its answer shows of its lines."""
     query = select(Cart).where(Cart.user_id == user.id)
     if lock:
         query = query.with_for_update()
+    if shown:
+        query = query.options(LINES_SHOWN)
     cart = db.session.scalar(query)
     if cart is not None:
         return cart
@@ -46,7 +58,7 @@ def get_cart(user: User, *, lock: bool = False) -> Cart:
 def current_cart(user: User) -> PricedCart:
     """The cart priced as read: kept loaded, so the answer is one consistent snapshot."""
     with atomic(keep_loaded=True):
-        cart = get_cart(user)
+        cart = get_cart(user, shown=True)
         return PricedCart(cart, price(cart.items))
 
 
@@ -71,12 +83,28 @@ def variant_on_sale(
     return variant
 
 
-def _check_quantity(variant: ProductVariant, quantity: int) -> None:
+LINE_SIZE = f"A line holds 1 to {MAX_QUANTITY} units."
+
+
+class LineFull(Conflict, ValidationFailed):
+    """A valid quantity that the units already in the line would take past the limit."""
+
+    code = "line_full"
+    message = LINE_SIZE
+
+    def __init__(self) -> None:
+        super().__init__(errors={"quantity": [self.message]})
+
+
+def _check_quantity(variant: ProductVariant, quantity: int, in_line: int = 0) -> None:
+    """``quantity`` units of ``variant`` may join the ``in_line`` units already in a line."""
     if not 1 <= quantity <= MAX_QUANTITY:
-        message = f"A line holds 1 to {MAX_QUANTITY} units."
-        raise ValidationFailed(message, errors={"quantity": [message]})
-    if quantity > on_sale(variant):
-        raise InsufficientStock([shortage(variant, quantity, on_sale(variant))])
+        raise ValidationFailed(LINE_SIZE, errors={"quantity": [LINE_SIZE]})
+    total = quantity + in_line
+    if total > MAX_QUANTITY:
+        raise LineFull()
+    if total > on_sale(variant):
+        raise InsufficientStock([shortage(variant, total, on_sale(variant))])
 
 
 def add_item(
@@ -88,12 +116,12 @@ def add_item(
         cart = get_cart(user, lock=True)
         variant = variant_on_sale(variant_id=variant_id, product_id=product_id)
         item = next((line for line in cart.items if line.variant_id == variant.id), None)
-        total = quantity + (item.quantity if item else 0)
-        _check_quantity(variant, total)
+        in_line = item.quantity if item else 0
+        _check_quantity(variant, quantity, in_line)
         if item is None:
             item = CartItem(cart=cart, variant=variant)
             db.session.add(item)
-        item.quantity = total
+        item.quantity = quantity + in_line
     return item
 
 

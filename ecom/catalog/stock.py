@@ -67,16 +67,19 @@ def shortage(variant: ProductVariant, requested: int, available: int) -> dict:
 
 
 def take_stock(variant_id: int, quantity: int) -> bool:
-    """Remove ``quantity`` units of an active variant if that many are left; False if not.
+    """Remove ``quantity`` units of a variant on sale (it and its product active) if that
+    many are left; False if not.
 
     The condition is checked by the UPDATE itself, so no interleaving can oversell, with or
     without row locks."""
+    active_products = select(Product.id).where(Product.is_active.is_(True))
     result = db.session.execute(
         update(ProductVariant)
         .where(
             ProductVariant.id == variant_id,
             ProductVariant.is_active.is_(True),
             ProductVariant.stock_quantity >= quantity,
+            ProductVariant.product_id.in_(active_products),
         )
         .values(stock_quantity=ProductVariant.stock_quantity - quantity)
         .execution_options(synchronize_session=False)
@@ -91,7 +94,7 @@ def take_all(variants: Mapping[int, ProductVariant], quantities: Mapping[int, in
     short = [
         variant_id
         for variant_id, quantity in sorted(quantities.items())
-        if not variants[variant_id].product.is_active or not take_stock(variant_id, quantity)
+        if not take_stock(variant_id, quantity)
     ]
     if short:
         rows = db.session.execute(

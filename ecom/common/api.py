@@ -46,12 +46,26 @@ def _no_nul_in_text(converter: Any, field: ma.fields.Field, ret: dict, **kwargs:
     return {}
 
 
+def _with_joint_rules(schema2jsonschema: Callable[[ma.Schema], dict]) -> Callable:
+    """A schema's ``Meta.joint_rules``: what its ``validates_schema`` checks across fields,
+    said in JSON Schema, joins its document (e.g. "exactly one of two fields")."""
+
+    def convert(schema: ma.Schema) -> dict:
+        rules = getattr(getattr(schema, "Meta", None), "joint_rules", {})
+        return {**schema2jsonschema(schema), **rules}
+
+    return convert
+
+
 def document_conventions(api: flask_smorest.Api) -> None:
-    """What every operation shares: the bearer scheme, and text that holds no NUL."""
+    """What every operation shares: the bearer scheme, text that holds no NUL, and the
+    schemas' rules across fields."""
     api.spec.components.security_scheme(
         BEARER_SCHEME, {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
-    api.ma_plugin.converter.add_attribute_function(_no_nul_in_text)
+    converter = api.ma_plugin.converter
+    converter.add_attribute_function(_no_nul_in_text)
+    converter.schema2jsonschema = _with_joint_rules(converter.schema2jsonschema)
     api.register_converter(UnicodeConverter, lambda _: {"type": "string", "pattern": NO_NUL})
 
 

@@ -25,6 +25,7 @@ import redis
 from flask import Response, current_app, make_response, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug import Request
 
 from ecom.common.metrics import CACHE_LOOKUPS
 from ecom.common.permissions import is_staff
@@ -39,9 +40,15 @@ CACHE_DOWN = "Cache unavailable; answering from the database."
 PENDING_KEY = "invalidate_on_commit"
 # Request-scoped (flask.g outlives a request when a test holds an app context).
 NOT_SHARED_KEY = "ecom.response_not_shared"
+# (families, key, generations) of a miss already read before Flask (ecom.common.cache_hits),
+# generations None when that read failed: the cache is not tried twice per request.
+MISSED_KEY = "ecom.cache_missed"
 
 # Families whose invalidation failed while the cache was down, retried on the next read.
 _pending: set[str] = set()
+# Each view ``cached_response`` wraps (when outermost: the function a route calls) → the
+# families it reads; ecom.common.cache_hits serves their hits before Flask.
+cached_views: dict[Callable, tuple[str, ...]] = {}
 
 
 def _generation(family: str) -> str:
@@ -68,6 +75,11 @@ def invalidate(*families: str) -> None:
         outage_warnings.warn(logger, CACHE_DOWN)
 
 
+def pending() -> bool:
+    """Whether an invalidation that failed waits to be retried."""
+    return bool(_pending)
+
+
 def invalidate_on_commit(session: Session, *families: str) -> None:
     """``invalidate(*families)`` once ``session`` commits; nothing if it rolls back."""
     session.info.setdefault(PENDING_KEY, set()).update(families)
@@ -89,26 +101,46 @@ def _visibility() -> str:
     return "staff" if is_staff() else "public"
 
 
-def response_key() -> str:
-    """The entry for this request: visibility, host, path and sorted query."""
-    query = urlencode(sorted(request.args.items(multi=True)))
-    parts = [_visibility(), request.host]
-    digest = hashlib.sha256(f"{'|'.join(parts)}|{request.path}?{query}".encode()).hexdigest()
+def entry_key(visibility: str, req: Request) -> str:
+    """The entry for ``req`` (Flask's request, or Werkzeug's before Flask): visibility,
+    host, path and sorted query."""
+    query = urlencode(sorted(req.args.items(multi=True)))
+    digest = hashlib.sha256(f"{visibility}|{req.host}|{req.path}?{query}".encode()).hexdigest()
     return RESPONSE_PREFIX + digest
 
 
-def _conditional(body: bytes, etag: str) -> Response:
-    """The cached answer, or 304 when the caller holds its ETag (headers built at once:
-    this is the hot path of every cache hit)."""
-    visibility = "private" if "Authorization" in request.headers else "public"
-    headers = {
+def response_key() -> str:
+    """The entry for this request."""
+    return entry_key(_visibility(), request)
+
+
+def cache_headers(etag: str, private: bool) -> dict[str, str]:
+    """What every answer from an entry carries, 200 or 304."""
+    return {
         "ETag": f'"{etag}"',
-        "Cache-Control": f"{visibility}, max-age=0, must-revalidate",
+        "Cache-Control": f"{'private' if private else 'public'}, max-age=0, must-revalidate",
         "Vary": "Authorization",
     }
+
+
+def _conditional(body: bytes, etag: str) -> Response:
+    """The cached answer, or 304 when the caller holds its ETag."""
+    headers = cache_headers(etag, private="Authorization" in request.headers)
     if request.if_none_match.contains_weak(etag):
         return current_app.response_class(status=304, headers=headers)
     return current_app.response_class(body, mimetype="application/json", headers=headers)
+
+
+def lookup(get_many: Callable, families: tuple[str, ...], key: str) -> tuple[tuple | None, Any]:
+    """One read of the families' generations and the entry: (generations, the entry's
+    body and ETag if made under them); generations None when a family has none yet."""
+    *generations, entry = get_many(*(GENERATION_PREFIX + f for f in families), key)
+    if None in generations:
+        return None, None
+    generations = tuple(generations)
+    if entry is None or entry[0] != generations:
+        return generations, None
+    return generations, entry[1:]
 
 
 def _read(families: tuple[str, ...]) -> tuple[str | None, tuple, Any]:
@@ -117,13 +149,15 @@ def _read(families: tuple[str, ...]) -> tuple[str | None, tuple, Any]:
         if _pending:
             _renew(set(_pending))
         key = response_key()
-        *generations, entry = cache.get_many(*(GENERATION_PREFIX + f for f in families), key)
-        if None in generations:
-            generations = [_generation(family) for family in families]
-        generations = tuple(generations)
-        if entry is None or entry[0] != generations:
-            return key, generations, None
-        return key, generations, entry[1:]
+        known = request.environ.pop(MISSED_KEY, None)
+        if known is not None and known[:2] == (families, key):
+            if known[2] is None:
+                raise redis.RedisError("The read before Flask failed.")
+            return key, known[2], None
+        generations, entry = lookup(cache.get_many, families, key)
+        if generations is None:
+            generations = tuple(_generation(family) for family in families)
+        return key, generations, entry
     except redis.RedisError:
         outage_warnings.warn(logger, CACHE_DOWN)
         return None, (), None
@@ -186,6 +220,7 @@ def cached_response(*families: str, timeout_setting: str | None = None) -> Calla
                     set_if_up(key, (generations, *entry), timeout=timeout)
             return _conditional(*entry)
 
+        cached_views[wrapper] = families
         return wrapper
 
     return decorator

@@ -76,6 +76,9 @@ OUTBOX_JOBS = Counter(
     ["result"],
 )
 EMAILS = Counter("ecom_emails", "E-mails handed to the mail server, sent or failed.", ["result"])
+# (route, method, status) → its request counter and latency histogram, looked up once:
+# as few as the routes, methods and statuses, since the route is the rule, not the path.
+_request_series: dict[tuple[str, str, int], tuple] = {}
 
 
 class MeteredQueuePool(QueuePool):
@@ -115,14 +118,22 @@ def _observe(response: Response) -> Response:
     started = g.pop("metrics_started", None)
     if started is None:
         return response
-    labels = (
-        request.url_rule.rule if request.url_rule else UNMATCHED_ROUTE,
-        request.method,
-        str(response.status_code),
-    )
-    HTTP_REQUESTS.labels(*labels).inc()
-    HTTP_LATENCY.labels(*labels).observe(time.perf_counter() - started)
+    rule = request.url_rule
+    route = rule.rule if rule else UNMATCHED_ROUTE
+    observe_request(route, request.method, response.status_code, time.perf_counter() - started)
     return response
+
+
+def observe_request(route: str, method: str, status: int, seconds: float) -> None:
+    """Count a request answered and its time, labelled by its route's template."""
+    labels = (route, method, status)
+    series = _request_series.get(labels)
+    if series is None:
+        names = (route, method, str(status))
+        series = (HTTP_REQUESTS.labels(*names), HTTP_LATENCY.labels(*names))
+        _request_series[labels] = series
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 def _watch_pool(engine: Engine, name: str) -> None:

@@ -2,8 +2,8 @@
 
 import json
 import re
-from collections.abc import Iterator
-from typing import NoReturn
+from collections.abc import Iterator, Mapping
+from typing import Any, NoReturn
 
 from flask import Flask, Response, current_app, redirect, request
 from flask_cors import CORS
@@ -34,6 +34,12 @@ STATIC_HEADERS = {
     ),
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+# Every response's headers, by kind, and their names as Werkzeug compares them.
+API_HEADERS = [*STATIC_HEADERS.items(), ("Content-Security-Policy", API_CSP)]
+PAGE_HEADERS = [*STATIC_HEADERS.items(), ("Content-Security-Policy", PAGE_CSP)]
+SECURITY_HEADER_NAMES = frozenset(
+    name.lower() for name, _ in [*API_HEADERS, ("Strict-Transport-Security", "")]
+)
 CORS_EXPOSED_HEADERS = [
     "ETag",
     "Retry-After",
@@ -140,18 +146,26 @@ def redirect_to_https() -> Response | None:
     return redirect(request.url.replace("http://", "https://", 1), code=code)
 
 
+def security_headers(path: str, secure: bool, config: Mapping[str, Any]) -> list[tuple]:
+    """The hardening headers of a response to ``path`` (HSTS over HTTPS or FORCE_HTTPS)."""
+    chosen = PAGE_HEADERS if path.startswith(PAGE_PREFIXES) else API_HEADERS
+    if secure or config["FORCE_HTTPS"]:
+        hsts = f"max-age={config['HSTS_SECONDS']}; includeSubDomains"
+        return [*chosen, ("Strict-Transport-Security", hsts)]
+    return chosen
+
+
 def add_security_headers(response: Response) -> Response:
-    config = current_app.config
-    response.headers.update(STATIC_HEADERS)
-    page = request.path.startswith(PAGE_PREFIXES)
-    response.headers["Content-Security-Policy"] = PAGE_CSP if page else API_CSP
+    headers, path = response.headers, request.path
+    chosen = security_headers(path, request.is_secure, current_app.config)
+    names = {name.lower() for name, _ in headers}
+    if names.isdisjoint(SECURITY_HEADER_NAMES):
+        headers.extend(chosen)  # One append each, where an update would search them all.
+    else:
+        headers.update(chosen)
     # Tokens and profiles must not linger in shared caches; cacheable reads set their own.
-    if request.path.startswith("/api/") and "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = "no-store"
-    if request.is_secure or config["FORCE_HTTPS"]:
-        response.headers["Strict-Transport-Security"] = (
-            f"max-age={config['HSTS_SECONDS']}; includeSubDomains"
-        )
+    if path.startswith("/api/") and "cache-control" not in names:
+        headers["Cache-Control"] = "no-store"
     return response
 
 

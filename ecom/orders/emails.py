@@ -34,6 +34,8 @@ def send_confirmation(order: Order) -> None:
     lines = [
         {
             "title": item.title,
+            "sku": item.sku,
+            "variant_label": item.variant_label,
             "quantity": item.quantity,
             "unit_price": f"{item.unit_price:.2f}",
             "subtotal": f"{item.subtotal:.2f}",

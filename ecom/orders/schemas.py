@@ -16,7 +16,15 @@ STATUS = validate.OneOf(ORDER_STATUSES)
 
 class OrderItemSchema(ResponseSchema):
     product = ma.fields.Integer(attribute="product_id", metadata={"description": "Product id."})
+    variant_id = ma.fields.Integer(metadata={"description": "The variant sold."})
     title = ma.fields.String(metadata={"description": "Product title when ordered."})
+    sku = ma.fields.String(metadata={"description": "The variant's SKU when ordered."})
+    variant_label = ma.fields.String(
+        metadata={
+            "description": 'Its option values when ordered, e.g. "M / Red"; "" for a product '
+            "without options."
+        }
+    )
     unit_price = Money(metadata={"description": "Unit price when ordered."})
     quantity = ma.fields.Integer()
     subtotal = Money()

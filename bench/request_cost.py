@@ -1,0 +1,186 @@
+"""What one request costs the app, in process: no server, no network, no wrk.
+
+``.venv/bin/python bench/request_cost.py [--requests 2000] [--size 10k] [--callgrind]``
+sends the same GET many times straight to the WSGI callable of bench/hello.py and of the
+shop (``wsgi:app``'s production settings as ``bench/run.py`` serves them: Redis, cache
+on, the JSON request log, Prometheus' multiprocess files) and prints the cost per request
+of hello, a cached product list, a cached product detail and the liveness probe.
+
+``--limits`` turns the rate limits on, as production has them (the bench has them off).
+Without ``--callgrind`` it is CPU microseconds (best of 5 rounds), which a busy machine
+blurs. With it, the script runs itself under ``valgrind --tool=callgrind`` once per
+target and counts instructions inside the measured loop only (``functools.reduce`` is
+the loop, and the only place callgrind collects): the same figure on a loaded machine as
+on a quiet one.
+"""
+
+import argparse
+import functools
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# As under gunicorn.conf.py: each request's metrics go to the multiprocess files.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="ecom-cost-"))
+
+from werkzeug.test import EnvironBuilder  # noqa: E402
+
+API = "/api/v1"
+TARGETS = {
+    "hello": ("hello", "/"),
+    "cached list": ("shop", f"{API}/products/"),
+    "cached detail": ("shop", f"{API}/products/{{product_id}}/"),
+    "liveness": ("shop", "/health/live/"),
+}
+ROUNDS = 5
+
+
+def _wsgi_app(kind: str, size: str, limits: bool) -> Callable:
+    if kind == "hello":
+        from bench.hello import app
+
+        return app
+    from sqlalchemy import select
+
+    from bench.run import server_env
+    from config import ProductionConfig
+    from ecom import create_app
+    from ecom.catalog.models import Product
+    from ecom.extensions import db
+
+    env = server_env(size, cache=True, workers=1)
+    # The bench serves without rate limits; production has them on (a Redis hit each),
+    # here high enough for the loop never to reach them.
+    env["RATELIMIT_ENABLED"] = "true" if limits else "false"
+    env["RATELIMIT_READS"] = "100000000/hour"
+    app = create_app(ProductionConfig(env))
+    with app.app_context():
+        first = select(Product.id).where(Product.is_active).order_by(Product.id).limit(1)
+        app.config["BENCH_PRODUCT_ID"] = db.session.scalar(first)
+    return app
+
+
+def _environ(path: str) -> dict:
+    return EnvironBuilder(path=path, base_url="http://127.0.0.1:8821").get_environ()
+
+
+def _requester(app: Callable, path: str) -> Callable[[object, object], None]:
+    template = _environ(path)
+
+    def start_response(status: str, headers: list, exc_info: object = None) -> None:
+        if not status.startswith(("200", "304")):
+            raise RuntimeError(f"{path} answered {status}")
+
+    def one(_previous: object, _item: object) -> None:
+        environ = dict(template, **{"wsgi.input": io.BytesIO(b"")})
+        body = app(environ, start_response)
+        b"".join(body)
+        if hasattr(body, "close"):
+            body.close()
+
+    return one
+
+
+def prepare(target: str, size: str, limits: bool) -> Callable[[object, object], None]:
+    """The target's app and one request, sent a few times to warm the cache."""
+    kind, path = TARGETS[target]
+    app = _wsgi_app(kind, size, limits)
+    if "{product_id}" in path:
+        path = path.format(product_id=app.config["BENCH_PRODUCT_ID"])
+    one = _requester(app, path)
+    functools.reduce(one, range(20), None)
+    return one
+
+
+def measured_loop(target: str, size: str, requests: int, rounds: int, limits: bool) -> float:
+    """CPU µs per request, best of ``rounds``; under callgrind, the loop it counts
+    (``--toggle-collect=functools_reduce``)."""
+    one = prepare(target, size, limits)
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.process_time()
+        functools.reduce(one, range(requests), None)
+        best = min(best, time.process_time() - started)
+    return best / requests * 1e6
+
+
+def _child(target: str, size: str, requests: int, rounds: int, limits: bool) -> list[str]:
+    return [
+        sys.executable,
+        __file__,
+        *(["--limits"] if limits else []),
+        "--loop",
+        target,
+        "--size",
+        size,
+        "--requests",
+        str(requests),
+        "--rounds",
+        str(rounds),
+    ]
+
+
+def cpu_microseconds(target: str, size: str, requests: int, limits: bool) -> float:
+    """CPU µs per request, in a process of its own."""
+    command = _child(target, size, requests, ROUNDS, limits)
+    return float(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def instructions(target: str, size: str, requests: int, limits: bool) -> float:
+    """Instructions per request, counted by callgrind in a process of its own."""
+    with tempfile.TemporaryDirectory() as workdir:
+        out = Path(workdir) / "callgrind.out"
+        valgrind = [
+            "valgrind",
+            "--tool=callgrind",
+            "--collect-atstart=no",
+            "--toggle-collect=functools_reduce",
+            f"--callgrind-out-file={out}",
+        ]
+        command = valgrind + _child(target, size, requests, 1, limits)
+        subprocess.run(command, check=True, capture_output=True)
+        totals = re.search(r"^totals: (\d+)", out.read_text(), re.MULTILINE)
+    return int(totals.group(1)) / requests
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--size", default="10k", help="the bench database (see bench/run.py)")
+    parser.add_argument("--only", default=",".join(TARGETS), help="comma list of targets")
+    parser.add_argument("--callgrind", action="store_true", help="count instructions")
+    parser.add_argument("--limits", action="store_true", help="rate limits on, as in production")
+    parser.add_argument("--loop", help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.loop:
+        # The request log's lines are written, as on a server, but nowhere to be read.
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+        cost = measured_loop(
+            options.loop, options.size, options.requests, options.rounds, options.limits
+        )
+        print(cost)
+        return
+    unit = "instructions" if options.callgrind else "CPU µs"
+    print(f"| request | {unit} per request | ÷ hello |\n|---|---:|---:|")
+    hello = None
+    for target in options.only.split(","):
+        if options.callgrind:
+            cost = instructions(target, options.size, options.requests, options.limits)
+        else:
+            cost = cpu_microseconds(target, options.size, options.requests, options.limits)
+        hello = cost if target == "hello" else hello
+        ratio = f"{cost / hello:.2f}" if hello else "-"
+        print(f"| {target} | {cost:,.0f} | {ratio} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
