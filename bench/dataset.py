@@ -121,9 +121,8 @@ class Fixtures:
     """What the scenarios draw on, all from the seeded rows."""
 
     hot_products: list[int]
-    # One active variant of each hot product, and the hot products with one variant.
+    # One active variant of each hot product.
     hot_variants: list[int]
-    cart_products: list[int]
     # Filter sets by scope: "leaf", "department" and "none" (no category).
     filters: dict[str, list[dict[str, str]]]
     # Words of the search document: one in about 5% of products, and a rare one.
@@ -143,10 +142,8 @@ class Fixtures:
 @dataclass(frozen=True)
 class HotProducts:
     ids: list[int]
-    # The first active variant of each, for the checkout carts.
+    # The first active variant of each, for cart adds and the checkout carts.
     variants: list[int]
-    # Those with one variant: a cart add names them by product_id alone.
-    single: list[int]
 
 
 def _hot_products(count: int) -> HotProducts:
@@ -175,18 +172,14 @@ def _hot_products(count: int) -> HotProducts:
         update(Product).where(Product.id.in_(ids)).values(stock_quantity=HOT_STOCK * active)
     )
     db.session.commit()
-    first_active = func.min(ProductVariant.id).filter(ProductVariant.is_active)
-    rows = db.session.execute(
-        select(ProductVariant.product_id, first_active, func.count())
-        .where(ProductVariant.product_id.in_(ids))
-        .group_by(ProductVariant.product_id)
-    ).all()
-    variants = {product_id: (variant_id, count) for product_id, variant_id, count in rows}
-    return HotProducts(
-        ids=list(ids),
-        variants=[variants[id][0] for id in ids],
-        single=[id for id in ids if variants[id][1] == 1],
+    first_active = dict(
+        db.session.execute(
+            select(ProductVariant.product_id, func.min(ProductVariant.id))
+            .where(ProductVariant.product_id.in_(ids), ProductVariant.is_active)
+            .group_by(ProductVariant.product_id)
+        ).all()
     )
+    return HotProducts(ids=list(ids), variants=[first_active[id] for id in ids])
 
 
 def _filters(product_ids: list[int], scope: str) -> list[dict[str, str]]:
@@ -259,7 +252,6 @@ def prepare(app: Flask) -> Fixtures:
         fixtures = Fixtures(
             hot_products=hot.ids,
             hot_variants=hot.variants,
-            cart_products=hot.single,
             filters={scope: _filters(hot.ids, scope) for scope in ("leaf", "department", "none")},
             common_word=common_word,
             rare_word=rare_word,
