@@ -4,16 +4,18 @@
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from config import database_url
 from ecom.accounts.models import User
 from ecom.accounts.tokens import issue_tokens
-from ecom.catalog.models import Category, Product
+from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.cli.seed import SEED_PASSWORD
 from ecom.extensions import db
 from scripts.databases import create_postgres_database
@@ -36,6 +38,8 @@ DATABASE_SETTINGS = {
     "jit": "off",
 }
 CURSORS = 200
+REFILL_ATTEMPTS = 5
+DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for a deadlock
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ class Fixtures:
     """What the scenarios draw on, all from the seeded rows."""
 
     hot_products: list[int]
+    # One active variant of each hot product.
+    hot_variants: list[int]
     # Filter sets by scope: "leaf", "department" and "none" (no category).
     filters: dict[str, list[dict[str, str]]]
     # Words of the search document: one in about 5% of products, and a rare one.
@@ -133,21 +139,47 @@ class Fixtures:
     password: str = SEED_PASSWORD
 
 
-def _hot_products(count: int) -> list[int]:
-    """Active products spread over the whole table, given stock no run can exhaust."""
+@dataclass(frozen=True)
+class HotProducts:
+    ids: list[int]
+    # The first active variant of each, for cart adds and the checkout carts.
+    variants: list[int]
+
+
+def _hot_products(count: int) -> HotProducts:
+    """Active products spread over the whole table, each with an active variant; their
+    active variants get stock no run can exhaust, and the products' summary its sum."""
     total = db.session.scalar(select(func.max(Product.id)))
     step = max(1, total // count)
+    on_sale = ProductVariant.is_active & (ProductVariant.product_id == Product.id)
     ids = db.session.scalars(
         select(Product.id)
-        .where(Product.is_active, Product.id % step == 0)
+        .where(
+            Product.is_active,
+            Product.id % step == 0,
+            select(ProductVariant.id).where(on_sale).exists(),
+        )
         .order_by(Product.id)
         .limit(count)
     ).all()
     db.session.execute(
-        Product.__table__.update().where(Product.id.in_(ids)).values(stock_quantity=HOT_STOCK)
+        update(ProductVariant)
+        .where(ProductVariant.product_id.in_(ids), ProductVariant.is_active)
+        .values(stock_quantity=HOT_STOCK)
+    )
+    active = select(func.count(ProductVariant.id)).where(on_sale).scalar_subquery()
+    db.session.execute(
+        update(Product).where(Product.id.in_(ids)).values(stock_quantity=HOT_STOCK * active)
     )
     db.session.commit()
-    return list(ids)
+    first_active = dict(
+        db.session.execute(
+            select(ProductVariant.product_id, func.min(ProductVariant.id))
+            .where(ProductVariant.product_id.in_(ids), ProductVariant.is_active)
+            .group_by(ProductVariant.product_id)
+        ).all()
+    )
+    return HotProducts(ids=list(ids), variants=[first_active[id] for id in ids])
 
 
 def _filters(product_ids: list[int], scope: str) -> list[dict[str, str]]:
@@ -218,8 +250,9 @@ def prepare(app: Flask) -> Fixtures:
         customers = _customers(CHECKOUT_BUYERS + CART_BUYERS + LOGIN_USERS + 1)
         common_word, rare_word = _search_words()
         fixtures = Fixtures(
-            hot_products=hot,
-            filters={scope: _filters(hot, scope) for scope in ("leaf", "department", "none")},
+            hot_products=hot.ids,
+            hot_variants=hot.variants,
+            filters={scope: _filters(hot.ids, scope) for scope in ("leaf", "department", "none")},
             common_word=common_word,
             rare_word=rare_word,
             cursors=_cursors(CURSORS),
@@ -238,34 +271,47 @@ def tokens(app: Flask, users: list[User]) -> list[str]:
         return [issue_tokens(db.session.merge(user, load=False))["access"] for user in users]
 
 
-def refill_carts(app: Flask, users: list[User], products: list[int], lines: int) -> None:
-    """Empty the users' carts, then put ``lines`` hot products in each (one unit)."""
-    user_ids = [user.id for user in users]
+def refill_carts(app: Flask, users: list[User], variants: list[int], lines: int) -> None:
+    """Empty the users' carts, then put ``lines`` hot variants in each (one unit); again
+    after a deadlock with checkouts the server is still completing when wrk stops."""
     with app.app_context():
-        db.session.execute(
-            text(
-                "INSERT INTO carts (user_id, created_at, updated_at) "
-                "SELECT unnest(CAST(:ids AS int[])), now(), now() ON CONFLICT (user_id) DO NOTHING"
-            ),
-            {"ids": user_ids},
-        )
-        db.session.execute(
-            text(
-                "DELETE FROM cart_items USING carts WHERE cart_items.cart_id = carts.id "
-                "AND carts.user_id = ANY(CAST(:ids AS int[]))"
-            ),
-            {"ids": user_ids},
-        )
-        owners = [user_id for user_id in user_ids for _ in range(lines)]
-        chosen = [products[n % len(products)] for n in range(len(owners))]
-        db.session.execute(
-            text(
-                "INSERT INTO cart_items (cart_id, product_id, quantity, created_at, updated_at) "
-                "SELECT carts.id, line.product, 1, now(), now() "
-                "FROM unnest(CAST(:owners AS int[]), CAST(:chosen AS int[])) "
-                "AS line(owner, product) "
-                "JOIN carts ON carts.user_id = line.owner"
-            ),
-            {"owners": owners, "chosen": chosen},
-        )
-        db.session.commit()
+        for attempt in range(1, REFILL_ATTEMPTS + 1):
+            try:
+                _refill(users, variants, lines)
+                db.session.commit()
+                return
+            except OperationalError as error:
+                db.session.rollback()
+                if getattr(error.orig, "pgcode", None) != DEADLOCK or attempt == REFILL_ATTEMPTS:
+                    raise
+                time.sleep(attempt)
+
+
+def _refill(users: list[User], variants: list[int], lines: int) -> None:
+    user_ids = [user.id for user in users]
+    db.session.execute(
+        text(
+            "INSERT INTO carts (user_id, created_at, updated_at) "
+            "SELECT unnest(CAST(:ids AS int[])), now(), now() ON CONFLICT (user_id) DO NOTHING"
+        ),
+        {"ids": user_ids},
+    )
+    db.session.execute(
+        text(
+            "DELETE FROM cart_items USING carts WHERE cart_items.cart_id = carts.id "
+            "AND carts.user_id = ANY(CAST(:ids AS int[]))"
+        ),
+        {"ids": user_ids},
+    )
+    owners = [user_id for user_id in user_ids for _ in range(lines)]
+    chosen = [variants[n % len(variants)] for n in range(len(owners))]
+    db.session.execute(
+        text(
+            "INSERT INTO cart_items (cart_id, variant_id, quantity, created_at, updated_at) "
+            "SELECT carts.id, line.variant, 1, now(), now() "
+            "FROM unnest(CAST(:owners AS int[]), CAST(:chosen AS int[])) "
+            "AS line(owner, variant) "
+            "JOIN carts ON carts.user_id = line.owner"
+        ),
+        {"owners": owners, "chosen": chosen},
+    )

@@ -105,8 +105,7 @@ class SizeRun:
             print(report.table([row]).splitlines()[-1], flush=True)
 
     def tokens_with_carts(self, users: list, lines: int) -> list[str]:
-        products = self.fixtures.hot_products
-        dataset.refill_carts(self.app, users, products, lines)
+        dataset.refill_carts(self.app, users, self.fixtures.hot_variants, lines)
         return dataset.tokens(self.app, users)
 
     def run(self) -> Path:

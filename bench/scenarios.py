@@ -80,12 +80,12 @@ def write_scenarios(
     cart_tokens: Callable[[], list[str]],
 ) -> list[Scenario]:
     """Cart add, checkout and login; the token callables refill the carts they stand for."""
-    hot = fixtures.hot_products
+    hot = fixtures.hot_variants
 
     def cart_adds() -> list[Spec]:
         return [
             Spec(
-                "POST", f"{API}/cart/add/", token, {"product_id": hot[n % len(hot)], "quantity": 1}
+                "POST", f"{API}/cart/add/", token, {"variant_id": hot[n % len(hot)], "quantity": 1}
             )
             for n, token in enumerate(cart_tokens())
         ]

@@ -6,7 +6,13 @@ import pytest
 
 from tests.factories import admin_login, admin_session, run_seed
 
-LISTS = ["/admin/products/", "/admin/categories/", "/admin/orders/", "/admin/reviews/"]
+LISTS = [
+    "/admin/products/",
+    "/admin/variants/",
+    "/admin/categories/",
+    "/admin/orders/",
+    "/admin/reviews/",
+]
 
 
 @pytest.fixture

@@ -1,11 +1,13 @@
 import hashlib
+import re
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text
 
 from ecom.accounts.models import TokenFamily, User
 from ecom.accounts.passwords import verify_password
-from ecom.catalog.models import Product
+from ecom.catalog.models import Product, ProductVariant
 from ecom.cli.seed import SEED_PASSWORD
 from ecom.extensions import db
 from ecom.orders.models import (
@@ -13,6 +15,7 @@ from ecom.orders.models import (
     NEW_PAYMENT_STATUS,
     ORDER_STATUSES,
     Order,
+    OrderItem,
     OrderStatusChange,
 )
 from ecom.orders.services import TRANSITIONS, payment_status_after
@@ -160,6 +163,56 @@ def test_seeded_stock_includes_sold_out_and_low_products(app):
     stocks = db.session.scalars(select(Product.stock_quantity)).all()
     assert 0 in stocks
     assert any(1 <= stock <= 5 for stock in stocks)
+
+
+def test_about_a_third_of_seeded_products_have_2_to_12_variants_named_by_their_options(app):
+    run_seed(app, *SMALL)
+
+    per_product = Counter(db.session.scalars(select(ProductVariant.product_id)))
+    several = [product_id for product_id, count in per_product.items() if count > 1]
+    products = db.session.scalars(select(Product)).all()
+    assert len(per_product) == 1000
+    assert 0.25 < len(several) / 1000 < 0.42
+    assert all(2 <= per_product[product_id] <= 12 for product_id in several)
+    for product in products:
+        labels = [variant.label for variant in product.variants]
+        assert len(set(labels)) == len(labels), product.id
+        for variant in product.variants:
+            assert len(variant.values) == len(product.options), variant.sku
+            assert variant.sku.split("-")[2:] == [
+                re.sub(r"[^0-9A-Z]", "", value.value.upper()) for value in variant.ordered_values
+            ]
+            assert re.fullmatch(r"[A-Z]{3}-\d{4,}(-[0-9A-Z]+)*", variant.sku), variant.sku
+
+
+def test_seeded_product_summaries_equal_their_variants(app):
+    run_seed(app, *SMALL)
+
+    wrong = []
+    for product in db.session.scalars(select(Product)):
+        active = [variant for variant in product.variants if variant.is_active]
+        priced = [variant.price for variant in active or product.variants]
+        summary = (min(priced), max(priced), sum(variant.stock_quantity for variant in active))
+        if (product.price, product.price_max, product.stock_quantity) != summary:
+            wrong.append(product.id)
+    assert wrong == []
+
+
+def test_every_seeded_order_line_copies_its_variant(app):
+    run_seed(app, *SMALL)
+
+    lines = db.session.scalars(select(OrderItem)).all()
+    assert lines
+    assert any(line.variant_label for line in lines)
+    for line in lines:
+        variant = line.variant
+        assert (line.product_id, line.sku, line.variant_label, line.title) == (
+            variant.product_id,
+            variant.sku,
+            variant.label,
+            variant.product.title,
+        )
+        assert line.unit_price == variant.price and variant.is_active
 
 
 def test_seeded_orders_cover_every_status_with_consistent_totals_and_history(app):

@@ -9,6 +9,7 @@ from sqlalchemy import DateTime, bindparam, text
 
 from ecom.admin import dashboard
 from ecom.admin.charts import revenue_chart
+from ecom.catalog.models import ProductVariant
 from ecom.extensions import db
 from tests.factories import admin_login, run_seed
 
@@ -97,19 +98,34 @@ def test_top_products_equal_sql_over_30_days(seeded):
     assert len(top) == 10
 
 
-def test_low_stock_lists_active_products_at_or_below_the_threshold_page_by_page(seeded):
+def test_low_stock_lists_active_variants_of_active_products_at_or_below_the_threshold(seeded):
     expected = sql(
-        "SELECT id FROM products WHERE stock_quantity <= 5 AND is_active "
-        "ORDER BY stock_quantity, id"
+        "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id "
+        "WHERE v.stock_quantity <= 5 AND v.is_active AND p.is_active "
+        "ORDER BY v.stock_quantity, v.id"
     ).scalars()
     expected = list(expected)
+    labelled = sql(
+        "SELECT COUNT(*) FROM product_variants v WHERE v.stock_quantity <= 5 AND v.option_key <> ''"
+    ).scalar()
 
     count, first = dashboard.low_stock(5, page=1, per_page=10)
     _, second = dashboard.low_stock(5, page=2, per_page=10)
+    _, everything = dashboard.low_stock(5, page=1, per_page=count)
 
     assert count == len(expected) > 10
-    assert [p.id for p in first + second] == expected[:20]
-    assert all(p.is_active for p in first + second)
+    assert [v.variant_id for v in first + second] == expected[:20]
+    assert [v.variant_id for v in everything] == expected
+    assert labelled and any(v.label for v in everything)
+    for row in everything:
+        variant = db.session.get(ProductVariant, row.variant_id)
+        assert (row.product_id, row.title, row.label, row.sku, row.stock) == (
+            variant.product_id,
+            variant.product.title,
+            variant.label,
+            variant.sku,
+            variant.stock_quantity,
+        )
 
 
 def test_daily_revenue_equals_sql_for_each_of_the_30_days(seeded):
@@ -164,18 +180,32 @@ def test_the_dashboard_page_shows_the_figures_of_seeded_data(app, client, staff)
     assert top_ids and all(a == b and f"id={a}" in link for a, b, link in top_ids)
 
 
-def test_the_low_stock_table_pages_and_leaves_inactive_products_out(app, client, staff):
+def test_the_low_stock_table_pages_and_leaves_inactive_variants_and_products_out(
+    app, client, staff
+):
     run_seed(app, *SEED, "--as-of", AS_OF.isoformat())
     admin_login(client, staff)
-    inactive = set(sql("SELECT id FROM products WHERE NOT is_active").scalars())
+    inactive = set(
+        sql(
+            "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id "
+            "WHERE NOT v.is_active OR NOT p.is_active"
+        ).scalars()
+    )
 
     first = client.get("/admin/").get_data(as_text=True)
     second = client.get("/admin/?low_stock_page=2").get_data(as_text=True)
 
-    def low_stock_ids(body: str) -> list[int]:
+    def low_stock_rows(body: str) -> list[tuple[int, int]]:
         table = body[body.index('id="low-stock"') :]
-        return [int(i) for i in re.findall(r'<tr data-product-id="(\d+)">', table)]
+        rows = re.findall(r'<tr data-variant-id="(\d+)" data-product-id="(\d+)">', table)
+        return [(int(v), int(p)) for v, p in rows]
+
+    def low_stock_ids(body: str) -> list[int]:
+        return [variant_id for variant_id, _ in low_stock_rows(body)]
 
     assert len(low_stock_ids(first)) == 20 and 'id="low-stock-pages"' in first
     assert low_stock_ids(second) and not set(low_stock_ids(first)) & set(low_stock_ids(second))
     assert not inactive & set(low_stock_ids(first) + low_stock_ids(second))
+    variant_id, product_id = low_stock_rows(first)[0]
+    sku = db.session.get(ProductVariant, variant_id).sku
+    assert f"/admin/products/edit/?id={product_id}" in first and f"search={sku}" in first

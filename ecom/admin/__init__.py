@@ -9,6 +9,7 @@ from ecom.admin.catalog import CategoriesView, ProductsView
 from ecom.admin.orders import OrdersView
 from ecom.admin.outbox import OutboxView
 from ecom.admin.reviews import ReviewsView
+from ecom.admin.variants import VariantsView
 from ecom.admin.views import (
     DashboardView,
     LoginView,
@@ -17,7 +18,7 @@ from ecom.admin.views import (
     back_office_not_found,
     format_utc,
 )
-from ecom.catalog.models import Category, Product
+from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.common.outbox import OutboxMessage
 from ecom.common.storage import image_url
 from ecom.extensions import db
@@ -37,6 +38,9 @@ def register_admin(app: Flask) -> None:
     admin.add_view(LogoutView(name="Log out", endpoint="admin_logout", url="logout"))
     admin.add_view(
         ProductsView(Product, db, name="Products", endpoint="admin_products", url="products")
+    )
+    admin.add_view(
+        VariantsView(ProductVariant, db, name="Variants", endpoint="admin_variants", url="variants")
     )
     admin.add_view(
         CategoriesView(

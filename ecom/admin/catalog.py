@@ -8,6 +8,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import BooleanField, FileField, Form
 
+from ecom.admin.variants import ProductVariantPages
 from ecom.admin.views import ServiceModelView, show_related
 from ecom.catalog import categories, images
 from ecom.catalog import services as catalog
@@ -30,6 +31,12 @@ def _thumbnail(view: Any, context: Any, product: Product, attribute: str) -> Mar
     if url is None:
         return Markup("")
     return Markup('<img src="{}" alt="" class="admin-thumb" loading="lazy">').format(url)
+
+
+def _price_range(view: Any, context: Any, product: Product, attribute: str) -> str:
+    if product.price_max == product.price:
+        return f"{product.price}"
+    return f"{product.price} – {product.price_max}"
 
 
 PRODUCT_FIELDS = ("title", "description", "category", "price", "stock_quantity", "is_active")
@@ -60,9 +67,11 @@ class CategoriesView(ServiceModelView):
         return self.perform(lambda: categories.delete_category(model.id))
 
 
-class ProductsView(ServiceModelView):
+class ProductsView(ProductVariantPages, ServiceModelView):
     """Products: searchable, filterable, stock and active flag editable in the list;
-    every write, image included, through the catalog service (as the API's)."""
+    every write, image included, through the catalog service (as the API's). The page of
+    a product edits its options and variants; price and stock are the product's own only
+    while it has one variant (its default one)."""
 
     edit_template = "ecom_admin/product_edit.html"
     column_list = (
@@ -97,7 +106,11 @@ class ProductsView(ServiceModelView):
         "updated_at",
     )
     column_editable_list = ("stock_quantity", "is_active")
-    column_formatters = {"image": _thumbnail, "category": show_related("name")}
+    column_formatters = {
+        "image": _thumbnail,
+        "category": show_related("name"),
+        "price": _price_range,
+    }
     column_default_sort = ("id", True)
     form_columns = (*PRODUCT_FIELDS, "image_upload", "remove_image")
     written_fields = frozenset(PRODUCT_FIELDS)
@@ -107,6 +120,13 @@ class ProductsView(ServiceModelView):
         "remove_image": BooleanField("Remove the current image"),
     }
     service_keys = {"category": "category_id"}
+
+    def edit_form(self, obj: Product | None = None) -> Form:
+        form = super().edit_form(obj)
+        if obj is not None and len(obj.variants) > 1:
+            del form.price
+            del form.stock_quantity
+        return form
 
     def create_model(self, form: Form) -> Product | bool:
         product = self.create_with(catalog.create_product, form)

@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
-from ecom.catalog.models import Product
+from ecom.catalog.models import Product, ProductVariant
 from ecom.extensions import db
 from ecom.orders.models import ORDER_STATUSES, Order, OrderItem
 
@@ -84,19 +85,42 @@ def top_products(now: datetime, limit: int = 10, days: int = 30) -> list[TopProd
     ]
 
 
-def low_stock(threshold: int, page: int = 1, per_page: int = 20) -> tuple[int, list[Product]]:
-    """How many active products have at most ``threshold`` units, and one page of them,
-    lowest first (inactive products are not for sale: they need no restocking)."""
-    short = (Product.stock_quantity <= threshold) & Product.is_active.is_(True)
-    count = db.session.scalar(select(func.count(Product.id)).where(short))
-    products = db.session.scalars(
-        select(Product)
-        .where(short)
-        .order_by(Product.stock_quantity, Product.id)
+@dataclass(frozen=True)
+class LowStockVariant:
+    variant_id: int
+    product_id: int
+    title: str
+    label: str
+    sku: str
+    stock: int
+
+
+def low_stock(
+    threshold: int, page: int = 1, per_page: int = 20
+) -> tuple[int, list[LowStockVariant]]:
+    """How many active variants of active products have at most ``threshold`` units, and
+    one page of them, lowest first (what is not for sale needs no restocking)."""
+    short = (
+        (ProductVariant.stock_quantity <= threshold)
+        & ProductVariant.is_active.is_(True)
+        & Product.is_active.is_(True)
+    )
+    on_sale = select(ProductVariant).join(Product, Product.id == ProductVariant.product_id)
+    count = db.session.scalar(on_sale.with_only_columns(func.count(ProductVariant.id)).where(short))
+    variants = db.session.scalars(
+        on_sale.where(short)
+        .options(
+            contains_eager(ProductVariant.product),
+            selectinload(ProductVariant.values),
+        )
+        .order_by(ProductVariant.stock_quantity, ProductVariant.id)
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
-    return count, list(products)
+    return count, [
+        LowStockVariant(v.id, v.product_id, v.product.title, v.label, v.sku, v.stock_quantity)
+        for v in variants
+    ]
 
 
 def _utc_day(column: ColumnElement) -> ColumnElement:

@@ -228,7 +228,7 @@ class DashboardView(StaffOnly, AdminIndexView):
         config = current_app.config
         threshold = config["LOW_STOCK_THRESHOLD"]
         page = max(request.args.get("low_stock_page", 1, type=int), 1)
-        low_count, low_products = dashboard.low_stock(threshold, page, LOW_STOCK_PAGE_SIZE)
+        low_count, low_variants = dashboard.low_stock(threshold, page, LOW_STOCK_PAGE_SIZE)
         return self.render(
             "ecom_admin/dashboard.html",
             currency=config["SHOP_CURRENCY"],
@@ -237,7 +237,7 @@ class DashboardView(StaffOnly, AdminIndexView):
             top_products=dashboard.top_products(now),
             low_stock_threshold=threshold,
             low_stock_count=low_count,
-            low_stock_products=low_products,
+            low_stock_variants=low_variants,
             low_stock_page=page,
             low_stock_pages=max(ceil(low_count / LOW_STOCK_PAGE_SIZE), 1),
             chart=revenue_chart(dashboard.daily_revenue(now), config["SHOP_CURRENCY"]),

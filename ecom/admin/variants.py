@@ -1,0 +1,216 @@
+"""Back office variants: the Variants list (price, stock and active flag edited in the
+list), and the product page's variants and options, all written through the catalog's
+rules (``ecom.catalog.variants``, ``ecom.catalog.options``) under the product's lock."""
+
+from decimal import Decimal
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.sqla.filters import IntEqualFilter
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, DecimalField, Form, IntegerField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from ecom.admin.views import ServiceModelView
+from ecom.catalog import options, variants
+from ecom.catalog.models import Product, ProductVariant
+from ecom.extensions import db
+
+MAX_PRICE = Decimal("99999999.99")
+MAX_INTEGER = 2**31 - 1
+PRICE_RULES = [InputRequired(), NumberRange(min=Decimal("0.01"), max=MAX_PRICE)]
+STOCK_RULES = [InputRequired(), NumberRange(min=0, max=MAX_INTEGER)]
+WEIGHT_RULES = [Optional(), NumberRange(min=0, max=MAX_INTEGER)]
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class VariantForm(Form):
+    sku = StringField("SKU", [InputRequired(), Length(max=64)], filters=[_strip])
+    price = DecimalField("Price", PRICE_RULES, places=2)
+    stock_quantity = IntegerField("Stock", STOCK_RULES)
+    is_active = BooleanField("Active")
+    weight_grams = IntegerField("Weight (g)", WEIGHT_RULES)
+
+
+class OptionForm(Form):
+    name = StringField("Option", [InputRequired(), Length(max=50)], filters=[_strip])
+    values = StringField("Values, separated by commas", [InputRequired()])
+
+    def value_list(self) -> list[str]:
+        return [value.strip() for value in self.values.data.split(",") if value.strip()]
+
+
+def _flash_errors(form: Form) -> None:
+    for field in form:
+        for message in field.errors:
+            flash(f"{field.label.text}: {message}", "error")
+
+
+def _product(product_id: int) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None:
+        abort(404)
+    return product
+
+
+def _chosen_values(product: Product) -> dict[str, str] | None:
+    """The option values the form chose (option name → value); None, flashed, when one
+    is missing."""
+    chosen = {o.name: request.form.get(f"option-{o.id}", "").strip() for o in product.options}
+    missing = [name for name, value in chosen.items() if not value]
+    if missing:
+        flash(f"Choose a value for {', '.join(missing)}.", "error")
+        return None
+    return chosen
+
+
+def _option_data(form: OptionForm) -> dict[str, Any] | None:
+    values = form.value_list() if form.validate() else []
+    if form.errors or not values or any(len(value) > 50 for value in values):
+        _flash_errors(form)
+        if not form.errors:
+            flash("Values: give one or more, each of at most 50 characters.", "error")
+        return None
+    return {"name": form.name.data, "values": values}
+
+
+class ProductVariantPages:
+    """The product page's forms for its variants and options (mixed into the products
+    view): each posts here, is written through the catalog's rules, and comes back to the
+    page with the outcome flashed."""
+
+    def _back(self, product_id: int, anchor: str) -> Response:
+        return redirect(url_for(".edit_view", id=product_id) + f"#{anchor}")
+
+    @expose("/<int:product_id>/variants/", methods=("POST",))
+    def variant_create(self, product_id: int) -> Response:
+        form = VariantForm(request.form)
+        chosen = _chosen_values(_product(product_id))
+        if not form.validate():
+            _flash_errors(form)
+        elif chosen is not None:
+            data = {**form.data, "options": chosen}
+            if self.perform(lambda: variants.create_variant(product_id, data)):
+                flash(f"Variant {form.sku.data} added.", "success")
+        return self._back(product_id, "variants")
+
+    @expose("/<int:product_id>/variants/<int:variant_id>/", methods=("POST",))
+    def variant_update(self, product_id: int, variant_id: int) -> Response:
+        if request.form.get("action") == "delete":
+            if self.perform(lambda: variants.delete_variant(product_id, variant_id)):
+                flash("Variant deleted.", "success")
+            return self._back(product_id, "variants")
+        form = VariantForm(request.form)
+        chosen = _chosen_values(_product(product_id))
+        if not form.validate():
+            _flash_errors(form)
+        elif chosen is not None:
+            changes = {**form.data, **({"options": chosen} if chosen else {})}
+            if self.perform(lambda: variants.update_variant(product_id, variant_id, changes)):
+                flash(f"Variant {form.sku.data} saved.", "success")
+        return self._back(product_id, "variants")
+
+    @expose("/<int:product_id>/options/", methods=("POST",))
+    def option_create(self, product_id: int) -> Response:
+        data = _option_data(OptionForm(request.form))
+        if data and self.perform(lambda: options.create_option(product_id, data)):
+            flash(f"Option {data['name']} added: every variant takes its first value.", "success")
+        return self._back(product_id, "options")
+
+    @expose("/<int:product_id>/options/<int:option_id>/", methods=("POST",))
+    def option_update(self, product_id: int, option_id: int) -> Response:
+        if request.form.get("action") == "delete":
+            if self.perform(lambda: options.delete_option(product_id, option_id)):
+                flash("Option deleted.", "success")
+            return self._back(product_id, "options")
+        data = _option_data(OptionForm(request.form))
+        if data and self.perform(lambda: options.update_option(product_id, option_id, data)):
+            flash(f"Option {data['name']} saved.", "success")
+        return self._back(product_id, "options")
+
+
+def _product_link(view: Any, context: Any, variant: ProductVariant, name: str) -> Markup:
+    url = url_for("admin_products.edit_view", id=variant.product_id)
+    return Markup('<a href="{}#variants">{}</a>').format(url, variant.product.title)
+
+
+class VariantsView(ServiceModelView):
+    """Every variant: searchable by SKU, filterable by product; price, stock and active
+    flag edited in the list; each write through ``update_variant``."""
+
+    can_create = False
+    column_list = (
+        "id",
+        "product",
+        "label",
+        "sku",
+        "price",
+        "stock_quantity",
+        "is_active",
+        "weight_grams",
+        "updated_at",
+    )
+    column_labels = {
+        "sku": "SKU",
+        "label": "Options",
+        "stock_quantity": "Stock",
+        "is_active": "Active",
+        "weight_grams": "Weight (g)",
+    }
+    column_searchable_list = ("sku",)
+    column_filters = (
+        IntEqualFilter(ProductVariant.product_id, "Product"),
+        "price",
+        "stock_quantity",
+        "is_active",
+    )
+    column_sortable_list = (
+        "id",
+        ("product", "product.title"),
+        "sku",
+        "price",
+        "stock_quantity",
+        "is_active",
+        "updated_at",
+    )
+    column_editable_list = ("price", "stock_quantity", "is_active")
+    column_formatters = {
+        "product": _product_link,
+        "label": lambda view, context, variant, name: variant.label,
+    }
+    column_default_sort = ("id", True)
+    form_columns = ("sku", "price", "stock_quantity", "is_active", "weight_grams")
+    form_args = {
+        "sku": {"validators": [InputRequired(), Length(max=64)], "filters": [_strip]},
+        "price": {"validators": PRICE_RULES},
+        "stock_quantity": {"validators": STOCK_RULES},
+        "weight_grams": {"validators": WEIGHT_RULES},
+    }
+    written_fields = frozenset(form_columns)
+
+    def get_query(self) -> Any:
+        """Each row's product and option values in a few queries, whatever the page size."""
+        return (
+            super()
+            .get_query()
+            .options(
+                joinedload(ProductVariant.product),
+                selectinload(ProductVariant.values),
+            )
+        )
+
+    def update_model(self, form: Form, model: ProductVariant) -> bool:
+        product_id, variant_id = model.product_id, model.id
+        return self.perform(
+            lambda: variants.update_variant(product_id, variant_id, self.changes(form))
+        )
+
+    def delete_model(self, model: ProductVariant) -> bool:
+        product_id, variant_id = model.product_id, model.id
+        return self.perform(lambda: variants.delete_variant(product_id, variant_id))

@@ -1,0 +1,1 @@
+"""The jobs of ``flask seed``: the catalog (with its variants), people, orders, reviews."""

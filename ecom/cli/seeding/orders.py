@@ -1,0 +1,129 @@
+"""Seeded orders in every status, with their lines (variant, SKU and label copied), totals
+and status history."""
+
+import functools
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ecom.accounts.addresses import SHIPPING_FIELDS
+from ecom.cli.seeding.rows import ORDER_WINDOW_DAYS, SeededVariant, Seeder, insert_rows
+from ecom.orders.models import (
+    NEW_PAYMENT_STATUS,
+    ORDER_STATUSES,
+    Order,
+    OrderItem,
+    OrderStatusChange,
+)
+from ecom.orders.services import payment_status_after, status_path
+from ecom.pricing.services import Breakdown, price
+
+STATUS_WEIGHTS = (10, 15, 10, 15, 40, 10)
+
+
+@dataclass
+class SeededLine:
+    variant: SeededVariant
+    quantity: int
+
+
+def _shipping_address(address: dict) -> dict:
+    return {key: address[key] for key in SHIPPING_FIELDS}
+
+
+def _order_status(rng: random.Random, number: int) -> str:
+    """Every status appears in the first six orders; then a plausible mix."""
+    if number < len(ORDER_STATUSES):
+        return ORDER_STATUSES[number]
+    return rng.choices(ORDER_STATUSES, STATUS_WEIGHTS)[0]
+
+
+def _lines(seeder: Seeder) -> Breakdown:
+    size = min(len(seeder.variants), seeder.rng.choices((1, 2, 3, 4), (50, 30, 15, 5))[0])
+    chosen = seeder.rng.sample(seeder.variants, size)
+    return price(
+        SeededLine(variant, seeder.rng.choices((1, 2, 3), (75, 20, 5))[0]) for variant in chosen
+    )
+
+
+def _history(seeder: Seeder, user_id: int, path: tuple[str, ...], placed: datetime) -> list[dict]:
+    changes, moment, previous = [], placed, None
+    for step, status in enumerate(path):
+        if step:
+            moment = min(moment + timedelta(minutes=seeder.rng.randint(20, 2000)), seeder.end)
+        by = user_id if status in ("pending", "cancelled") else seeder.staff_id
+        changes.append(
+            {
+                "from_status": previous,
+                "to_status": status,
+                "changed_by_id": by,
+                "note": "",
+                "created_at": moment,
+            }
+        )
+        previous = status
+    return changes
+
+
+def _payment_status(path: tuple[str, ...]) -> str:
+    return functools.reduce(payment_status_after, path[1:], NEW_PAYMENT_STATUS)
+
+
+def seed_orders(seeder: Seeder, count: int) -> None:
+    """Orders in every status, with their lines, totals and status history."""
+    if not seeder.customer_ids or not seeder.variants:
+        return
+    orders, lines, histories = [], [], []
+    for number in range(count):
+        rng = seeder.rng
+        user_id = rng.choice(seeder.customer_ids)
+        final = _order_status(rng, number)
+        # Half the cancelled orders were paid first.
+        stops = ("paid", final) if final == "cancelled" and rng.random() < 0.5 else (final,)
+        path = status_path(*stops)
+        placed = seeder.moment(ORDER_WINDOW_DAYS)
+        pricing = _lines(seeder)
+        history = _history(seeder, user_id, path, placed)
+        orders.append(
+            {
+                "user_id": user_id,
+                "status": path[-1],
+                "payment_status": _payment_status(path),
+                "total_amount": pricing.total,
+                "shipping_address": _shipping_address(seeder.addresses[user_id]),
+                "created_at": placed,
+                "updated_at": history[-1]["created_at"],
+            }
+        )
+        lines.append(pricing.lines)
+        histories.append(history)
+        if path[-1] == "delivered":
+            seeder.delivered_pairs.update(
+                (user_id, line.source.variant.product_id) for line in pricing.lines
+            )
+    order_ids = insert_rows(Order, orders, label="Orders")
+    insert_rows(OrderItem, list(_item_rows(order_ids, lines)))
+    insert_rows(OrderStatusChange, list(_history_rows(order_ids, histories)))
+
+
+def _item_rows(order_ids: list[int], lines: list) -> Iterator[dict]:
+    for order_id, order_lines in zip(order_ids, lines, strict=True):
+        for line in order_lines:
+            variant = line.source.variant
+            yield {
+                "order_id": order_id,
+                "product_id": variant.product_id,
+                "variant_id": variant.id,
+                "title": variant.title,
+                "sku": variant.sku,
+                "variant_label": variant.label,
+                "unit_price": line.unit_price,
+                "quantity": line.quantity,
+            }
+
+
+def _history_rows(order_ids: list[int], histories: list) -> Iterator[dict]:
+    for order_id, history in zip(order_ids, histories, strict=True):
+        for change in history:
+            yield {"order_id": order_id, **change}
