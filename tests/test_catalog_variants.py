@@ -8,6 +8,7 @@ import pytest
 
 from ecom.cart import services as cart
 from ecom.catalog import options, variants
+from ecom.common.errors import ValidationFailed
 from tests.factories import make_address, make_category, make_product, statements, token_headers
 
 PRODUCTS = "/api/v1/products/"
@@ -522,3 +523,19 @@ def test_a_list_page_costs_two_statements_whatever_the_variants(client, per_prod
             response = client.get(PRODUCTS + query)
         assert response.status_code == 200
         assert len(seen) == 2  # the count, the page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"price": Decimal("0")}, "price"),
+        ({"stock_quantity": -1}, "stock_quantity"),
+        ({"weight_grams": -5}, "weight_grams"),
+    ],
+)
+def test_the_variant_rules_refuse_what_the_database_checks_refuse(changes, field):
+    product = make_product(stock=3)
+    with pytest.raises(ValidationFailed) as refused:
+        variants.update_variant(product.id, product.variants[0].id, changes)
+    assert list(refused.value.errors) == [field]
+    assert product.variants[0].stock_quantity == 3

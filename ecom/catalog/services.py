@@ -8,8 +8,8 @@ from ecom.catalog.errors import ProductInUse, SkuUnavailable, SlugUnavailable, U
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.catalog.slugs import add_with_unique_slug
 from ecom.catalog.summary import locked_product, products_changed, refresh_summary
-from ecom.catalog.variants import check_sku_free, single_variant
-from ecom.common.errors import NotFound, ValidationFailed
+from ecom.catalog.variants import check_price_and_stock, check_sku_free, single_variant
+from ecom.common.errors import NotFound
 from ecom.common.storage import get_storage
 from ecom.common.transactions import atomic
 from ecom.extensions import db
@@ -35,13 +35,7 @@ def get_product_by_slug(slug: str, *, include_inactive: bool = False) -> Product
 
 
 def _check_product(values: dict) -> None:
-    errors = {}
-    if "price" in values and not Decimal(values["price"]) > 0:
-        errors["price"] = ["Must be above 0."]
-    if values.get("stock_quantity", 0) < 0:
-        errors["stock_quantity"] = ["Must be 0 or more."]
-    if errors:
-        raise ValidationFailed(errors=errors)
+    check_price_and_stock(values)
     category_id = values.get("category_id")
     if category_id is not None and db.session.get(Category, category_id) is None:
         raise UnknownCategory("category")

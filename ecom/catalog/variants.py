@@ -3,6 +3,8 @@ variants of a product name the same values, SKUs are unique, a product keeps one
 
 Every write locks the product first (``locked_product``) and refreshes its summary."""
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from ecom.catalog.errors import (
@@ -15,7 +17,7 @@ from ecom.catalog.errors import (
 )
 from ecom.catalog.models import OptionValue, Product, ProductOption, ProductVariant
 from ecom.catalog.summary import locked_product, refresh_summary
-from ecom.common.errors import NotFound
+from ecom.common.errors import NotFound, ValidationFailed
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -68,6 +70,19 @@ def set_values(variant: ProductVariant, values: list[OptionValue]) -> None:
     variant.option_key = key
 
 
+def check_price_and_stock(values: dict) -> None:
+    """What the database's checks refuse, as field messages: a price of 0 or less, a
+    negative stock or weight."""
+    errors = {}
+    if values.get("price") is not None and not Decimal(values["price"]) > 0:
+        errors["price"] = ["Must be above 0."]
+    for field in ("stock_quantity", "weight_grams"):
+        if (values.get(field) or 0) < 0:
+            errors[field] = ["Must be 0 or more."]
+    if errors:
+        raise ValidationFailed(errors=errors)
+
+
 def check_sku_free(sku: str, variant_id: int | None = None) -> None:
     owner = db.session.scalar(select(ProductVariant.id).where(ProductVariant.sku == sku))
     if owner is not None and owner != variant_id:
@@ -75,6 +90,7 @@ def check_sku_free(sku: str, variant_id: int | None = None) -> None:
 
 
 def create_variant(product_id: int, data: dict) -> ProductVariant:
+    check_price_and_stock(data)
     with atomic(keep_loaded=True, on_conflict=SkuUnavailable()):
         product = locked_product(product_id)
         check_sku_free(data["sku"])
@@ -86,6 +102,7 @@ def create_variant(product_id: int, data: dict) -> ProductVariant:
 
 
 def update_variant(product_id: int, variant_id: int, changes: dict) -> ProductVariant:
+    check_price_and_stock(changes)
     with atomic(keep_loaded=True, on_conflict=SkuUnavailable()):
         product = locked_product(product_id)
         variant = variant_of(product, variant_id)
