@@ -1,14 +1,18 @@
 """Small factories for test data."""
 
 import contextlib
+import os
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 from itertools import count
 
+import pytest
 import redis
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
+import config
 from ecom.accounts import addresses
 from ecom.accounts import services as accounts
 from ecom.accounts.tokens import issue_tokens, start_family
@@ -191,3 +195,25 @@ def token_headers(user) -> dict:
 
 def make_review(user, product, rating: int = 4, comment: str = "Does the job."):
     return reviews.create_review(user, product_id=product.id, rating=rating, comment=comment)
+
+
+@contextlib.contextmanager
+def scratch_postgres_database(suffix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database beside ``TEST_DATABASE_URL``'s, named with
+    ``suffix`` and dropped afterwards; skips the test without ``TEST_DATABASE_URL``."""
+    test_db = os.environ.get("TEST_DATABASE_URL", "")
+    if not test_db.startswith("postgres"):
+        pytest.skip("Needs TEST_DATABASE_URL (PostgreSQL): the second pass.")
+    url = make_url(config.database_url(test_db))
+    url = url.set(database=f"{url.database}_{suffix}")
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    drop = text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+    with admin.connect() as conn:
+        conn.execute(drop)
+        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+    try:
+        yield url.set(drivername="postgresql").render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(drop)
+        admin.dispose()

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, text
 
 import config
 from ecom import create_app
 from ecom.accounts.models import User
 from ecom.extensions import db
-from tests.factories import make_user
+from tests.factories import make_user, scratch_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,20 +69,8 @@ def round_trip(app, url: str, backup_dir: Path) -> tuple[dict, dict]:
 
 @pytest.fixture
 def postgres_database():
-    test_db = os.environ.get("TEST_DATABASE_URL", "")
-    if not test_db.startswith("postgres"):
-        pytest.skip("Needs TEST_DATABASE_URL (PostgreSQL): the second pass.")
-    url = make_url(config.database_url(test_db))
-    url = url.set(database=f"{url.database}_backup")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    drop = text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
-    with admin.connect() as conn:
-        conn.execute(drop)
-        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
-    yield url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(drop)
-    admin.dispose()
+    with scratch_postgres_database("backup") as url:
+        yield url
 
 
 def test_postgres_backup_then_restore_brings_back_the_same_rows(postgres_database, tmp_path):

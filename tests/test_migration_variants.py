@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 import config
 from ecom import create_app
 from ecom.extensions import db
+from tests.factories import scratch_postgres_database
 
 AT = "2026-01-05 10:00:00"
 VARIANT_TABLES = {
@@ -221,20 +221,8 @@ def assert_models_match() -> None:
 
 @pytest.fixture
 def postgres_url():
-    test_db = os.environ.get("TEST_DATABASE_URL", "")
-    if not test_db.startswith("postgres"):
-        pytest.skip("Needs TEST_DATABASE_URL (PostgreSQL): the second pass.")
-    url = make_url(config.database_url(test_db))
-    url = url.set(database=f"{url.database}_variants")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    drop = text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
-    with admin.connect() as conn:
-        conn.execute(drop)
-        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
-    yield url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(drop)
-    admin.dispose()
+    with scratch_postgres_database("variants") as url:
+        yield url
 
 
 def migrate_there_and_back(url: str) -> None:
