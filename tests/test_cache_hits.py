@@ -42,7 +42,7 @@ def headers_of(response) -> dict[str, str]:
     }
 
 
-@pytest.mark.usefixtures("limits_off")
+@pytest.mark.usefixtures("limits_off", "redis_alive")
 @pytest.mark.parametrize(
     "url",
     [
@@ -77,7 +77,7 @@ def test_an_invalidation_is_seen_by_the_next_read_before_flask_too(client):
     assert client.get(URL).json["emails"] == ["new@example.com"]
 
 
-@pytest.mark.usefixtures("limits_off")
+@pytest.mark.usefixtures("limits_off", "redis_alive")
 def test_a_hit_answers_304_to_its_etag_with_flasks_headers(app, client, flask_calls):
     etag = client.get(URL).headers["ETag"]
     hit = client.get(URL, headers={"If-None-Match": etag})
@@ -96,7 +96,7 @@ def test_a_hit_over_https_carries_hsts(client):
     assert hit.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-@pytest.mark.usefixtures("limits_off")
+@pytest.mark.usefixtures("limits_off", "redis_alive")
 def test_a_hit_writes_its_request_line_and_is_counted(client, caplog, flask_calls):
     client.get(URL)
     caplog.set_level(logging.INFO, logger="ecom.request")
@@ -115,7 +115,7 @@ def test_a_hit_writes_its_request_line_and_is_counted(client, caplog, flask_call
     assert REGISTRY.get_sample_value("ecom_cache_lookups_total", {"result": "hit"}) == hits + 1
 
 
-@pytest.mark.usefixtures("limits_off")
+@pytest.mark.usefixtures("limits_off", "redis_alive")
 def test_signed_in_callers_and_bad_tokens_go_through_flask(
     client, flask_calls, staff, auth_headers
 ):
