@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from ecom.catalog.models import Product, ProductOption, ProductVariant
+from ecom.catalog.models import OptionValue, Product, ProductOption, ProductVariant
 from ecom.catalog.variants import variant_of
 from ecom.common.errors import NotFound
 from ecom.extensions import db
@@ -25,9 +25,14 @@ class ProductDetail:
 
 
 def _with_variants(query: Select) -> Select:
+    # The variants' values find their options among those just loaded (a many-to-one by
+    # key is read from the session): joining them again would reload each option without
+    # its values, which would then be read once per option.
     return query.options(
         selectinload(Product.options).selectinload(ProductOption.values),
-        selectinload(Product.variants).selectinload(ProductVariant.values),
+        selectinload(Product.variants)
+        .selectinload(ProductVariant.values)
+        .lazyload(OptionValue.option),
     ).execution_options(populate_existing=True)
 
 
