@@ -22,6 +22,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestingConfig
 from ecom import create_app
+from ecom.common.cache import forget_pending
 from ecom.common.redis import create_client, socket_options
 from ecom.extensions import cache, db, limiter
 from ecom.logging import outage_warnings
@@ -77,6 +78,7 @@ def app_context(app):
         db.session.remove()
         _truncate_all()
         outage_warnings.reset()
+        forget_pending()
         client = app.extensions.get("redis")
         with contextlib.suppress(redis.RedisError):
             limiter.reset()

@@ -80,6 +80,11 @@ def pending() -> bool:
     return bool(_pending)
 
 
+def forget_pending() -> None:
+    """Drop the invalidations waiting to be retried, as a fresh process would (tests)."""
+    _pending.clear()
+
+
 def invalidate_on_commit(session: Session, *families: str) -> None:
     """``invalidate(*families)`` once ``session`` commits; nothing if it rolls back."""
     session.info.setdefault(PENDING_KEY, set()).update(families)
