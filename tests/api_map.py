@@ -184,6 +184,14 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     # no file: authorised callers get as far as validation
     ("/api/v1/products/<int:product_id>/image/", "POST"): (None, (401, 403, 403, 400, 400)),
     ("/api/v1/products/<int:product_id>/image/", "DELETE"): (None, STAFF_ONLY),
+    ("/api/v1/products/<int:product_id>/variants/<int:variant_id>/image/", "POST"): (
+        None,
+        (401, 403, 403, 400, 400),
+    ),
+    ("/api/v1/products/<int:product_id>/variants/<int:variant_id>/image/", "DELETE"): (
+        None,
+        STAFF_ONLY,
+    ),
     # the cart is the caller's own
     ("/api/v1/cart/", "GET"): (None, SIGNED_IN),
     ("/api/v1/cart/add/", "POST"): (

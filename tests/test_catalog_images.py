@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 from PIL import Image
 
-from tests.factories import make_product
+from tests.factories import make_product, make_sized_product
 
 BUCKET = "ecom-test-images"
 
@@ -252,3 +252,75 @@ def test_replacing_and_deleting_an_s3_image_deletes_the_old_object(client, heade
 
 def test_media_is_not_served_locally_when_images_live_in_s3(client, s3):
     assert client.get("/media/products/1/anything.png").status_code == 404
+
+
+# --- variant images ------------------------------------------------------------------
+
+
+def variant_image_url(product, variant) -> str:
+    return f"/api/v1/products/{product.id}/variants/{variant.id}/image/"
+
+
+def test_a_variant_has_its_own_image_replaced_and_removed_with_its_file(
+    client, headers, media_root
+):
+    product = make_sized_product()
+    small, large = product.variants[0], product.variants[1]
+    url = variant_image_url(product, small)
+
+    first = client.post(
+        url,
+        data={"image": (BytesIO(image_bytes()), "s.png")},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert first.status_code == 200 and first.json["id"] == small.id
+    first_file = media_root / first.json["image"].split("/media/", 1)[1]
+    assert first_file.is_file()
+    detail = client.get(f"/api/v1/products/{product.id}/").json
+    shown = {v["id"]: v["image"] for v in detail["variants"]}
+    assert shown[small.id] == first.json["image"] and shown[large.id] is None
+
+    second = client.post(
+        url,
+        data={"image": (BytesIO(image_bytes("JPEG")), "s.jpg")},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert second.status_code == 200 and not first_file.exists()
+    second_file = media_root / second.json["image"].split("/media/", 1)[1]
+
+    removed = client.delete(url, headers=headers)
+    assert removed.status_code == 200 and removed.json["image"] is None
+    assert not second_file.exists()
+
+
+def test_deleting_a_variant_or_its_product_deletes_their_image_files(client, headers, media_root):
+    product = make_sized_product()
+    files = []
+    for variant in product.variants[:2]:
+        response = client.post(
+            variant_image_url(product, variant),
+            data={"image": (BytesIO(image_bytes()), "v.png")},
+            headers=headers,
+            content_type="multipart/form-data",
+        )
+        files.append(media_root / response.json["image"].split("/media/", 1)[1])
+    assert all(path.is_file() for path in files)
+
+    variant_url = f"/api/v1/products/{product.id}/variants/{product.variants[0].id}/"
+    assert client.delete(variant_url, headers=headers).status_code == 204
+    assert not files[0].exists() and files[1].is_file()
+    assert client.delete(f"/api/v1/products/{product.id}/", headers=headers).status_code == 204
+    assert not files[1].exists()
+
+
+def test_a_variant_of_another_product_has_no_image_route(client, headers, media_root):
+    product, other = make_sized_product(), make_product()
+    response = client.post(
+        variant_image_url(other, product.variants[0]),
+        data={"image": (BytesIO(image_bytes()), "v.png")},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 404

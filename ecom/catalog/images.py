@@ -1,4 +1,5 @@
-"""Product images: checked to be a real, small enough picture, stored under a new name."""
+"""Product and variant images: checked to be a real, small enough picture, stored under a
+new name; a replaced or removed image's file is deleted."""
 
 from io import BytesIO
 from uuid import uuid4
@@ -8,9 +9,10 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 
 from ecom.catalog.errors import ImageTooLarge
-from ecom.catalog.models import Product
+from ecom.catalog.models import Product, ProductVariant
 from ecom.catalog.services import get_product
 from ecom.catalog.summary import products_changed
+from ecom.catalog.variants import variant_of
 from ecom.common.errors import ValidationFailed
 from ecom.common.storage import get_storage
 from ecom.common.transactions import atomic
@@ -50,32 +52,56 @@ def _read_image(file: FileStorage) -> tuple[bytes, str]:
     return data, image_format
 
 
-def save_product_image(product_id: int, file: FileStorage) -> Product:
-    """Store a new image under a generated name; the previous one is deleted."""
-    product = get_product(product_id, include_inactive=True)
+def _replace_image(owner: Product | ProductVariant, folder: str, file: FileStorage) -> None:
+    """Store a new image for ``owner`` under a generated name; the previous one is deleted."""
     data, image_format = _read_image(file)
-    key = f"products/{product.id}/{uuid4().hex}{IMAGE_FORMATS[image_format]}"
+    key = f"{folder}/{uuid4().hex}{IMAGE_FORMATS[image_format]}"
     storage = get_storage()
     storage.save(key, data, Image.MIME[image_format])
-    old_key = product.image
+    old_key = owner.image
     try:
         with atomic():
-            product.image = key
+            owner.image = key
             products_changed()
     except Exception:
         storage.delete(key)
         raise
     if old_key:
         storage.delete(old_key)
+
+
+def _remove_image(owner: Product | ProductVariant) -> None:
+    old_key = owner.image
+    with atomic():
+        owner.image = None
+        products_changed()
+    if old_key:
+        get_storage().delete(old_key)
+
+
+def save_product_image(product_id: int, file: FileStorage) -> Product:
+    product = get_product(product_id, include_inactive=True)
+    _replace_image(product, f"products/{product.id}", file)
     return product
 
 
 def delete_product_image(product_id: int) -> Product:
     product = get_product(product_id, include_inactive=True)
-    old_key = product.image
-    with atomic():
-        product.image = None
-        products_changed()
-    if old_key:
-        get_storage().delete(old_key)
+    _remove_image(product)
     return product
+
+
+def _variant(product_id: int, variant_id: int) -> ProductVariant:
+    return variant_of(get_product(product_id, include_inactive=True), variant_id)
+
+
+def save_variant_image(product_id: int, variant_id: int, file: FileStorage) -> ProductVariant:
+    variant = _variant(product_id, variant_id)
+    _replace_image(variant, f"products/{product_id}/variants/{variant.id}", file)
+    return variant
+
+
+def delete_variant_image(product_id: int, variant_id: int) -> ProductVariant:
+    variant = _variant(product_id, variant_id)
+    _remove_image(variant)
+    return variant

@@ -87,13 +87,13 @@ def update_product(product_id: int, changes: dict) -> Product:
 
 
 def delete_product(product_id: int) -> None:
-    """Delete a product and its image; one that orders refer to is refused (409)."""
+    """Delete a product and its images; one that orders refer to is refused (409)."""
     product = get_product(product_id, include_inactive=True)
-    image = product.image
+    images = [owner.image for owner in (product, *product.variants) if owner.image]
     with atomic(on_conflict=ProductInUse()):
         db.session.delete(product)
         products_changed()
-    if image:
+    for image in images:
         get_storage().delete(image)
 
 

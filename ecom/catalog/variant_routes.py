@@ -2,9 +2,10 @@
 
 from flask.views import MethodView
 
-from ecom.catalog import details, options, variants
+from ecom.catalog import details, images, options, variants
 from ecom.catalog.blueprint import blp
 from ecom.catalog.models import ProductOption, ProductVariant
+from ecom.catalog.schemas import ProductImageSchema
 from ecom.catalog.variant_schemas import (
     OptionPatchSchema,
     OptionSchema,
@@ -80,6 +81,25 @@ class VariantDetail(MethodView):
     def delete(self, product_id: int, variant_id: int) -> None:
         """Delete a variant (staff); its cart lines go with it."""
         variants.delete_variant(product_id, variant_id)
+
+
+@blp.route("/products/<int:product_id>/variants/<int:variant_id>/image/")
+class VariantImage(MethodView):
+    @blp.auth("staff")
+    @blp.arguments(ProductImageSchema, location="files")
+    @blp.response(200, VariantSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(413, response="DEFAULT_ERROR", description="Image too large.")
+    def post(self, files: dict, product_id: int, variant_id: int) -> ProductVariant:
+        """Upload or replace a variant's image (staff); the old file is deleted."""
+        return images.save_variant_image(product_id, variant_id, files["image"])
+
+    @blp.auth("staff")
+    @blp.response(200, VariantSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, product_id: int, variant_id: int) -> ProductVariant:
+        """Remove a variant's image (staff)."""
+        return images.delete_variant_image(product_id, variant_id)
 
 
 @blp.route("/products/<int:product_id>/options/")

@@ -18,6 +18,7 @@ from ecom.catalog.errors import (
 from ecom.catalog.models import OptionValue, Product, ProductOption, ProductVariant
 from ecom.catalog.summary import locked_product, refresh_summary
 from ecom.common.errors import NotFound, ValidationFailed
+from ecom.common.storage import get_storage
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -118,15 +119,19 @@ def update_variant(product_id: int, variant_id: int, changes: dict) -> ProductVa
 
 
 def delete_variant(product_id: int, variant_id: int) -> None:
-    """Delete a variant (its cart lines go with it); one in orders is refused (409)."""
+    """Delete a variant and its image (its cart lines go with it); one in orders is
+    refused (409)."""
     with atomic(on_conflict=VariantInUse()):
         product = locked_product(product_id)
         variant = variant_of(product, variant_id)
         if len(product.variants) == 1:
             raise LastVariant()
+        image = variant.image
         product.variants.remove(variant)
         db.session.flush()
         refresh_summary(product)
+    if image:
+        get_storage().delete(image)
 
 
 def single_variant(product: Product, field: str, message: str | None = None) -> ProductVariant:
