@@ -98,14 +98,17 @@ def _has_value(option: tuple[str, str]) -> ColumnElement:
 
 def _priced(query: Select, low: Decimal | None, high: Decimal | None) -> Select:
     """Products with an active variant priced in [low, high]. Either bound alone is exact on
-    the product's summary (its lowest and highest price); both need a variant in between,
-    after the summary's conditions, which the price indexes apply first."""
+    the product's summary (its lowest and highest price); both need a variant in between
+    when the product has several prices, after the summary's conditions, which the price
+    indexes apply first."""
     if low is not None:
         query = query.where(Product.price_max >= low)
     if high is not None:
         query = query.where(Product.price <= high)
     if low is not None and high is not None:
-        query = query.where(_active_variant(ProductVariant.price.between(low, high)))
+        # One price for all its variants (two products in three): the summary is exact.
+        in_range = _active_variant(ProductVariant.price.between(low, high))
+        query = query.where(or_(Product.price == Product.price_max, in_range))
     return query
 
 
