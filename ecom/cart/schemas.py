@@ -24,8 +24,10 @@ class CartVariantSchema(ResponseSchema):
             "description": 'Its option values, e.g. "M / Red"; "" for a product without options.'
         }
     )
-    options = ma.fields.Function(
-        lambda variant: {value.option.name: value.value for value in variant.ordered_values},
+    options = ma.fields.Dict(
+        attribute="named_values",
+        keys=ma.fields.String(),
+        values=ma.fields.String(),
         metadata={
             "type": "object",
             "additionalProperties": {"type": "string"},

@@ -76,9 +76,9 @@ def variant_on_sale(
     else:
         product = db.session.get(Product, product_id)
         field = "product_id"
-        on_sale = product is not None and product.is_active
-        variant = single_variant(product, "variant_id") if on_sale else None
-    if variant is None or not (variant.is_active and variant.product.is_active):
+        listed = product is not None and product.is_active
+        variant = single_variant(product, "variant_id") if listed else None
+    if variant is None or not variant.on_sale:
         raise NotFound(NOT_ON_SALE, errors={field: [NOT_ON_SALE]})
     return variant
 

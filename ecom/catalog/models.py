@@ -215,6 +215,16 @@ class ProductVariant(TimestampMixin, db.Model):
         return sorted(self.values, key=lambda value: (value.option.position, value.option_id))
 
     @property
+    def named_values(self) -> dict[str, str]:
+        """Option name → value, e.g. {"Size": "M"}; empty for a default variant."""
+        return {value.option.name: value.value for value in self.ordered_values}
+
+    @property
+    def on_sale(self) -> bool:
+        """Whether buyers may have it: it and its product are both active."""
+        return self.is_active and self.product.is_active
+
+    @property
     def label(self) -> str:
         """E.g. "M / Red"; "" for a default variant."""
         return " / ".join(value.value for value in self.ordered_values)

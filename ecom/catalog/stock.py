@@ -51,7 +51,7 @@ def lock_variants(variant_ids: Iterable[int]) -> dict[int, ProductVariant]:
 
 def on_sale(variant: ProductVariant) -> int:
     """Units a buyer can have: none unless both the variant and its product are on sale."""
-    return variant.stock_quantity if variant.is_active and variant.product.is_active else 0
+    return variant.stock_quantity if variant.on_sale else 0
 
 
 def shortage(variant: ProductVariant, requested: int, available: int) -> dict:
@@ -97,21 +97,11 @@ def take_all(variants: Mapping[int, ProductVariant], quantities: Mapping[int, in
         if not take_stock(variant_id, quantity)
     ]
     if short:
-        rows = db.session.execute(
-            select(ProductVariant.id, ProductVariant.stock_quantity).where(
-                ProductVariant.id.in_(short)
-            )
-        )
-        left = dict(rows.all())
+        # The rows read under the locks are what is left: every stock writer takes them.
         raise InsufficientStock(
-            [
-                shortage(variants[vid], quantities[vid], left[vid] if on_sale(variants[vid]) else 0)
-                for vid in short
-            ]
+            [shortage(variants[vid], quantities[vid], on_sale(variants[vid])) for vid in short]
         )
-    _add_to_products(variants, {vid: -quantity for vid, quantity in quantities.items()})
-    for variant in variants.values():
-        db.session.expire(variant, ["stock_quantity", "updated_at"])
+    _settle(variants, {vid: -quantity for vid, quantity in quantities.items()})
 
 
 def restock_all(quantities: Mapping[int, int]) -> None:
@@ -124,24 +114,23 @@ def restock_all(quantities: Mapping[int, int]) -> None:
             .values(stock_quantity=ProductVariant.stock_quantity + quantity)
             .execution_options(synchronize_session=False)
         )
-    _add_to_products(variants, quantities)
-    for variant in variants.values():
-        db.session.expire(variant, ["stock_quantity", "updated_at"])
+    _settle(variants, quantities)
 
 
-def _add_to_products(variants: Mapping[int, ProductVariant], changes: Mapping[int, int]) -> None:
-    """Add each active variant's change to its product's sum, in one statement."""
+def _settle(variants: Mapping[int, ProductVariant], changes: Mapping[int, int]) -> None:
+    """Add each active variant's change to its product's sum, in one statement; the rows
+    in the session, changed by SQL alone, are read again when next used."""
     per_product: Counter[int] = Counter()
     for variant_id, change in changes.items():
         if variants[variant_id].is_active:
             per_product[variants[variant_id].product_id] += change
-    if not any(per_product.values()):
-        return
-    db.session.execute(
-        update(Product)
-        .where(Product.id.in_(list(per_product)))
-        .values(stock_quantity=Product.stock_quantity + case(per_product, value=Product.id))
-        .execution_options(synchronize_session=False)
-    )
+    if any(per_product.values()):
+        db.session.execute(
+            update(Product)
+            .where(Product.id.in_(list(per_product)))
+            .values(stock_quantity=Product.stock_quantity + case(per_product, value=Product.id))
+            .execution_options(synchronize_session=False)
+        )
     for variant in variants.values():
+        db.session.expire(variant, ["stock_quantity", "updated_at"])
         db.session.expire(variant.product, ["stock_quantity", "updated_at"])

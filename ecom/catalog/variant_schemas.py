@@ -3,7 +3,6 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from ecom.catalog.models import ProductVariant
 from ecom.catalog.schemas import ProductSchema, sku_field
 from ecom.common.ids import COUNT_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Money
@@ -27,11 +26,6 @@ class OptionSchema(ResponseSchema):
     values = ma.fields.List(ma.fields.Nested(OptionValueSchema), dump_only=True)
 
 
-def _named_values(variant: ProductVariant) -> dict[str, str]:
-    names = {option.id: option.name for option in variant.product.options}
-    return {names[value.option_id]: value.value for value in variant.ordered_values}
-
-
 class VariantSchema(ResponseSchema):
     id = ma.fields.Integer(dump_only=True)
     sku = ma.fields.String(dump_only=True)
@@ -50,8 +44,10 @@ class VariantSchema(ResponseSchema):
         allow_none=True,
         metadata={"type": "string", "format": "uri"},
     )
-    options = ma.fields.Function(
-        _named_values,
+    options = ma.fields.Dict(
+        attribute="named_values",
+        keys=ma.fields.String(),
+        values=ma.fields.String(),
         dump_only=True,
         metadata={
             "type": "object",
