@@ -157,3 +157,18 @@ def test_an_option_filter_reaches_products_by_id_from_the_matching_variants(clie
     plan = page_plan(client, "?option=size:l&ordering=-price")
     assert "pk_products" in plan and "ix_variant_option_values_option_value_id" in plan, plan
     assert "Seq Scan on products" not in plan and "Seq Scan on product_variants" not in plan, plan
+
+
+@pytest.mark.usefixtures("catalog")
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        ("?category=leaf-7&search=lamp&ordering=-price", "ix_products_category_price"),
+        ("?search=lamp&price_min=100&price_max=300&ordering=price", "ix_products_price"),
+    ],
+)
+def test_a_search_in_order_walks_the_first_products_of_the_ordering_index(client, query, index):
+    plan = page_plan(client, query)
+    # The first products in order, a bounded walk (Limit), and never every match.
+    assert index in plan and "ix_products_search_vector" not in plan, plan
+    assert plan.count("Limit") == 2 and "Seq Scan on products" not in plan, plan

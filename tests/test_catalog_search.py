@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from ecom.catalog.listing import products_query
+from ecom.catalog.listing import WALKED_PER_ROW, products_query
 from ecom.extensions import db
-from tests.factories import make_product
+from tests.factories import make_category, make_product, statements
 
 PRODUCTS = "/api/v1/products/"
 
@@ -58,3 +58,58 @@ def test_search_uses_the_gin_index(postgresql):
         row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params)
     )
     assert "ix_products_search_vector" in plan
+
+
+def searched(client, query: str) -> tuple[list[str], list[str]]:
+    """The titles a search answers, and the statements it ran."""
+    with statements() as seen:
+        response = client.get(PRODUCTS + query)
+    assert response.status_code == 200, response.json
+    return [p["title"] for p in response.json["results"]], seen
+
+
+def walks(seen: list[str]) -> list[bool]:
+    """Which statements walk the first products in order (a subquery named `walked`)."""
+    return [") AS walked" in statement for statement in seen]
+
+
+def test_a_search_in_order_finds_a_dense_page_among_the_first_products(client, postgresql):
+    category = make_category()
+    for price in range(1, 21):
+        make_product(category, title=f"{'Lamp' if price % 2 else 'Shade'} {price}", price=price)
+    lamps = [f"Lamp {price}" for price in range(19, 0, -2)]
+    pages = [
+        searched(client, f"?search=lamp&ordering=-price&page_size=3&page={n}") for n in (1, 2, 4)
+    ]
+    assert [titles for titles, _ in pages] == [lamps[0:3], lamps[3:6], lamps[9:]]
+    # The count, then the page from the walk (the last one short but complete).
+    assert [walks(seen) for _, seen in pages] == [[False, True]] * 3
+
+
+def test_a_search_in_order_whose_matches_lie_past_the_walk_sorts_them_all(client, postgresql):
+    category = make_category()
+    for price in range(1, 4):
+        make_product(category, title=f"Lamp {price}", price=price)
+    for price in range(100, 100 + WALKED_PER_ROW + 5):
+        make_product(category, title=f"Shade {price}", description="For any light.", price=price)
+    first, seen = searched(client, "?search=lamp&ordering=-price&page_size=1")
+    last, _ = searched(client, "?search=lamp&ordering=-price&page_size=1&page=3")
+    # The walk of the first WALKED_PER_ROW products, all shades, found no lamp: a third
+    # statement sorted the three lamps.
+    assert (first, walks(seen)) == (["Lamp 3"], [False, True, False])
+    assert last == ["Lamp 1"]
+
+
+def test_a_search_in_order_finds_a_sku_among_the_first_products(client, postgresql):
+    category = make_category()
+    lamp = make_product(category, title="Desk lamp", price=5)
+    make_product(category, title="Floor lamp", price=9)
+    found, seen = searched(client, f"?search={lamp.variants[0].sku}&ordering=-price")
+    assert (found, walks(seen)) == (["Desk lamp"], [False, True])
+
+
+def test_words_shorter_than_three_letters_match_whole_words_only(client, postgresql):
+    make_product(title="Wi-Fi router")
+    make_product(title="Wide monitor")
+    assert titles(client, "?search=wi") == ["Wi-Fi router"]
+    assert titles(client, "?search=wid") == ["Wide monitor"]

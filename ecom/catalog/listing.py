@@ -6,12 +6,12 @@ a category is its subtree's literal ids, ordered lists follow the composite inde
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
-from decimal import Decimal
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ecom.catalog.categories import subtree_ids
 from ecom.catalog.models import (
@@ -21,10 +21,17 @@ from ecom.catalog.models import (
     ProductVariant,
     variant_option_values,
 )
+from ecom.catalog.search import full_text_or_sku, is_postgresql, searched, tsquery
 from ecom.common.cache import generation_key, get_or_none, set_if_up
 from ecom.common.cache_families import PRODUCT_READS, STOCK_SHOWN
-from ecom.common.pagination import Count, Page, count_rows, paginate, paginate_by_cursor
-from ecom.extensions import db
+from ecom.common.pagination import (
+    Count,
+    Page,
+    count_rows,
+    page_slice,
+    paginate,
+    paginate_by_cursor,
+)
 
 ORDERING_FIELDS = {
     "price": Product.price,
@@ -36,6 +43,10 @@ ORDERING_FIELDS = {
 }
 DEFAULT_ORDERING = ["-created_at"]
 FILTERS = ("category", "price_min", "price_max", "in_stock", "is_active", "option", "search")
+# A search in an explicit order looks for its page among the first products in that order
+# (those matching the other filters): this many per row up to the page's last one.
+WALKED_PER_ROW = 50
+MAX_WALK = 10_000
 
 
 def list_products(args: dict, *, include_inactive: bool) -> Page:
@@ -44,10 +55,53 @@ def list_products(args: dict, *, include_inactive: bool) -> Page:
     count = cached_count(args, include_inactive=include_inactive)
     matching = matching_products(args, include_inactive=include_inactive)
     counted = count(matching)
-    query = _ordered(matching, args, counted)
     if "cursor" in args:
-        return paginate_by_cursor(query, Product.id, args, count=lambda _query: counted)
-    return paginate(query, args, count=lambda _query: counted)
+        return paginate_by_cursor(matching, Product.id, args, count=lambda _query: counted)
+    walked = _page_of_walk(args, counted, include_inactive=include_inactive)
+    offset, size = page_slice(args)
+    query = _ordered(matching, args, counted, rows=offset + size)
+    return walked or paginate(query, args, count=lambda _query: counted)
+
+
+def _page_of_walk(args: dict, counted: Count, *, include_inactive: bool) -> Page | None:
+    """The page of a full-text search in an explicit order, found among the first products
+    in that order, when they hold all of it; else None. Its cost follows the page's depth,
+    where sorting every match costs what the word's frequency dictates (13,560 tablets
+    matching "wi-fi" at 1M). The walk's matches are the first ones in order, so a page it
+    fills is the exact page; one it leaves short falls back to sorting every match."""
+    searching = tsquery(args.get("search") or "") is not None
+    if not searching or not args.get("ordering") or not is_postgresql():
+        return None
+    offset, size = page_slice(args)
+    walk = (offset + size) * WALKED_PER_ROW
+    if walk > MAX_WALK:
+        return None
+    query = _matches_in_walk(args, walk, include_inactive=include_inactive)
+    page = paginate(query, args, count=lambda _query: counted)
+    last = not counted.estimated and offset + len(page.results) == counted.total
+    return page if len(page.results) == size or last else None
+
+
+def _matches_in_walk(filters: dict, walk: int, *, include_inactive: bool) -> Select:
+    """The matches among the first ``walk`` products in the requested order that their own
+    row admits. The walk follows the ordering's index, and where the planner keeps its
+    order it stops at the page's last match. The search and the variants' conditions are
+    checked on the walked rows, which keeps the planner from trading the walk for the
+    full-text index."""
+    own = _own_row_admits(select(Product), filters, include_inactive=include_inactive)
+    walked = aliased(
+        Product,
+        own.add_columns(Product.search_vector)
+        .order_by(*_order_by(filters["ordering"], None))
+        .limit(walk)
+        .subquery("walked"),
+    )
+    return (
+        select(walked)
+        .where(full_text_or_sku(walked.search_vector, walked.id, filters["search"]))
+        .where(*_variants_admit(walked, filters))
+        .order_by(*_order_by(filters["ordering"], None, walked))
+    )
 
 
 def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
@@ -59,28 +113,51 @@ def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
 def matching_products(filters: dict, *, include_inactive: bool) -> Select:
     """Products matching ``filters``, unordered: active ones only, unless
     ``include_inactive`` (staff): then all of them, or those matching ``is_active``."""
-    query = select(Product)
+    query = _own_row_admits(select(Product), filters, include_inactive=include_inactive)
+    query = query.where(*_variants_admit(Product, filters))
+    if filters.get("search"):
+        query = searched(query, filters["search"])
+    return query
+
+
+def _own_row_admits(query: Select, filters: dict, *, include_inactive: bool) -> Select:
+    """``query`` restricted by the filters the product's own row answers, its summary of
+    its variants included: the ones the ordering indexes serve."""
     if not include_inactive:
         query = query.where(Product.is_active)
     elif filters.get("is_active") is not None:
         query = query.where(Product.is_active == filters["is_active"])
     if filters.get("category"):
         query = query.where(Product.category_id.in_(subtree_ids(filters["category"])))
-    query = _priced(query, filters.get("price_min"), filters.get("price_max"))
+    # Either price bound alone is exact on the summary (the lowest and highest price).
+    if filters.get("price_min") is not None:
+        query = query.where(Product.price_max >= filters["price_min"])
+    if filters.get("price_max") is not None:
+        query = query.where(Product.price <= filters["price_max"])
     if filters.get("in_stock") is not None:
         in_stock = Product.stock_quantity > 0
         query = query.where(in_stock if filters["in_stock"] else ~in_stock)
-    if filters.get("option"):
-        query = query.where(_active_variant(*map(_has_value, filters["option"])))
-    if filters.get("search"):
-        query = _search(query, filters["search"])
     return query
 
 
-def _active_variant(*conditions: ColumnElement) -> ColumnElement:
+def _variants_admit(products: Any, filters: dict) -> list[ColumnElement]:
+    """Conditions only the variants of ``products`` (Product or an alias) answer: one
+    variant within both price bounds, one with every option value asked."""
+    conditions = []
+    low, high = filters.get("price_min"), filters.get("price_max")
+    if low is not None and high is not None:
+        in_range = _active_variant(products, ProductVariant.price.between(low, high))
+        # One price for all its variants (two products in three): the summary is exact.
+        conditions.append(or_(products.price == products.price_max, in_range))
+    if filters.get("option"):
+        conditions.append(_active_variant(products, *map(_has_value, filters["option"])))
+    return conditions
+
+
+def _active_variant(products: Any, *conditions: ColumnElement) -> ColumnElement:
     """Some active variant of the product meets every one of ``conditions``."""
     return exists().where(
-        ProductVariant.product_id == Product.id, ProductVariant.is_active, *conditions
+        ProductVariant.product_id == products.id, ProductVariant.is_active, *conditions
     )
 
 
@@ -96,91 +173,52 @@ def _has_value(option: tuple[str, str]) -> ColumnElement:
     )
 
 
-def _priced(query: Select, low: Decimal | None, high: Decimal | None) -> Select:
-    """Products with an active variant priced in [low, high]. Either bound alone is exact on
-    the product's summary (its lowest and highest price); both need a variant in between
-    when the product has several prices, after the summary's conditions, which the price
-    indexes apply first."""
-    if low is not None:
-        query = query.where(Product.price_max >= low)
-    if high is not None:
-        query = query.where(Product.price <= high)
-    if low is not None and high is not None:
-        # One price for all its variants (two products in three): the summary is exact.
-        in_range = _active_variant(ProductVariant.price.between(low, high))
-        query = query.where(or_(Product.price == Product.price_max, in_range))
-    return query
-
-
-def _tsquery(text: str) -> ColumnElement | None:
-    """Every word, each also as a prefix (`iph` finds "iPhone"); None without a word."""
-    words = re.findall(r"\w+", text.lower())
-    if not words:
-        return None
-    return func.to_tsquery("english", " & ".join(f"{word}:*" for word in words))
-
-
-def _search(query: Select, text: str) -> Select:
-    """Full text on PostgreSQL, case-insensitive LIKE on other back ends; or a variant's
-    exact SKU (one product id, so the full-text index still serves the rest: a BitmapOr)."""
-    sku = (
-        Product.id
-        == (
-            select(ProductVariant.product_id).where(ProductVariant.sku == text.strip())
-        ).scalar_subquery()
-    )
-    if db.session.get_bind().dialect.name == "postgresql":
-        tsquery = _tsquery(text)
-        return (
-            query
-            if tsquery is None
-            else query.where(or_(Product.search_vector.op("@@")(tsquery), sku))
-        )
-    words = [
-        or_(
-            Product.title.ilike(pattern, escape="\\"),
-            Product.description.ilike(pattern, escape="\\"),
-        )
-        for pattern in (
-            "%" + word.replace("_", "\\_") + "%" for word in re.findall(r"\w+", text.lower())
-        )
-    ]
-    return query.where(or_(and_(*words), sku)) if words else query
-
-
-def _ordered(matching: Select, filters: dict, counted: Count) -> Select:
-    """``matching`` (``counted`` rows) in the requested order. A full-text search in an
-    explicit ``ordering`` finds its matches through the GIN index first (a materialised
-    CTE), then sorts them: its cost follows the matches. Walking an ordering index in
-    search of them costs what the planner cannot foresee, as a word's matches cluster in
-    some categories and prices (at 1M, "hardcover" by `-price` walked 6 s of expensive
-    products before the first cheap book). Without ``ordering``, a search counted exactly
-    is ranked by relevance; one with more matches is not (ranking reads every match): it
-    comes newest first."""
-    tsquery = _tsquery(filters.get("search") or "")
+def _ordered(matching: Select, filters: dict, counted: Count, rows: int | None = None) -> Select:
+    """``matching`` (``counted`` rows) in the requested order, of which a page needs the
+    first ``rows``. A full-text search in an explicit ``ordering`` that the walk could not
+    page (``_page_of_walk``) finds its matches through the GIN index first, then sorts
+    them: its cost follows the matches. Walking an ordering index in search of them costs
+    what the planner cannot foresee, as a word's matches cluster in some categories and
+    prices (at 1M, "hardcover" by `-price` walked 6 s of expensive products before the
+    first cheap book). Without ``ordering``, a search counted exactly is ranked by
+    relevance; one with more matches is not (ranking reads every match): it comes newest
+    first."""
+    terms = tsquery(filters.get("search") or "")
     ordering = filters.get("ordering")
-    if tsquery is None or db.session.get_bind().dialect.name != "postgresql":
+    if terms is None or not is_postgresql():
         return matching.order_by(*_order_by(ordering, None))
     if ordering:
-        found = matching.with_only_columns(Product.id).cte("matches").prefix_with("MATERIALIZED")
-        query = select(Product).where(Product.id.in_(select(found.c.id)))
-        return query.order_by(*_order_by(ordering, None))
-    rank = None if counted.estimated else func.ts_rank(Product.search_vector, tsquery)
+        return _sorted_matches(matching, ordering, rows)
+    rank = None if counted.estimated else func.ts_rank(Product.search_vector, terms)
     return matching.order_by(*_order_by(ordering, rank))
 
 
-def _order_by(fields: list[str] | None, rank: ColumnElement | None) -> list:
+def _sorted_matches(matching: Select, ordering: list[str], rows: int | None) -> Select:
+    """The matches (a materialised CTE of their ids and sort keys), sorted and cut at
+    ``rows`` before a product row is read: a page reads its own rows only."""
+    keys = {ORDERING_FIELDS[field.removeprefix("-")] for field in ordering}
+    found = matching.with_only_columns(Product.id, *keys).cte("matches").prefix_with("MATERIALIZED")
+    first = select(found).order_by(*_order_by(ordering, None, found.c)).limit(rows).subquery()
+    query = select(Product).join(first, first.c.id == Product.id)
+    return query.order_by(*_order_by(ordering, None, first.c))
+
+
+def _order_by(
+    fields: list[str] | None, rank: ColumnElement | None, products: Any = Product
+) -> list:
+    """ORDER BY clauses of ``fields`` (or ``rank``) on ``products`` (Product or an alias)."""
     if not fields and rank is not None:
-        return [rank.desc(), Product.id]
+        return [rank.desc(), products.id]
     fields = fields or DEFAULT_ORDERING
     clauses = []
     for field in fields:
-        column = ORDERING_FIELDS[field.removeprefix("-")]
+        name = ORDERING_FIELDS[field.removeprefix("-")].key
+        column = getattr(products, name)
         clause = column.desc() if field.startswith("-") else column.asc()
         # Unrated products last either way, on every back end.
-        clauses.append(clause.nulls_last() if column is Product.average_rating else clause)
+        clauses.append(clause.nulls_last() if name == "average_rating" else clause)
     # Ties broken by id, in the direction of the last key, so pages never overlap.
-    clauses.append(Product.id.desc() if fields[-1].startswith("-") else Product.id)
+    clauses.append(products.id.desc() if fields[-1].startswith("-") else products.id.asc())
     return clauses
 
 

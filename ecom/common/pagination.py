@@ -142,6 +142,12 @@ def _page_size(page_args: dict) -> int:
     return page_args.get("page_size") or current_app.config["PAGE_SIZE"]
 
 
+def page_slice(page_args: dict) -> tuple[int, int]:
+    """(offset, size) of the page ``page_args`` ask for."""
+    size = _page_size(page_args)
+    return ((page_args.get("page") or 1) - 1) * size, size
+
+
 def paginate(
     query: Select,
     page_args: dict,
@@ -152,11 +158,11 @@ def paginate(
     """Run one page of ``query``; a page past the last one is a 404 (past ``MAX_PAGE``,
     ``PageArgsSchema`` refuses it)."""
     page = page_args.get("page") or 1
-    size = _page_size(page_args)
+    offset, size = page_slice(page_args)
     counted = count(query)
-    if page > 1 and (page - 1) * size >= counted.total:
+    if page > 1 and offset >= counted.total:
         raise NotFound("Invalid page.", code="invalid_page")
-    result = db.session.execute(query.limit(size).offset((page - 1) * size))
+    result = db.session.execute(query.limit(size).offset(offset))
     rows = list(result.scalars() if scalars else result)
     more = page * size < counted.total and page < MAX_PAGE
     return Page(
