@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import marshmallow as ma
 from flask import current_app, request
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Engine, Select, event, func, literal_column, select
 
 from ecom.common.errors import NotFound
 from ecom.common.schemas import ResponseSchema
@@ -128,14 +128,26 @@ def _count(query: Select) -> int:
 
 
 def _estimate(query: Select) -> int:
-    """The rows PostgreSQL's planner expects ``query`` to return (EXPLAIN, not run)."""
-    compiled = query.compile(
-        dialect=db.session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
-    )
-    plan = db.session.connection().exec_driver_sql(
-        f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params
+    """The rows PostgreSQL's planner expects ``query`` to return (EXPLAIN, not run). The
+    statement goes through SQLAlchemy's compiled cache (compiling it anew cost a quarter of
+    a list's CPU time): ``_explained`` prefixes EXPLAIN to it on its way to the driver."""
+    plan = db.session.execute(
+        select(literal_column("1")).select_from(query.subquery()),
+        execution_options={_EXPLAIN: True},
     )
     return int(plan.scalar()[0]["Plan"]["Plan Rows"])
+
+
+def _explained(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, context: Any, _many: bool
+) -> tuple[str, Any]:
+    if context is not None and context.execution_options.get(_EXPLAIN):
+        statement = f"EXPLAIN (FORMAT JSON) {statement}"
+    return statement, parameters
+
+
+_EXPLAIN = "ecom_explain_estimate"
+event.listen(Engine, "before_cursor_execute", _explained, retval=True)
 
 
 def _page_size(page_args: dict) -> int:
