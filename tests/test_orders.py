@@ -22,6 +22,8 @@ from tests.factories import (
     make_product,
     make_sized_product,
     set_variant,
+    statements,
+    token_headers,
 )
 
 ORDERS = "/api/v1/orders/"
@@ -126,6 +128,27 @@ def test_checkout_never_sells_more_than_the_stock_even_if_the_cart_was_filled_ea
     with pytest.raises(InsufficientStock):
         orders.checkout(other_customer)
     assert stock_of(product) == 1
+
+
+def test_a_checkout_costs_ten_statements_whatever_its_lines_and_labels(
+    client, customer, address, queue_down
+):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite inserts an order's lines one statement each.")
+    headers = token_headers(customer)
+    body = {"shipping_address_id": address.id}
+    fill_cart(customer, (make_product(), 1), (make_product(), 2))
+    with statements() as two_lines:
+        assert client.post(ORDERS, json=body, headers=headers).status_code == 201
+    sized = [make_sized_product("S", "M", stock=5) for _ in range(3)]
+    fill_cart_with_variants(customer, *[(variant, 1) for p in sized for variant in p.variants])
+    with statements() as six_labelled_lines:
+        order = client.post(ORDERS, json=body, headers=headers).json
+    assert [item["variant_label"] for item in order["items"]] == ["S", "M"] * 3
+    # User, cart lock, lines under their products' locks, address, the stock taken with the
+    # products' sums, then order, items, history, the emptied cart and the outbox row (its
+    # delivery, after the commit, is the queue's).
+    assert len(two_lines) == len(six_labelled_lines) == 10
 
 
 def test_an_address_of_another_user_cannot_be_shipped_to(customer, other_customer):

@@ -4,13 +4,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ecom.accounts.models import User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.errors import InsufficientStock
 from ecom.catalog.models import Product, ProductVariant
-from ecom.catalog.stock import on_sale, shortage
+from ecom.catalog.stock import in_lock_order, on_sale, shortage
 from ecom.catalog.variants import single_variant
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.transactions import atomic
@@ -53,6 +53,24 @@ def get_cart(user: User, *, lock: bool = False, shown: bool = False) -> Cart:
     except IntegrityError:
         pass  # Another request of the same user created it first.
     return db.session.scalar(query)
+
+
+def locked_lines(cart: Cart) -> list[CartItem]:
+    """The cart's lines by variant, each with its variant, product and option values (its
+    label) read under the products' row locks (``in_lock_order``), in one statement
+    whatever the lines: what checkout takes, prices and copies."""
+    query = in_lock_order(
+        select(CartItem)
+        .join(CartItem.variant)
+        .join(ProductVariant.product)
+        .options(
+            contains_eager(CartItem.variant).options(
+                contains_eager(ProductVariant.product), joinedload(ProductVariant.values)
+            )
+        )
+        .where(CartItem.cart_id == cart.id)
+    ).order_by(ProductVariant.id)
+    return sorted(db.session.scalars(query).unique(), key=lambda line: line.variant_id)
 
 
 def current_cart(user: User) -> PricedCart:

@@ -11,41 +11,57 @@ checkout trusts only the rows it locks."""
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import cache
 
-from sqlalchemy import case, select, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    Subquery,
+    Update,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import contains_eager
 
 from ecom.catalog.errors import InsufficientStock
 from ecom.catalog.models import Product, ProductVariant
+from ecom.common.models import utcnow
 from ecom.extensions import db
 
 
-def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:
-    """Lock the products' rows (``SELECT … FOR UPDATE``) in id order."""
-    query = (
-        select(Product)
-        .where(Product.id.in_(list(product_ids)))
-        .order_by(Product.id)
+def in_lock_order(query: Select) -> Select:
+    """``query``, joined to the products, read under their row locks taken in id order
+    (order it further after this)."""
+    return (
+        query.order_by(Product.id)
         # Only the products' rows: locking the joined categories too would deadlock
         # checkouts whose products share categories in crossed orders.
         .with_for_update(of=Product)
         # Rows already in the session must show the values read under the lock.
         .execution_options(populate_existing=True)
     )
+
+
+def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:
+    """Lock the products' rows (``SELECT … FOR UPDATE``) in id order."""
+    query = in_lock_order(select(Product).where(Product.id.in_(list(product_ids))))
     return {product.id: product for product in db.session.scalars(query)}
 
 
 def lock_variants(variant_ids: Iterable[int]) -> dict[int, ProductVariant]:
     """The variants, read under their products' row locks (taken in product id order)."""
-    query = (
+    query = in_lock_order(
         select(ProductVariant)
         .join(ProductVariant.product)
         .options(contains_eager(ProductVariant.product))
         .where(ProductVariant.id.in_(list(variant_ids)))
-        .order_by(Product.id, ProductVariant.id)
-        .with_for_update(of=Product)
-        .execution_options(populate_existing=True)
-    )
+    ).order_by(ProductVariant.id)
     return {variant.id: variant for variant in db.session.scalars(query).unique()}
 
 
@@ -68,69 +84,152 @@ def shortage(variant: ProductVariant, requested: int, available: int) -> dict:
 
 def take_stock(variant_id: int, quantity: int) -> bool:
     """Remove ``quantity`` units of a variant on sale (it and its product active) if that
-    many are left; False if not.
+    many are left; False if not."""
+    taken = db.session.execute(_take(_listed({variant_id: quantity})), {"now": utcnow()})
+    return bool(taken.all())
+
+
+def _take(wanted: Subquery) -> Update:
+    """Remove from each variant ``wanted`` names (``id``, ``quantity``) its quantity if it
+    is on sale and that many are left; returning each variant taken and its product.
+    ``:now`` is the time of the change.
 
     The condition is checked by the UPDATE itself, so no interleaving can oversell, with or
     without row locks."""
     active_products = select(Product.id).where(Product.is_active.is_(True))
-    result = db.session.execute(
+    return (
         update(ProductVariant)
         .where(
-            ProductVariant.id == variant_id,
+            ProductVariant.id == wanted.c.id,
             ProductVariant.is_active.is_(True),
-            ProductVariant.stock_quantity >= quantity,
+            ProductVariant.stock_quantity >= wanted.c.quantity,
             ProductVariant.product_id.in_(active_products),
         )
-        .values(stock_quantity=ProductVariant.stock_quantity - quantity)
+        .values(
+            stock_quantity=ProductVariant.stock_quantity - wanted.c.quantity,
+            updated_at=bindparam("now"),
+        )
+        .returning(ProductVariant.id, ProductVariant.product_id)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+
+
+def _listed(quantities: Mapping[int, int]) -> Subquery:
+    """Variant ids and quantities as rows of literal values, on any database."""
+    rows = [
+        select(
+            literal(variant_id, Integer).label("id"), literal(quantity, Integer).label("quantity")
+        )
+        for variant_id, quantity in quantities.items()
+    ]
+    return union_all(*rows).subquery("wanted")
 
 
 def take_all(variants: Mapping[int, ProductVariant], quantities: Mapping[int, int]) -> None:
-    """Take every variant's quantity, or raise ``InsufficientStock`` listing each one short.
+    """Take every variant's quantity and keep the products' sums, or raise
+    ``InsufficientStock`` listing each one short (the caller's transaction then rolls back
+    what was taken). The statements are as many whatever the lines.
 
-    ``variants`` are read under their products' locks (``lock_variants``)."""
-    short = [
-        variant_id
-        for variant_id, quantity in sorted(quantities.items())
-        if not take_stock(variant_id, quantity)
-    ]
+    ``variants`` are read under their products' locks (``in_lock_order``)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        taken = _take_and_settle(quantities)
+    else:
+        taken = _take_then_settle(quantities)
+    short = sorted(set(quantities) - taken)
     if short:
         # The rows read under the locks are what is left: every stock writer takes them.
         raise InsufficientStock(
             [shortage(variants[vid], quantities[vid], on_sale(variants[vid])) for vid in short]
         )
-    _settle(variants, {vid: -quantity for vid, quantity in quantities.items()})
+    _forget_stock(variants.values())
+
+
+def _take_and_settle(quantities: Mapping[int, int]) -> set[int]:
+    """The take and the products' sums in one statement; the ids of the variants taken."""
+    settled = db.session.scalars(
+        _take_and_settle_statement(),
+        {"variant_ids": list(quantities), "quantities": list(quantities.values()), "now": utcnow()},
+    )
+    return {variant_id for variant_ids in settled for variant_id in variant_ids}
+
+
+@cache
+def _take_and_settle_statement() -> Update:
+    """PostgreSQL's: the take inside a WITH, of the ``:variant_ids`` and ``:quantities``
+    arrays, whatever their length (one statement to build and plan), then each product's
+    sum; returning the ids taken, grouped by product."""
+    wanted = select(
+        func.unnest(bindparam("variant_ids", type_=ARRAY(Integer))).label("id"),
+        func.unnest(bindparam("quantities", type_=ARRAY(Integer))).label("quantity"),
+    ).subquery("wanted")
+    taken = _take(wanted).returning(wanted.c.quantity).cte("taken")
+    per_product = (
+        select(
+            taken.c.product_id,
+            func.sum(taken.c.quantity).label("quantity"),
+            func.array_agg(taken.c.id).label("variant_ids"),
+        )
+        .group_by(taken.c.product_id)
+        .subquery("per_product")
+    )
+    return (
+        update(Product)
+        .where(Product.id == per_product.c.product_id)
+        .values(
+            stock_quantity=Product.stock_quantity - per_product.c.quantity,
+            updated_at=bindparam("now"),
+        )
+        .returning(per_product.c.variant_ids)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _take_then_settle(quantities: Mapping[int, int]) -> set[int]:
+    """The take, then the products' sums: two statements where an UPDATE cannot sit in a
+    WITH (SQLite); the ids of the variants taken."""
+    taken = db.session.execute(_take(_listed(quantities)), {"now": utcnow()}).all()
+    per_product: Counter[int] = Counter()
+    for row in taken:
+        per_product[row.product_id] -= quantities[row.id]
+    _add_to_sums(per_product)
+    return {row.id for row in taken}
 
 
 def restock_all(quantities: Mapping[int, int]) -> None:
     """Put units back on their variants (a cancellation), under their products' locks."""
     variants = lock_variants(quantities)
-    for variant_id, quantity in sorted(quantities.items()):
-        db.session.execute(
-            update(ProductVariant)
-            .where(ProductVariant.id == variant_id)
-            .values(stock_quantity=ProductVariant.stock_quantity + quantity)
-            .execution_options(synchronize_session=False)
+    db.session.execute(
+        update(ProductVariant)
+        .where(ProductVariant.id.in_(list(quantities)))
+        .values(
+            stock_quantity=ProductVariant.stock_quantity
+            + case(dict(quantities), value=ProductVariant.id)
         )
-    _settle(variants, quantities)
-
-
-def _settle(variants: Mapping[int, ProductVariant], changes: Mapping[int, int]) -> None:
-    """Add each active variant's change to its product's sum, in one statement; the rows
-    in the session, changed by SQL alone, are read again when next used."""
+        .execution_options(synchronize_session=False)
+    )
     per_product: Counter[int] = Counter()
-    for variant_id, change in changes.items():
+    for variant_id, quantity in quantities.items():
         if variants[variant_id].is_active:
-            per_product[variants[variant_id].product_id] += change
+            per_product[variants[variant_id].product_id] += quantity
+    _add_to_sums(per_product)
+    _forget_stock(variants.values())
+
+
+def _add_to_sums(per_product: Mapping[int, int]) -> None:
+    """Add each product's change to its sum of active variants' stock, in one statement."""
     if any(per_product.values()):
         db.session.execute(
             update(Product)
             .where(Product.id.in_(list(per_product)))
-            .values(stock_quantity=Product.stock_quantity + case(per_product, value=Product.id))
+            .values(
+                stock_quantity=Product.stock_quantity + case(dict(per_product), value=Product.id)
+            )
             .execution_options(synchronize_session=False)
         )
-    for variant in variants.values():
+
+
+def _forget_stock(variants: Iterable[ProductVariant]) -> None:
+    """The rows in the session, changed by SQL alone, are read again when next used."""
+    for variant in variants:
         db.session.expire(variant, ["stock_quantity", "updated_at"])
         db.session.expire(variant.product, ["stock_quantity", "updated_at"])

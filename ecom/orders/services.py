@@ -14,8 +14,8 @@ from ecom.accounts.addresses import default_address, get_address, snapshot
 from ecom.accounts.models import User
 from ecom.accounts.schemas import ShippingAddressSchema
 from ecom.cart.models import CartItem
-from ecom.cart.services import empty, get_cart
-from ecom.catalog.stock import lock_variants, restock_all, take_all
+from ecom.cart.services import empty, get_cart, locked_lines
+from ecom.catalog.stock import restock_all, take_all
 from ecom.common import outbox
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.metrics import ORDERS, PAYMENTS
@@ -136,7 +136,9 @@ def _place_order(
     user: User, address_id: int | None, address: dict | None, key: str | None
 ) -> tuple[Order, bool]:
     cart = get_cart(user, lock=True)  # Serialises checkouts of one user.
-    lines = sorted(cart.items, key=lambda line: line.variant_id)
+    # Read after the cart's lock, in a statement of their own: a checkout that waited for
+    # it sees the lines as the one before it left them.
+    lines = locked_lines(cart)
     fingerprint = _fingerprint(lines)
     existing = _order_for_key(user, key) if key else None
     if existing is not None:
@@ -146,10 +148,12 @@ def _place_order(
     if not lines:
         raise EmptyCart()
     shipping = _shipping_copy(user, address_id, address)
-    variants = lock_variants(line.variant_id for line in lines)
     # Priced under the locks: the lines' variants are the rows just read.
     pricing = price(lines)
-    take_all(variants, {line.variant_id: line.quantity for line in lines})
+    take_all(
+        {line.variant_id: line.variant for line in lines},
+        {line.variant_id: line.quantity for line in lines},
+    )
     order = Order(
         user_id=user.id,
         total_amount=pricing.total,
