@@ -124,6 +124,12 @@ class Config:
         self.CACHE_DIR = env.get("CACHE_DIR") or None
         # Off: every cached read and remembered count goes to the database (benchmarks).
         self.CACHE_ENABLED = _bool(env.get("CACHE_ENABLED"), True)
+        # Each process keeps copies of up to this many cached answers (0: none) and serves
+        # them without Redis while Redis's tracking says their generations hold; a PING
+        # every CACHE_LOCAL_CHECK_SECONDS proves the tracking connection alive
+        # (docs/PERFORMANCE.md, "Local copies").
+        self.CACHE_LOCAL_ENTRIES = int(env.get("CACHE_LOCAL_ENTRIES", "1000"))
+        self.CACHE_LOCAL_CHECK_SECONDS = float(env.get("CACHE_LOCAL_CHECK_SECONDS", "1"))
         self.RATELIMIT_ENABLED = _bool(env.get("RATELIMIT_ENABLED"), True)
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_KEY_PREFIX = prefix + "limits"

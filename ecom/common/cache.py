@@ -139,7 +139,17 @@ def _conditional(body: bytes, etag: str) -> Response:
 def lookup(get_many: Callable, families: tuple[str, ...], key: str) -> tuple[tuple | None, Any]:
     """One read of the families' generations and the entry: (generations, the entry's
     body and ETag if made under them); generations None when a family has none yet."""
-    *generations, entry = get_many(*(GENERATION_PREFIX + f for f in families), key)
+    return current_entry(get_many(*lookup_keys(families, key)))
+
+
+def lookup_keys(families: tuple[str, ...], key: str) -> list[str]:
+    """What ``lookup`` reads: the families' generations, then the entry."""
+    return [*(GENERATION_PREFIX + f for f in families), key]
+
+
+def current_entry(values: list) -> tuple[tuple | None, Any]:
+    """``lookup``'s answer from the values of ``lookup_keys``."""
+    *generations, entry = values
     if None in generations:
         return None, None
     generations = tuple(generations)

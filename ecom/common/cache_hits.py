@@ -1,5 +1,6 @@
 """Cache hits answered before Flask: an anonymous GET whose answer ``cached_response``
-holds is served from its entry at the WSGI layer, with no request context, hooks or view.
+holds is served from its entry at the WSGI layer, with no request context, hooks or view;
+the entry is read from Redis, or from this process's copy (``ecom.common.cache_local``).
 
 A hit still does what every response does here: its request id (``X-Request-ID``), the
 JSON request line, the request metrics and the cache's hit counter, the security headers,
@@ -21,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags
 
 from ecom.common import cache as response_cache
+from ecom.common.cache_local import LocalCopies
 from ecom.common.metrics import CACHE_LOOKUPS, observe_request
 from ecom.common.security import security_headers
 from ecom.extensions import cache
@@ -40,9 +42,10 @@ HIT = CACHE_LOOKUPS.labels("hit")
 class CachedHits:
     """WSGI middleware in front of ``app``'s own ``wsgi_app``."""
 
-    def __init__(self, app: Flask, wsgi_app: Callable) -> None:
+    def __init__(self, app: Flask, wsgi_app: Callable, copies: LocalCopies | None) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
+        self.copies = copies
         # Endpoint → the families its cached GET reads (None: not cached).
         self._families: dict[str, tuple[str, ...] | None] = {}
 
@@ -90,9 +93,8 @@ class CachedHits:
             return None
         req = Request(environ)
         key = response_cache.entry_key("public", req)
-        backend = self.app.extensions["cache"][cache]
         try:
-            generations, entry = response_cache.lookup(backend.get_many, families, key)
+            generations, entry = self._lookup(families, key)
         except redis.RedisError:  # The cache down: Flask answers, and says so.
             environ[response_cache.MISSED_KEY] = (families, key, None)
             return None
@@ -102,6 +104,13 @@ class CachedHits:
             return None
         HIT.inc()
         return self._answer(environ, req, rule.rule, entry, started)
+
+    def _lookup(self, families: tuple[str, ...], key: str) -> tuple[tuple | None, Any]:
+        backend = self.app.extensions["cache"][cache]
+        client = self.app.extensions.get("redis")
+        if self.copies is None or client is None:
+            return response_cache.lookup(backend.get_many, families, key)
+        return self.copies.lookup(client, backend, families, key)
 
     def _answer(
         self, environ: dict, req: Request, route: str, entry: Any, started: float
@@ -133,5 +142,10 @@ class CachedHits:
 
 
 def register_cached_hits(app: Flask) -> None:
-    """Serve cache hits in front of the app (inside ``ProxyFix``: register before it)."""
-    app.wsgi_app = CachedHits(app, app.wsgi_app)
+    """Serve cache hits in front of the app (inside ``ProxyFix``: register before it), from
+    this process's copies when Redis is the cache and ``CACHE_LOCAL_ENTRIES`` allows some."""
+    config = app.config
+    copies = None
+    if config["REDIS_URL"] and config["CACHE_LOCAL_ENTRIES"] > 0:
+        copies = LocalCopies(config["CACHE_LOCAL_ENTRIES"], config["CACHE_LOCAL_CHECK_SECONDS"])
+    app.wsgi_app = CachedHits(app, app.wsgi_app, copies)
