@@ -14,7 +14,6 @@ prepared by a ``bench/run.py`` run of that size.
 import argparse
 import functools
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,8 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="ecom-
 from flask import Flask  # noqa: E402
 from sqlalchemy import event, select  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
+
+from bench import callgrind  # noqa: E402
 
 ORDERS = "/api/v1/orders/"
 ROUNDS = 3
@@ -183,20 +184,9 @@ def cpu_microseconds(size: str, checkouts: int, lines: int) -> tuple[int, float]
 
 
 def instructions(size: str, checkouts: int, lines: int) -> tuple[int, float]:
-    with tempfile.TemporaryDirectory() as workdir:
-        out = Path(workdir) / "callgrind.out"
-        valgrind = [
-            "valgrind",
-            "--tool=callgrind",
-            "--collect-atstart=no",
-            "--toggle-collect=functools_reduce",
-            f"--callgrind-out-file={out}",
-        ]
-        command = valgrind + _child(size, checkouts, lines, 1)
-        result = subprocess.run(command, check=True, capture_output=True, text=True)
-        totals = re.search(r"^totals: (\d+)", out.read_text(), re.MULTILINE)
-    statements, _ = _parse(result.stdout)
-    return statements, int(totals.group(1)) / checkouts
+    output, total = callgrind.counted(_child(size, checkouts, lines, 1))
+    statements, _ = _parse(output)
+    return statements, total / checkouts
 
 
 def main() -> None:

@@ -18,7 +18,6 @@ import argparse
 import functools
 import io
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="ecom-cost-"))
 
 from werkzeug.test import EnvironBuilder  # noqa: E402
+
+from bench import callgrind  # noqa: E402
 
 API = "/api/v1"
 TARGETS = {
@@ -136,19 +137,8 @@ def cpu_microseconds(target: str, size: str, requests: int, limits: bool) -> flo
 
 def instructions(target: str, size: str, requests: int, limits: bool) -> float:
     """Instructions per request, counted by callgrind in a process of its own."""
-    with tempfile.TemporaryDirectory() as workdir:
-        out = Path(workdir) / "callgrind.out"
-        valgrind = [
-            "valgrind",
-            "--tool=callgrind",
-            "--collect-atstart=no",
-            "--toggle-collect=functools_reduce",
-            f"--callgrind-out-file={out}",
-        ]
-        command = valgrind + _child(target, size, requests, 1, limits)
-        subprocess.run(command, check=True, capture_output=True)
-        totals = re.search(r"^totals: (\d+)", out.read_text(), re.MULTILINE)
-    return int(totals.group(1)) / requests
+    _, total = callgrind.counted(_child(target, size, requests, 1, limits))
+    return total / requests
 
 
 def main() -> None:
