@@ -13,6 +13,7 @@ import threading
 
 import pytest
 import redis
+from flask import request
 from flask_caching.backends import RedisCache
 from flask_migrate import upgrade
 from limits.storage import RedisStorage
@@ -146,6 +147,15 @@ def stop_redis(app, monkeypatch):
         monkeypatch.setattr(limiter, "_limiter", FixedWindowRateLimiter(storage))
 
     return stop
+
+
+@pytest.fixture
+def flask_calls(app, monkeypatch):
+    """Requests that reached Flask's before-request hooks, by path."""
+    seen = []
+    hooks = app.before_request_funcs.setdefault(None, [])
+    monkeypatch.setitem(app.before_request_funcs, None, [lambda: seen.append(request.path)] + hooks)
+    return seen
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import json
 import logging
 
 import pytest
-from flask import request
 from prometheus_client import REGISTRY
 
 from ecom.common.cache import CACHE_DOWN, invalidate
@@ -17,15 +16,6 @@ URL = "/probe/users/"
 SMOREST_URL = "/probe/api/users/"
 # Each response's own id, and the limiter's headers (the Flask answers have limits on).
 VARYING = {"X-Request-ID", "Retry-After"}
-
-
-@pytest.fixture
-def flask_calls(app, monkeypatch):
-    """Requests that reached Flask's before-request hooks, by path."""
-    seen = []
-    hooks = app.before_request_funcs.setdefault(None, [])
-    monkeypatch.setitem(app.before_request_funcs, None, [lambda: seen.append(request.path)] + hooks)
-    return seen
 
 
 @pytest.fixture

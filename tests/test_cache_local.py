@@ -10,7 +10,6 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from flask import request
 from sqlalchemy import text
 
 from ecom.common.cache import invalidate
@@ -41,15 +40,6 @@ def limits_off(app, monkeypatch):
 def long_ttl(app, monkeypatch):
     """Product reads kept a minute: no copy expires by itself during the test."""
     monkeypatch.setitem(app.config, "STOCK_CACHE_SECONDS", 60)
-
-
-@pytest.fixture
-def flask_calls(app, monkeypatch):
-    """Requests that reached Flask's before-request hooks, by path."""
-    seen = []
-    hooks = app.before_request_funcs.setdefault(None, [])
-    monkeypatch.setitem(app.before_request_funcs, None, [lambda: seen.append(request.path)] + hooks)
-    return seen
 
 
 def commands_during(redis_client, action) -> list[str]:
