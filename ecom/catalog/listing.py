@@ -58,9 +58,11 @@ def list_products(args: dict, *, include_inactive: bool) -> Page:
     if "cursor" in args:
         return paginate_by_cursor(matching, Product.id, args, count=lambda _query: counted)
     walked = _page_of_walk(args, counted, include_inactive=include_inactive)
+    if walked is not None:
+        return walked
     offset, size = page_slice(args)
     query = _ordered(matching, args, counted, rows=offset + size)
-    return walked or paginate(query, args, count=lambda _query: counted)
+    return paginate(query, args, count=lambda _query: counted)
 
 
 def _page_of_walk(args: dict, counted: Count, *, include_inactive: bool) -> Page | None:
@@ -88,7 +90,7 @@ def _matches_in_walk(filters: dict, walk: int, *, include_inactive: bool) -> Sel
     order it stops at the page's last match. The search and the variants' conditions are
     checked on the walked rows, which keeps the planner from trading the walk for the
     full-text index."""
-    own = _own_row_admits(select(Product), filters, include_inactive=include_inactive)
+    own = _own_row_admits(filters, include_inactive=include_inactive)
     walked = aliased(
         Product,
         own.add_columns(Product.search_vector)
@@ -113,16 +115,17 @@ def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
 def matching_products(filters: dict, *, include_inactive: bool) -> Select:
     """Products matching ``filters``, unordered: active ones only, unless
     ``include_inactive`` (staff): then all of them, or those matching ``is_active``."""
-    query = _own_row_admits(select(Product), filters, include_inactive=include_inactive)
+    query = _own_row_admits(filters, include_inactive=include_inactive)
     query = query.where(*_variants_admit(Product, filters))
     if filters.get("search"):
         query = searched(query, filters["search"])
     return query
 
 
-def _own_row_admits(query: Select, filters: dict, *, include_inactive: bool) -> Select:
-    """``query`` restricted by the filters the product's own row answers, its summary of
-    its variants included: the ones the ordering indexes serve."""
+def _own_row_admits(filters: dict, *, include_inactive: bool) -> Select:
+    """Products matching the filters their own row answers, its summary of its variants
+    included: the ones the ordering indexes serve."""
+    query = select(Product)
     if not include_inactive:
         query = query.where(Product.is_active)
     elif filters.get("is_active") is not None:
