@@ -257,6 +257,8 @@ class Config:
     PAGE_SIZE = 20
     # Counts are exact up to this many rows, the planner's estimate above (see docs/API.md).
     EXACT_COUNT_LIMIT = 1_000
+    # A search the planner expects to match more than this many rows is not counted.
+    COUNTED_ESTIMATE_LIMIT = 10_000
 
     # The back office's session cookie (Secure in production: see configure_platform).
     SESSION_COOKIE_HTTPONLY = True

@@ -236,7 +236,7 @@ def test_large_counts_are_not_recounted_on_every_page(client, remember_every_cou
         assert client.get(f"{PRODUCTS}?page_size=2&search=product").json["count"] == 3
     with QueryCounter() as second:
         assert client.get(f"{PRODUCTS}?page_size=2&search=product&page=2").json["count"] == 3
-    assert len(second) == len(first) - 1
+    assert len(second) == 1 < len(first)  # the page alone: the count is remembered
     with QueryCounter() as other_filter:
         assert (
             client.get(f"{PRODUCTS}?page_size=2&search=product&in_stock=false").json["count"] == 0

@@ -4,7 +4,9 @@ and a fixed number of statements per list (docs/API.md, "Pagination")."""
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import text, update
 
+from ecom.catalog.models import Product
 from ecom.common import pagination
 from ecom.common.pagination import MAX_PAGE
 from ecom.extensions import db
@@ -52,6 +54,62 @@ def test_a_count_above_the_limit_is_the_estimate_on_postgresql_and_next_keeps_wo
     second = client.get(first["next"]).json
     assert len(second["results"]) == 2
     assert not {p["id"] for p in first["results"]} & {p["id"] for p in second["results"]}
+
+
+def analysed() -> None:
+    """The planner's statistics of the products as they stand."""
+    db.session.commit()
+    db.session.execute(text("ANALYZE products"))
+    db.session.commit()
+
+
+def postgresql_only() -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("The planner's estimates are PostgreSQL's (the PostgreSQL + Redis pass).")
+
+
+def test_a_search_the_planner_expects_to_match_many_is_not_counted(
+    client, app, limits, products, monkeypatch
+):
+    postgresql_only()
+    # Any estimate is above this limit.
+    monkeypatch.setitem(app.config, "COUNTED_ESTIMATE_LIMIT", 0)
+
+    with statements() as seen:
+        first = client.get(f"{PRODUCTS}?search=item&page_size=4").json
+
+    # However low the estimate, a full page links to the next one.
+    assert (first["count_is_estimate"], len(first["results"])) == (True, 4)
+    assert first["next"]
+    assert len(seen) == 2  # the estimate, the page: no count
+    assert not any("count(" in statement.lower() for statement in seen)
+    last = client.get(f"{PRODUCTS}?search=item&page_size=4&page=3").json
+    assert (len(last["results"]), last["count"], last["count_is_estimate"]) == (1, 9, False)
+
+
+def test_a_short_page_makes_an_estimated_count_exact(client, limits, products):
+    postgresql_only()
+    assert client.get(f"{PRODUCTS}?page_size=4").json["count_is_estimate"] is True
+
+    last = client.get(f"{PRODUCTS}?page_size=4&page=3").json
+
+    assert (last["count"], last["count_is_estimate"], last["next"]) == (9, False, None)
+
+
+def test_a_page_past_the_end_of_an_overestimated_list_is_a_404(client, app, products, monkeypatch):
+    postgresql_only()
+    monkeypatch.setitem(app.config, "EXACT_COUNT_LIMIT", 2)
+    analysed()
+    db.session.execute(update(Product).where(Product.id.in_(products[3:])).values(is_active=False))
+    db.session.commit()
+    # The statistics still count nine active products; three are.
+    first = client.get(f"{PRODUCTS}?page_size=2").json
+    assert first["count"] > 3 and first["count_is_estimate"] is True
+
+    last = client.get(f"{PRODUCTS}?page_size=2&page=2").json
+    assert (last["count"], last["count_is_estimate"], last["next"]) == (3, False, None)
+    beyond = client.get(f"{PRODUCTS}?page_size=2&page=3")
+    assert (beyond.status_code, beyond.json["code"]) == (404, "invalid_page")
 
 
 def test_a_page_number_past_the_window_is_a_400_that_points_to_the_cursor(client, products):

@@ -79,7 +79,7 @@ def _page_of_walk(args: dict, counted: Count, *, include_inactive: bool) -> Page
     if walk > MAX_WALK:
         return None
     query = _matches_in_walk(args, walk, include_inactive=include_inactive)
-    page = paginate(query, args, count=lambda _query: counted)
+    page = paginate(query, args, count=lambda _query: counted, partial=True)
     last = not counted.estimated and offset + len(page.results) == counted.total
     return page if len(page.results) == size or last else None
 
@@ -234,6 +234,7 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
     ).hexdigest()
 
     # A count by stock lags no more than the stock the pages show.
+    searching = tsquery(filters.get("search") or "") is not None
     timeout = current_app.config[
         STOCK_SHOWN if filters.get("in_stock") is not None else "CATALOG_COUNT_CACHE_SECONDS"
     ]
@@ -243,7 +244,7 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
         key = generation_key(f"catalog:product-count:{digest}", *PRODUCT_READS)
         counted = get_or_none(key) if key else None
         if counted is None:
-            counted = count_rows(query)
+            counted = count_rows(query, estimate_first=searching)
             if key and counted.total >= current_app.config["CATALOG_COUNT_CACHE_MIN"]:
                 set_if_up(key, counted, timeout=timeout)
         return counted

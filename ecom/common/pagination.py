@@ -109,18 +109,24 @@ def _page_url(**changes: str) -> str:
     return f"{request.base_url}?{urlencode(args, doseq=True)}"
 
 
-def count_rows(query: Select) -> Count:
+def count_rows(query: Select, *, estimate_first: bool = False) -> Count:
     """The rows of ``query``: exact up to ``EXACT_COUNT_LIMIT``; above it the planner's
     estimate on PostgreSQL (the exact count elsewhere), so a count never reads more than
-    the limit's rows."""
+    the limit's rows. With ``estimate_first`` (a search, whose bounded count reads an index
+    entry of every match first), an estimate above ``COUNTED_ESTIMATE_LIMIT`` is taken
+    without counting."""
     limit = current_app.config["EXACT_COUNT_LIMIT"]
     unordered = query.order_by(None)
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    expected = _estimate(unordered) if estimate_first and postgresql else None
+    if expected is not None and expected > current_app.config["COUNTED_ESTIMATE_LIMIT"]:
+        return Count(expected, estimated=True)
     total = _count(unordered.limit(limit + 1))
     if total <= limit:
         return Count(total)
-    if db.session.get_bind().dialect.name != "postgresql":
+    if not postgresql:
         return Count(_count(unordered))
-    return Count(max(_estimate(unordered), total), estimated=True)
+    return Count(max(expected or _estimate(unordered), total), estimated=True)
 
 
 def _count(query: Select) -> int:
@@ -166,21 +172,29 @@ def paginate(
     *,
     count: Callable[[Select], Count] = count_rows,
     scalars: bool = True,
+    partial: bool = False,
 ) -> Page:
     """Run one page of ``query``; a page past the last one is a 404 (past ``MAX_PAGE``,
-    ``PageArgsSchema`` refuses it)."""
+    ``PageArgsSchema`` refuses it). A short page is the last one, so it makes an estimated
+    count exact, unless ``query`` is ``partial`` (it may hold only some of the list)."""
     page = page_args.get("page") or 1
     offset, size = page_slice(page_args)
     counted = count(query)
-    if page > 1 and offset >= counted.total:
+    if page > 1 and offset >= counted.total and not counted.estimated:
         raise NotFound("Invalid page.", code="invalid_page")
     result = db.session.execute(query.limit(size).offset(offset))
     rows = list(result.scalars() if scalars else result)
-    more = page * size < counted.total and page < MAX_PAGE
+    if counted.estimated and len(rows) < size and not partial:
+        # A short page ends the list: the count is now known, or the page is past the end.
+        if not rows and page > 1:
+            raise NotFound("Invalid page.", code="invalid_page")
+        counted = Count(offset + len(rows))
+    # An estimate cannot tell where the list ends: every full page links to the next.
+    more = len(rows) == size if counted.estimated else page * size < counted.total
     return Page(
         count=counted.total,
         count_is_estimate=counted.estimated,
-        next=_page_url(page=str(page + 1)) if more else None,
+        next=_page_url(page=str(page + 1)) if more and page < MAX_PAGE else None,
         previous=_page_url(page=str(page - 1)) if page > 1 else None,
         results=rows,
     )
