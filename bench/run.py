@@ -42,7 +42,7 @@ THREADS = 2
 CHECKOUTS_PER_SECOND = 20
 
 
-def server_env(size: str, *, cache: bool, workers: int) -> dict[str, str]:
+def server_env(size: str, *, cache: bool, workers: int, threads: int = THREADS) -> dict[str, str]:
     """Production settings, but plain HTTP on loopback and no rate limits."""
     return {
         "PATH": "/usr/bin:/bin",
@@ -57,7 +57,7 @@ def server_env(size: str, *, cache: bool, workers: int) -> dict[str, str]:
         # No TLS proxy in front: a redirect to HTTPS would answer every request.
         "SECURE_SSL_REDIRECT": "false",
         "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_THREADS": str(THREADS),
+        "GUNICORN_THREADS": str(threads),
     }
 
 
@@ -74,8 +74,9 @@ class SizeRun:
     def __init__(self, size: str, options: argparse.Namespace) -> None:
         self.size = size
         self.options = options
-        self.env = server_env(size, cache=True, workers=options.workers)
-        self.uncached_env = server_env(size, cache=False, workers=options.workers)
+        shape = {"workers": options.workers, "threads": options.threads}
+        self.env = server_env(size, cache=True, **shape)
+        self.uncached_env = server_env(size, cache=False, **shape)
         self.app = create_app(ProductionConfig(self.env))
         self.uncached_app = create_app(ProductionConfig(self.uncached_env))
         self.rows: list[report.Row] = []
@@ -179,7 +180,9 @@ class SizeRun:
         with self.app.app_context():
             postgres = db.session.scalar(text("SHOW server_version"))
         redis_version = redis.Redis.from_url(REDIS_URL).info("server")["redis_version"]
-        facts = report.machine_facts(postgres, redis_version, self.options.workers, THREADS)
+        facts = report.machine_facts(
+            postgres, redis_version, self.options.workers, self.options.threads
+        )
         facts["search words"] = (
             f"common `{self.fixtures.common_word}`, rare `{self.fixtures.rare_word}`"
         )
@@ -194,6 +197,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
     parser.add_argument("--connections", default="10,50", help="comma list of concurrencies")
     parser.add_argument("--workers", type=int, default=servers.default_workers())
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads per worker")
     parser.add_argument("--only", default="", help="comma list of scenario names (and hello)")
     parser.add_argument("--label", default="", help="results/<date>-<size>-<label>.md")
     parser.add_argument(
