@@ -39,31 +39,32 @@ from ecom.logging import (  # noqa: E402
 
 
 def default_workers() -> int:
-    """``WEB_CONCURRENCY``, else the CPUs this process may use, plus one."""
+    """``WEB_CONCURRENCY``, else twice the CPUs this process may use, plus one."""
     if os.environ.get("WEB_CONCURRENCY"):
         return int(os.environ["WEB_CONCURRENCY"])
-    return len(os.sched_getaffinity(0)) + 1
+    return 2 * len(os.sched_getaffinity(0)) + 1
 
 
 bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
 workers = default_workers()
-# Chosen by measurement on two cores (docs/PERFORMANCE.md, "Gunicorn"): gthread, one worker
-# per CPU plus one, two threads each. Sync workers close every connection after one
-# response, so Nginx's upstream keepalive (and wrk's) reconnect per request: they served
-# the cached list at 0.3-0.6× gthread's rate. More threads (5 × 4) bought no throughput
-# and the worst p99: a request is mostly Python holding the GIL, so threads queue behind
-# each other; the second thread overlaps a wait on PostgreSQL or Redis. No gevent:
-# psycopg2 would need patching to cooperate.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# Chosen by measurement on two cores (docs/PERFORMANCE.md, "Gunicorn"): sync workers, two
+# per CPU plus one, behind Nginx (which buffers slow clients). Each request is a new
+# connection that the kernel hands to an idle worker, so the load spreads over every
+# worker. gthread keeps a keep-alive connection on the worker that accepted it: all 16 of
+# a client's connections often sat on one worker, which served them alone at 0.4× the
+# rate, and its p99 was 2-15× sync's. A worker waiting on PostgreSQL (a checkout's row
+# lock) leaves the other four serving. GUNICORN_WORKER_CLASS=gthread and
+# GUNICORN_THREADS bring threads back.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
 # A worker silent for `timeout` seconds is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On SIGTERM, workers finish in-flight requests for up to this long (Compose waits
 # `stop_grace_period`, set above it, before SIGKILL).
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-# Longer than Nginx's upstream keepalive_timeout (60 s), so Gunicorn never closes a
-# connection Nginx is about to reuse.
+# For gthread only (sync answers `Connection: close`): longer than Nginx's upstream
+# keepalive_timeout (60 s), so Gunicorn never closes a connection Nginx is about to reuse.
 keepalive = 65
 # No recycling by request count: a recycle costs a fork and a cold worker, and no leak
 # has been seen (GUNICORN_MAX_REQUESTS turns it on, e.g. while one is investigated).

@@ -38,7 +38,7 @@ HELLO_PORT = int(os.environ.get("BENCH_HELLO_PORT", "8802"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
 # Not a secret: the benchmark's own databases, on loopback.
 BENCH_SECRET = "bench-only-secret-" + "x" * 32
-THREADS = 2
+THREADS = 1
 CHECKOUTS_PER_SECOND = 20
 
 

@@ -18,8 +18,8 @@ LOG_DIR = Path(os.environ.get("BENCH_LOG_DIR", "/tmp"))
 
 
 def default_workers() -> int:
-    """What gunicorn.conf.py chooses without WEB_CONCURRENCY: usable CPUs + 1."""
-    return len(os.sched_getaffinity(0)) + 1
+    """What gunicorn.conf.py chooses without WEB_CONCURRENCY: twice the usable CPUs + 1."""
+    return 2 * len(os.sched_getaffinity(0)) + 1
 
 
 def _wait_ready(url: str, process: subprocess.Popen) -> None:

@@ -36,12 +36,12 @@ def test_gunicorn_takes_its_worker_count_from_web_concurrency(monkeypatch):
     assert gunicorn_settings(monkeypatch, WEB_CONCURRENCY="7")["workers"] == 7
 
 
-def test_gunicorn_defaults_to_the_usable_cpus_plus_one_of_two_threads(monkeypatch):
+def test_gunicorn_defaults_to_sync_workers_two_per_usable_cpu_plus_one(monkeypatch):
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2})
 
     settings = gunicorn_settings(monkeypatch)
 
-    assert (settings["workers"], settings["threads"]) == (4, 2)
+    assert (settings["worker_class"], settings["workers"], settings["threads"]) == ("sync", 7, 1)
 
 
 def test_gunicorn_recycles_no_worker_unless_asked(monkeypatch):
@@ -49,8 +49,10 @@ def test_gunicorn_recycles_no_worker_unless_asked(monkeypatch):
     assert gunicorn_settings(monkeypatch, GUNICORN_MAX_REQUESTS="5000")["max_requests"] == 5000
 
 
-def test_gunicorn_keeps_upstream_connections_open_longer_than_nginx_reuses_them(monkeypatch):
-    settings = gunicorn_settings(monkeypatch)
+def test_threaded_gunicorn_keeps_upstream_connections_open_longer_than_nginx_reuses_them(
+    monkeypatch,
+):
+    settings = gunicorn_settings(monkeypatch, GUNICORN_WORKER_CLASS="gthread")
 
     assert settings["worker_class"] == "gthread"
     assert settings["keepalive"] > nginx_seconds("keepalive_timeout", NGINX_SITE)
