@@ -53,8 +53,8 @@ workers = default_workers()
 # worker. gthread keeps a keep-alive connection on the worker that accepted it: all 16 of
 # a client's connections often sat on one worker, which served them alone at 0.4× the
 # rate, and its p99 was 2-15× sync's. A worker waiting on PostgreSQL (a checkout's row
-# lock) leaves the other four serving. GUNICORN_WORKER_CLASS=gthread and
-# GUNICORN_THREADS bring threads back.
+# lock) leaves the other four serving. GUNICORN_THREADS above 1 makes them gthread
+# workers (Gunicorn's rule).
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
