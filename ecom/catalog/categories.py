@@ -66,8 +66,13 @@ def categories_query(parent: str | None = None) -> Select:
 
 
 def category_tree() -> list[dict]:
-    """Every category, nested under its parent, from one query."""
-    categories = db.session.scalars(select(Category).order_by(Category.name, Category.id)).all()
+    """Every category, nested under its parent, from one query (of rows, not entities:
+    nothing here needs the session's identity map)."""
+    categories = db.session.execute(
+        select(Category.id, Category.name, Category.slug, Category.parent_id).order_by(
+            Category.name, Category.id
+        )
+    ).all()
     nodes = {c.id: {"category": c, "children": []} for c in categories}
     roots = []
     for category in categories:
