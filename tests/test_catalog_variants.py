@@ -9,6 +9,7 @@ import pytest
 from ecom.cart import services as cart
 from ecom.catalog import options, variants
 from ecom.common.errors import ValidationFailed
+from ecom.extensions import db
 from tests.factories import make_address, make_category, make_product, statements, token_headers
 
 PRODUCTS = "/api/v1/products/"
@@ -517,12 +518,14 @@ def test_a_list_page_costs_two_statements_whatever_the_variants(client, per_prod
             )
         assert len(product.variants) == per_product
     filtered = "&price_min=1&price_max=9&option=colour:red&search=thing"
+    # On PostgreSQL a search asks the planner's estimate first.
+    estimate = 1 if db.engine.dialect.name == "postgresql" else 0
 
-    for query in ("?ordering=price", "?ordering=price" + filtered):
+    for query, before in (("?ordering=price", 0), ("?ordering=price" + filtered, estimate)):
         with statements() as seen:
             response = client.get(PRODUCTS + query)
         assert response.status_code == 200
-        assert len(seen) == 2  # the count, the page
+        assert len(seen) == before + 2  # the count, the page
 
 
 @pytest.mark.parametrize(
