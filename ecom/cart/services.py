@@ -69,7 +69,7 @@ def locked_lines(cart: Cart) -> list[CartItem]:
             )
         )
         .where(CartItem.cart_id == cart.id)
-    ).order_by(ProductVariant.id)
+    )
     return sorted(db.session.scalars(query).unique(), key=lambda line: line.variant_id)
 
 

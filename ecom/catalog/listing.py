@@ -21,9 +21,10 @@ from ecom.catalog.models import (
     ProductVariant,
     variant_option_values,
 )
-from ecom.catalog.search import full_text_or_sku, is_postgresql, searched, tsquery
+from ecom.catalog.search import full_text_or_sku, searched, tsquery, words
 from ecom.common.cache import generation_key, get_or_none, set_if_up
 from ecom.common.cache_families import PRODUCT_READS, STOCK_SHOWN
+from ecom.common.models import is_postgresql
 from ecom.common.pagination import (
     Count,
     Page,
@@ -71,8 +72,7 @@ def _page_of_walk(args: dict, counted: Count, *, include_inactive: bool) -> Page
     where sorting every match costs what the word's frequency dictates (13,560 tablets
     matching "wi-fi" at 1M). The walk's matches are the first ones in order, so a page it
     fills is the exact page; one it leaves short falls back to sorting every match."""
-    searching = tsquery(args.get("search") or "") is not None
-    if not searching or not args.get("ordering") or not is_postgresql():
+    if not words(args.get("search")) or not args.get("ordering") or not is_postgresql():
         return None
     offset, size = page_slice(args)
     walk = (offset + size) * WALKED_PER_ROW
@@ -234,7 +234,7 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
     ).hexdigest()
 
     # A count by stock lags no more than the stock the pages show.
-    searching = tsquery(filters.get("search") or "") is not None
+    searching = bool(words(filters.get("search")))
     timeout = current_app.config[
         STOCK_SHOWN if filters.get("in_stock") is not None else "CATALOG_COUNT_CACHE_SECONDS"
     ]

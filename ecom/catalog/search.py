@@ -6,25 +6,25 @@ import re
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from ecom.catalog.models import Product, ProductVariant
-from ecom.extensions import db
+from ecom.common.models import is_postgresql
 
 # Words shorter than this match whole words only.
 MIN_PREFIX = 3
+
+
+def words(text: str | None) -> list[str]:
+    """The words of a search, lower case: none means no search."""
+    return re.findall(r"\w+", (text or "").lower())
 
 
 def tsquery(text: str) -> ColumnElement | None:
     """Every word, each of ``MIN_PREFIX`` letters or more also as a prefix (`iph` finds
     "iPhone"); None without a word. A shorter prefix matches so many words that reading
     their index entries cost 100 ms at 1M products ("wi-fi": `wi:* & fi:*`)."""
-    words = re.findall(r"\w+", text.lower())
-    if not words:
+    if not words(text):
         return None
-    terms = (f"{word}:*" if len(word) >= MIN_PREFIX else word for word in words)
+    terms = (f"{word}:*" if len(word) >= MIN_PREFIX else word for word in words(text))
     return func.to_tsquery("english", " & ".join(terms))
-
-
-def is_postgresql() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def _sku_is(product_id: ColumnElement, text: str) -> ColumnElement:
@@ -42,17 +42,15 @@ def full_text_or_sku(vector: ColumnElement, product_id: ColumnElement, text: str
 def searched(query: Select, text: str) -> Select:
     """Full text on PostgreSQL, case-insensitive LIKE on other back ends; or a variant's
     exact SKU."""
+    if not words(text):
+        return query
     if is_postgresql():
-        if tsquery(text) is None:
-            return query
         return query.where(full_text_or_sku(Product.search_vector, Product.id, text))
-    words = [
+    likes = [
         or_(
             Product.title.ilike(pattern, escape="\\"),
             Product.description.ilike(pattern, escape="\\"),
         )
-        for pattern in (
-            "%" + word.replace("_", "\\_") + "%" for word in re.findall(r"\w+", text.lower())
-        )
+        for pattern in ("%" + word.replace("_", "\\_") + "%" for word in words(text))
     ]
-    return query.where(or_(and_(*words), _sku_is(Product.id, text))) if words else query
+    return query.where(or_(and_(*likes), _sku_is(Product.id, text)))

@@ -31,7 +31,7 @@ from sqlalchemy.orm import contains_eager
 
 from ecom.catalog.errors import InsufficientStock
 from ecom.catalog.models import Product, ProductVariant
-from ecom.common.models import utcnow
+from ecom.common.models import is_postgresql, utcnow
 from ecom.extensions import db
 
 
@@ -131,10 +131,7 @@ def take_all(variants: Mapping[int, ProductVariant], quantities: Mapping[int, in
     what was taken). The statements are as many whatever the lines.
 
     ``variants`` are read under their products' locks (``in_lock_order``)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        taken = _take_and_settle(quantities)
-    else:
-        taken = _take_then_settle(quantities)
+    taken = _take_and_settle(quantities) if is_postgresql() else _take_then_settle(quantities)
     short = sorted(set(quantities) - taken)
     if short:
         # The rows read under the locks are what is left: every stock writer takes them.

@@ -1,4 +1,4 @@
-"""Column helpers shared by the domain models."""
+"""Column and database helpers shared by the domain models and their queries."""
 
 from datetime import UTC, datetime
 
@@ -9,6 +9,11 @@ from ecom.extensions import db
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def is_postgresql() -> bool:
+    """Whether the session's database is PostgreSQL (else the embedded SQLite)."""
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 class UTCDateTime(TypeDecorator):

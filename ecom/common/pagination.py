@@ -16,6 +16,7 @@ from flask import current_app, request
 from sqlalchemy import ColumnElement, Engine, Select, event, func, literal_column, select
 
 from ecom.common.errors import NotFound
+from ecom.common.models import is_postgresql
 from ecom.common.schemas import ResponseSchema
 from ecom.extensions import db
 
@@ -117,7 +118,7 @@ def count_rows(query: Select, *, estimate_first: bool = False) -> Count:
     without counting."""
     limit = current_app.config["EXACT_COUNT_LIMIT"]
     unordered = query.order_by(None)
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    postgresql = is_postgresql()
     expected = _estimate(unordered) if estimate_first and postgresql else None
     if expected is not None and expected > current_app.config["COUNTED_ESTIMATE_LIMIT"]:
         return Count(expected, estimated=True)
