@@ -8,29 +8,45 @@ from swagger_ui_bundle import swagger_ui_path
 
 from config import Config, config_from_env
 from ecom import health, models  # noqa: F401  (registers every table)
+from ecom.accounts import listeners as accounts_listeners
 from ecom.accounts.routes import blp as accounts_blp
 from ecom.accounts.tokens import register_jwt_callbacks
 from ecom.admin import register_admin
 from ecom.cart.routes import blp as cart_blp
+from ecom.catalog import listeners as catalog_listeners
 from ecom.catalog.routes import blp as catalog_blp
 from ecom.cli import register_commands
+from ecom.common import events
 from ecom.common.api import document_conventions
 from ecom.common.cache_hits import register_cached_hits
 from ecom.common.errors import register_error_handlers
 from ecom.common.ids import IdConverter
 from ecom.common.jobs import init_jobs
 from ecom.common.metrics import meter_pools, register_metrics
+from ecom.common.ratelimit import limiter
 from ecom.common.redis import create_client, socket_options
 from ecom.common.replica import register_read_replica
 from ecom.common.security import register_security
 from ecom.common.sessions import LazyCookieSessions
 from ecom.common.storage import register_media_route
-from ecom.extensions import api, cache, csrf, db, jwt, limiter, mail, migrate
+from ecom.extensions import api, cache, csrf, db, jwt, mail, migrate
 from ecom.logging import configure_logging
+from ecom.orders import listeners as orders_listeners
 from ecom.orders.routes import blp as orders_blp
+from ecom.payments import listeners as payments_listeners
 from ecom.payments.providers import check_settings
 from ecom.payments.routes import blp as payments_blp
+from ecom.reviews import listeners as reviews_listeners
 from ecom.reviews.routes import blp as reviews_blp
+
+# Each domain's listeners of domain events and its outbox handlers, in this order.
+DOMAIN_LISTENERS = (
+    accounts_listeners,
+    catalog_listeners,
+    reviews_listeners,
+    orders_listeners,
+    payments_listeners,
+)
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -45,6 +61,7 @@ def create_app(config: Config | None = None) -> Flask:
     check_settings(app.config)
     configure_logging(app)
     register_extensions(app)
+    register_listeners(app)
     register_metrics(app)
     register_cached_hits(app)
     register_security(app)
@@ -72,6 +89,13 @@ def register_extensions(app: Flask) -> None:
     init_jobs(app)
     api.init_app(app)
     document_conventions(api)
+
+
+def register_listeners(app: Flask) -> None:
+    """Who acts on which domain event, and who runs which outbox job (``docs/EVENTS.md``)."""
+    listeners = events.init_app(app)
+    for domain in DOMAIN_LISTENERS:
+        domain.register(listeners, app.extensions["outbox"])
 
 
 def _cache_config(app: Flask) -> dict:

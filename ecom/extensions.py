@@ -6,16 +6,14 @@ from typing import Any
 from celery import Celery, Task
 from flask_caching import Cache
 from flask_jwt_extended import JWTManager
-from flask_limiter import Limiter
 from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import Engine, MetaData, event
+from sqlalchemy import Connection, Engine, MetaData, event
 
 from ecom.common.errors import ErrorSchema
-from ecom.common.ratelimit import application_limits, client_key, is_unlimited, log_breach
 from ecom.common.replica import RoutingSession
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -54,14 +52,10 @@ jwt = JWTManager()
 api = ShopApi()
 cache = Cache()
 csrf = CSRFProtect()
-limiter = Limiter(
-    key_func=client_key, application_limits=application_limits(), on_breach=log_breach
-)
-limiter.request_filter(is_unlimited)
 mail = Mail()
 celery = Celery("ecom", task_cls=AppContextTask)
 
-__all__ = ["api", "cache", "celery", "csrf", "db", "jwt", "limiter", "mail", "migrate"]
+__all__ = ["api", "cache", "celery", "csrf", "db", "jwt", "mail", "migrate"]
 
 
 @event.listens_for(Engine, "connect")
@@ -69,3 +63,12 @@ def _sqlite_enforces_foreign_keys(dbapi_connection: object, _record: object) -> 
     # SQLite ignores foreign keys unless asked, per connection; PostgreSQL always checks them.
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(conn: Connection, _name: str) -> None:
+    # The SQLite driver begins a transaction only before a write: a savepoint opened before
+    # would start one itself, and its release would commit everything.
+    dbapi_connection = conn.connection.dbapi_connection
+    if isinstance(dbapi_connection, sqlite3.Connection) and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")

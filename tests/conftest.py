@@ -24,8 +24,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from config import TestingConfig
 from ecom import create_app
 from ecom.common.cache import forget_pending
+from ecom.common.ratelimit import limiter
 from ecom.common.redis import create_client, socket_options
-from ecom.extensions import cache, db, limiter
+from ecom.extensions import cache, db
 from ecom.logging import outage_warnings
 from scripts.databases import create_postgres_database
 from tests import probe

@@ -20,7 +20,7 @@ from ecom.cart import services as cart
 from ecom.catalog import categories, options, variants
 from ecom.catalog import services as catalog
 from ecom.extensions import db
-from ecom.orders import services as orders
+from ecom.orders import placing, transitions
 from ecom.reviews import services as reviews
 
 PASSWORD = "correct-horse-battery"
@@ -167,9 +167,9 @@ def make_order(user, *lines, statuses=(), actor=None):
     if addresses.default_address(user) is None:
         make_address(user)
     fill_cart(user, *lines)
-    order = orders.checkout(user)[0]
+    order = placing.checkout(user)[0]
     for status in statuses:
-        orders.change_status(order.id, status, actor=actor or user)
+        transitions.change_status(order.id, status, actor=actor or user)
     return order
 
 

@@ -9,7 +9,7 @@ from ecom.cart import services as cart
 from ecom.catalog import options, variants
 from ecom.catalog.models import Product, ProductVariant
 from ecom.extensions import db
-from ecom.orders import services as orders
+from ecom.orders import placing
 from tests.factories import (
     admin_csrf_token,
     admin_login,
@@ -227,7 +227,7 @@ def test_an_ordered_variant_is_not_deleted(client, staff, customer):
     medium = variant("SHIRT-M")
     make_address(customer)
     cart.add_item(customer, quantity=1, variant_id=medium.id)
-    orders.checkout(customer)
+    placing.checkout(customer)
     admin_login(client, staff)
 
     response = post(client, f"/admin/products/{product.id}/variants/{medium.id}/", action="delete")

@@ -8,7 +8,8 @@ from sqlalchemy import update
 import config
 from ecom import create_app
 from ecom.accounts.models import User
-from ecom.common.cache import invalidate, invalidate_on_commit
+from ecom.common.cache import invalidate
+from ecom.common.events import after_commit
 from ecom.extensions import db
 from tests.factories import make_user, statements
 
@@ -141,11 +142,11 @@ def test_a_bad_token_is_refused_even_when_the_read_is_cached(client):
 
 
 @pytest.mark.usefixtures("redis_alive")
-def test_invalidate_on_commit_waits_for_the_commit(client):
+def test_an_invalidation_after_commit_waits_for_the_commit(client):
     user = make_user(email="old@example.com")
     client.get(URL)
     user.email = "new@example.com"
-    invalidate_on_commit(db.session, "users")
+    after_commit(lambda: invalidate("users"))
     with statements() as seen:
         client.get(URL)
     assert seen == []
@@ -154,10 +155,10 @@ def test_invalidate_on_commit_waits_for_the_commit(client):
 
 
 @pytest.mark.usefixtures("redis_alive")
-def test_invalidate_on_commit_does_nothing_on_rollback(client):
+def test_an_invalidation_after_commit_does_nothing_on_rollback(client):
     make_user(email="a@example.com")
     client.get(URL)
-    invalidate_on_commit(db.session, "users")
+    after_commit(lambda: invalidate("users"))
     db.session.rollback()
     db.session.commit()
     with statements() as seen:
@@ -176,7 +177,7 @@ def test_a_write_from_another_process_is_seen_at_the_next_read(app, client):
     other_process = create_app(config.TestingConfig({**os.environ, **same_stores}))
     with other_process.app_context():
         db.session.execute(update(User).values(email="new@example.com"))
-        invalidate_on_commit(db.session, "users")
+        after_commit(lambda: invalidate("users"))
         db.session.commit()
     db.session.commit()  # End this test's read transaction.
     assert client.get(URL).json["emails"] == ["new@example.com"]

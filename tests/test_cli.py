@@ -18,7 +18,7 @@ from ecom.orders.models import (
     OrderItem,
     OrderStatusChange,
 )
-from ecom.orders.services import TRANSITIONS, payment_status_after
+from ecom.orders.transitions import TRANSITIONS, payment_status_after
 from ecom.reviews.models import Review
 from ecom.reviews.services import round_rating
 from tests.factories import make_user, run_seed

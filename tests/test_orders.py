@@ -12,7 +12,7 @@ from ecom.catalog.stock import take_stock
 from ecom.catalog.variants import update_variant
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.extensions import db
-from ecom.orders import services as orders
+from ecom.orders import placing, transitions
 from ecom.orders.models import Order
 from tests.factories import (
     ADDRESS,
@@ -53,7 +53,7 @@ def test_checkout_snapshots_lines_takes_stock_and_empties_the_cart(customer, add
     tea = make_product(price="3.20", stock=9, title="Tea")
     fill_cart(customer, (mug, 2), (tea, 3))
 
-    order, created = orders.checkout(customer, shipping_address_id=address.id)
+    order, created = placing.checkout(customer, shipping_address_id=address.id)
 
     assert created is True
     assert order.status == "pending" and order.payment_status == "unpaid"
@@ -71,7 +71,7 @@ def test_checkout_snapshots_lines_takes_stock_and_empties_the_cart(customer, add
 def test_the_order_keeps_its_snapshot_when_product_and_address_change(customer, address):
     product = make_product(price="10.00", title="Old title")
     fill_cart(customer, (product, 1))
-    order, _ = orders.checkout(customer)
+    order, _ = placing.checkout(customer)
     product.title, address.city = "New title", "Paris"
     db.session.commit()
     set_variant(product, price=Decimal("99.00"))
@@ -82,15 +82,15 @@ def test_the_order_keeps_its_snapshot_when_product_and_address_change(customer, 
 def test_checkout_uses_the_default_address_or_an_inline_one(customer):
     fill_cart(customer, (make_product(), 1))
     with pytest.raises(Conflict) as refused:
-        orders.checkout(customer)
+        placing.checkout(customer)
     assert refused.value.code == "no_address"
-    order, _ = orders.checkout(customer, shipping_address={**ADDRESS, "city": "Bath"})
+    order, _ = placing.checkout(customer, shipping_address={**ADDRESS, "city": "Bath"})
     assert order.shipping_address["city"] == "Bath"
 
 
 def test_checkout_refuses_an_empty_cart(customer, address):
     with pytest.raises(Conflict) as refused:
-        orders.checkout(customer)
+        placing.checkout(customer)
     assert refused.value.code == "empty_cart"
 
 
@@ -104,7 +104,7 @@ def test_checkout_refuses_when_any_line_is_short_and_writes_nothing(customer, ad
     db.session.commit()
 
     with pytest.raises(InsufficientStock) as refused:
-        orders.checkout(customer)
+        placing.checkout(customer)
 
     assert sorted(
         (s["product_id"], s["requested"], s["available"]) for s in refused.value.errors["stock"]
@@ -124,9 +124,9 @@ def test_checkout_never_sells_more_than_the_stock_even_if_the_cart_was_filled_ea
     make_address(other_customer)
     fill_cart(customer, (product, 2))
     fill_cart(other_customer, (product, 2))
-    orders.checkout(customer)
+    placing.checkout(customer)
     with pytest.raises(InsufficientStock):
-        orders.checkout(other_customer)
+        placing.checkout(other_customer)
     assert stock_of(product) == 1
 
 
@@ -155,15 +155,15 @@ def test_an_address_of_another_user_cannot_be_shipped_to(customer, other_custome
     theirs = make_address(other_customer)
     fill_cart(customer, (make_product(), 1))
     with pytest.raises(NotFound):
-        orders.checkout(customer, shipping_address_id=theirs.id)
+        placing.checkout(customer, shipping_address_id=theirs.id)
     assert order_count() == 0
 
 
 def test_replaying_an_idempotency_key_returns_the_first_order(customer, address):
     product = make_product(stock=10)
     fill_cart(customer, (product, 2))
-    first, created = orders.checkout(customer, idempotency_key="k-1")
-    again, created_again = orders.checkout(customer, idempotency_key="k-1")
+    first, created = placing.checkout(customer, idempotency_key="k-1")
+    again, created_again = placing.checkout(customer, idempotency_key="k-1")
     assert created and not created_again
     assert again.id == first.id
     assert order_count() == 1 and stock_of(product) == 8
@@ -171,10 +171,10 @@ def test_replaying_an_idempotency_key_returns_the_first_order(customer, address)
 
 def test_an_idempotency_key_with_a_different_cart_is_a_409(customer, address):
     fill_cart(customer, (make_product(), 1))
-    orders.checkout(customer, idempotency_key="k-1")
+    placing.checkout(customer, idempotency_key="k-1")
     fill_cart(customer, (make_product(), 1))
-    with pytest.raises(orders.IdempotencyKeyReused):
-        orders.checkout(customer, idempotency_key="k-1")
+    with pytest.raises(placing.IdempotencyKeyReused):
+        placing.checkout(customer, idempotency_key="k-1")
     assert order_count() == 1
 
 
@@ -182,8 +182,8 @@ def test_idempotency_keys_are_per_user(customer, other_customer, address):
     make_address(other_customer)
     fill_cart(customer, (make_product(), 1))
     fill_cart(other_customer, (make_product(), 1))
-    mine, _ = orders.checkout(customer, idempotency_key="same")
-    theirs, created = orders.checkout(other_customer, idempotency_key="same")
+    mine, _ = placing.checkout(customer, idempotency_key="same")
+    theirs, created = placing.checkout(other_customer, idempotency_key="same")
     assert created and theirs.id != mine.id
 
 
@@ -285,10 +285,10 @@ def test_customers_list_their_own_orders_newest_first_filtered_by_status(
     ids = []
     for _ in range(3):
         fill_cart(customer, (make_product(), 1))
-        ids.append(orders.checkout(customer)[0].id)
+        ids.append(placing.checkout(customer)[0].id)
     fill_cart(other_customer, (make_product(), 1))
-    orders.checkout(other_customer)
-    orders.change_status(ids[0], "paid", actor=staff)
+    placing.checkout(other_customer)
+    transitions.change_status(ids[0], "paid", actor=staff)
 
     headers = auth_headers(customer)
     listed = client.get(ORDERS, headers=headers).json
@@ -305,9 +305,9 @@ def test_staff_list_everybodys_orders_with_filters(
 ):
     make_address(other_customer)
     fill_cart(customer, (make_product(), 1))
-    mine, _ = orders.checkout(customer)
+    mine, _ = placing.checkout(customer)
     fill_cart(other_customer, (make_product(), 1))
-    theirs, _ = orders.checkout(other_customer)
+    theirs, _ = placing.checkout(other_customer)
     headers = auth_headers(staff)
 
     assert client.get(ORDERS, headers=headers).json["count"] == 2
@@ -337,7 +337,7 @@ def test_a_customer_cannot_see_another_customers_order(
 ):
     make_address(other_customer)
     fill_cart(other_customer, (make_product(), 1))
-    theirs, _ = orders.checkout(other_customer)
+    theirs, _ = placing.checkout(other_customer)
     assert client.get(f"{ORDERS}{theirs.id}/", headers=auth_headers(customer)).status_code == 404
     assert client.get(f"{ORDERS}{theirs.id}/", headers=auth_headers(staff)).status_code == 200
 
@@ -362,10 +362,10 @@ def test_take_stock_only_takes_units_that_are_on_sale():
 def test_checkout_takes_one_address_form_only(customer, address):
     fill_cart(customer, (make_product(), 1))
     with pytest.raises(Conflict) as both:
-        orders.checkout(customer, shipping_address_id=address.id, shipping_address=ADDRESS)
+        placing.checkout(customer, shipping_address_id=address.id, shipping_address=ADDRESS)
     assert both.value.code == "two_addresses"
     with pytest.raises(ValidationFailed) as invalid:
-        orders.checkout(customer, shipping_address={**ADDRESS, "country": "Britain"})
+        placing.checkout(customer, shipping_address={**ADDRESS, "country": "Britain"})
     assert "country" in invalid.value.errors["shipping_address"]
     assert order_count() == 0
 
@@ -415,7 +415,7 @@ def test_checkout_copies_the_variants_sku_label_and_price_and_the_summary_follow
     update_variant(product.id, large.id, {"price": Decimal("25.00")})
     fill_cart_with_variants(customer, (large, 4), (medium, 1))
 
-    order, _ = orders.checkout(customer)
+    order, _ = placing.checkout(customer)
 
     assert [
         (i.variant_id, i.sku, i.variant_label, i.title, i.unit_price, i.quantity)
@@ -438,7 +438,7 @@ def test_an_order_keeps_its_variants_copies_when_the_variant_changes(
     product = make_sized_product("S", "M", price="9.00")
     medium = product.variants[1]
     fill_cart_with_variants(customer, (medium, 2))
-    order, _ = orders.checkout(customer)
+    order, _ = placing.checkout(customer)
     update_variant(product.id, medium.id, {"sku": "NEW-SKU", "price": Decimal("50.00")})
 
     body = client.get(f"{ORDERS}{order.id}/", headers=auth_headers(customer)).json
@@ -464,7 +464,7 @@ def test_checkout_short_of_one_variant_names_it_and_takes_nothing(customer, addr
     update_variant(product.id, medium.id, {"stock_quantity": 2})
 
     with pytest.raises(InsufficientStock) as refused:
-        orders.checkout(customer)
+        placing.checkout(customer)
 
     [short] = refused.value.errors["stock"]
     assert (short["variant_id"], short["sku"], short["requested"], short["available"]) == (

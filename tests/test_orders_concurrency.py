@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from ecom.accounts.models import User
 from ecom.catalog.models import Product
 from ecom.extensions import db
-from ecom.orders import services as orders
+from ecom.orders import placing, transitions
 from ecom.orders.models import Order, OrderItem
 from tests.concurrency import CREATED, run_together, skip_unless_postgres
 from tests.factories import fill_cart, make_address, make_category, make_product, make_user
@@ -36,7 +36,7 @@ def test_fifty_customers_racing_for_the_last_ten_units(app):
     product = make_product(stock=10)
     user_ids = customers_with_carts(50, [(product, 1)])
 
-    outcomes = run_together(app, user_ids, lambda user: orders.checkout(user))
+    outcomes = run_together(app, user_ids, lambda user: placing.checkout(user))
 
     assert outcomes.count(CREATED) == 10
     assert outcomes.count(409) == 40
@@ -50,7 +50,7 @@ def test_two_products_in_opposite_cart_orders_do_not_deadlock(app):
     first, second = make_product(stock=100), make_product(stock=100)
     user_ids = customers_with_carts(20, [(first, 1), (second, 2)], [(second, 2), (first, 1)])
 
-    outcomes = run_together(app, user_ids, lambda user: orders.checkout(user))
+    outcomes = run_together(app, user_ids, lambda user: placing.checkout(user))
 
     assert outcomes == [CREATED] * 20
     assert (stock_of(first), stock_of(second)) == (80, 60)
@@ -62,7 +62,7 @@ def test_concurrent_replays_of_one_idempotency_key_create_one_order(app):
     results = []
 
     def place(user):
-        order, created = orders.checkout(user, idempotency_key="same-key")
+        order, created = placing.checkout(user, idempotency_key="same-key")
         results.append((order.id, created))
 
     outcomes = run_together(app, [user_id] * 5, place)
@@ -77,11 +77,11 @@ def test_concurrent_cancellations_restock_once(app):
     product = make_product(stock=10)
     [user_id] = customers_with_carts(1, [(product, 4)])
     customer = db.session.get(User, user_id)
-    order, _ = orders.checkout(customer)
+    order, _ = placing.checkout(customer)
     staff_ids = [make_user("staff").id for _ in range(6)]
 
     outcomes = run_together(
-        app, staff_ids, lambda staff: orders.change_status(order.id, "cancelled", actor=staff)
+        app, staff_ids, lambda staff: transitions.change_status(order.id, "cancelled", actor=staff)
     )
 
     assert outcomes.count(CREATED) == 1 and outcomes.count(409) == 5
@@ -94,7 +94,7 @@ def test_checkouts_of_different_products_sharing_categories_do_not_deadlock(app)
     second = [make_product(stock=100, category=hats), make_product(stock=100, category=shoes)]
     user_ids = customers_with_carts(20, [(p, 1) for p in first], [(p, 1) for p in second])
 
-    outcomes = run_together(app, user_ids, lambda user: orders.checkout(user))
+    outcomes = run_together(app, user_ids, lambda user: placing.checkout(user))
 
     assert outcomes == [CREATED] * 20
     assert [stock_of(p) for p in first + second] == [90] * 4

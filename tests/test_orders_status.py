@@ -6,8 +6,9 @@ from sqlalchemy import select
 from ecom.catalog.models import Product, ProductVariant
 from ecom.catalog.variants import update_variant
 from ecom.extensions import db
+from ecom.orders import placing, transitions
 from ecom.orders import services as orders
-from ecom.orders.services import TRANSITIONS, InvalidTransition
+from ecom.orders.transitions import TRANSITIONS, InvalidTransition
 from tests.factories import (
     fill_cart,
     fill_cart_with_variants,
@@ -38,12 +39,12 @@ def product():
 def order(customer, product):
     make_address(customer)
     fill_cart(customer, (product, 3))
-    return orders.checkout(customer)[0]
+    return placing.checkout(customer)[0]
 
 
 def walk(order, statuses, actor):
     for status in statuses:
-        orders.change_status(order.id, status, actor=actor)
+        transitions.change_status(order.id, status, actor=actor)
 
 
 def test_the_machine_is_the_documented_one():
@@ -86,7 +87,7 @@ def test_other_transitions_are_409_naming_the_current_status(order, staff, path,
     walk(order, path, staff)
     current = path[-1] if path else "pending"
     with pytest.raises(InvalidTransition) as refused:
-        orders.change_status(order.id, target, actor=staff)
+        transitions.change_status(order.id, target, actor=staff)
     assert refused.value.status == 409 and refused.value.code == "invalid_transition"
     assert current in refused.value.message
     assert orders.get_order(order.id, staff).status == current
@@ -96,10 +97,10 @@ def test_other_transitions_are_409_naming_the_current_status(order, staff, path,
 def test_cancelling_restocks_once(order, product, staff, path):
     walk(order, path, staff)
     assert stock_of(product) == 7
-    orders.change_status(order.id, "cancelled", actor=staff, note="Out of paint")
+    transitions.change_status(order.id, "cancelled", actor=staff, note="Out of paint")
     assert stock_of(product) == 10
     with pytest.raises(InvalidTransition):
-        orders.change_status(order.id, "cancelled", actor=staff)
+        transitions.change_status(order.id, "cancelled", actor=staff)
     assert stock_of(product) == 10
     assert orders.get_order(order.id, staff).history[-1].note == "Out of paint"
 
@@ -109,10 +110,10 @@ def test_cancelling_restocks_the_variants_sold_and_the_products_sum(customer, st
     product = make_sized_product(stock=5)
     small, medium, large = product.variants
     fill_cart_with_variants(customer, (small, 2), (large, 4))
-    order, _ = orders.checkout(customer)
+    order, _ = placing.checkout(customer)
     assert variant_stocks(product) == [3, 5, 1] and stock_of(product) == 9
 
-    orders.change_status(order.id, "cancelled", actor=staff)
+    transitions.change_status(order.id, "cancelled", actor=staff)
 
     assert variant_stocks(product) == [5, 5, 5] and stock_of(product) == 15
 
@@ -124,26 +125,26 @@ def test_a_cancelled_variant_since_deactivated_keeps_the_products_sum_of_active_
     product = make_sized_product("S", "M", stock=5)
     small, medium = product.variants
     fill_cart_with_variants(customer, (small, 2))
-    order, _ = orders.checkout(customer)
+    order, _ = placing.checkout(customer)
     update_variant(product.id, small.id, {"is_active": False})
     assert stock_of(product) == 5
 
-    orders.change_status(order.id, "cancelled", actor=staff)
+    transitions.change_status(order.id, "cancelled", actor=staff)
 
     assert variant_stocks(product) == [5, 5] and stock_of(product) == 5
 
 
 def test_payment_status_moves_with_the_order(order, staff, customer, product, embedded_jobs):
-    orders.change_status(order.id, "paid", actor=staff)
+    transitions.change_status(order.id, "paid", actor=staff)
     assert orders.get_order(order.id, staff).payment_status == "paid"
     # Paid by hand, with no provider payment: the refund job records it refunded at once.
-    orders.change_status(order.id, "cancelled", actor=staff)
+    transitions.change_status(order.id, "cancelled", actor=staff)
     db.session.expire_all()
     assert orders.get_order(order.id, staff).payment_status == "refunded"
 
     fill_cart(customer, (product, 1))
-    unpaid, _ = orders.checkout(customer)
-    orders.change_status(unpaid.id, "cancelled", actor=staff)
+    unpaid, _ = placing.checkout(customer)
+    transitions.change_status(unpaid.id, "cancelled", actor=staff)
     assert orders.get_order(unpaid.id, staff).payment_status == "unpaid"
 
 
@@ -207,7 +208,7 @@ def test_a_customer_cancels_their_pending_order_once(
 
 
 def test_a_customer_cannot_cancel_once_paid(client, order, staff, customer, auth_headers):
-    orders.change_status(order.id, "paid", actor=staff)
+    transitions.change_status(order.id, "paid", actor=staff)
     response = client.post(f"{ORDERS}{order.id}/cancel/", json={}, headers=auth_headers(customer))
     assert response.status_code == 409 and "paid" in response.json["message"]
 

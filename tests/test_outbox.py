@@ -10,8 +10,7 @@ from ecom.common import jobs, outbox
 from ecom.common.errors import Conflict
 from ecom.common.outbox import OutboxMessage
 from ecom.extensions import db
-from ecom.orders import emails
-from ecom.orders import services as orders
+from ecom.orders import emails, placing
 from tests.factories import (
     fill_cart,
     fill_cart_with_variants,
@@ -67,7 +66,7 @@ def test_a_rolled_back_checkout_writes_no_row_and_sends_nothing(customer, embedd
     for product in products:
         set_variant(product, stock_quantity=0)
     with pytest.raises(InsufficientStock):
-        orders.checkout(customer)
+        placing.checkout(customer)
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
     assert embedded_jobs == []
 
@@ -88,7 +87,7 @@ def test_the_confirmation_names_each_lines_variant_and_sku(customer, embedded_jo
     product = make_sized_product("S", "XL", title="Hoodie", price="40.00")
     make_address(customer)
     fill_cart_with_variants(customer, (product.variants[1], 1))
-    orders.checkout(customer)
+    placing.checkout(customer)
     [message] = embedded_jobs
     assert "1 x Hoodie (XL) at 40.00 = 40.00" in message.body
     assert f"SKU P{product.id}-XL" in message.body

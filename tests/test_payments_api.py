@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from ecom.extensions import db
-from ecom.orders import services as orders
+from ecom.orders import transitions
 from ecom.orders.models import Order
 from ecom.payments.models import Payment, PaymentEvent
 from tests.factories import token_headers
@@ -138,7 +138,7 @@ def test_a_captured_amount_that_differs_from_the_order_is_flagged_not_paid(clien
 def test_a_success_after_the_order_was_cancelled_is_flagged(client, customer, order):
     payment_id = pay(client, customer, order).json["id"]
     (body,) = planned_webhooks(payment_id)
-    orders.cancel_own_order(customer, order.id)
+    transitions.cancel_own_order(customer, order.id)
     post_webhook(client, body)
     payment = reload(payment_id)
     assert (payment.status, payment.flag) == ("captured", "order_not_payable")
@@ -153,7 +153,7 @@ def test_an_unknown_test_token_is_a_field_error(client, customer, order):
 
 
 def test_only_a_pending_order_can_be_paid(client, customer, order):
-    orders.cancel_own_order(customer, order.id)
+    transitions.cancel_own_order(customer, order.id)
     response = pay(client, customer, order)
     assert response.status_code == 409
     assert response.json["code"] == "order_not_payable"

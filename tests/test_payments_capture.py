@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ecom.catalog.models import Product
 from ecom.extensions import db
-from ecom.orders import services as orders
+from ecom.orders import transitions
 from ecom.orders.models import Order
 from ecom.payments.models import PaymentEvent
 from tests.factories import admin_csrf_token, admin_login, token_headers
@@ -72,7 +72,7 @@ def test_capture_of_an_unknown_order_is_not_found(client, staff):
 
 def test_cancelling_an_order_with_an_authorized_payment_voids_it(staff, authorized):
     order, product, payment_id = authorized
-    orders.change_status(order.id, "cancelled", actor=staff)
+    transitions.change_status(order.id, "cancelled", actor=staff)
     payment = reload(payment_id)
     assert payment.status == "cancelled"
     assert payment.refunds == []

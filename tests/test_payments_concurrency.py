@@ -5,8 +5,7 @@ from sqlalchemy import select
 from ecom.catalog.models import Product
 from ecom.common.outbox import OutboxMessage
 from ecom.extensions import db
-from ecom.orders import emails
-from ecom.orders import services as orders
+from ecom.orders import emails, transitions
 from ecom.orders.models import Order
 from ecom.payments import refunds, services, webhooks
 from ecom.payments.models import Payment
@@ -57,7 +56,7 @@ def test_a_webhook_racing_the_customers_cancel_leaves_one_consistent_story(
         order, product = pending_order(customer, quantity=2, stock=5)
         payment, _ = services.start_payment(customer, order.id)
         (body,) = planned_webhooks(payment.id)
-        cancel = lambda user, order_id=order.id: orders.cancel_own_order(user, order_id)  # noqa: E731
+        cancel = lambda user, order_id=order.id: transitions.cancel_own_order(user, order_id)  # noqa: E731
         delivered, cancelled = run_each(app, [(customer.id, deliver(body)), (customer.id, cancel)])
         assert delivered == CREATED
         final = order_of(order.id)

@@ -12,8 +12,7 @@ from ecom.common import outbox
 from ecom.common.models import utcnow
 from ecom.common.outbox import OutboxMessage
 from ecom.extensions import db
-from ecom.orders import emails
-from ecom.orders import services as orders
+from ecom.orders import emails, transitions
 from ecom.orders.models import Order
 from ecom.payments import jobs
 from ecom.payments.models import Refund
@@ -113,7 +112,7 @@ def test_only_staff_refund(client, customer, paid):
 def test_cancelling_a_paid_order_refunds_it_through_the_provider(staff, paid):
     order, product, payment_id = paid
     assert order_of(order.id).status == "paid"
-    orders.change_status(order.id, "cancelled", actor=staff)
+    transitions.change_status(order.id, "cancelled", actor=staff)
     payment = reload(payment_id)
     assert payment.status == "refunded"
     assert payment.refunds[0].reason == "The order was cancelled."

@@ -6,7 +6,7 @@ import pytest
 
 from ecom.catalog import services as catalog
 from ecom.extensions import db
-from ecom.orders import services as orders
+from ecom.orders import placing, transitions
 from ecom.reviews import services as reviews
 from ecom.reviews.services import DuplicateReview
 from tests.concurrency import CREATED, run_together, skip_unless_postgres
@@ -70,9 +70,9 @@ def test_one_review_per_user_and_product(product, customer):
 def test_verified_purchase_needs_a_delivered_order(product, customer, other_customer, staff):
     make_address(customer)
     fill_cart(customer, (product, 1))
-    order, _ = orders.checkout(customer)
+    order, _ = placing.checkout(customer)
     for status in ("paid", "processing", "shipped", "delivered"):
-        orders.change_status(order.id, status, actor=staff)
+        transitions.change_status(order.id, status, actor=staff)
     assert review(customer, product).verified_purchase is True
     assert review(other_customer, product).verified_purchase is False
 
@@ -80,7 +80,7 @@ def test_verified_purchase_needs_a_delivered_order(product, customer, other_cust
 def test_an_undelivered_order_is_not_a_verified_purchase(product, customer):
     make_address(customer)
     fill_cart(customer, (product, 1))
-    orders.checkout(customer)
+    placing.checkout(customer)
     assert review(customer, product).verified_purchase is False
 
 

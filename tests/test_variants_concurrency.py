@@ -12,7 +12,7 @@ from ecom.cart import services as cart
 from ecom.catalog.models import Product, ProductVariant
 from ecom.catalog.variants import create_variant, update_variant
 from ecom.extensions import db
-from ecom.orders import services as orders
+from ecom.orders import placing
 from ecom.orders.models import Order, OrderItem
 from tests.concurrency import CREATED, run_each, run_together, skip_unless_postgres
 from tests.factories import fill_cart_with_variants, make_address, make_sized_product, make_user
@@ -76,7 +76,7 @@ def test_fifty_buyers_racing_for_the_last_ten_units_of_one_variant(app):
     user_ids = customers(50)
     fill_carts(user_ids, [(medium, 1)])
 
-    outcomes = run_together(app, user_ids, lambda user: orders.checkout(user))
+    outcomes = run_together(app, user_ids, lambda user: placing.checkout(user))
 
     assert outcomes.count(CREATED) == 10 and outcomes.count(409) == 40
     assert db.session.scalar(select(func.count(Order.id))) == 10
@@ -121,7 +121,7 @@ def test_carts_crossing_variants_of_two_products_in_opposite_orders_do_not_deadl
     refused = 0
     for _ in range(6):
         fill_carts(user_ids, *carts)
-        outcomes = run_together(app, user_ids, lambda user: orders.checkout(user))
+        outcomes = run_together(app, user_ids, lambda user: placing.checkout(user))
         # Anything but an order or a 409 for stock (a deadlock, say) fails the run itself.
         assert set(outcomes) <= {CREATED, 409}
         refused += outcomes.count(409)
@@ -155,7 +155,7 @@ def test_staff_editing_variants_while_customers_check_out_do_not_deadlock(app):
             [(s_medium, 2), (f_small, 1)],
             [(f_medium, 1), (s_small, 2), (f_large, 1)],
         )
-        calls = [(user_id, lambda user: orders.checkout(user)) for user_id in user_ids]
+        calls = [(user_id, lambda user: placing.checkout(user)) for user_id in user_ids]
         for n, (staff_id, variant) in enumerate(zip(staff_ids, variants, strict=True)):
             calls.insert(3 * n + 1, (staff_id, edit(variant, Decimal(11 + round_ + n))))
 

@@ -41,16 +41,13 @@ def send_password_changed(user: User) -> None:
     outbox.enqueue(PASSWORD_CHANGED, {**_recipient(user), "url": _link("/password/reset")})
 
 
-@outbox.handler(ACTIVATION)
 def deliver_activation(key: str, payload: dict[str, Any]) -> None:
     mail.send(payload["email"], "Activate your account", "activation", payload, key=key)
 
 
-@outbox.handler(PASSWORD_RESET)
 def deliver_password_reset(key: str, payload: dict[str, Any]) -> None:
     mail.send(payload["email"], "Reset your password", "password_reset", payload, key=key)
 
 
-@outbox.handler(PASSWORD_CHANGED)
 def deliver_password_changed(key: str, payload: dict[str, Any]) -> None:
     mail.send(payload["email"], "Your password was changed", "password_changed", payload, key=key)

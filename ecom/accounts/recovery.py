@@ -2,11 +2,12 @@
 
 from sqlalchemy import select
 
-from ecom.accounts import emails
+from ecom.accounts.events import ACTIVATION_REQUESTED, PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED
 from ecom.accounts.links import ACTIVATION, PASSWORD_RESET, user_for
 from ecom.accounts.models import User
 from ecom.accounts.passwords import check_password_policy, hash_password
 from ecom.accounts.services import normalise_email
+from ecom.common.events import record
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -26,7 +27,7 @@ def resend_activation(email: str) -> None:
     user = _active_user(email)
     if user is not None and not user.is_verified:
         with atomic():
-            emails.send_activation(user)
+            record(ACTIVATION_REQUESTED, user_id=user.id)
 
 
 def request_password_reset(email: str) -> None:
@@ -34,7 +35,7 @@ def request_password_reset(email: str) -> None:
     user = _active_user(email)
     if user is not None:
         with atomic():
-            emails.send_password_reset(user)
+            record(PASSWORD_RESET_REQUESTED, user_id=user.id)
 
 
 def reset_password(uid: str, token: str, new_password: str) -> None:
@@ -46,4 +47,4 @@ def reset_password(uid: str, token: str, new_password: str) -> None:
         user.token_version += 1
         # Following the e-mailed link proves the address.
         user.is_verified = True
-        emails.send_password_changed(user)
+        record(PASSWORD_CHANGED, user_id=user.id)

@@ -4,11 +4,13 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from ecom.accounts import emails, tokens
+from ecom.accounts import tokens
 from ecom.accounts.errors import AccountExists, InvalidCredentials, SelfLockout, TokenNotValid
+from ecom.accounts.events import PASSWORD_CHANGED, USER_REGISTERED
 from ecom.accounts.models import User
 from ecom.accounts.passwords import check_password_policy, hash_password, verify_password
 from ecom.common.errors import NotFound, PermissionDenied
+from ecom.common.events import record
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -38,7 +40,7 @@ def create_user(
     send_activation: bool = False,
     **names: str,
 ) -> User:
-    """A new account; with ``send_activation``, its activation e-mail goes out too."""
+    """A new account; with ``send_activation`` (a sign-up), its activation e-mail goes out."""
     email = normalise_email(email)
     check_password_policy(password, email)
     _ensure_unique(email, username)
@@ -51,9 +53,8 @@ def create_user(
     )
     with atomic(on_conflict=AccountExists()):
         db.session.add(user)
-        if send_activation:
-            db.session.flush()  # the link names the user's id
-            emails.send_activation(user)
+        db.session.flush()
+        record(USER_REGISTERED, user_id=user.id, email=user.email, signed_up=send_activation)
     return user
 
 
@@ -109,7 +110,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     with atomic():
         user.password_hash = hash_password(new_password)
         user.token_version += 1
-        emails.send_password_changed(user)
+        record(PASSWORD_CHANGED, user_id=user.id)
 
 
 def get_user(user_id: int) -> User:

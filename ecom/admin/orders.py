@@ -15,7 +15,7 @@ from flask_admin.contrib.sqla.filters import (
 
 from ecom.admin.session import current_admin_user
 from ecom.admin.views import ServiceModelView, show_related
-from ecom.orders import services as orders
+from ecom.orders import transitions
 from ecom.orders.models import ORDER_STATUSES, Order
 from ecom.payments import capture, refunds
 from ecom.payments.schemas import RefundRequestSchema
@@ -47,7 +47,7 @@ def _status_action(to_status: str) -> Any:
 
 class OrdersView(ServiceModelView):
     """Orders by status and date; no creation and no raw edit: a status changes only through
-    ``orders.change_status`` (history, payment status and restocking stay right)."""
+    ``transitions.change_status`` (history, payment status and restocking stay right)."""
 
     can_create = False
     can_edit = False
@@ -88,7 +88,7 @@ class OrdersView(ServiceModelView):
     def render(self, template: str, **kwargs: Any) -> str:
         return super().render(
             template,
-            transitions=orders.TRANSITIONS,
+            transitions=transitions.TRANSITIONS,
             status_actions=STATUS_ACTIONS,
             action_name=action_name,
             order_payments=order_payments,
@@ -102,7 +102,7 @@ class OrdersView(ServiceModelView):
             order_id
             for order_id in ids
             if self.perform(
-                lambda order_id=order_id: orders.change_status(
+                lambda order_id=order_id: transitions.change_status(
                     int(order_id), to_status, actor=actor, note="Back office"
                 )
             )

@@ -3,19 +3,21 @@
 from sqlalchemy import Select, func, select
 
 from ecom.catalog.errors import CategoryCycle, CategoryExists, CategoryNotEmpty, UnknownCategory
+from ecom.catalog.events import CATEGORY_CHANGED, CATEGORY_DELETED
 from ecom.catalog.models import Category, Product
 from ecom.catalog.slugs import add_with_unique_slug
-from ecom.common.cache import generation_key, get_or_none, invalidate_on_commit, set_if_up
+from ecom.common.cache import generation_key, get_or_none, set_if_up
 from ecom.common.cache_families import CATEGORIES
 from ecom.common.errors import NotFound
+from ecom.common.events import record
 from ecom.common.ids import parse_id
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
 
-def categories_changed() -> None:
-    """Cached category reads (and so product reads) go stale when the transaction commits."""
-    invalidate_on_commit(db.session, CATEGORIES)
+def category_changed(category_id: int) -> None:
+    """The category was created or changed, in the current transaction."""
+    record(CATEGORY_CHANGED, category_id=category_id)
 
 
 def get_category(category_id: int) -> Category:
@@ -117,7 +119,10 @@ def create_category(data: dict) -> Category:
         parent_id=data.get("parent_id"),
     )
     add_with_unique_slug(
-        category, data["name"], changed=categories_changed, conflict=CategoryExists()
+        category,
+        data["name"],
+        changed=lambda: category_changed(category.id),
+        conflict=CategoryExists(),
     )
     return category
 
@@ -131,7 +136,7 @@ def update_category(category_id: int, changes: dict) -> Category:
     with atomic(on_conflict=CategoryExists()):
         for field, value in changes.items():
             setattr(category, field, value)
-        categories_changed()
+        category_changed(category.id)
     return category
 
 
@@ -148,4 +153,4 @@ def delete_category(category_id: int) -> None:
         raise CategoryNotEmpty(products, children)
     with atomic():
         db.session.delete(category)
-        categories_changed()
+        record(CATEGORY_DELETED, category_id=category.id)

@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 from ecom.catalog.errors import ImageTooLarge
 from ecom.catalog.models import Product, ProductVariant
 from ecom.catalog.services import get_product
-from ecom.catalog.summary import products_changed
+from ecom.catalog.summary import product_changed
 from ecom.catalog.variants import variant_of
 from ecom.common.errors import ValidationFailed
 from ecom.common.storage import get_storage
@@ -62,7 +62,7 @@ def _replace_image(owner: Product | ProductVariant, folder: str, file: FileStora
     try:
         with atomic():
             owner.image = key
-            products_changed()
+            product_changed(_product_id(owner))
     except Exception:
         storage.delete(key)
         raise
@@ -70,11 +70,15 @@ def _replace_image(owner: Product | ProductVariant, folder: str, file: FileStora
         storage.delete(old_key)
 
 
+def _product_id(owner: Product | ProductVariant) -> int:
+    return owner.id if isinstance(owner, Product) else owner.product_id
+
+
 def _remove_image(owner: Product | ProductVariant) -> None:
     old_key = owner.image
     with atomic():
         owner.image = None
-        products_changed()
+        product_changed(_product_id(owner))
     if old_key:
         get_storage().delete(old_key)
 

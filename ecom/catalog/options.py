@@ -3,7 +3,7 @@ every variant its first value (so they stay distinct); a value or option in use 
 
 from ecom.catalog.errors import OptionExists, OptionInUse
 from ecom.catalog.models import OptionValue, Product, ProductOption
-from ecom.catalog.summary import locked_product, products_changed
+from ecom.catalog.summary import locked_product, product_changed
 from ecom.catalog.variants import option_key
 from ecom.common.errors import NotFound, ValidationFailed
 from ecom.common.transactions import atomic
@@ -51,7 +51,7 @@ def create_option(product_id: int, data: dict) -> ProductOption:
         for variant in product.variants:
             variant.values.append(option.values[0])
         _rekey(product)
-        products_changed()
+        product_changed(product.id)
     return option
 
 
@@ -66,7 +66,7 @@ def update_option(product_id: int, option_id: int, changes: dict) -> ProductOpti
             option.name = changes["name"]
         if "values" in changes:
             _replace_values(product, option, _distinct(changes["values"]))
-        products_changed()
+        product_changed(product.id)
     return option
 
 
@@ -95,4 +95,4 @@ def delete_option(product_id: int, option_id: int) -> None:
             raise OptionInUse()
         product.options.remove(option)
         _rekey(product)
-        products_changed()
+        product_changed(product.id)

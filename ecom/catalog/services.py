@@ -5,11 +5,13 @@ from decimal import Decimal
 from sqlalchemy import select, update
 
 from ecom.catalog.errors import ProductInUse, SkuUnavailable, SlugUnavailable, UnknownCategory
+from ecom.catalog.events import PRODUCT_DELETED
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.catalog.slugs import add_with_unique_slug
-from ecom.catalog.summary import locked_product, products_changed, refresh_summary
+from ecom.catalog.summary import locked_product, product_changed, refresh_summary
 from ecom.catalog.variants import check_price_and_stock, check_sku_free, single_variant
 from ecom.common.errors import NotFound
+from ecom.common.events import record
 from ecom.common.storage import get_storage
 from ecom.common.transactions import atomic
 from ecom.extensions import db
@@ -92,7 +94,7 @@ def delete_product(product_id: int) -> None:
     images = [owner.image for owner in (product, *product.variants) if owner.image]
     with atomic(on_conflict=ProductInUse()):
         db.session.delete(product)
-        products_changed()
+        record(PRODUCT_DELETED, product_id=product.id)
     for image in images:
         get_storage().delete(image)
 
@@ -100,7 +102,7 @@ def delete_product(product_id: int) -> None:
 def set_rating(product_id: int, average: Decimal | None, count: int) -> None:
     """Store a product's rating summary, computed by the reviews service; caller owns the
     transaction."""
-    products_changed()
+    product_changed(product_id)
     db.session.execute(
         update(Product)
         .where(Product.id == product_id)

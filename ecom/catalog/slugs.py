@@ -32,12 +32,14 @@ def add_with_unique_slug(
     instance: Category | Product, text: str, *, changed: Callable[[], None], conflict: Conflict
 ) -> None:
     """Insert ``instance`` under a free slug; a concurrent insert taking it means a retry.
-    ``changed`` marks the cached reads stale, again on every attempt (a rollback forgets it)."""
+    ``changed`` runs once it has an id, again on every attempt (a rollback forgets what it
+    recorded)."""
     for _ in range(SLUG_ATTEMPTS):
         try:
             with atomic():
                 instance.slug = unique_slug(type(instance), text)
                 db.session.add(instance)
+                db.session.flush()
                 changed()
             return
         except IntegrityError:

@@ -3,16 +3,16 @@
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ecom.catalog.events import PRODUCT_CHANGED
 from ecom.catalog.models import Product, ProductOption, ProductVariant
-from ecom.common.cache import invalidate_on_commit
-from ecom.common.cache_families import PRODUCTS
 from ecom.common.errors import NotFound
+from ecom.common.events import record
 from ecom.extensions import db
 
 
-def products_changed() -> None:
-    """Cached product reads go stale when the current transaction commits."""
-    invalidate_on_commit(db.session, PRODUCTS)
+def product_changed(product_id: int) -> None:
+    """The product was created or changed, in the current transaction."""
+    record(PRODUCT_CHANGED, product_id=product_id)
 
 
 def locked_product(product_id: int) -> Product:
@@ -42,4 +42,4 @@ def refresh_summary(product: Product) -> None:
     product.price = min(variant.price for variant in priced)
     product.price_max = max(variant.price for variant in priced)
     product.stock_quantity = sum(variant.stock_quantity for variant in active)
-    products_changed()
+    product_changed(product.id)

@@ -21,7 +21,7 @@ from ecom.cli.seeding.orders import seed_orders
 from ecom.cli.seeding.people import SEED_ADMIN_EMAIL, SEED_STAFF_EMAIL, seed_users
 from ecom.cli.seeding.reviews import seed_reviews
 from ecom.cli.seeding.rows import Seeder
-from ecom.common.cache import invalidate_on_commit
+from ecom.common.cache import invalidate
 from ecom.common.cache_families import EVERY_FAMILY
 from ecom.extensions import db
 
@@ -40,8 +40,8 @@ def wipe_database() -> None:
     else:
         for table in reversed(tables):
             db.session.execute(table.delete())
-    invalidate_on_commit(db.session, *EVERY_FAMILY)
     db.session.commit()
+    invalidate(*EVERY_FAMILY)
 
 
 def already_seeded() -> bool:
@@ -102,8 +102,8 @@ def seed(
     seed_users(seeder, users)
     seed_orders(seeder, orders)
     written_reviews = seed_reviews(seeder, reviews)
-    invalidate_on_commit(db.session, *EVERY_FAMILY)
     db.session.commit()
+    invalidate(*EVERY_FAMILY)
     click.echo(
         f"Seeded {products} products ({len(seeder.variants)} variants on sale), {users} "
         f"customers, {orders} orders and {written_reviews} reviews in "

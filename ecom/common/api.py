@@ -13,9 +13,8 @@ from werkzeug.routing import UnicodeConverter
 
 from ecom.common.login_limits import login_limit
 from ecom.common.permissions import authorize
-from ecom.common.ratelimit import client_ip, configured, submitted_email
+from ecom.common.ratelimit import client_ip, configured, limiter, submitted_email
 from ecom.common.schemas import NO_NUL
-from ecom.extensions import limiter
 
 BEARER_SCHEME = "bearerAuth"
 

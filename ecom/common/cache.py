@@ -5,8 +5,8 @@ Decorate a GET view with ``@cached_response("products")`` (outermost, above the
 normalised query string and the caller's visibility (public or staff), together with the
 generation of each family named when it was made; one MGET reads the entry and the
 current generations. ``invalidate("products")`` gives a family a new generation, so
-every entry made before it is never served again; services call it
-after their commit, or ``invalidate_on_commit`` inside the transaction. A view whose
+every entry made before it is never served again; the domains' after-commit listeners
+call it (``ecom.common.events``). A view whose
 body is meant for its caller alone (e.g. a hidden review shown to its author) calls
 ``not_shared()`` and its response is neither stored nor given an ETag. Cache failures
 (Redis down) are logged once per interval and the view answers from the database; an
@@ -23,8 +23,6 @@ from uuid import uuid4
 
 import redis
 from flask import Response, current_app, make_response, request
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 from werkzeug import Request
 
 from ecom.common.metrics import CACHE_LOOKUPS
@@ -37,7 +35,6 @@ logger = logging.getLogger(__name__)
 GENERATION_PREFIX = "generation:"
 RESPONSE_PREFIX = "response:"
 CACHE_DOWN = "Cache unavailable; answering from the database."
-PENDING_KEY = "invalidate_on_commit"
 # Request-scoped (flask.g outlives a request when a test holds an app context).
 NOT_SHARED_KEY = "ecom.response_not_shared"
 # (families, key, generations) of a miss already read before Flask (ecom.common.cache_hits),
@@ -83,23 +80,6 @@ def pending() -> bool:
 def forget_pending() -> None:
     """Drop the invalidations waiting to be retried, as a fresh process would (tests)."""
     _pending.clear()
-
-
-def invalidate_on_commit(session: Session, *families: str) -> None:
-    """``invalidate(*families)`` once ``session`` commits; nothing if it rolls back."""
-    session.info.setdefault(PENDING_KEY, set()).update(families)
-
-
-@event.listens_for(Session, "after_commit")
-def _invalidate_committed(session: Session) -> None:
-    families = session.info.pop(PENDING_KEY, None)
-    if families:
-        invalidate(*families)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
 
 
 def _visibility() -> str:

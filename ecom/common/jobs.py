@@ -18,8 +18,6 @@ from celery import signals
 from flask import Flask, current_app
 from kombu.exceptions import KombuError
 from prometheus_client import multiprocess, start_http_server
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from ecom.common import outbox
 from ecom.common.metrics import process_registry, scrape_also
@@ -29,7 +27,6 @@ from ecom.logging import outage_warnings
 logger = logging.getLogger(__name__)
 
 QUEUE_DOWN = "Job queue unavailable; outbox rows wait for the sweep."
-READY_KEY = "outbox_ready"
 
 
 def init_jobs(app: Flask) -> None:
@@ -37,6 +34,7 @@ def init_jobs(app: Flask) -> None:
     celery.conf.update(app.config["CELERY"])
     celery.flask_app = app
     app.extensions["celery"] = celery
+    outbox.init_app(app, dispatch)
     scrape_also(app, outbox.Backlog())
 
 
@@ -101,24 +99,3 @@ def sweep(older_than: timedelta | None = None) -> int:
     message_ids = outbox.due_ids(older_than)
     dispatch(message_ids)
     return len(message_ids)
-
-
-@event.listens_for(Session, "before_commit")
-def _number_pending(session: Session) -> None:
-    messages = session.info.pop(outbox.PENDING_KEY, None)
-    if messages:
-        session.flush()
-        session.info.setdefault(READY_KEY, []).extend(message.id for message in messages)
-
-
-@event.listens_for(Session, "after_commit")
-def _hand_over_committed(session: Session) -> None:
-    message_ids = session.info.pop(READY_KEY, None)
-    if message_ids:
-        dispatch(message_ids)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    session.info.pop(outbox.PENDING_KEY, None)
-    session.info.pop(READY_KEY, None)

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from flask import Response, current_app
 from limits import parse
 
-from ecom.common.ratelimit import client_ip, configured, submitted_email
-from ecom.extensions import limiter
+from ecom.common.ratelimit import client_ip, configured, limiter, submitted_email
 
 PAIR_SCOPE = "login-failures-account-address"
 ACCOUNT_SCOPE = "login-failures-account"

@@ -1,12 +1,13 @@
 """The transactional outbox: side effects written in the transaction that causes them.
 
-A service calls ``enqueue(handler, payload, key=...)`` inside its transaction: the row
-commits with the change, or rolls back with it, so a rolled-back order sends nothing.
-After the commit ``ecom.common.jobs`` hands the new rows to the job queue, which calls
-``deliver``; the periodic sweep hands over rows nothing delivered. Handlers are plain
-functions registered by name with ``@handler(name)`` in the domain that owns the message;
-``deliver`` runs one at most once per row (the row is locked, then marked done), retries a
-failure with exponential backoff, and marks the row failed after ``OUTBOX_MAX_ATTEMPTS``.
+A listener (or a service, for its own domain's work) calls ``enqueue(handler, payload,
+key=...)`` inside its transaction: the row commits with the change, or rolls back with
+it, so a rolled-back order sends nothing. After the commit the new rows go to the job
+queue (``ecom.common.jobs``), which calls ``deliver``; the periodic sweep hands over rows
+nothing delivered. Handlers are plain functions, registered by name in the app factory by
+the domain that owns the job (``Handlers.add``; one per name). ``deliver`` runs one once
+per row (the row is locked, then marked done), retries a failure with exponential
+backoff, and marks the row failed after ``OUTBOX_MAX_ATTEMPTS``.
 """
 
 import logging
@@ -16,12 +17,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from flask import current_app
+from flask import Flask, current_app
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, inspect, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from ecom.common import events
 from ecom.common.errors import Conflict, NotFound
 from ecom.common.metrics import OUTBOX_JOBS
 from ecom.common.models import TimestampMixin, UTCDateTime, utcnow
@@ -31,11 +33,8 @@ from ecom.extensions import db
 logger = logging.getLogger(__name__)
 
 STATES = ("pending", "done", "failed")
-# The session's rows to hand over after its commit.
-PENDING_KEY = "outbox_pending"
 
 Handler = Callable[[str, dict[str, Any]], None]
-_handlers: dict[str, Handler] = {}
 
 
 class OutboxMessage(TimestampMixin, db.Model):
@@ -60,14 +59,33 @@ class OutboxMessage(TimestampMixin, db.Model):
         return f"<OutboxMessage {self.id} {self.handler} {self.state}>"
 
 
-def handler(name: str) -> Callable[[Handler], Handler]:
-    """Register ``function(key, payload)`` as the handler called ``name``."""
+class Handlers:
+    """The app's outbox handlers by job name, and how committed rows reach the queue."""
 
-    def register(function: Handler) -> Handler:
-        _handlers[name] = function
-        return function
+    def __init__(self, dispatch: Callable[[list[int]], None]) -> None:
+        self.dispatch = dispatch
+        self._by_name: dict[str, Handler] = {}
 
-    return register
+    def add(self, name: str, function: Handler) -> None:
+        """Register ``function(key, payload)`` as the handler of the jobs called ``name``."""
+        if name in self._by_name:
+            raise ValueError(f"The outbox job {name!r} already has a handler.")
+        self._by_name[name] = function
+
+    def names(self) -> list[str]:
+        return list(self._by_name)
+
+    def __getitem__(self, name: str) -> Handler:
+        return self._by_name[name]
+
+
+def init_app(app: Flask, dispatch: Callable[[list[int]], None]) -> Handlers:
+    handlers = app.extensions["outbox"] = Handlers(dispatch)
+    return handlers
+
+
+def _handlers() -> Handlers:
+    return current_app.extensions["outbox"]
 
 
 def enqueue(
@@ -80,7 +98,7 @@ def enqueue(
     """Write a row for ``handler_name`` in the current transaction (the caller commits).
 
     A row ``not_before`` a later time waits for the first sweep after it."""
-    if handler_name not in _handlers:
+    if handler_name not in _handlers().names():
         raise LookupError(f"No outbox handler is registered as {handler_name!r}.")
     message = OutboxMessage(
         handler=handler_name,
@@ -89,11 +107,13 @@ def enqueue(
         next_attempt_at=not_before or utcnow(),
     )
     db.session.add(message)
-    _hand_over_on_commit(db.session(), message)
+    _hand_over_on_commit(message)
 
 
-def _hand_over_on_commit(session: Session, message: OutboxMessage) -> None:
-    session.info.setdefault(PENDING_KEY, []).append(message)
+def _hand_over_on_commit(message: OutboxMessage) -> None:
+    # The commit flushes the row: its id is then read from its identity, without a query.
+    dispatch = _handlers().dispatch
+    events.after_commit(lambda: dispatch([inspect(message).identity[0]]))
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -123,7 +143,7 @@ def deliver(message_id: int) -> float | None:
         message.attempts += 1
         retry_in = None
         try:
-            _handlers[message.handler](message.key, message.payload)
+            _handlers()[message.handler](message.key, message.payload)
         except Exception as exc:  # any failure is recorded on the row
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
@@ -181,7 +201,7 @@ def retry(message_id: int) -> OutboxMessage:
         ).rowcount
         if not moved:
             raise Conflict(f"Only failed messages can be retried; this one is {message.state}.")
-        _hand_over_on_commit(db.session(), message)
+        _hand_over_on_commit(message)
     return message
 
 

@@ -1,4 +1,4 @@
-"""Rate limits: who a request counts against, and which limits apply (see ``ecom.extensions``).
+"""Rate limits: who a request counts against, which limits apply, and the unbound limiter.
 
 Limits are read from the configuration at request time (``RATELIMIT_READS``,
 ``RATELIMIT_WRITES``, ``RATELIMIT_AUTH``), so each environment tunes them without code.
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from flask import current_app, request
 from flask_jwt_extended import decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
-from flask_limiter import ApplicationLimit, RequestLimit
+from flask_limiter import ApplicationLimit, Limiter, RequestLimit
 from jwt import PyJWTError
 
 from ecom.common.metrics import RATE_LIMITED
@@ -87,3 +87,10 @@ def application_limits() -> list[ApplicationLimit]:
             methods=WRITE_METHODS,
         ),
     ]
+
+
+# The unbound limiter (the factory binds it), built from the rules above.
+limiter = Limiter(
+    key_func=client_key, application_limits=application_limits(), on_breach=log_breach
+)
+limiter.request_filter(is_unlimited)

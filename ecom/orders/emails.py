@@ -58,13 +58,11 @@ def send_status_change(order: Order, status: str) -> None:
         outbox.enqueue(STATUS_CHANGED, payload, key=f"{STATUS_CHANGED}:{order.id}:{status}")
 
 
-@outbox.handler(CONFIRMATION)
 def deliver_confirmation(key: str, payload: dict[str, Any]) -> None:
     subject = f"Order #{payload['order_id']} confirmed"
     mail.send(payload["email"], subject, "order_confirmation", payload, key=key)
 
 
-@outbox.handler(STATUS_CHANGED)
 def deliver_status_change(key: str, payload: dict[str, Any]) -> None:
     subject = f"Order #{payload['order_id']}: {payload['status']}"
     mail.send(payload["email"], subject, "order_status", payload, key=key)

@@ -3,7 +3,7 @@ from flask_jwt_extended import current_user
 
 from ecom.common.api import Blueprint
 from ecom.common.pagination import page_schema, paginate
-from ecom.orders import services
+from ecom.orders import placing, services, transitions
 from ecom.orders.schemas import (
     CancelSchema,
     CheckoutSchema,
@@ -35,7 +35,7 @@ class Orders(MethodView):
     @blp.alt_response(409, response="CONFLICT", description="Short of stock, or key reused.")
     def post(self, data, headers):
         """Check out the cart: stock is taken and the order created in one transaction."""
-        order, created = services.checkout(
+        order, created = placing.checkout(
             current_user, idempotency_key=headers.get("idempotency_key"), **data
         )
         return order, 201 if created else 200
@@ -57,7 +57,7 @@ class OrderDetail(MethodView):
     @blp.alt_response(409, response="CONFLICT", description="Transition not allowed.")
     def put(self, data, order_id):
         """Move an order through the status machine (staff)."""
-        return services.change_status(
+        return transitions.change_status(
             order_id, data["status"], actor=current_user, note=data["note"]
         )
 
@@ -68,7 +68,7 @@ class OrderDetail(MethodView):
     @blp.alt_response(409, response="CONFLICT", description="Transition not allowed.")
     def patch(self, data, order_id):
         """Move an order through the status machine (staff)."""
-        return services.change_status(
+        return transitions.change_status(
             order_id, data["status"], actor=current_user, note=data["note"]
         )
 
@@ -82,4 +82,4 @@ class OrderCancel(MethodView):
     @blp.alt_response(409, response="CONFLICT", description="The order is no longer pending.")
     def post(self, data, order_id):
         """Cancel one's own pending order; its stock is put back."""
-        return services.cancel_own_order(current_user, order_id, data["note"])
+        return transitions.cancel_own_order(current_user, order_id, data["note"])

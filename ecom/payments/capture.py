@@ -49,7 +49,6 @@ def authorized_payment(order_id: int) -> Payment | None:
     )
 
 
-@outbox.handler(CAPTURE)
 def send_capture(key: str, payload: dict) -> None:
     """Ask the provider to capture (a repeat is harmless: same idempotency key); the
     payment stays ``authorized`` until the provider's webhook confirms."""
@@ -64,7 +63,6 @@ def send_capture(key: str, payload: dict) -> None:
         schedule_webhooks(payment, answer.webhooks, step="capture-")
 
 
-@outbox.handler(VOID)
 def send_void(key: str, payload: dict) -> None:
     """Release the authorization; the provider's answer cancels the payment."""
     payment = db.session.get(Payment, payload["payment_id"])

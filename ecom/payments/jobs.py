@@ -7,18 +7,19 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from ecom.common import outbox
 from ecom.common.models import utcnow
 from ecom.common.transactions import atomic
 from ecom.extensions import celery, db
-from ecom.orders import services as orders
+from ecom.orders import transitions
 from ecom.orders.models import Order
 from ecom.payments import refunds, webhooks
 from ecom.payments.providers.dummy import DummyProvider
-from ecom.payments.services import DUMMY_WEBHOOK, lock_order
+from ecom.payments.services import lock_order
+
+# The job a cancelled order leaves for its payment (the name rows already written carry).
+SETTLE_CANCELLED = "orders.order_cancelled"
 
 
-@outbox.handler(DUMMY_WEBHOOK)
 def deliver_dummy_webhook(key: str, payload: dict[str, Any]) -> None:
     """Signed at delivery, then received as any provider's webhook."""
     body = payload["body"].encode()
@@ -26,7 +27,6 @@ def deliver_dummy_webhook(key: str, payload: dict[str, Any]) -> None:
     webhooks.receive(dummy.name, body, dummy.signature_headers(body))
 
 
-@outbox.handler(orders.ORDER_CANCELLED)
 def settle_cancelled_order(key: str, payload: dict[str, Any]) -> None:
     """Refund a captured payment of the cancelled order, or void an authorized one."""
     refunds.refund_cancelled_order(payload["order_id"])
@@ -52,6 +52,6 @@ def expire_unpaid() -> int:
             order = lock_order(order_id)
             if order.status == "pending":
                 note = f"Not paid within {minutes} minutes."
-                orders.move(order, "cancelled", actor=None, note=note)
+                transitions.move(order, "cancelled", actor=None, note=note)
                 expired += 1
     return expired

@@ -11,7 +11,7 @@ from ecom.common import outbox
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.transactions import atomic
 from ecom.extensions import db
-from ecom.orders import services as orders
+from ecom.orders import transitions
 from ecom.payments import capture
 from ecom.payments.models import Payment, Refund
 from ecom.payments.providers import get_provider
@@ -85,12 +85,11 @@ def refund_cancelled_order(order_id: int) -> None:
         if payment is not None:
             refund_whole(payment, CANCELLED_ORDER_REASON)
         elif order.payment_status == "paid":
-            orders.mark_refunded(order)
+            transitions.mark_refunded(order)
         else:
             capture.void_authorized(order_id)
 
 
-@outbox.handler(REFUND)
 def send_refund(key: str, payload: dict) -> None:
     """Ask the provider (the refund's key makes a repeat harmless), then record its answer."""
     refund = db.session.get(Refund, payload["refund_id"])
@@ -122,4 +121,4 @@ def settle(payment: Payment, *, confirmed: tuple[str, ...], total: Decimal | Non
     fully = payment.refunded_amount == payment.amount
     payment.status = "refunded" if fully else "partially_refunded"
     if fully and payment.order.payment_status == "paid":
-        orders.mark_refunded(payment.order)
+        transitions.mark_refunded(payment.order)

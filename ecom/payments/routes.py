@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from ecom.common.api import Blueprint
-from ecom.payments import capture, jobs, refunds, services, webhooks  # noqa: F401  (jobs: outbox handlers, beat task)
+from ecom.payments import capture, refunds, services, webhooks
 from ecom.payments.schemas import (
     PayHeaderSchema,
     PaymentSchema,

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ecom.common.transactions import atomic
 from ecom.extensions import db
-from ecom.orders import services as orders
+from ecom.orders import transitions
 from ecom.payments import refunds
 from ecom.payments.models import Payment, PaymentEvent
 from ecom.payments.providers import get_provider
@@ -93,8 +93,8 @@ def _pay_order(payment: Payment, event: Event) -> None:
         return
     note = f"Payment #{payment.id} captured by {payment.provider} ({payment.reference})."
     try:
-        orders.move(order, "paid", actor=None, note=note)
-    except orders.InvalidTransition:
+        transitions.move(order, "paid", actor=None, note=note)
+    except transitions.InvalidTransition:
         # The order expired or was cancelled meanwhile: its stock may be gone.
         payment.flag = "order_not_payable"
         refunds.refund_whole(payment, refunds.LATE_PAYMENT_REASON)

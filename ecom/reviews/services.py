@@ -12,13 +12,13 @@ from ecom.accounts.models import User
 from ecom.catalog.models import Product
 from ecom.catalog.services import set_rating
 from ecom.catalog.stock import lock_products
-from ecom.common.cache import invalidate_on_commit
-from ecom.common.cache_families import REVIEWS
 from ecom.common.errors import Conflict, NotFound, PermissionDenied
+from ecom.common.events import record
 from ecom.common.permissions import has_role
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.orders.models import Order, OrderItem
+from ecom.reviews.events import REVIEWS_CHANGED
 from ecom.reviews.models import Review
 
 ORDERINGS = {
@@ -86,11 +86,11 @@ def has_bought(user: User, product_id: int) -> bool:
 @contextmanager
 def _rating_kept(product_id: int) -> Iterator[None]:
     """One transaction: lock the product (serialising its rating updates), run the block,
-    then recompute the product's rating. Cached review reads go stale on commit (and
-    product reads, through ``set_rating``)."""
+    then recompute the product's rating; the product's reviews (and, through ``set_rating``,
+    the product) changed."""
     with atomic():
         lock_products([product_id])
-        invalidate_on_commit(db.session, REVIEWS)
+        record(REVIEWS_CHANGED, product_id=product_id)
         yield
         db.session.flush()
         _refresh_rating(product_id)

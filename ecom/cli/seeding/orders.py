@@ -16,7 +16,7 @@ from ecom.orders.models import (
     OrderItem,
     OrderStatusChange,
 )
-from ecom.orders.services import payment_status_after, status_path
+from ecom.orders.transitions import payment_status_after, status_path
 from ecom.pricing.services import Breakdown, price
 
 STATUS_WEIGHTS = (10, 15, 10, 15, 40, 10)

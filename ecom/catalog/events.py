@@ -1,0 +1,27 @@
+"""The catalogue's events: products and categories created, changed or deleted."""
+
+from marshmallow import Schema, fields
+
+from ecom.common.events import EventKind
+
+
+class ProductSchema(Schema):
+    product_id = fields.Integer(required=True)
+
+
+class CategorySchema(Schema):
+    category_id = fields.Integer(required=True)
+
+
+PRODUCT_CHANGED = EventKind(
+    "product.changed",
+    ProductSchema,
+    description="A product was created or changed: fields, variants, options, images, rating.",
+)
+PRODUCT_DELETED = EventKind("product.deleted", ProductSchema, description="A product was deleted.")
+CATEGORY_CHANGED = EventKind(
+    "category.changed", CategorySchema, description="A category was created or changed."
+)
+CATEGORY_DELETED = EventKind(
+    "category.deleted", CategorySchema, description="A category was deleted."
+)

@@ -1,0 +1,94 @@
+"""``flask events document``: docs/EVENTS.md, written from the events and listeners the app
+registers, so the page cannot drift from the code (a test compares them)."""
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ecom.common.events import EventKind, Listeners
+from ecom.extensions import api
+
+DOCUMENT = Path("docs/EVENTS.md")
+
+INTRODUCTION = """\
+# Domain events
+
+A service records a domain event inside its transaction; the listeners each domain
+registers in the app factory act on it (`ecom/common/events.py`):
+
+- **in the transaction** listeners run just before the commit and write durable rows
+  (outbox jobs today; webhook deliveries and audit entries next), which commit with the
+  change or roll back with it;
+- **after commit** listeners run once the change is stored (cache invalidation, counters,
+  real-time hints). One that fails is logged; the others still run and the request still
+  succeeds, since its change is stored.
+
+A rolled-back transaction dispatches nothing, and a savepoint that rolls back forgets the
+events recorded inside it. The same event (kind and payload) recorded twice in one
+transaction is dispatched once. Each event carries an `id` (unique, for idempotent
+consumers), its `name`, its `version` and its `occurred_at` time besides the payload below,
+which is the contract webhooks and real-time updates publish: a payload gains optional
+fields within a version; removing or changing a field makes a new version.
+
+This page is generated: `flask events document` writes it.
+"""
+
+
+@click.group("events")
+def events_commands() -> None:
+    """The domain events."""
+
+
+@events_commands.command("document")
+@click.option("--check", is_flag=True, help="Fail if docs/EVENTS.md is not up to date.")
+@with_appcontext
+def document(check: bool) -> None:
+    """Write docs/EVENTS.md from the registered events and listeners."""
+    text = render(current_app.extensions["events"])
+    if check:
+        if not DOCUMENT.exists() or DOCUMENT.read_text() != text:
+            raise click.ClickException(f"{DOCUMENT} is out of date: run `flask events document`.")
+        return
+    DOCUMENT.write_text(text)
+    click.echo(f"Wrote {DOCUMENT}.")
+
+
+def render(listeners: Listeners) -> str:
+    """The page: every declared event, its payload's JSON Schema and its listeners."""
+    sections = [INTRODUCTION]
+    for name in sorted(listeners.kinds):
+        sections.append(_section(listeners, listeners.kinds[name]))
+    return "\n".join(sections)
+
+
+def _section(listeners: Listeners, kind: EventKind) -> str:
+    schema = api.ma_plugin.converter.schema2jsonschema(kind.schema)
+    consumers = [
+        f"- {subscription.when.value}: `{_qualified(subscription.listener)}`"
+        for subscription in listeners.of(kind.name)
+    ] or ["- none yet"]
+    return "\n".join(
+        [
+            f"## `{kind.name}` (version {kind.version})",
+            "",
+            kind.description,
+            "",
+            "Payload:",
+            "",
+            "```json",
+            json.dumps(schema, indent=2, sort_keys=True),
+            "```",
+            "",
+            "Listeners:",
+            "",
+            *consumers,
+            "",
+        ]
+    )
+
+
+def _qualified(function: object) -> str:
+    return f"{function.__module__}.{function.__qualname__}"

@@ -1,0 +1,152 @@
+"""The status machine of an order and its history; cancelling restocks, and the
+payment status follows (``mark_refunded``)."""
+
+from collections import deque
+
+from sqlalchemy import select, update
+
+from ecom.accounts.models import User
+from ecom.catalog.stock import restock_all
+from ecom.common.errors import Conflict, NotFound
+from ecom.common.events import record
+from ecom.common.models import utcnow
+from ecom.common.transactions import atomic
+from ecom.extensions import db
+from ecom.orders.events import ORDER_PAYMENT_STATUS_CHANGED, ORDER_STATUS_CHANGED
+from ecom.orders.models import NEW_ORDER_STATUS, Order, OrderStatusChange
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "pending": ("paid", "cancelled"),
+    "paid": ("processing", "cancelled"),
+    "processing": ("shipped", "cancelled"),
+    "shipped": ("delivered",),
+    "delivered": (),
+    "cancelled": (),
+}
+
+
+def status_path(*stops: str) -> tuple[str, ...]:
+    """The shortest way along ``TRANSITIONS`` from a new order's status through each stop."""
+    path = (NEW_ORDER_STATUS,)
+    for stop in stops:
+        path += _shortest_path(path[-1], stop)[1:]
+    return path
+
+
+def _shortest_path(start: str, goal: str) -> tuple[str, ...]:
+    paths, seen = deque([(start,)]), {start}
+    while paths:
+        path = paths.popleft()
+        if path[-1] == goal:
+            return path
+        for status in TRANSITIONS[path[-1]]:
+            if status not in seen:
+                seen.add(status)
+                paths.append((*path, status))
+    raise ValueError(f"An order cannot go from {start} to {goal}.")
+
+
+def payment_status_after(payment_status: str, to_status: str) -> str:
+    """What an order's payment status becomes when the order moves to ``to_status``; a
+    cancelled paid order stays paid until its refund is confirmed (``mark_refunded``)."""
+    return "paid" if to_status == "paid" else payment_status
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+    def __init__(self, current: str, requested: str) -> None:
+        allowed = ", ".join(TRANSITIONS.get(current, ())) or "none"
+        message = f"The order is {current}; it cannot become {requested} (allowed: {allowed})."
+        super().__init__(message, errors={"status": [message]})
+        self.current = current
+        self.requested = requested
+
+
+def change_status(order_id: int, to_status: str, *, actor: User, note: str = "") -> Order:
+    """Move an order along ``TRANSITIONS``; cancelling puts its stock back."""
+    with atomic():
+        order = db.session.get(Order, order_id)
+        if order is None:
+            raise NotFound("Order not found.")
+        move(order, to_status, actor=actor, note=note)
+    return order
+
+
+def cancel_own_order(user: User, order_id: int, note: str = "") -> Order:
+    """A customer cancels their own order while it is pending."""
+    with atomic():
+        order = db.session.get(Order, order_id)
+        if order is None or order.user_id != user.id:
+            raise NotFound("Order not found.")
+        if order.status != "pending":
+            raise InvalidTransition(order.status, "cancelled")
+        move(order, "cancelled", actor=user, note=note or "Cancelled by the customer.")
+    return order
+
+
+def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None:
+    """``change_status`` inside the caller's transaction; ``actor`` None is the shop itself.
+
+    Compare-and-set the status, so two concurrent moves cannot both apply (and a
+    cancellation cannot restock twice), with or without row locks."""
+    from_status = order.status
+    if to_status not in TRANSITIONS.get(from_status, ()):
+        raise InvalidTransition(from_status, to_status)
+    payment_status = payment_status_after(order.payment_status, to_status)
+    moved = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == from_status)
+        .values(
+            status=to_status,
+            payment_status=payment_status,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not moved:
+        current = db.session.scalar(select(Order.status).where(Order.id == order.id))
+        raise InvalidTransition(current, to_status)
+    db.session.add(
+        OrderStatusChange(
+            order_id=order.id,
+            from_status=from_status,
+            to_status=to_status,
+            changed_by_id=actor.id if actor else None,
+            note=note,
+        )
+    )
+    if to_status == "cancelled":
+        restock_all({item.variant_id: item.quantity for item in order.items})
+    record(
+        ORDER_STATUS_CHANGED,
+        order_id=order.id,
+        user_id=order.user_id,
+        from_status=from_status,
+        to_status=to_status,
+        changed_by_id=actor.id if actor else None,
+    )
+    if payment_status != order.payment_status:
+        _payment_status_changed(order, order.payment_status, payment_status)
+
+
+def mark_refunded(order: Order) -> None:
+    """The payment of a cancelled order was refunded (in the caller's transaction)."""
+    refunded = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.payment_status == "paid")
+        .values(payment_status="refunded", updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if refunded:
+        _payment_status_changed(order, "paid", "refunded")
+
+
+def _payment_status_changed(order: Order, from_status: str, to_status: str) -> None:
+    record(
+        ORDER_PAYMENT_STATUS_CHANGED,
+        order_id=order.id,
+        user_id=order.user_id,
+        from_status=from_status,
+        to_status=to_status,
+    )

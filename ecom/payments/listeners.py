@@ -1,0 +1,25 @@
+"""What the payments domain does when others' events happen, and its outbox jobs."""
+
+from ecom.common import outbox
+from ecom.common.events import Event, Listeners, When
+from ecom.common.outbox import Handlers
+from ecom.orders.events import ORDER_STATUS_CHANGED
+from ecom.payments import capture, jobs, refunds
+from ecom.payments.services import DUMMY_WEBHOOK
+
+
+def register(listeners: Listeners, handlers: Handlers) -> None:
+    listeners.on(ORDER_STATUS_CHANGED, _settle_if_cancelled, when=When.IN_TRANSACTION)
+    handlers.add(jobs.SETTLE_CANCELLED, jobs.settle_cancelled_order)
+    handlers.add(DUMMY_WEBHOOK, jobs.deliver_dummy_webhook)
+    handlers.add(refunds.REFUND, refunds.send_refund)
+    handlers.add(capture.CAPTURE, capture.send_capture)
+    handlers.add(capture.VOID, capture.send_void)
+
+
+def _settle_if_cancelled(event: Event) -> None:
+    """A cancelled order's captured payment is refunded, an authorized one voided."""
+    if event.payload["to_status"] == "cancelled":
+        order_id = event.payload["order_id"]
+        key = f"{jobs.SETTLE_CANCELLED}:{order_id}"
+        outbox.enqueue(jobs.SETTLE_CANCELLED, {"order_id": order_id}, key=key)
