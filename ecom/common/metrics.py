@@ -1,13 +1,14 @@
 """Prometheus metrics, and ``/metrics`` for the addresses in ``METRICS_ALLOWED_IPS``.
 
 Under Gunicorn every worker writes its samples to files in ``PROMETHEUS_MULTIPROC_DIR``
-(gunicorn.conf.py sets and empties it) and ``/metrics`` adds up every worker's (the gauges
-of live workers only); without it (``flask run``, tests) the process's own registry
-answers. Celery workers serve theirs on ``WORKER_METRICS_PORT`` (``ecom.common.jobs``);
-what the database tells (the outbox's backlog, the replica's lag) is read at each scrape
-of ``/metrics``. Requests are labelled by route template
-(``/api/v1/products/<int:product_id>/``), never the raw path, so a scanner's random URLs
-cannot make new series."""
+(gunicorn.conf.py sets and empties it) and ``/metrics`` adds up every worker's (gauges:
+the live workers'); without it (``flask run``, tests) the process's own registry
+answers. Celery workers serve
+theirs on ``WORKER_METRICS_PORT`` (``ecom.common.jobs``); what the database
+tells (the outbox's backlog, the replica's lag) is read at each scrape of ``/metrics``. Requests are
+labelled by route template (``/api/v1/products/<int:product_id>/``), never the raw path,
+so a scanner's random URLs cannot make new series.
+"""
 
 import ipaddress
 import math
