@@ -209,18 +209,18 @@ def test_prometheus_scrapes_the_server_and_reads_its_samples(server, tmp_path):
     )  # fmt: skip
     query = "ecom_http_requests_total{" + ",".join(f'{k}="{v}"' for k, v in PROBE.items()) + "}"
     try:
-        target, found = {}, []
+        found = []
         deadline = time.monotonic() + START_TIMEOUT
         while not found and time.monotonic() < deadline:
             time.sleep(0.5)
             try:
-                [target] = prometheus_api(port, "targets")["activeTargets"]
                 found = prometheus_api(port, "query", query=query)["result"]
-            except (OSError, ValueError):
+            except OSError:  # Not answering yet.
                 continue
+        [target] = prometheus_api(port, "targets")["activeTargets"]
     finally:
         prometheus.kill()
         prometheus.wait()
 
-    assert (target.get("health"), target.get("lastError")) == ("up", "")
+    assert (target["health"], target["lastError"]) == ("up", "")
     assert [float(series["value"][1]) for series in found] == [probes]
