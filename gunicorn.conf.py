@@ -3,6 +3,7 @@
 Every value can be overridden on the command line or through ``GUNICORN_CMD_ARGS``.
 """
 
+import glob
 import ipaddress
 import os
 import shutil
@@ -12,23 +13,27 @@ from datetime import timedelta
 from pathlib import Path
 
 from gunicorn.glogging import Logger
-from prometheus_client import multiprocess
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def fresh_metrics_dir() -> str:
-    """``PROMETHEUS_MULTIPROC_DIR`` emptied (files of an earlier run would be added in), or a
-    new temporary directory."""
+    """``PROMETHEUS_MULTIPROC_DIR`` emptied of an earlier run's files (they would be added
+    in), or a new temporary directory."""
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="ecom-")
-    shutil.rmtree(directory, ignore_errors=True)
-    os.makedirs(directory)
+    os.makedirs(directory, exist_ok=True)
+    for path in glob.glob(os.path.join(directory, "*.db")):
+        os.remove(path)
     return directory
 
 
 # Prometheus' multiprocess mode: each worker writes its metrics to files there and /metrics
-# adds them up. It must be set before prometheus_client is first imported (by the app).
+# adds them up. prometheus_client reads it once, when first imported, so it is set before
+# the imports below reach it (the workers inherit it); ecom.common.metrics refuses to start
+# if it was set too late.
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = fresh_metrics_dir()
+
+from prometheus_client import multiprocess  # noqa: E402
 
 from ecom.extensions import db  # noqa: E402  (needs the project on sys.path)
 from ecom.logging import (  # noqa: E402
@@ -162,7 +167,7 @@ def on_exit(server) -> None:  # noqa: ANN001  (gunicorn's Arbiter)
 
 
 def child_exit(server, worker) -> None:  # noqa: ANN001  (gunicorn's Arbiter and Worker)
-    """Drop a dead worker's gauges (its counters stay in the totals)."""
+    """Drop a dead worker's live gauges (its counters and histograms stay in the totals)."""
     multiprocess.mark_process_dead(worker.pid)
 
 

@@ -1,18 +1,22 @@
 """/metrics: Prometheus' text format, read back with prometheus-client's own parser after
 real requests; served to METRICS_ALLOWED_IPS only. Under Gunicorn's workers (multiprocess
-mode) it is proven by tests/test_scale_out.py."""
+mode) it is proven by tests/test_metrics_workers.py."""
 
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from prometheus_client import Gauge
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
-from ecom.common import outbox
+from ecom.common import metrics, outbox
 from ecom.common.metrics import MeteredQueuePool
 from ecom.common.outbox import OutboxMessage
 from ecom.extensions import db
@@ -235,3 +239,34 @@ def test_the_postgresql_pools_are_metered(app):
         pytest.skip("SQLite keeps SQLAlchemy's default pool: runs in the PostgreSQL pass.")
     assert isinstance(db.engine.pool, MeteredQueuePool)
     assert db.engine.pool.size() == app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"]
+
+
+def test_the_content_type_names_the_format_version_and_charset_once_each(client):
+    # Prometheus 3 refuses a Content-Type it cannot parse, such as one with two charsets.
+    reply = client.get("/metrics")
+
+    assert reply.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
+
+
+def test_every_gauge_says_how_the_workers_values_add_up():
+    gauges = [value for value in vars(metrics).values() if isinstance(value, Gauge)]
+
+    # Gauge's default, "all", would export one series per worker process.
+    assert gauges
+    assert all(gauge._multiprocess_mode != "all" for gauge in gauges)
+
+
+def test_a_metrics_directory_set_after_prometheus_client_was_imported_stops_the_start(tmp_path):
+    late = (
+        "import os, sys, prometheus_client\n"
+        "os.environ['PROMETHEUS_MULTIPROC_DIR'] = sys.argv[1]\n"
+        "import ecom.common.metrics\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+
+    started = subprocess.run(
+        [sys.executable, "-c", late, str(tmp_path)], cwd=ROOT, env=env, capture_output=True
+    )
+
+    assert started.returncode == 1
+    assert b"PROMETHEUS_MULTIPROC_DIR was set after prometheus_client" in started.stderr

@@ -1,8 +1,9 @@
 """Prometheus metrics, and ``/metrics`` for the addresses in ``METRICS_ALLOWED_IPS``.
 
 Under Gunicorn every worker writes its samples to files in ``PROMETHEUS_MULTIPROC_DIR``
-(gunicorn.conf.py sets and empties it) and ``/metrics`` adds up every live worker's;
-without it (``flask run``, tests) the process's own registry answers. Celery workers serve
+(gunicorn.conf.py sets and empties it) and ``/metrics`` adds up every worker's (gauges:
+the live workers'); without it (``flask run``, tests) the process's own registry
+answers. Celery workers serve
 theirs on ``WORKER_METRICS_PORT`` (``ecom.common.jobs``); what the database
 tells (the outbox's backlog, the replica's lag) is read at each scrape of ``/metrics``. Requests are
 labelled by route template (``/api/v1/products/<int:product_id>/``), never the raw path,
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 
 from flask import Flask, Response, abort, current_app, g, request
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
+    CONTENT_TYPE_PLAIN_0_0_4,
     REGISTRY,
     CollectorRegistry,
     Counter,
@@ -25,6 +26,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
     multiprocess,
+    values,
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -41,6 +43,24 @@ REPLICA_LAG_SQL = (
 )
 SCRAPE_COLLECTORS = "metrics_scrape_collectors"
 UNMATCHED_ROUTE = "<unmatched>"
+
+
+def _multiprocess_mode() -> bool:
+    """Whether this process writes its samples to ``PROMETHEUS_MULTIPROC_DIR``'s files.
+
+    prometheus_client chooses once, when it is first imported: a directory set after that
+    would leave every sample in this process's memory while /metrics read the empty files.
+    """
+    writes_files = values.ValueClass is not values.MutexValue
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR") and not writes_files:
+        raise RuntimeError(
+            "PROMETHEUS_MULTIPROC_DIR was set after prometheus_client was imported:"
+            " set it before anything imports prometheus_client."
+        )
+    return writes_files
+
+
+MULTIPROCESS = _multiprocess_mode()
 
 HTTP_REQUESTS = Counter("ecom_http_requests", "Requests answered.", ["route", "method", "status"])
 HTTP_LATENCY = Histogram(
@@ -179,8 +199,8 @@ def scrape_also(app: Flask, collector: Collector) -> None:
 
 
 def process_registry() -> CollectorRegistry:
-    """This process's metrics, or every live process's in multiprocess mode."""
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    """This process's metrics, or every process's in multiprocess mode."""
+    if not MULTIPROCESS:
         return REGISTRY
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
@@ -200,4 +220,6 @@ def metrics_view() -> Response:
     if replica is not None:
         database.register(ReplicaLag(replica))
     body = b"".join(generate_latest(registry) for registry in registries)
-    return Response(body, mimetype=CONTENT_TYPE_LATEST)
+    # As is: a mimetype would have Werkzeug append a second charset, which Prometheus 3
+    # refuses to parse.
+    return Response(body, content_type=CONTENT_TYPE_PLAIN_0_0_4)
