@@ -3,7 +3,6 @@
 Every value can be overridden on the command line or through ``GUNICORN_CMD_ARGS``.
 """
 
-import ipaddress
 import os
 import shutil
 import sys
@@ -30,6 +29,7 @@ def fresh_metrics_dir() -> str:
 # adds them up. It must be set before prometheus_client is first imported (by the app).
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = fresh_metrics_dir()
 
+from config.fields import address_in, comma_list, networks  # noqa: E402
 from ecom.extensions import db  # noqa: E402  (needs the project on sys.path)
 from ecom.logging import (  # noqa: E402
     ENVIRON_REQUEST_ID,
@@ -91,17 +91,7 @@ raw_env = ["REQUEST_LOG=false"] if accesslog else []
 
 def _trusted(address: str, allowed: str) -> bool:
     """Whether ``address`` is one of the comma-separated addresses or networks in ``allowed``."""
-    if allowed.strip() == "*":
-        return True
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(
-        ip in ipaddress.ip_network(entry.strip(), strict=False)
-        for entry in allowed.split(",")
-        if entry.strip()
-    )
+    return allowed.strip() == "*" or address_in(address, networks(comma_list(allowed)))
 
 
 def client_ip(environ: dict, peer: str, allowed: str) -> str:
