@@ -13,8 +13,8 @@ from flask_admin.contrib.sqla.filters import (
     FilterEqual,
 )
 
+from ecom.admin.base import ServiceModelView, show_related
 from ecom.admin.session import current_admin_user
-from ecom.admin.views import ServiceModelView, show_related
 from ecom.orders import services as orders
 from ecom.orders.models import ORDER_STATUSES, Order
 from ecom.payments import capture, refunds

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, DecimalField, Form, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ecom.admin.views import ServiceModelView
+from ecom.admin.base import ServiceModelView
 from ecom.catalog import options, variants
 from ecom.catalog.models import Product, ProductVariant
 from ecom.extensions import db

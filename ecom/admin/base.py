@@ -1,0 +1,157 @@
+"""The base of every back office page: CSRF on every form, staff-only access, back office
+error pages, and model views that write through the domain services only."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_admin import Admin, expose
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+from wtforms import Form
+
+from ecom.admin.session import current_admin_user
+from ecom.common.errors import DomainError, handle_http_exception
+from ecom.common.permissions import has_role
+from ecom.extensions import csrf, db
+
+LOGIN_ENDPOINT = "admin_login.index"
+ERROR_PAGES = (400, 403, 404, 405)
+
+
+class BackOfficeView:
+    """Every form posted to the back office carries Flask-WTF's CSRF token; every page
+    knows who is logged in."""
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            csrf.protect()
+        return super()._handle_view(name, **kwargs)
+
+    def render(self, template: str, **kwargs: Any) -> str:
+        return super().render(template, admin_user=current_admin_user(), **kwargs)
+
+    def create_blueprint(self, admin: Admin) -> Blueprint:
+        blueprint = super().create_blueprint(admin)
+        for status in ERROR_PAGES:
+            blueprint.register_error_handler(status, self.error_page)
+        return blueprint
+
+    def error_page(self, error: HTTPException) -> tuple[str, int]:
+        """Errors of the back office as pages of the back office, not API JSON."""
+        return self.render("ecom_admin/error.html", error=error), error.code
+
+
+def back_office_not_found(page_view: BackOfficeView) -> Callable[[HTTPException], Any]:
+    """A 404 handler: a mistyped back office URL gets a back office page, the rest the
+    API's JSON."""
+
+    def not_found(error: HTTPException) -> Any:
+        if request.path == "/admin" or request.path.startswith("/admin/"):
+            return page_view.error_page(error)
+        return handle_http_exception(error)
+
+    return not_found
+
+
+class StaffOnly(BackOfficeView):
+    """Anonymous visitors go to the login page; signed-in users below ``required_role`` get 403."""
+
+    required_role = "staff"
+
+    def is_accessible(self) -> bool:
+        return has_role(current_admin_user(), self.required_role)
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
+        if current_admin_user() is None:
+            return redirect(url_for(LOGIN_ENDPOINT, next=request.full_path))
+        abort(403)
+
+
+def format_utc(moment: datetime | None) -> str:
+    """A timestamp as staff read it: to the minute, in UTC."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+
+
+def show_related(attribute: str) -> Callable[..., str]:
+    """A column formatter showing ``attribute`` of the related row (blank when none)."""
+
+    def format_related(view: Any, context: Any, model: Any, name: str) -> str:
+        related = getattr(model, name)
+        return "" if related is None else getattr(related, attribute)
+
+    return format_related
+
+
+def refusal_message(error: DomainError) -> str:
+    """The service's message, followed by its field messages that say more."""
+    details = [
+        f"{field}: {' '.join(map(str, messages))}"
+        for field, messages in (error.errors or {}).items()
+        if list(messages) != [error.message]
+    ]
+    return " ".join([error.message, *details])
+
+
+class ServiceModelView(StaffOnly, ModelView):
+    """A model view that writes only through a domain's services: a refusal (``DomainError``)
+    is rolled back and flashed on the page, and an inline (list) edit gets it as a 400."""
+
+    named_filter_urls = True
+    column_type_formatters = {
+        **typefmt.BASE_FORMATTERS,
+        datetime: lambda view, value, name: format_utc(value),
+    }
+    # The form fields a service accepts; a renamed one maps to the service's key.
+    written_fields: frozenset[str] = frozenset()
+    service_keys: dict[str, str] = {}
+
+    # Flask-Admin's defaults write the table directly: a view writes by overriding these.
+    def create_model(self, form: Form) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} creates through a service")
+
+    def update_model(self, form: Form, model: Any) -> bool:
+        raise NotImplementedError(f"{type(self).__name__} updates through a service")
+
+    def delete_model(self, model: Any) -> bool:
+        raise NotImplementedError(f"{type(self).__name__} deletes through a service")
+
+    def refuse(self, error: DomainError) -> None:
+        db.session.rollback()
+        flash(refusal_message(error), "error")
+
+    def perform(self, write: Callable[[], object]) -> bool:
+        """Run a service call; False (and a flashed message) when the service refuses."""
+        try:
+            write()
+        except DomainError as exc:
+            self.refuse(exc)
+            return False
+        return True
+
+    def create_with(self, create: Callable[[dict], Any], form: Form) -> Any:
+        """The model ``create`` makes of the form's fields, or False when refused."""
+        try:
+            return create(self.changes(form))
+        except DomainError as exc:
+            self.refuse(exc)
+            return False
+
+    def changes(self, form: Form) -> dict[str, Any]:
+        """The submitted writable fields, keyed as the service expects (a relation by id)."""
+        return {
+            self.service_keys.get(name, name): getattr(field.data, "id", field.data)
+            for name, field in form._fields.items()
+            if name in self.written_fields
+        }
+
+    @expose("/ajax/update/", methods=("POST",))
+    def ajax_update(self) -> Any:
+        answer = super().ajax_update()
+        if isinstance(answer, tuple) and answer[1] == 500:
+            # Flask-Admin reports a refused inline edit as a server error; it is the input's.
+            return answer[0], 400
+        return answer
