@@ -17,9 +17,9 @@ TEST_DEFAULTS = {
 
 class TestingSettings(Group):
     """With `APP_ENV=testing` these replace `DATABASE_URL`, `REDIS_URL` and
-    `CELERY_BROKER_URL` (so a suite never touches the development stores); the rate limits
-    above default to `1000/minute`, e-mail to `locmem` unless `EMAIL_HOST` is set, and
-    password hashing to its cheapest profile."""
+    `CELERY_BROKER_URL` (so a suite never touches the development stores); the limits on
+    writes, logins and registration default to `1000/minute`, e-mail to `locmem` unless
+    `EMAIL_HOST` is set, and password hashing to its cheapest profile."""
 
     title = "Testing"
     __test__ = False  # Not a pytest test class.
