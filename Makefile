@@ -14,7 +14,7 @@ TEST_CELERY_BROKER_URL ?= redis://127.0.0.1:6379/14
 CELERY := $(VENV)/bin/celery -A wsgi:celery
 
 .PHONY: setup install install-dev run worker beat migrate superuser seed-data test test-sqlite test-postgres \
-	test-coverage lint backup-db restore-db bench bench-1m \
+	test-coverage lint config-docs backup-db restore-db bench bench-1m \
 	docker-dev docker-prod docker-build docker-logs docker-shell docker-migrate docker-superuser \
 	docker-test docker-stop docker-clean docker-restart
 
@@ -61,6 +61,10 @@ seed-data: migrate
 	$(FLASK) seed
 
 # Lints the Python code always; the Compose files and the Dockerfile when the tools exist.
+# docs/CONFIGURATION.md from the settings' declarations in config/.
+config-docs: install
+	$(PY) -m config.reference
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

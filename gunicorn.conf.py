@@ -4,7 +4,6 @@ Every value can be overridden on the command line or through ``GUNICORN_CMD_ARGS
 """
 
 import glob
-import ipaddress
 import os
 import shutil
 import sys
@@ -35,6 +34,7 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = fresh_metrics_dir()
 
 from prometheus_client import multiprocess  # noqa: E402
 
+from config.fields import address_in, comma_list, networks  # noqa: E402
 from ecom.extensions import db  # noqa: E402  (needs the project on sys.path)
 from ecom.logging import (  # noqa: E402
     ENVIRON_REQUEST_ID,
@@ -96,17 +96,7 @@ raw_env = ["REQUEST_LOG=false"] if accesslog else []
 
 def _trusted(address: str, allowed: str) -> bool:
     """Whether ``address`` is one of the comma-separated addresses or networks in ``allowed``."""
-    if allowed.strip() == "*":
-        return True
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(
-        ip in ipaddress.ip_network(entry.strip(), strict=False)
-        for entry in allowed.split(",")
-        if entry.strip()
-    )
+    return allowed.strip() == "*" or address_in(address, networks(comma_list(allowed)))
 
 
 def client_ip(environ: dict, peer: str, allowed: str) -> str:

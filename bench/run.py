@@ -49,6 +49,7 @@ def server_env(size: str, *, cache: bool, workers: int, threads: int = THREADS) 
         "APP_ENV": "production",
         "SECRET_KEY": BENCH_SECRET,
         "JWT_SECRET_KEY": BENCH_SECRET,
+        "DUMMY_WEBHOOK_SECRET": "whsec_" + BENCH_SECRET[::-1],
         "DATABASE_URL": dataset.url_of(size),
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": f"ecom:bench-{size}:",

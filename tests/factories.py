@@ -30,6 +30,19 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"
 _serial = count(1)
 
 
+def production_env(**overrides: str) -> dict[str, str]:
+    """The least environment ``ProductionConfig`` starts with; ``overrides`` change or add."""
+    strong = "s" * 40
+    return {
+        "SECRET_KEY": strong,
+        "JWT_SECRET_KEY": strong,
+        "DATABASE_URL": "postgresql://ecom@db/ecom",
+        "REDIS_URL": "redis://redis:6379/0",
+        "DUMMY_WEBHOOK_SECRET": "whsec_" + "w" * 40,
+        **overrides,
+    }
+
+
 def make_user(role: str = "customer", **fields):
     """A saved user; the password is ``PASSWORD`` unless given."""
     n = next(_serial)

@@ -262,6 +262,7 @@ def _app_environment(database_url: str, redis_url: str, media_root: Path) -> dic
         FLASK_APP="wsgi:app",
         SECRET_KEY=secrets.token_urlsafe(48),
         JWT_SECRET_KEY=secrets.token_urlsafe(48),
+        DUMMY_WEBHOOK_SECRET=secrets.token_urlsafe(48),
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         MEDIA_ROOT=str(media_root),

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, func, select, text
 from ecom.cart.models import CartItem
 from ecom.catalog.models import Product
 from ecom.extensions import db
-from ecom.orders import services as orders
+from ecom.orders import placing
 from ecom.orders.models import Order, OrderItem, OrderStatusChange
 from ecom.reviews import services as reviews
 from ecom.reviews.models import Review
@@ -106,7 +106,7 @@ def test_checkout_failing_after_the_order_insert_leaves_no_order_and_keeps_stock
     client, cart_ready, monkeypatch
 ):
     user, products = cart_ready
-    monkeypatch.setattr(orders, "empty", fail_after_flush)
+    monkeypatch.setattr(placing, "empty", fail_after_flush)
 
     response = client.post("/api/v1/orders/", json={}, headers=token_headers(user))
 

@@ -16,6 +16,7 @@ from prometheus_client import Gauge
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
+from config.fields import networks
 from ecom.common import metrics, outbox
 from ecom.common.metrics import MeteredQueuePool
 from ecom.common.outbox import OutboxMessage
@@ -193,7 +194,7 @@ def test_metrics_are_not_found_from_an_address_not_allowed(client, address):
 
 
 def test_metrics_are_served_to_an_allowed_network(client, app, monkeypatch):
-    monkeypatch.setitem(app.config, "METRICS_ALLOWED_IPS", ["10.0.0.0/8"])
+    monkeypatch.setitem(app.config, "METRICS_ALLOWED_IPS", networks(["10.0.0.0/8"]))
 
     reply = client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"})
 

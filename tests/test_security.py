@@ -10,10 +10,9 @@ from config import ProductionConfig
 from ecom.accounts.models import Address
 from ecom.common.security import API_CSP, PAGE_CSP, nesting_exceeds
 from ecom.extensions import db
-from tests.factories import ADDRESS, PASSWORD, token_headers
+from tests.factories import ADDRESS, PASSWORD, production_env, token_headers
 from tests.probe import security_app
 
-STRONG = "s" * 40
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -74,7 +73,7 @@ def test_force_https_sends_hsts_on_every_response(client, app, monkeypatch):
 
 
 def test_production_redirects_to_https_and_secures_cookies():
-    config = ProductionConfig({"SECRET_KEY": STRONG, "JWT_SECRET_KEY": STRONG})
+    config = ProductionConfig(production_env())
     assert config.SECURE_SSL_REDIRECT and config.SESSION_COOKIE_SECURE
     assert config.SESSION_COOKIE_HTTPONLY and config.SESSION_COOKIE_SAMESITE == "Lax"
 

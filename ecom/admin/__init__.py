@@ -5,19 +5,14 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from ecom.accounts.models import User
+from ecom.admin.accounts import LoginView, LogoutView, UsersView
+from ecom.admin.base import back_office_not_found, format_utc
 from ecom.admin.catalog import CategoriesView, ProductsView
+from ecom.admin.home import DashboardView
 from ecom.admin.orders import OrdersView
 from ecom.admin.outbox import OutboxView
 from ecom.admin.reviews import ReviewsView
 from ecom.admin.variants import VariantsView
-from ecom.admin.views import (
-    DashboardView,
-    LoginView,
-    LogoutView,
-    UsersView,
-    back_office_not_found,
-    format_utc,
-)
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.common.outbox import OutboxMessage
 from ecom.common.storage import image_url

@@ -8,8 +8,8 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import BooleanField, FileField, Form
 
+from ecom.admin.base import ServiceModelView, show_related
 from ecom.admin.variants import ProductVariantPages
-from ecom.admin.views import ServiceModelView, show_related
 from ecom.catalog import categories, images
 from ecom.catalog import services as catalog
 from ecom.catalog.models import Category, Product

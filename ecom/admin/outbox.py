@@ -3,7 +3,7 @@
 from flask import flash
 from flask_admin.actions import action
 
-from ecom.admin.views import ServiceModelView
+from ecom.admin.base import ServiceModelView
 from ecom.common import outbox
 
 

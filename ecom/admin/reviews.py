@@ -4,8 +4,8 @@ from flask import flash
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
 
+from ecom.admin.base import ServiceModelView, show_related
 from ecom.admin.session import current_admin_user
-from ecom.admin.views import ServiceModelView, show_related
 from ecom.reviews import services as reviews
 from ecom.reviews.models import Review
 

@@ -14,7 +14,8 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, DecimalField, Form, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ecom.admin.views import ServiceModelView
+from config.fields import comma_list
+from ecom.admin.base import ServiceModelView
 from ecom.catalog import options, variants
 from ecom.catalog.models import Product, ProductVariant
 from ecom.extensions import db
@@ -43,7 +44,7 @@ class OptionForm(Form):
     values = StringField("Values, separated by commas", [InputRequired()])
 
     def value_list(self) -> list[str]:
-        return [value.strip() for value in self.values.data.split(",") if value.strip()]
+        return comma_list(self.values.data)
 
 
 def _flash_errors(form: Form) -> None:

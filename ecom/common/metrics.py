@@ -10,7 +10,6 @@ labelled by route template (``/api/v1/products/<int:product_id>/``), never the r
 so a scanner's random URLs cannot make new series.
 """
 
-import ipaddress
 import math
 import os
 import time
@@ -35,6 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from config import REPLICA_BIND
+from config.fields import address_in
 
 METRICS_PATH = "/metrics"
 REPLICA_LAG_SQL = (
@@ -165,15 +165,6 @@ def _watch_pool(engine: Engine, name: str) -> None:
     event.listen(engine.pool, "checkin", lambda *_args: in_use.dec())
 
 
-def _allowed(address: str | None) -> bool:
-    networks = current_app.config["METRICS_ALLOWED_IPS"]
-    try:
-        ip = ipaddress.ip_address(address or "")
-    except ValueError:
-        return False
-    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
-
-
 class ReplicaLag:
     """How far the read replica's replay is behind, asked of the replica at each scrape."""
 
@@ -209,7 +200,7 @@ def process_registry() -> CollectorRegistry:
 
 def metrics_view() -> Response:
     """Every metric in Prometheus' text format, for the allowed addresses only (else 404)."""
-    if not _allowed(request.remote_addr):
+    if not address_in(request.remote_addr, current_app.config["METRICS_ALLOWED_IPS"]):
         abort(404)
     engines = current_app.extensions["sqlalchemy"].engines
     database = CollectorRegistry()

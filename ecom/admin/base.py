@@ -1,32 +1,24 @@
-"""Back office views: login and logout, the dashboard, user management, and the base of
-every model view (writes through the domain services only)."""
+"""The base of every back office page: CSRF on every form, staff-only access, back office
+error pages, and model views that write through the domain services only."""
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from math import ceil
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
-from flask_admin import Admin, AdminIndexView, BaseView, expose
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_admin import Admin, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
-from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 from wtforms import Form
 
-from ecom.accounts import services as accounts
-from ecom.accounts.models import User
-from ecom.admin import dashboard
-from ecom.admin.charts import revenue_chart
-from ecom.admin.session import current_admin_user, log_in, log_out
+from ecom.admin.session import current_admin_user
 from ecom.common.errors import DomainError, handle_http_exception
-from ecom.common.login_limits import login_limit
-from ecom.common.permissions import ROLES, has_role
+from ecom.common.permissions import has_role
 from ecom.extensions import csrf, db
 
 LOGIN_ENDPOINT = "admin_login.index"
-LOW_STOCK_PAGE_SIZE = 20
 ERROR_PAGES = (400, 403, 404, 405)
 
 
@@ -163,114 +155,3 @@ class ServiceModelView(StaffOnly, ModelView):
             # Flask-Admin reports a refused inline edit as a server error; it is the input's.
             return answer[0], 400
         return answer
-
-
-def _safe_next(target: str | None) -> str:
-    """Only back office paths, without control characters: the login page is no open
-    redirect, and no CR/LF reaches the Location header."""
-    if target and target.startswith("/admin/") and target.isprintable():
-        return target
-    return url_for("admin.index")
-
-
-class LoginView(BackOfficeView, BaseView):
-    def is_visible(self) -> bool:
-        return False
-
-    @expose("/", methods=("GET", "POST"))
-    @login_limit(methods=["POST"])
-    def index(self) -> Any:
-        if request.method == "POST":
-            try:
-                user = accounts.authenticate(
-                    request.form.get("email", ""), request.form.get("password", "")
-                )
-            except DomainError as exc:
-                flash(exc.message, "error")
-                return self._form(), exc.status
-            else:
-                if has_role(user, "staff"):
-                    log_in(user)
-                    return redirect(_safe_next(request.args.get("next")))
-                flash("This account has no access to the back office.", "error")
-                return self._form(), 403
-        return self._form()
-
-    def _form(self) -> str:
-        return self.render("ecom_admin/login.html", next=request.args.get("next", ""))
-
-    def create_blueprint(self, admin: Admin) -> Blueprint:
-        blueprint = super().create_blueprint(admin)
-        blueprint.register_error_handler(RateLimitExceeded, self.too_many_attempts)
-        return blueprint
-
-    def too_many_attempts(self, _error: RateLimitExceeded) -> tuple[str, int]:
-        """The login page again, with 429 (Flask-Limiter adds ``Retry-After``)."""
-        flash("Too many login attempts. Please wait a minute and try again.", "error")
-        return self._form(), 429
-
-
-class LogoutView(BackOfficeView, BaseView):
-    def is_visible(self) -> bool:
-        return False
-
-    @expose("/")
-    def index(self) -> Response:
-        log_out()
-        flash("You are logged out.", "info")
-        return redirect(url_for(LOGIN_ENDPOINT))
-
-
-class DashboardView(StaffOnly, AdminIndexView):
-    @expose("/")
-    def index(self) -> str:
-        now = datetime.now(UTC)
-        config = current_app.config
-        threshold = config["LOW_STOCK_THRESHOLD"]
-        page = max(request.args.get("low_stock_page", 1, type=int), 1)
-        low_count, low_variants = dashboard.low_stock(threshold, page, LOW_STOCK_PAGE_SIZE)
-        return self.render(
-            "ecom_admin/dashboard.html",
-            currency=config["SHOP_CURRENCY"],
-            periods=dashboard.period_figures(now),
-            by_status=dashboard.orders_by_status(),
-            top_products=dashboard.top_products(now),
-            low_stock_threshold=threshold,
-            low_stock_count=low_count,
-            low_stock_variants=low_variants,
-            low_stock_page=page,
-            low_stock_pages=max(ceil(low_count / LOW_STOCK_PAGE_SIZE), 1),
-            chart=revenue_chart(dashboard.daily_revenue(now), config["SHOP_CURRENCY"]),
-        )
-
-
-class UsersView(ServiceModelView):
-    """Admins set a user's role and active flag, through the accounts service."""
-
-    required_role = "admin"
-    can_create = False
-    can_delete = False
-    can_view_details = True
-    column_list = (
-        "id",
-        "email",
-        "username",
-        "first_name",
-        "last_name",
-        "role",
-        "is_active",
-        "created_at",
-    )
-    column_details_list = column_list + ("updated_at",)
-    column_searchable_list = ("email", "username", "last_name")
-    column_filters = ("role", "is_active")
-    column_editable_list = ("role", "is_active")
-    column_default_sort = "id"
-    form_columns = ("role", "is_active")
-    form_choices = {"role": [(role, role) for role in ROLES]}
-    written_fields = frozenset(form_columns)
-
-    def update_model(self, form: Form, model: User) -> bool:
-        return self.perform(
-            lambda: accounts.administer_user(current_admin_user(), model.id, self.changes(form))
-        )

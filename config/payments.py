@@ -1,0 +1,73 @@
+"""The shop's currency, the payment providers on offer and each one's settings."""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, PositiveInt
+
+from config.fields import CommaList, Group, setting
+
+CaptureMethod = Literal["automatic", "manual"]
+
+
+class PaymentSettings(Group):
+    """Providers and their webhooks ([PAYMENTS.md](PAYMENTS.md))."""
+
+    title = "Payments"
+
+    SHOP_CURRENCY: Annotated[str, AfterValidator(str.upper)] = setting(
+        "USD",
+        "the shop's one currency (ISO 4217): products, carts, orders, payments and the back "
+        "office's amounts",
+    )
+    PAYMENT_PROVIDERS: CommaList = setting(
+        ["dummy"],
+        "comma-separated providers on offer (`dummy`, `stripe`); the first is the default of "
+        "`POST /orders/{id}/pay/`",
+    )
+    PAYMENT_TIMEOUT_MINUTES: PositiveInt = setting(
+        30, "an order unpaid this long is cancelled and its stock restored"
+    )
+    WEBHOOK_TOLERANCE_SECONDS: PositiveInt = setting(
+        300, "oldest accepted webhook signature timestamp, seconds (Stripe's default)"
+    )
+    DUMMY_WEBHOOK_SECRET: str | None = setting(
+        None,
+        "signs the dummy provider's webhooks; production with `dummy` requires one of its own",
+        shown="derived from `SECRET_KEY`",
+    )
+    DUMMY_DELAY_SECONDS: int = setting(10, "seconds before the dummy provider sends its webhook")
+    DUMMY_CAPTURE_METHOD: CaptureMethod = setting(
+        "automatic", "`manual`: a success is `authorized`, captured later by staff"
+    )
+    STRIPE_SECRET_KEY: str | None = setting(None, "Stripe's API key; required with `stripe`")
+    STRIPE_WEBHOOK_SECRET: str | None = setting(
+        None, "the signing secret of Stripe's webhook endpoint; required with `stripe`"
+    )
+    STRIPE_CAPTURE_METHOD: CaptureMethod = setting(
+        "automatic", "`manual`: a success is `authorized`, captured later by staff"
+    )
+    STRIPE_TIMEOUT_SECONDS: PositiveInt = setting(
+        20, "seconds a call to Stripe may take before it fails (and is retried)"
+    )
+
+    def apply(self, config: Any) -> None:
+        super().apply(config)
+        config.DUMMY_WEBHOOK_SECRET = self.DUMMY_WEBHOOK_SECRET or self.derived_secret(
+            config.SECRET_KEY
+        )
+
+    @staticmethod
+    def derived_secret(secret_key: str) -> str:
+        return f"whsec_{secret_key}"
+
+    def production_problems(self, secret_key: str) -> dict[str, str]:
+        """Production's dummy provider must not sign with a secret derived from SECRET_KEY."""
+        secret = self.DUMMY_WEBHOOK_SECRET
+        if "dummy" in self.PAYMENT_PROVIDERS and (
+            not secret or secret in (secret_key, self.derived_secret(secret_key))
+        ):
+            return {
+                "DUMMY_WEBHOOK_SECRET": "must be set in production to a secret of its own "
+                "(the default derives from SECRET_KEY)"
+            }
+        return {}

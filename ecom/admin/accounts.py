@@ -1,0 +1,105 @@
+"""Back office accounts: logging in and out, and admins managing users."""
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_admin import Admin, BaseView, expose
+from flask_limiter import RateLimitExceeded
+from werkzeug.wrappers import Response
+from wtforms import Form
+
+from ecom.accounts import services as accounts
+from ecom.accounts.models import User
+from ecom.admin.base import LOGIN_ENDPOINT, BackOfficeView, ServiceModelView
+from ecom.admin.session import current_admin_user, log_in, log_out
+from ecom.common.errors import DomainError
+from ecom.common.login_limits import login_limit
+from ecom.common.permissions import ROLES, has_role
+
+
+def _safe_next(target: str | None) -> str:
+    """Only back office paths, without control characters: the login page is no open
+    redirect, and no CR/LF reaches the Location header."""
+    if target and target.startswith("/admin/") and target.isprintable():
+        return target
+    return url_for("admin.index")
+
+
+class LoginView(BackOfficeView, BaseView):
+    def is_visible(self) -> bool:
+        return False
+
+    @expose("/", methods=("GET", "POST"))
+    @login_limit(methods=["POST"])
+    def index(self) -> Any:
+        if request.method == "POST":
+            try:
+                user = accounts.authenticate(
+                    request.form.get("email", ""), request.form.get("password", "")
+                )
+            except DomainError as exc:
+                flash(exc.message, "error")
+                return self._form(), exc.status
+            else:
+                if has_role(user, "staff"):
+                    log_in(user)
+                    return redirect(_safe_next(request.args.get("next")))
+                flash("This account has no access to the back office.", "error")
+                return self._form(), 403
+        return self._form()
+
+    def _form(self) -> str:
+        return self.render("ecom_admin/login.html", next=request.args.get("next", ""))
+
+    def create_blueprint(self, admin: Admin) -> Blueprint:
+        blueprint = super().create_blueprint(admin)
+        blueprint.register_error_handler(RateLimitExceeded, self.too_many_attempts)
+        return blueprint
+
+    def too_many_attempts(self, _error: RateLimitExceeded) -> tuple[str, int]:
+        """The login page again, with 429 (Flask-Limiter adds ``Retry-After``)."""
+        flash("Too many login attempts. Please wait a minute and try again.", "error")
+        return self._form(), 429
+
+
+class LogoutView(BackOfficeView, BaseView):
+    def is_visible(self) -> bool:
+        return False
+
+    @expose("/")
+    def index(self) -> Response:
+        log_out()
+        flash("You are logged out.", "info")
+        return redirect(url_for(LOGIN_ENDPOINT))
+
+
+class UsersView(ServiceModelView):
+    """Admins set a user's role and active flag, through the accounts service."""
+
+    required_role = "admin"
+    can_create = False
+    can_delete = False
+    can_view_details = True
+    column_list = (
+        "id",
+        "email",
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "is_active",
+        "created_at",
+    )
+    column_details_list = column_list + ("updated_at",)
+    column_searchable_list = ("email", "username", "last_name")
+    column_filters = ("role", "is_active")
+    column_editable_list = ("role", "is_active")
+    column_default_sort = "id"
+    form_columns = ("role", "is_active")
+    form_choices = {"role": [(role, role) for role in ROLES]}
+    written_fields = frozenset(form_columns)
+
+    def update_model(self, form: Form, model: User) -> bool:
+        return self.perform(
+            lambda: accounts.administer_user(current_admin_user(), model.id, self.changes(form))
+        )
