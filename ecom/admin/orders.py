@@ -15,12 +15,7 @@ from flask_admin.contrib.sqla.filters import (
 
 from ecom.admin.base import ServiceModelView, show_related
 from ecom.admin.session import current_admin_user
-<<<<<<< HEAD
-from ecom.admin.views import ServiceModelView, show_related
 from ecom.orders import transitions
-=======
-from ecom.orders import services as orders
->>>>>>> config
 from ecom.orders.models import ORDER_STATUSES, Order
 from ecom.payments import capture, refunds
 from ecom.payments.schemas import RefundRequestSchema
