@@ -81,7 +81,10 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
         (201, 201, 201, 201, 201),
     ),
     ("/api/v1/auth/users/me/", "GET"): (None, SIGNED_IN),
-    ("/api/v1/auth/users/me/", "PUT"): ({"first_name": "Ada"}, SIGNED_IN),
+    ("/api/v1/auth/users/me/", "PUT"): (
+        {"email": "ada.new@example.com", "username": "ada_new", "first_name": "Ada"},
+        SIGNED_IN,
+    ),
     ("/api/v1/auth/users/me/", "PATCH"): ({"last_name": "Byron"}, SIGNED_IN),
     ("/api/v1/auth/users/me/password/", "POST"): (
         {"current_password": PASSWORD, "new_password": "a-new-long-passphrase"},

@@ -144,7 +144,8 @@ def test_profile_update_changes_names_but_refuses_role_and_is_active(
 
 
 def test_profile_put_refuses_another_users_email(client, customer, other_customer, auth_headers):
-    response = client.put(ME, json={"email": other_customer.email}, headers=auth_headers(customer))
+    profile = {"email": other_customer.email, "username": customer.username}
+    response = client.put(ME, json=profile, headers=auth_headers(customer))
     assert response.status_code == 409
     assert "email" in response.json["errors"]["json"]
 
@@ -237,3 +238,18 @@ def test_a_password_equal_to_the_email_is_a_documented_conflict(client):
     assert response.status_code == 409
     assert response.json["code"] == "password_is_email"
     assert "password" in response.json["errors"]["json"]
+
+
+def test_profile_put_replaces_the_profile_and_patch_changes_only_what_it_names(
+    client, customer, auth_headers
+):
+    headers = auth_headers(customer)
+    assert client.patch(ME, json={"first_name": "Ada"}, headers=headers).status_code == 200
+    partial = client.put(ME, json={"first_name": "Ada"}, headers=headers)
+    assert partial.status_code == 400
+    assert set(partial.json["errors"]["json"]) == {"email", "username"}
+    whole = {"email": customer.email, "username": customer.username, "last_name": "King"}
+    answer = client.put(ME, json=whole, headers=headers)
+    assert answer.status_code == 200
+    assert (answer.json["first_name"], answer.json["last_name"]) == ("", "King")
+    assert client.patch(ME, headers=headers).status_code == 400

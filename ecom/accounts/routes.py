@@ -13,7 +13,8 @@ from ecom.accounts.schemas import (
     LoginSchema,
     PasswordChangeSchema,
     PasswordResetConfirmSchema,
-    ProfileUpdateSchema,
+    ProfilePatchSchema,
+    ProfileSchema,
     RefreshSchema,
     RegisterSchema,
     TokenPairSchema,
@@ -58,15 +59,15 @@ class Me(MethodView):
         return current_user
 
     @blp.auth()
-    @blp.arguments(ProfileUpdateSchema)
+    @blp.arguments(ProfileSchema)
     @blp.response(200, UserSchema)
     @blp.alt_response(409, response="CONFLICT")
     def put(self, data):
-        """Update the caller's profile."""
+        """Replace the caller's profile (omitted names become empty)."""
         return services.update_profile(current_user, data)
 
     @blp.auth()
-    @blp.arguments(ProfileUpdateSchema)
+    @blp.arguments(ProfilePatchSchema(partial=True))
     @blp.response(200, UserSchema)
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, data):

@@ -5,7 +5,14 @@ from ecom.accounts.passwords import PASSWORD_POLICY, PASSWORD_RULE
 from ecom.common.countries import COUNTRY_CODES
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.permissions import ROLES
-from ecom.common.schemas import EMPTY_OR_NOT_BLANK, NOT_BLANK, ResponseSchema
+from ecom.common.schemas import (
+    EMPTY_OR_NOT_BLANK,
+    NOT_BLANK,
+    Boolean,
+    EmailAddress,
+    ResponseSchema,
+    Text,
+)
 
 USERNAME = validate.Regexp(
     r"^[\w.@+-]{1,150}$", error="Letters, digits and @/./+/-/_ only, at most 150 characters."
@@ -27,30 +34,35 @@ class UserSchema(ResponseSchema):
 
 
 class RegisterSchema(ma.Schema):
-    email = ma.fields.Email(required=True, validate=validate.Length(max=254))
-    username = ma.fields.String(required=True, validate=USERNAME)
-    password = ma.fields.String(
+    email = EmailAddress(required=True)
+    username = Text(required=True, validate=USERNAME)
+    password = Text(
         required=True,
         load_only=True,
         validate=PASSWORD_RULE,
         metadata={"description": PASSWORD_POLICY},
     )
-    first_name = ma.fields.String(validate=NAME)
-    last_name = ma.fields.String(validate=NAME)
+    first_name = Text(validate=NAME)
+    last_name = Text(validate=NAME)
 
 
-class ProfileUpdateSchema(ma.Schema):
-    """Own profile; `role`, `is_active` and `password` are refused here (400, unknown field)."""
+class ProfileSchema(ma.Schema):
+    """Own profile, replaced whole; `role`, `is_active` and `password` are refused here
+    (400, unknown field)."""
 
-    email = ma.fields.Email(validate=validate.Length(max=254))
-    username = ma.fields.String(validate=USERNAME)
-    first_name = ma.fields.String(validate=NAME)
-    last_name = ma.fields.String(validate=NAME)
+    email = EmailAddress(required=True)
+    username = Text(required=True, validate=USERNAME)
+    first_name = Text(load_default="", validate=NAME)
+    last_name = Text(load_default="", validate=NAME)
+
+
+class ProfilePatchSchema(ProfileSchema):
+    """Any subset of the profile's fields (used with ``partial=True``)."""
 
 
 class PasswordChangeSchema(ma.Schema):
-    current_password = ma.fields.String(required=True, load_only=True)
-    new_password = ma.fields.String(
+    current_password = Text(required=True, load_only=True)
+    new_password = Text(
         required=True,
         load_only=True,
         validate=PASSWORD_RULE,
@@ -59,16 +71,16 @@ class PasswordChangeSchema(ma.Schema):
 
 
 class EmailSchema(ma.Schema):
-    email = ma.fields.Email(required=True, validate=validate.Length(max=254))
+    email = EmailAddress(required=True)
 
 
 class ActivationSchema(ma.Schema):
-    uid = ma.fields.String(required=True, validate=validate.Length(max=64))
-    token = ma.fields.String(required=True, validate=validate.Length(max=512))
+    uid = Text(required=True, validate=validate.Length(max=64))
+    token = Text(required=True, validate=validate.Length(max=512))
 
 
 class PasswordResetConfirmSchema(ActivationSchema):
-    new_password = ma.fields.String(
+    new_password = Text(
         required=True,
         load_only=True,
         validate=PASSWORD_RULE,
@@ -77,21 +89,21 @@ class PasswordResetConfirmSchema(ActivationSchema):
 
 
 class LoginSchema(ma.Schema):
-    email = ma.fields.String(required=True, validate=validate.Length(max=254))
-    password = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+    email = Text(required=True, validate=validate.Length(max=254))
+    password = Text(required=True, load_only=True, validate=validate.Length(max=128))
 
 
 class TokenPairSchema(ResponseSchema):
-    access = ma.fields.String(metadata={"description": "Access token (Bearer)."})
-    refresh = ma.fields.String(metadata={"description": "Refresh token; single use."})
+    access = Text(metadata={"description": "Access token (Bearer)."})
+    refresh = Text(metadata={"description": "Refresh token; single use."})
 
 
 class RefreshSchema(ma.Schema):
-    refresh = ma.fields.String(required=True)
+    refresh = Text(required=True)
 
 
 class VerifySchema(ma.Schema):
-    token = ma.fields.String(required=True)
+    token = Text(required=True)
 
 
 class EmptySchema(ma.Schema):
@@ -99,31 +111,31 @@ class EmptySchema(ma.Schema):
 
 
 class UserAdminUpdateSchema(ma.Schema):
-    role = ma.fields.String(validate=validate.OneOf(ROLES))
-    is_active = ma.fields.Boolean()
+    role = Text(validate=validate.OneOf(ROLES))
+    is_active = Boolean()
 
 
 class UserListArgsSchema(PageArgsSchema):
-    role = ma.fields.String(validate=validate.OneOf(ROLES))
+    role = Text(validate=validate.OneOf(ROLES))
 
 
 class ShippingAddressSchema(ma.Schema):
     """A postal address as a client sends it."""
 
-    first_name = ma.fields.String(required=True, validate=[validate.Length(max=150), NOT_BLANK])
-    last_name = ma.fields.String(required=True, validate=[validate.Length(max=150), NOT_BLANK])
-    line1 = ma.fields.String(required=True, validate=[validate.Length(max=255), NOT_BLANK])
-    line2 = ma.fields.String(load_default="", validate=validate.Length(max=255))
-    city = ma.fields.String(required=True, validate=[validate.Length(max=120), NOT_BLANK])
-    postal_code = ma.fields.String(required=True, validate=[validate.Length(max=20), NOT_BLANK])
-    country = ma.fields.String(
+    first_name = Text(required=True, validate=[validate.Length(max=150), NOT_BLANK])
+    last_name = Text(required=True, validate=[validate.Length(max=150), NOT_BLANK])
+    line1 = Text(required=True, validate=[validate.Length(max=255), NOT_BLANK])
+    line2 = Text(load_default="", validate=validate.Length(max=255))
+    city = Text(required=True, validate=[validate.Length(max=120), NOT_BLANK])
+    postal_code = Text(required=True, validate=[validate.Length(max=20), NOT_BLANK])
+    country = Text(
         required=True,
         validate=validate.OneOf(
             sorted(COUNTRY_CODES), error="Not an ISO 3166-1 alpha-2 country code."
         ),
         metadata={"description": "ISO 3166-1 alpha-2 code, upper case, e.g. `DE`."},
     )
-    phone = ma.fields.String(
+    phone = Text(
         load_default="",
         validate=[
             validate.Length(max=32),
@@ -139,7 +151,7 @@ class ShippingAddressCopySchema(ResponseSchema, ShippingAddressSchema):
 
 
 class AddressWriteSchema(ShippingAddressSchema):
-    is_default = ma.fields.Boolean(
+    is_default = Boolean(
         metadata={"description": "The one default address; setting it clears the others."}
     )
 

@@ -2,7 +2,12 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from ecom.cart import services
-from ecom.cart.schemas import CartAddSchema, CartQuantitySchema, CartSchema
+from ecom.cart.schemas import (
+    CartAddSchema,
+    CartQuantityPatchSchema,
+    CartQuantitySchema,
+    CartSchema,
+)
 from ecom.common.api import Blueprint
 
 blp = Blueprint(
@@ -52,7 +57,7 @@ class CartAdd(MethodView):
 @blp.route("/update/<int:item_id>/")
 class CartUpdate(MethodView):
     def _update(self, data, item_id):
-        services.update_item(current_user, item_id, data["quantity"])
+        services.update_item(current_user, item_id, data.get("quantity"))
         return services.current_cart(current_user)
 
     @blp.auth()
@@ -65,12 +70,12 @@ class CartUpdate(MethodView):
         return self._update(data, item_id)
 
     @blp.auth()
-    @blp.arguments(CartQuantitySchema)
+    @blp.arguments(CartQuantityPatchSchema(partial=True))
     @blp.response(200, CartSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="More than the stock on hand.")
     def patch(self, data, item_id):
-        """Set a line's quantity."""
+        """Set a line's quantity, if given."""
         return self._update(data, item_id)
 
 

@@ -118,3 +118,7 @@ class CartQuantitySchema(ma.Schema):
         validate=QUANTITY,
         metadata={"description": "New quantity, a whole number 1..999."},
     )
+
+
+class CartQuantityPatchSchema(CartQuantitySchema):
+    """The line's quantity, or nothing to leave it as it is (used with ``partial=True``)."""

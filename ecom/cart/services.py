@@ -156,11 +156,13 @@ def _own_item(user: User, item_id: int) -> CartItem:
     return item
 
 
-def update_item(user: User, item_id: int, quantity: int) -> CartItem:
+def update_item(user: User, item_id: int, quantity: int | None) -> CartItem:
+    """Set the user's line to ``quantity`` (None: leave it as it is)."""
     with atomic():
         item = _own_item(user, item_id)
-        _check_quantity(item.variant, quantity)
-        item.quantity = quantity
+        if quantity is not None:
+            _check_quantity(item.variant, quantity)
+            item.quantity = quantity
     return item
 
 

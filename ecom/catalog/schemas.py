@@ -1,5 +1,7 @@
 """What the catalog API takes in and answers, with its validation messages."""
 
+import re
+
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
@@ -8,7 +10,7 @@ from ecom.catalog.listing import ORDERING_FIELDS
 from ecom.common.ids import COUNT_RANGE, ID_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Currency, Money
 from ecom.common.pagination import Cursor, PageArgsSchema
-from ecom.common.schemas import NOT_BLANK, ResponseSchema
+from ecom.common.schemas import NOT_BLANK, Boolean, QueryBoolean, ResponseSchema, Text
 from ecom.common.storage import image_url
 
 ORDERING_CHOICES = sorted(ORDERING_FIELDS)
@@ -21,7 +23,7 @@ OPTION_FILTER = r"^[^:\s\x00-\x1f][^:\x00-\x1f]{0,49}:[^\s\x00-\x1f][^\x00-\x1f]
 
 def sku_field(description: str, **kwargs: object) -> ma.fields.String:
     """A SKU as clients send it (the catalog's SKUs are unique)."""
-    return ma.fields.String(
+    return Text(
         validate=[
             validate.Length(min=1, max=64, error="1 to 64 characters."),
             validate.Regexp(
@@ -68,11 +70,11 @@ class CategoryTreeSchema(CategoryRefSchema):
 
 
 class CategoryWriteSchema(ma.Schema):
-    name = ma.fields.String(
+    name = Text(
         required=True,
         validate=[validate.Length(max=100, error="At most 100 characters."), NOT_BLANK],
     )
-    description = ma.fields.String(load_default="")
+    description = Text(load_default="")
     parent_id = ma.fields.Integer(
         data_key="parent",
         allow_none=True,
@@ -88,7 +90,7 @@ class CategoryPatchSchema(CategoryWriteSchema):
 
 
 class CategoryListArgsSchema(PageArgsSchema):
-    parent = ma.fields.String(
+    parent = Text(
         validate=validate.Regexp(r"^(root|[0-9]+)$", error="A category id or `root`."),
         metadata={"description": "Children of this category id, or `root` for top-level ones."},
     )
@@ -147,11 +149,11 @@ class ProductSchema(ProductSummarySchema):
 
 
 class ProductWriteSchema(ma.Schema):
-    title = ma.fields.String(
+    title = Text(
         required=True,
         validate=[validate.Length(max=200, error="At most 200 characters."), NOT_BLANK],
     )
-    description = ma.fields.String(load_default="")
+    description = Text(load_default="")
     price = AmountInput(
         required=True,
         pattern=POSITIVE_AMOUNT,
@@ -166,7 +168,7 @@ class ProductWriteSchema(ma.Schema):
         validate=ID_RANGE,
         metadata={"description": "Category id."},
     )
-    is_active = ma.fields.Boolean(load_default=True)
+    is_active = Boolean(load_default=True)
 
 
 class ProductPatchSchema(ProductWriteSchema):
@@ -179,21 +181,19 @@ class ProductImageSchema(ma.Schema):
     )
 
 
-def _ordering_fields(value: str) -> list[str]:
-    return [field.strip() for field in value.split(",") if field.strip()]
-
-
 def _ordering(value: str) -> None:
-    for field in _ordering_fields(value):
-        if field.removeprefix("-") not in ORDERING_FIELDS:
-            raise ma.ValidationError(
-                f"Unknown ordering field `{field}`; use {', '.join(ORDERING_CHOICES)}, "
-                "each optionally prefixed with `-`."
-            )
+    """The document's pattern, with a message naming the first field that is not one."""
+    if re.fullmatch(ORDERING_PATTERN, value):
+        return
+    field = next(f for f in value.split(",") if f.removeprefix("-") not in ORDERING_FIELDS)
+    raise ma.ValidationError(
+        f"Unknown ordering field `{field}`; use {', '.join(ORDERING_CHOICES)}, "
+        "each optionally prefixed with `-`."
+    )
 
 
 class ProductListArgsSchema(PageArgsSchema):
-    category = ma.fields.String(
+    category = Text(
         metadata={"description": "Category id or slug; includes all its subcategories."}
     )
     price_min = AmountInput(
@@ -204,14 +204,14 @@ class ProductListArgsSchema(PageArgsSchema):
         description="highest price, inclusive (0 to 99999999.99): an active variant costs this "
         "or less; below price_min, nothing matches"
     )
-    in_stock = ma.fields.Boolean(
+    in_stock = QueryBoolean(
         metadata={"description": "`true`: an active variant is in stock; `false`: none is."}
     )
-    is_active = ma.fields.Boolean(
+    is_active = QueryBoolean(
         metadata={"description": "Staff only (ignored for others, who see active products)."}
     )
     option = ma.fields.List(
-        ma.fields.String(
+        Text(
             validate=validate.Regexp(
                 OPTION_FILTER, error="`name:value`, e.g. `size:m` (each 1 to 50 characters)."
             )
@@ -222,14 +222,14 @@ class ProductListArgsSchema(PageArgsSchema):
             "case: products with one active variant having all those values."
         },
     )
-    search = ma.fields.String(
+    search = Text(
         validate=validate.Length(max=200),
         metadata={
             "description": "Words in title or description; prefixes match (`iph`); or a "
             "variant's exact SKU."
         },
     )
-    ordering = ma.fields.String(
+    ordering = Text(
         validate=_ordering,
         metadata={
             "description": "Comma list of "
@@ -253,7 +253,7 @@ class ProductListArgsSchema(PageArgsSchema):
     @ma.post_load
     def _split(self, data: dict, **kwargs: object) -> dict:
         if "ordering" in data:
-            data["ordering"] = _ordering_fields(data["ordering"])
+            data["ordering"] = data["ordering"].split(",")
         if "option" in data:
             pairs = (text.split(":", 1) for text in data["option"])
             data["option"] = sorted({(n.strip().lower(), v.strip().lower()) for n, v in pairs})

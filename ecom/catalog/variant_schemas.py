@@ -6,7 +6,7 @@ from marshmallow import validate
 from ecom.catalog.schemas import ProductSchema, sku_field
 from ecom.common.ids import COUNT_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Money
-from ecom.common.schemas import NOT_BLANK, ResponseSchema
+from ecom.common.schemas import NOT_BLANK, Boolean, ResponseSchema, Text
 from ecom.common.storage import image_url
 
 OPTION_TEXT = [validate.Length(min=1, max=50, error="1 to 50 characters."), NOT_BLANK]
@@ -81,13 +81,13 @@ class VariantWriteSchema(ma.Schema):
         description="above 0, at most 99999999.99 and 2 decimals, no leading zero",
     )
     stock_quantity = ma.fields.Integer(load_default=0, strict=True, validate=COUNT_RANGE)
-    is_active = ma.fields.Boolean(load_default=True)
+    is_active = Boolean(load_default=True)
     weight_grams = ma.fields.Integer(
         load_default=None, allow_none=True, strict=True, validate=COUNT_RANGE
     )
     options = ma.fields.Dict(
-        keys=ma.fields.String(),
-        values=ma.fields.String(validate=OPTION_TEXT),
+        keys=Text(),
+        values=Text(validate=OPTION_TEXT),
         metadata={
             "description": "One value for each of the product's options, by option name "
             "(any case); a value the option lacks is added to it. Omit or `{}` when the "
@@ -104,9 +104,9 @@ class VariantPatchSchema(VariantWriteSchema):
 
 
 class OptionWriteSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=OPTION_TEXT)
+    name = Text(required=True, validate=OPTION_TEXT)
     values = ma.fields.List(
-        ma.fields.String(validate=OPTION_TEXT),
+        Text(validate=OPTION_TEXT),
         required=True,
         validate=validate.Length(min=1, error="At least one value."),
         metadata={

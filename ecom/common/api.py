@@ -1,13 +1,14 @@
 """The Blueprint every domain uses (flask-smorest's, with our validation status and auth
 docs) and the conventions the whole OpenAPI document shares."""
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, NoReturn
 
 import flask_smorest
 import marshmallow as ma
-from flask import Request
+from flask import Request, request
 from webargs.flaskparser import FlaskParser, abort
 from werkzeug.routing import UnicodeConverter
 
@@ -38,11 +39,16 @@ def strict_limit(
     return decorator
 
 
-def _no_nul_in_text(converter: Any, field: ma.fields.Field, ret: dict, **kwargs: Any) -> dict:
-    """Input text without a pattern of its own is documented as free of NUL characters."""
-    if isinstance(field, ma.fields.String) and not field.dump_only and "pattern" not in ret:
-        return {"pattern": NO_NUL}
-    return {}
+def _default_in_description(
+    converter: Any, field: ma.fields.Field, ret: dict, **kwargs: Any
+) -> dict:
+    """What the server fills in for an omitted request field, in words: generators read a
+    published ``default`` as "always present" and would make the field required."""
+    default = field.load_default
+    if default is ma.missing or callable(default):
+        return {}
+    said = f"Default: `{json.dumps(default)}`."
+    return {"description": f"{ret['description']} {said}" if "description" in ret else said}
 
 
 def _with_joint_rules(schema2jsonschema: Callable[[ma.Schema], dict]) -> Callable:
@@ -57,13 +63,14 @@ def _with_joint_rules(schema2jsonschema: Callable[[ma.Schema], dict]) -> Callabl
 
 
 def document_conventions(api: flask_smorest.Api) -> None:
-    """What every operation shares: the bearer scheme, text that holds no NUL, and the
-    schemas' rules across fields."""
+    """What every operation shares: the bearer scheme, path text that holds no NUL,
+    defaults said in words, and the schemas' rules across fields."""
     api.spec.components.security_scheme(
         BEARER_SCHEME, {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
     converter = api.ma_plugin.converter
-    converter.add_attribute_function(_no_nul_in_text)
+    converter.attribute_functions.remove(converter.field2default)
+    converter.add_attribute_function(_default_in_description)
     converter.schema2jsonschema = _with_joint_rules(converter.schema2jsonschema)
     api.register_converter(UnicodeConverter, lambda _: {"type": "string", "pattern": NO_NUL})
 
@@ -84,8 +91,27 @@ class ApiParser(FlaskParser):
         return super()._raw_load_json(req) if parsed is None else parsed
 
 
+def _body_required(view: Callable) -> Callable:
+    """A required JSON body is refused when absent (webargs would read it as ``{}``)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not request.get_data(cache=True):
+            abort(400, messages={"json": {"_schema": ["A JSON body is required."]}})
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ApiParser()
+
+    def arguments(self, schema: Any, *, location: str = "json", **kwargs: Any) -> Callable:
+        """flask-smorest's, and a body the document requires is required."""
+        parse = super().arguments(schema, location=location, **kwargs)
+        if location != "json" or not kwargs.get("required", True):
+            return parse
+        return lambda view: _body_required(parse(view))
 
     def auth(self, role: str | None = "customer", *, optional: bool = False) -> Callable:
         """Require a valid access token for ``role`` (or above); document it in OpenAPI.

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Engine, Select, event, func, literal_colum
 
 from ecom.common.errors import NotFound
 from ecom.common.models import is_postgresql
-from ecom.common.schemas import ResponseSchema
+from ecom.common.schemas import QueryInteger, ResponseSchema
 from ecom.extensions import db
 
 # Page numbers stop here (OFFSET cost grows with depth); a cursor walks further.
@@ -29,13 +29,11 @@ WINDOW_HINT = (
 
 
 class PageArgsSchema(ma.Schema):
-    page = ma.fields.Integer(
-        load_default=1,
+    page = QueryInteger(
         validate=ma.validate.Range(min=1, max=MAX_PAGE, error=WINDOW_HINT),
-        metadata={"description": f"Page number, from 1 to {MAX_PAGE}."},
+        metadata={"description": f"Page number, from 1 (the default) to {MAX_PAGE}."},
     )
-    page_size = ma.fields.Integer(
-        load_default=None,
+    page_size = QueryInteger(
         validate=ma.validate.Range(min=1, max=100),
         metadata={"description": "Items per page (default 20, at most 100)."},
     )

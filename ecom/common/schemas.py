@@ -1,16 +1,34 @@
-"""Schema conventions every domain shares: answers list their fields as required; text rules."""
+"""Schema conventions every domain shares: answers list their fields as required; the
+field types of requests, each published with exactly the rule the server applies."""
 
+import re
 from typing import Any
 
 import marshmallow as ma
+from email_validator import EmailNotValidError, validate_email
 from marshmallow import validate
 
-# The request checks refuse NUL anywhere (ecom.common.security); the document says so.
+# PostgreSQL cannot store NUL: no text holds one, and the document says so.
 NO_NUL = r"^[^\x00]*$"
 _SOME_TEXT = r"[^\x00]*[^\s\x00][^\x00]*"
 # Some character other than whitespace (names, titles); optional ones may also be empty.
 NOT_BLANK = validate.Regexp(f"^{_SOME_TEXT}$", error="Must not be blank.")
 EMPTY_OR_NOT_BLANK = validate.Regexp(f"^({_SOME_TEXT})?$", error="Must be empty or not blank.")
+WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+# E-mail: email-validator's rule (syntax only, no DNS) where it agrees with a pattern that
+# JSON Schema can state: a dot-atom before the @ (no quoting), ASCII host names with a
+# letter top-level domain, none of the special-use names it refuses (RFC 6761).
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_LABEL = r"[A-Za-z0-9]{1,20}(-[A-Za-z0-9]{1,20}){0,2}"
+_SPECIAL_USE = "|".join(
+    "".join(f"[{c.lower()}{c.upper()}]" for c in name)
+    for name in ("arpa", "invalid", "local", "localhost", "onion", "test")
+)
+EMAIL_PATTERN = (
+    rf"^{_ATEXT}+(\.{_ATEXT}+)*@(?!([^@]*\.)?({_SPECIAL_USE})$)({_LABEL}\.)+[A-Za-z]{{2,20}}$"
+)
+EMAIL_MAX_LENGTH = 254
 
 
 class ResponseSchema(ma.Schema):
@@ -23,3 +41,68 @@ class ResponseSchema(ma.Schema):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = True
+
+
+class Text(ma.fields.String):
+    """Text a client sends: any string without NUL, unless a pattern of its own (which
+    refuses NUL too) says more; the document states the same pattern."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        validators = kwargs.pop("validate", None) or []
+        validators = list(validators) if isinstance(validators, list | tuple) else [validators]
+        metadata = kwargs.get("metadata", {})
+        if "pattern" not in metadata and not any(
+            isinstance(v, validate.Regexp) for v in validators
+        ):
+            validators.append(validate.Regexp(NO_NUL, error="Must not contain NUL characters."))
+        super().__init__(validate=validators, **kwargs)
+
+
+class EmailAddress(ma.fields.String):
+    """An e-mail address as the document's pattern and email-validator both take it."""
+
+    default_error_messages = {"invalid": "Not a valid e-mail address."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["metadata"] = {
+            "format": "email",
+            "pattern": EMAIL_PATTERN,
+            **kwargs.get("metadata", {}),
+        }
+        super().__init__(validate=validate.Length(max=EMAIL_MAX_LENGTH), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        address = super()._deserialize(value, attr, data, **kwargs)
+        if not re.fullmatch(EMAIL_PATTERN, address):
+            raise self.make_error("invalid")
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError as error:
+            raise ma.ValidationError(str(error)) from error
+        return address
+
+
+class Boolean(ma.fields.Boolean):
+    """JSON's true or false, as the document says: not marshmallow's words and numbers."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class QueryBoolean(ma.fields.Boolean):
+    """A boolean in a query string: `true` or `false`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(truthy={"true"}, falsy={"false"}, **kwargs)
+
+
+class QueryInteger(ma.fields.Integer):
+    """A whole number in a query string: ASCII digits only (no sign, space, `_` or other
+    scripts' digits, which Python's ``int`` would take)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if not isinstance(value, str) or not WHOLE_NUMBER.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)

@@ -11,6 +11,7 @@ from ecom.orders.schemas import (
     OrderListArgsSchema,
     OrderSchema,
     StatusChangeSchema,
+    StatusPatchSchema,
 )
 
 blp = Blueprint("orders", __name__, url_prefix="/api/v1/orders", description="Checkout and orders.")
@@ -27,7 +28,7 @@ class Orders(MethodView):
         return paginate(services.orders_query(current_user, args), args)
 
     @blp.auth()
-    @blp.arguments(CheckoutSchema)
+    @blp.arguments(CheckoutSchema, required=False)
     @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.response(201, OrderSchema)
     @blp.alt_response(200, schema=OrderSchema, description="Replay of an Idempotency-Key.")
@@ -62,14 +63,17 @@ class OrderDetail(MethodView):
         )
 
     @blp.auth("staff")
-    @blp.arguments(StatusChangeSchema)
+    @blp.arguments(StatusPatchSchema)
     @blp.response(200, OrderSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="Transition not allowed.")
     def patch(self, data, order_id):
-        """Move an order through the status machine (staff)."""
+        """Move an order through the status machine (staff); without `status`, the order
+        as it is."""
+        if "status" not in data:
+            return services.get_order(order_id, current_user)
         return transitions.change_status(
-            order_id, data["status"], actor=current_user, note=data["note"]
+            order_id, data["status"], actor=current_user, note=data.get("note", "")
         )
 
 

@@ -8,7 +8,7 @@ from ecom.accounts.schemas import ShippingAddressCopySchema, ShippingAddressSche
 from ecom.common.ids import ID_RANGE
 from ecom.common.money import Currency, Money
 from ecom.common.pagination import PageArgsSchema
-from ecom.common.schemas import ResponseSchema
+from ecom.common.schemas import QueryInteger, ResponseSchema, Text
 from ecom.orders.models import ORDER_STATUSES, PAYMENT_STATUSES
 
 STATUS = validate.OneOf(ORDER_STATUSES)
@@ -70,7 +70,7 @@ class CheckoutSchema(ma.Schema):
 
 
 class IdempotencyHeaderSchema(ma.Schema):
-    idempotency_key = ma.fields.String(
+    idempotency_key = Text(
         data_key="Idempotency-Key",
         validate=validate.Length(min=1, max=255),
         metadata={
@@ -97,8 +97,8 @@ class UtcDateTime(ma.fields.AwareDateTime):
 
 
 class OrderListArgsSchema(PageArgsSchema):
-    status = ma.fields.String(validate=STATUS)
-    user = ma.fields.Integer(
+    status = Text(validate=STATUS)
+    user = QueryInteger(
         validate=ID_RANGE, metadata={"description": "Staff only: one customer's orders."}
     )
     created_after = UtcDateTime(metadata={"description": "ISO 8601 (UTC unless given); inclusive."})
@@ -108,9 +108,26 @@ class OrderListArgsSchema(PageArgsSchema):
 
 
 class StatusChangeSchema(ma.Schema):
-    status = ma.fields.String(required=True, validate=STATUS)
-    note = ma.fields.String(load_default="", validate=validate.Length(max=1000))
+    status = Text(required=True, validate=STATUS)
+    note = Text(load_default="", validate=validate.Length(max=1000))
+
+
+class StatusPatchSchema(ma.Schema):
+    class Meta:
+        # A note goes with a status change (``note_needs_status``).
+        joint_rules = {
+            "description": "A `note` only with a `status`.",
+            "not": {"required": ["note"], "not": {"required": ["status"]}},
+        }
+
+    status = Text(validate=STATUS)
+    note = Text(validate=validate.Length(max=1000))
+
+    @ma.validates_schema
+    def note_needs_status(self, data: dict, **kwargs: Any) -> None:
+        if "note" in data and "status" not in data:
+            raise ma.ValidationError({"note": ["A note goes with a status."]})
 
 
 class CancelSchema(ma.Schema):
-    note = ma.fields.String(load_default="", validate=validate.Length(max=1000))
+    note = Text(load_default="", validate=validate.Length(max=1000))

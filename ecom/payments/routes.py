@@ -19,7 +19,7 @@ blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Payment
 @blp.route("/orders/<int:order_id>/pay/")
 class OrderPay(MethodView):
     @blp.auth()
-    @blp.arguments(PaySchema)
+    @blp.arguments(PaySchema, required=False)
     @blp.arguments(PayHeaderSchema, location="headers")
     @blp.response(201, PaymentSchema)
     @blp.alt_response(200, schema=PaymentSchema, description="The payment already open.")

@@ -2,16 +2,16 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Money
-from ecom.common.schemas import NOT_BLANK, ResponseSchema
+from ecom.common.schemas import NOT_BLANK, ResponseSchema, Text
 from ecom.payments.models import FLAGS, PAYMENT_STATUSES, REFUND_STATUSES
 
 
 class PaySchema(ma.Schema):
-    provider = ma.fields.String(
+    provider = Text(
         validate=validate.Length(min=1, max=32),
         metadata={"description": "One of PAYMENT_PROVIDERS (default: the first)."},
     )
-    token = ma.fields.String(
+    token = Text(
         validate=validate.Length(min=1, max=100),
         metadata={
             "description": "dummy only: a test token or card number choosing the outcome "
@@ -21,7 +21,7 @@ class PaySchema(ma.Schema):
 
 
 class PayHeaderSchema(ma.Schema):
-    idempotency_key = ma.fields.String(
+    idempotency_key = Text(
         data_key="Idempotency-Key",
         validate=validate.Length(min=1, max=255),
         metadata={"description": "Replaying a key answers the payment it first created (200)."},
@@ -33,7 +33,7 @@ class RefundRequestSchema(ma.Schema):
         pattern=POSITIVE_AMOUNT,
         description="Above 0, at most 2 decimal places; default: all that is left to refund",
     )
-    reason = ma.fields.String(required=True, validate=[validate.Length(min=1, max=500), NOT_BLANK])
+    reason = Text(required=True, validate=[validate.Length(min=1, max=500), NOT_BLANK])
 
 
 class RefundSchema(ResponseSchema):

@@ -3,7 +3,7 @@ from marshmallow import validate
 
 from ecom.common.ids import ID_RANGE
 from ecom.common.pagination import PageArgsSchema
-from ecom.common.schemas import EMPTY_OR_NOT_BLANK, NOT_BLANK, ResponseSchema
+from ecom.common.schemas import EMPTY_OR_NOT_BLANK, NOT_BLANK, QueryInteger, ResponseSchema, Text
 from ecom.reviews.services import ORDERINGS
 
 RATING = validate.Range(min=1, max=5)
@@ -15,10 +15,8 @@ class ReviewUpdateSchema(ma.Schema):
     rating = ma.fields.Integer(
         required=True, strict=True, validate=RATING, metadata={"description": "1 to 5."}
     )
-    title = ma.fields.String(
-        load_default="", validate=[validate.Length(max=200), EMPTY_OR_NOT_BLANK]
-    )
-    comment = ma.fields.String(required=True, validate=[validate.Length(max=5000), NOT_BLANK])
+    title = Text(load_default="", validate=[validate.Length(max=200), EMPTY_OR_NOT_BLANK])
+    comment = Text(required=True, validate=[validate.Length(max=5000), NOT_BLANK])
 
 
 class ReviewCreateSchema(ReviewUpdateSchema):
@@ -46,11 +44,9 @@ class ReviewSchema(ResponseSchema):
 
 
 class ReviewListArgsSchema(PageArgsSchema):
-    product = ma.fields.Integer(
-        validate=ID_RANGE, metadata={"description": "Reviews of one product."}
-    )
-    rating = ma.fields.Integer(validate=RATING)
-    ordering = ma.fields.String(
+    product = QueryInteger(validate=ID_RANGE, metadata={"description": "Reviews of one product."})
+    rating = QueryInteger(validate=RATING)
+    ordering = Text(
         validate=validate.OneOf(list(ORDERINGS)),
         metadata={"description": "Default `-created_at`."},
     )
