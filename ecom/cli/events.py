@@ -8,8 +8,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
 from ecom.common.events import EventKind, Listeners
-from ecom.extensions import api
 
 DOCUMENT = Path("docs/EVENTS.md")
 
@@ -58,14 +60,18 @@ def document(check: bool) -> None:
 
 def render(listeners: Listeners) -> str:
     """The page: every declared event, its payload's JSON Schema and its listeners."""
+    # A converter of its own: the payloads as marshmallow states them, whatever the API's
+    # document adds to its own schemas.
+    plugin = MarshmallowPlugin()
+    APISpec("events", "1", "3.1.0", plugins=[plugin])
     sections = [INTRODUCTION]
     for name in sorted(listeners.kinds):
-        sections.append(_section(listeners, listeners.kinds[name]))
+        sections.append(_section(listeners, listeners.kinds[name], plugin))
     return "\n".join(sections)
 
 
-def _section(listeners: Listeners, kind: EventKind) -> str:
-    schema = api.ma_plugin.converter.schema2jsonschema(kind.schema)
+def _section(listeners: Listeners, kind: EventKind, plugin: MarshmallowPlugin) -> str:
+    schema = plugin.converter.schema2jsonschema(kind.schema)
     consumers = [
         f"- {subscription.when.value}: `{_qualified(subscription.listener)}`"
         for subscription in listeners.of(kind.name)
