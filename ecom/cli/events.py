@@ -5,11 +5,10 @@ import json
 from pathlib import Path
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
-
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import current_app
+from flask.cli import with_appcontext
 
 from ecom.common.events import EventKind, Listeners
 
