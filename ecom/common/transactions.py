@@ -1,10 +1,9 @@
 """Unit of work: a multi-row write commits as one, or not at all."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ecom.common.errors import Conflict
 from ecom.extensions import db
@@ -24,43 +23,37 @@ def atomic(*, keep_loaded: bool = False, on_conflict: Conflict | None = None) ->
     is raised instead of the ``IntegrityError`` of a lost race on a unique or foreign key."""
     session = db.session()
     if session.info.get(DEPTH_KEY):
-        with _savepoint(session, on_conflict):
-            yield
+        savepoint = session.begin_nested()
+        session.info[DEPTH_KEY] += 1
+        try:
+            with _ending(savepoint.commit, savepoint.rollback, on_conflict):
+                yield
+        finally:
+            session.info[DEPTH_KEY] -= 1
         return
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, not keep_loaded
     session.info[DEPTH_KEY] = 1
     try:
-        yield
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        _raise_conflict(exc, on_conflict)
-    except Exception:
-        session.rollback()
-        raise
+        with _ending(session.commit, session.rollback, on_conflict):
+            yield
     finally:
         session.info.pop(DEPTH_KEY, None)
         session.expire_on_commit = expire_on_commit
 
 
 @contextmanager
-def _savepoint(session: Session, on_conflict: Conflict | None) -> Iterator[None]:
-    savepoint = session.begin_nested()
-    session.info[DEPTH_KEY] += 1
+def _ending(
+    commit: Callable[[], None], rollback: Callable[[], None], on_conflict: Conflict | None
+) -> Iterator[None]:
+    """Commit when the block ends, roll back when it raises."""
     try:
         yield
-        savepoint.commit()
+        commit()
     except IntegrityError as exc:
-        savepoint.rollback()
-        _raise_conflict(exc, on_conflict)
+        rollback()
+        if on_conflict is None:
+            raise
+        raise on_conflict from exc
     except Exception:
-        savepoint.rollback()
+        rollback()
         raise
-    finally:
-        session.info[DEPTH_KEY] -= 1
-
-
-def _raise_conflict(exc: IntegrityError, on_conflict: Conflict | None) -> None:
-    if on_conflict is None:
-        raise exc
-    raise on_conflict from exc
