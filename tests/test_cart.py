@@ -8,7 +8,7 @@ from ecom.cart import services as cart
 from ecom.catalog.errors import VariantRequired
 from ecom.catalog.variants import update_variant
 from ecom.common.errors import NotFound, ValidationFailed
-from tests.factories import make_product, make_sized_product, set_variant, statements
+from tests.factories import fill_cart, make_product, make_sized_product, set_variant, statements
 
 CART = "/api/v1/cart/"
 
@@ -297,3 +297,13 @@ def test_the_cart_answer_costs_the_same_statements_whatever_its_lines(
     with statements() as nine_lines:
         assert len(client.get(CART, headers=headers).json["items"]) == 9
     assert len(nine_lines) == len(one_line)
+
+
+def test_an_empty_patch_leaves_the_line_and_still_names_only_ones_own(
+    client, customer, other_customer, auth_headers
+):
+    [line] = fill_cart(customer, (make_product(stock=5), 2))
+    url = f"/api/v1/cart/update/{line.id}/"
+    same = client.patch(url, json={}, headers=auth_headers(customer))
+    assert same.status_code == 200 and same.json["items"][0]["quantity"] == 2
+    assert client.patch(url, json={}, headers=auth_headers(other_customer)).status_code == 404

@@ -53,6 +53,8 @@ ADDRESSES = [
     "ada@-example.com",
     "ada@exa_mple.com",
     "ada@example.123",
+    "ada@averyveryverylongcompanyname.example.com",
+    "ada@ab--cd.example",
     "a" * 64 + "@" + "b" * 63 + ".example.com",
 ]
 

@@ -227,3 +227,13 @@ def test_unknown_orders_are_404(client, staff, auth_headers):
         client.patch(f"{ORDERS}999/", json={"status": "paid"}, headers=headers).status_code == 404
     )
     assert client.get(f"{ORDERS}999/", headers=headers).status_code == 404
+
+
+def test_a_patch_without_status_leaves_the_order_and_a_lone_note_is_refused(
+    client, order, staff, auth_headers
+):
+    headers = auth_headers(staff)
+    same = client.patch(f"{ORDERS}{order.id}/", json={}, headers=headers)
+    assert same.status_code == 200 and same.json["status"] == "pending"
+    lone = client.patch(f"{ORDERS}{order.id}/", json={"note": "Packing"}, headers=headers)
+    assert lone.status_code == 400 and "note" in lone.json["errors"]["json"]

@@ -17,16 +17,18 @@ EMPTY_OR_NOT_BLANK = validate.Regexp(f"^({_SOME_TEXT})?$", error="Must be empty 
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 # E-mail: email-validator's rule (syntax only, no DNS) where it agrees with a pattern that
-# JSON Schema can state: a dot-atom before the @ (no quoting), ASCII host names with a
-# letter top-level domain, none of the special-use names it refuses (RFC 6761).
+# JSON Schema can state: a dot-atom before the @ (no quoting), ASCII host name labels of
+# at most 63 characters without `--`, a top-level domain of letters, none of the
+# special-use names it refuses (RFC 6761).
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
-_LABEL = r"[A-Za-z0-9]{1,20}(-[A-Za-z0-9]{1,20}){0,2}"
+_LABEL = r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*"
 _SPECIAL_USE = "|".join(
     "".join(f"[{c.lower()}{c.upper()}]" for c in name)
     for name in ("arpa", "invalid", "local", "localhost", "onion", "test")
 )
 EMAIL_PATTERN = (
-    rf"^{_ATEXT}+(\.{_ATEXT}+)*@(?!([^@]*\.)?({_SPECIAL_USE})$)({_LABEL}\.)+[A-Za-z]{{2,20}}$"
+    rf"^{_ATEXT}+(\.{_ATEXT}+)*@(?![^@]*[A-Za-z0-9-]{{64}})(?!([^@]*\.)?({_SPECIAL_USE})$)"
+    rf"({_LABEL}\.)+[A-Za-z]{{2,63}}$"
 )
 EMAIL_MAX_LENGTH = 254
 
