@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from ecom.extensions import db
-from tests.factories import make_user, redis_state
+from tests.factories import make_product, make_user, redis_state
 
 
 def test_unknown_route_is_json_404(client):
@@ -143,3 +143,10 @@ def test_datetimes_come_back_timezone_aware_in_utc(client):
         json={"email": "tz@example.com", "username": "tz", "password": "tz-password-1"},
     )
     assert response.json["created_at"].endswith("+00:00")
+
+
+def test_an_id_in_other_digits_than_ascii_is_not_found(client):
+    product = make_product()
+    assert client.get(f"/api/v1/products/{product.id}/").status_code == 200
+    wide = str(product.id).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert client.get(f"/api/v1/products/{wide}/").status_code == 404

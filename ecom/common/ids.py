@@ -23,7 +23,10 @@ def parse_id(text: str) -> int | None:
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` in URLs: an id past ``MAX_ID`` is a 404, not a database overflow."""
+    """``<int:...>`` in URLs: ASCII digits only (Werkzeug's ``\\d`` also takes other
+    scripts' digits), and an id past ``MAX_ID`` is a 404, not a database overflow."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
