@@ -106,12 +106,6 @@ def _matches_in_walk(filters: dict, walk: int, *, include_inactive: bool) -> Sel
     )
 
 
-def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
-    """Products matching ``filters`` (see ProductListArgsSchema), in a total order."""
-    matching = matching_products(filters, include_inactive=include_inactive)
-    return _ordered(matching, filters, Count(0))
-
-
 def matching_products(filters: dict, *, include_inactive: bool) -> Select:
     """Products matching ``filters``, unordered: active ones only, unless
     ``include_inactive`` (staff): then all of them, or those matching ``is_active``."""

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from ecom.catalog.errors import ProductInUse, SkuUnavailable, SlugUnavailable, UnknownCategory
 from ecom.catalog.models import Category, Product, ProductVariant
@@ -22,13 +22,6 @@ SEVERAL_VARIANTS = "This product has several variants: set this on each of them 
 def get_product(product_id: int, *, include_inactive: bool = False) -> Product:
     """A product; an inactive one is not found unless ``include_inactive`` (staff)."""
     product = db.session.get(Product, product_id)
-    if product is None or not (include_inactive or product.is_active):
-        raise NotFound("Product not found.")
-    return product
-
-
-def get_product_by_slug(slug: str, *, include_inactive: bool = False) -> Product:
-    product = db.session.scalar(select(Product).where(Product.slug == slug))
     if product is None or not (include_inactive or product.is_active):
         raise NotFound("Product not found.")
     return product

@@ -82,13 +82,6 @@ def shortage(variant: ProductVariant, requested: int, available: int) -> dict:
     }
 
 
-def take_stock(variant_id: int, quantity: int) -> bool:
-    """Remove ``quantity`` units of a variant on sale (it and its product active) if that
-    many are left; False if not."""
-    taken = db.session.execute(_take(_listed({variant_id: quantity})), {"now": utcnow()})
-    return bool(taken.all())
-
-
 def _take(wanted: Subquery) -> Update:
     """Remove from each variant ``wanted`` names (``id``, ``quantity``) its quantity if it
     is on sale and that many are left; returning each variant taken and its product.
