@@ -22,6 +22,7 @@ from ecom.catalog.models import (
     variant_option_values,
 )
 from ecom.catalog.search import full_text_or_sku, searched, tsquery, words
+from ecom.catalog.visibility import visible_products
 from ecom.common.cache import generation_key, get_or_none, set_if_up
 from ecom.common.cache_families import PRODUCT_READS, STOCK_SHOWN
 from ecom.common.models import is_postgresql
@@ -119,10 +120,8 @@ def matching_products(filters: dict, *, include_inactive: bool) -> Select:
 def _own_row_admits(filters: dict, *, include_inactive: bool) -> Select:
     """Products matching the filters their own row answers, its summary of its variants
     included: the ones the ordering indexes serve."""
-    query = select(Product)
-    if not include_inactive:
-        query = query.where(Product.is_active)
-    elif filters.get("is_active") is not None:
+    query = visible_products(select(Product), include_inactive=include_inactive)
+    if include_inactive and filters.get("is_active") is not None:
         query = query.where(Product.is_active == filters["is_active"])
     if filters.get("category"):
         query = query.where(Product.category_id.in_(subtree_ids(filters["category"])))
