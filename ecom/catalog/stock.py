@@ -31,21 +31,16 @@ from sqlalchemy.orm import contains_eager
 
 from ecom.catalog.errors import InsufficientStock
 from ecom.catalog.models import Product, ProductVariant
-from ecom.common.models import is_postgresql, utcnow
+from ecom.common.models import is_postgresql, locked, utcnow
 from ecom.extensions import db
 
 
 def in_lock_order(query: Select) -> Select:
     """``query``, joined to the products, read under their row locks taken in id order
     (order it further after this)."""
-    return (
-        query.order_by(Product.id)
-        # Only the products' rows: locking the joined categories too would deadlock
-        # checkouts whose products share categories in crossed orders.
-        .with_for_update(of=Product)
-        # Rows already in the session must show the values read under the lock.
-        .execution_options(populate_existing=True)
-    )
+    # Only the products' rows: locking the joined categories too would deadlock checkouts
+    # whose products share categories in crossed orders.
+    return locked(query.order_by(Product.id), of=Product)
 
 
 def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:

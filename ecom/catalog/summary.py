@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ecom.catalog.models import Product, ProductOption, ProductVariant
+from ecom.catalog.stock import in_lock_order
 from ecom.common.cache import invalidate_on_commit
 from ecom.common.cache_families import PRODUCTS
 from ecom.common.errors import NotFound
@@ -19,14 +20,14 @@ def locked_product(product_id: int) -> Product:
     """The product, its row locked until commit (``ecom.catalog.stock``: product locks come
     first), with its options and variants as they are under the lock."""
     product = db.session.scalar(
-        select(Product)
-        .where(Product.id == product_id)
-        .options(
-            selectinload(Product.options).selectinload(ProductOption.values),
-            selectinload(Product.variants).selectinload(ProductVariant.values),
+        in_lock_order(
+            select(Product)
+            .where(Product.id == product_id)
+            .options(
+                selectinload(Product.options).selectinload(ProductOption.values),
+                selectinload(Product.variants).selectinload(ProductVariant.values),
+            )
         )
-        .with_for_update(of=Product)
-        .execution_options(populate_existing=True)
     )
     if product is None:
         raise NotFound("Product not found.")
