@@ -2,9 +2,10 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecom.common.ids import ID_RANGE
+from ecom.common.ordering import OrderingField
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.schemas import EMPTY_OR_NOT_BLANK, NOT_BLANK, ResponseSchema
-from ecom.reviews.services import ORDERINGS
+from ecom.reviews.services import ORDERING
 
 RATING = validate.Range(min=1, max=5)
 
@@ -50,10 +51,7 @@ class ReviewListArgsSchema(PageArgsSchema):
         validate=ID_RANGE, metadata={"description": "Reviews of one product."}
     )
     rating = ma.fields.Integer(validate=RATING)
-    ordering = ma.fields.String(
-        validate=validate.OneOf(list(ORDERINGS)),
-        metadata={"description": "Default `-created_at`."},
-    )
+    ordering = OrderingField(ORDERING, "Default: `-created_at`.")
 
 
 class ReviewPatchSchema(ReviewUpdateSchema):

@@ -16,19 +16,16 @@ from ecom.catalog.visibility import is_visible, visible_products
 from ecom.common.cache import invalidate_on_commit
 from ecom.common.cache_families import REVIEWS
 from ecom.common.errors import Conflict, NotFound, PermissionDenied
+from ecom.common.ordering import Ordering
 from ecom.common.permissions import has_role
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.orders.models import Order, OrderItem
 from ecom.reviews.models import Review
 
-ORDERINGS = {
-    "created_at": (Review.created_at, Review.id),
-    "-created_at": (Review.created_at.desc(), Review.id.desc()),
-    "rating": (Review.rating, Review.id),
-    "-rating": (Review.rating.desc(), Review.id.desc()),
-}
-DEFAULT_ORDERING = "-created_at"
+ORDERING = Ordering(
+    Review, {"created_at": "created_at", "rating": "rating"}, default=["-created_at"]
+)
 RATING_STEP = Decimal("0.1")
 
 
@@ -40,11 +37,10 @@ class DuplicateReview(Conflict):
 def reviews_query(filters: dict[str, Any], include_inactive_products: bool = False) -> Select:
     """Visible reviews, optionally of one product or one rating; those of inactive
     products only with ``include_inactive_products`` (staff), like the products."""
-    ordering = ORDERINGS[filters.get("ordering") or DEFAULT_ORDERING]
     query = visible_products(
         select(Review).join(Review.product).where(Review.is_visible.is_(True)),
         include_inactive=include_inactive_products,
-    ).order_by(*ordering)
+    ).order_by(*ORDERING.clauses(filters.get("ordering")))
     if filters.get("product") is not None:
         query = query.where(Review.product_id == filters["product"])
     if filters.get("rating") is not None:
