@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ecom.catalog.models import Product, ProductOption, ProductVariant
-from ecom.catalog.stock import in_lock_order
+from ecom.catalog.stock import in_lock_order, stock_sum
 from ecom.common.cache import invalidate_on_commit
 from ecom.common.cache_families import PRODUCTS
 from ecom.common.errors import NotFound
@@ -42,5 +42,5 @@ def refresh_summary(product: Product) -> None:
     priced = active or product.variants
     product.price = min(variant.price for variant in priced)
     product.price_max = max(variant.price for variant in priced)
-    product.stock_quantity = sum(variant.stock_quantity for variant in active)
+    product.stock_quantity = stock_sum(product.variants)
     products_changed()
