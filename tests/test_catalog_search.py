@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from ecom.catalog.listing import WALKED_PER_ROW, products_query
+from ecom.catalog.listing import WALKED_PER_ROW, matching_products
 from ecom.extensions import db
 from tests.factories import make_category, make_product, statements
 
@@ -51,7 +51,7 @@ def test_search_ignores_tsquery_syntax_in_the_input(client, postgresql):
 
 
 def test_search_uses_the_gin_index(postgresql):
-    compiled = products_query({"search": "iph"}, include_inactive=True).compile(db.engine)
+    compiled = matching_products({"search": "iph"}, include_inactive=True).compile(db.engine)
     connection = db.session.connection()
     connection.execute(text("SET LOCAL enable_seqscan = off"))
     plan = "\n".join(

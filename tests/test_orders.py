@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from ecom.cart import services as cart
 from ecom.catalog.errors import InsufficientStock
 from ecom.catalog.models import Product, ProductVariant
-from ecom.catalog.stock import take_stock
 from ecom.catalog.variants import update_variant
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.extensions import db
@@ -347,16 +346,21 @@ def test_orders_need_a_login(client):
     assert client.post(ORDERS, json={}).status_code == 401
 
 
-def test_take_stock_only_takes_units_that_are_on_sale():
-    product = make_product(stock=2)
-    variant_id = product.variants[0].id
-    assert take_stock(variant_id, 3) is False
-    assert take_stock(variant_id, 2) is True
-    assert take_stock(variant_id, 1) is False
-    db.session.commit()
-    assert variant_stock(variant_id) == 0
-    hidden = make_product(stock=5, is_active=False)
-    assert take_stock(hidden.variants[0].id, 1) is False
+def test_checkout_takes_the_last_units_but_none_of_a_variant_no_longer_on_sale(customer, address):
+    last = make_product(stock=2)
+    sized = make_sized_product("S", "M", stock=5)
+    withdrawn = sized.variants[1]
+    fill_cart(customer, (last, 2))
+    fill_cart_with_variants(customer, (withdrawn, 1))
+    update_variant(sized.id, withdrawn.id, {"is_active": False})
+    with pytest.raises(InsufficientStock) as refused:
+        placing.checkout(customer)
+    assert [(s["variant_id"], s["available"]) for s in refused.value.errors["stock"]] == [
+        (withdrawn.id, 0)
+    ]
+    cart.remove_item(customer, cart.get_cart(customer).items[1].id)
+    placing.checkout(customer)
+    assert (variant_stock(last.variants[0].id), variant_stock(withdrawn.id)) == (0, 5)
 
 
 def test_checkout_takes_one_address_form_only(customer, address):

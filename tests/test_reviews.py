@@ -236,3 +236,16 @@ def test_reviews_of_an_inactive_product_are_hidden_from_everybody_but_staff(
     assert [r["id"] for r in staff_view.json["results"]] == [written.id]
     detail = client.get(f"/api/v1/reviews/{written.id}/", headers=auth_headers(staff))
     assert detail.status_code == 200
+
+
+def test_reviews_take_the_products_ordering_syntax_a_comma_list_with_ties_by_id(
+    client, product, customer, other_customer
+):
+    first = review(customer, product, 4)
+    second = review(other_customer, product, 4)
+    third = review(make_user(), product, 5)
+    found = client.get(f"{REVIEWS}?ordering=-rating,created_at").json["results"]
+    assert [r["id"] for r in found] == [third.id, first.id, second.id]
+    refused = client.get(f"{REVIEWS}?ordering=rating,-user")
+    assert refused.status_code == 400
+    assert "ordering" in refused.json["errors"]["query"]

@@ -13,6 +13,7 @@ from ecom.catalog.models import Product, ProductVariant
 from ecom.catalog.stock import in_lock_order, on_sale, shortage
 from ecom.catalog.variants import single_variant
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
+from ecom.common.models import locked
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.pricing.services import Breakdown, price
@@ -41,7 +42,7 @@ def get_cart(user: User, *, lock: bool = False, shown: bool = False) -> Cart:
     loads what its answer shows of its lines."""
     query = select(Cart).where(Cart.user_id == user.id)
     if lock:
-        query = query.with_for_update()
+        query = locked(query)
     if shown:
         query = query.options(LINES_SHOWN)
     cart = db.session.scalar(query)
@@ -146,10 +147,10 @@ def add_item(
 def _own_item(user: User, item_id: int) -> CartItem:
     """The user's cart line, locked until commit: a concurrent removal makes this a 404."""
     item = db.session.scalar(
-        select(CartItem)
-        .join(Cart)
-        .where(CartItem.id == item_id, Cart.user_id == user.id)
-        .with_for_update(of=CartItem)
+        locked(
+            select(CartItem).join(Cart).where(CartItem.id == item_id, Cart.user_id == user.id),
+            of=CartItem,
+        )
     )
     if item is None:
         raise NotFound("Cart item not found.")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ecom.catalog.models import OptionValue, Product, ProductOption, ProductVariant
 from ecom.catalog.variants import variant_of
+from ecom.catalog.visibility import is_visible, visible_product, visible_variants
 from ecom.common.errors import NotFound
 from ecom.extensions import db
 
@@ -38,13 +39,11 @@ def _with_variants(query: Select) -> Select:
 
 def _shown(query: Select, include_inactive: bool) -> Product:
     product = db.session.scalar(_with_variants(query))
-    if product is None or not (include_inactive or product.is_active):
-        raise NotFound("Product not found.")
-    return product
+    return visible_product(product, include_inactive=include_inactive)
 
 
 def _visible(product: Product, include_inactive: bool) -> list[ProductVariant]:
-    return [v for v in product.variants if include_inactive or v.is_active]
+    return visible_variants(product.variants, include_inactive=include_inactive)
 
 
 def product_detail(product_id: int, *, include_inactive: bool = False) -> ProductDetail:
@@ -68,7 +67,7 @@ def product_variant(
     """One variant of the product; an inactive one is not found unless ``include_inactive``."""
     product = _shown(select(Product).where(Product.id == product_id), include_inactive)
     variant = variant_of(product, variant_id)
-    if not (include_inactive or variant.is_active):
+    if not is_visible(variant, include_inactive=include_inactive):
         raise NotFound("Variant not found.")
     return variant
 

@@ -21,8 +21,8 @@ IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 INVALID_IMAGE = "Upload a valid JPEG, PNG or WebP image."
 
 
-def _invalid_image() -> ValidationFailed:
-    return ValidationFailed(INVALID_IMAGE, errors={"image": [INVALID_IMAGE]}, location="files")
+def _refused(message: str) -> ValidationFailed:
+    return ValidationFailed(message, errors={"image": [message]}, location="files")
 
 
 def _read_image(file: FileStorage) -> tuple[bytes, str]:
@@ -39,16 +39,13 @@ def _read_image(file: FileStorage) -> tuple[bytes, str]:
             image_format, (width, height) = image.format, image.size
             image.verify()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationFailed(
-            INVALID_IMAGE, errors={"image": [INVALID_IMAGE]}, location="files"
-        ) from exc
+        raise _refused(INVALID_IMAGE) from exc
     if image_format not in IMAGE_FORMATS:
-        raise ValidationFailed(INVALID_IMAGE, errors={"image": [INVALID_IMAGE]}, location="files")
+        raise _refused(INVALID_IMAGE)
     # A few kilobytes of PNG can declare an image that takes gigabytes to decode.
     max_pixels = current_app.config["MAX_IMAGE_PIXELS"]
     if width * height > max_pixels:
-        message = f"At most {max_pixels} pixels (width × height)."
-        raise ValidationFailed(message, errors={"image": [message]}, location="files")
+        raise _refused(f"At most {max_pixels} pixels (width × height).")
     return data, image_format
 
 

@@ -22,9 +22,11 @@ from ecom.catalog.models import (
     variant_option_values,
 )
 from ecom.catalog.search import full_text_or_sku, searched, tsquery, words
+from ecom.catalog.visibility import visible_products
 from ecom.common.cache import generation_key, get_or_none, set_if_up
 from ecom.common.cache_families import PRODUCT_READS, STOCK_SHOWN
 from ecom.common.models import is_postgresql
+from ecom.common.ordering import Ordering
 from ecom.common.pagination import (
     Count,
     Page,
@@ -34,15 +36,20 @@ from ecom.common.pagination import (
     paginate_by_cursor,
 )
 
-ORDERING_FIELDS = {
-    "price": Product.price,
-    "created_at": Product.created_at,
-    "title": Product.title,
-    "average_rating": Product.average_rating,
-    "stock_quantity": Product.stock_quantity,
-    "category": Product.category_id,
-}
-DEFAULT_ORDERING = ["-created_at"]
+ORDERING = Ordering(
+    Product,
+    {
+        "price": "price",
+        "created_at": "created_at",
+        "title": "title",
+        "average_rating": "average_rating",
+        "stock_quantity": "stock_quantity",
+        "category": "category_id",
+    },
+    default=["-created_at"],
+    # Unrated products last either way, on every back end.
+    nulls_last={"average_rating"},
+)
 FILTERS = ("category", "price_min", "price_max", "in_stock", "is_active", "option", "search")
 # A search in an explicit order looks for its page among the first products in that order
 # (those matching the other filters): this many per row up to the page's last one.
@@ -106,12 +113,6 @@ def _matches_in_walk(filters: dict, walk: int, *, include_inactive: bool) -> Sel
     )
 
 
-def products_query(filters: dict, *, include_inactive: bool = False) -> Select:
-    """Products matching ``filters`` (see ProductListArgsSchema), in a total order."""
-    matching = matching_products(filters, include_inactive=include_inactive)
-    return _ordered(matching, filters, Count(0))
-
-
 def matching_products(filters: dict, *, include_inactive: bool) -> Select:
     """Products matching ``filters``, unordered: active ones only, unless
     ``include_inactive`` (staff): then all of them, or those matching ``is_active``."""
@@ -125,10 +126,8 @@ def matching_products(filters: dict, *, include_inactive: bool) -> Select:
 def _own_row_admits(filters: dict, *, include_inactive: bool) -> Select:
     """Products matching the filters their own row answers, its summary of its variants
     included: the ones the ordering indexes serve."""
-    query = select(Product)
-    if not include_inactive:
-        query = query.where(Product.is_active)
-    elif filters.get("is_active") is not None:
+    query = visible_products(select(Product), include_inactive=include_inactive)
+    if include_inactive and filters.get("is_active") is not None:
         query = query.where(Product.is_active == filters["is_active"])
     if filters.get("category"):
         query = query.where(Product.category_id.in_(subtree_ids(filters["category"])))
@@ -199,8 +198,11 @@ def _ordered(matching: Select, filters: dict, counted: Count, rows: int | None =
 def _sorted_matches(matching: Select, ordering: list[str], rows: int | None) -> Select:
     """The matches (a materialised CTE of their ids and sort keys), sorted and cut at
     ``rows`` before a product row is read: a page reads its own rows only."""
-    keys = {ORDERING_FIELDS[field.removeprefix("-")] for field in ordering}
-    found = matching.with_only_columns(Product.id, *keys).cte("matches").prefix_with("MATERIALIZED")
+    found = (
+        matching.with_only_columns(Product.id, *ORDERING.columns(ordering))
+        .cte("matches")
+        .prefix_with("MATERIALIZED")
+    )
     first = select(found).order_by(*_order_by(ordering, None, found.c)).limit(rows).subquery()
     query = select(Product).join(first, first.c.id == Product.id)
     return query.order_by(*_order_by(ordering, None, first.c))
@@ -212,17 +214,7 @@ def _order_by(
     """ORDER BY clauses of ``fields`` (or ``rank``) on ``products`` (Product or an alias)."""
     if not fields and rank is not None:
         return [rank.desc(), products.id]
-    fields = fields or DEFAULT_ORDERING
-    clauses = []
-    for field in fields:
-        name = ORDERING_FIELDS[field.removeprefix("-")].key
-        column = getattr(products, name)
-        clause = column.desc() if field.startswith("-") else column.asc()
-        # Unrated products last either way, on every back end.
-        clauses.append(clause.nulls_last() if name == "average_rating" else clause)
-    # Ties broken by id, in the direction of the last key, so pages never overlap.
-    clauses.append(products.id.desc() if fields[-1].startswith("-") else products.id.asc())
-    return clauses
+    return ORDERING.clauses(fields, products)
 
 
 def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select], Count]:

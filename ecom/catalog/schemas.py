@@ -1,21 +1,17 @@
 """What the catalog API takes in and answers, with its validation messages."""
 
-import re
-
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
-from ecom.catalog.listing import ORDERING_FIELDS
+from ecom.catalog.listing import ORDERING
 from ecom.common.ids import COUNT_RANGE, ID_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Currency, Money
+from ecom.common.ordering import OrderingField
 from ecom.common.pagination import Cursor, PageArgsSchema
 from ecom.common.schemas import NOT_BLANK, Boolean, QueryBoolean, ResponseSchema, Text
 from ecom.common.storage import image_url
 
-ORDERING_CHOICES = sorted(ORDERING_FIELDS)
-_ORDERING_FIELD = f"-?({'|'.join(ORDERING_CHOICES)})"
-ORDERING_PATTERN = f"^{_ORDERING_FIELD}(,{_ORDERING_FIELD})*$"
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
 # An option filter: `name:value`, each 1 to 50 characters, not blank (split at the first `:`).
 OPTION_FILTER = r"^[^:\s\x00-\x1f][^:\x00-\x1f]{0,49}:[^\s\x00-\x1f][^\x00-\x1f]{0,49}$"
@@ -181,17 +177,6 @@ class ProductImageSchema(ma.Schema):
     )
 
 
-def _ordering(value: str) -> None:
-    """The document's pattern, with a message naming the first field that is not one."""
-    if re.fullmatch(ORDERING_PATTERN, value):
-        return
-    field = next(f for f in value.split(",") if f.removeprefix("-") not in ORDERING_FIELDS)
-    raise ma.ValidationError(
-        f"Unknown ordering field `{field}`; use {', '.join(ORDERING_CHOICES)}, "
-        "each optionally prefixed with `-`."
-    )
-
-
 class ProductListArgsSchema(PageArgsSchema):
     category = Text(
         metadata={"description": "Category id or slug; includes all its subcategories."}
@@ -229,17 +214,11 @@ class ProductListArgsSchema(PageArgsSchema):
             "variant's exact SKU."
         },
     )
-    ordering = Text(
-        validate=_ordering,
-        metadata={
-            "description": "Comma list of "
-            + ", ".join(f"`{name}`" for name in ORDERING_CHOICES)
-            + ", each optionally prefixed with `-` (descending). Default: `-created_at`, "
-            "or relevance when searching. Ties are broken by id. `price` is the lowest "
-            "price over a product's active variants.",
-            "example": "category,-price",
-            "pattern": ORDERING_PATTERN,
-        },
+    ordering = OrderingField(
+        ORDERING,
+        "Default: `-created_at`, or relevance when searching. `price` is the lowest price "
+        "over a product's active variants.",
+        metadata={"example": "category,-price"},
     )
 
     cursor = Cursor(
@@ -252,8 +231,6 @@ class ProductListArgsSchema(PageArgsSchema):
 
     @ma.post_load
     def _split(self, data: dict, **kwargs: object) -> dict:
-        if "ordering" in data:
-            data["ordering"] = data["ordering"].split(",")
         if "option" in data:
             pairs = (text.split(":", 1) for text in data["option"])
             data["option"] = sorted({(n.strip().lower(), v.strip().lower()) for n, v in pairs})

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from ecom.catalog.errors import ProductInUse, SkuUnavailable, SlugUnavailable, UnknownCategory
 from ecom.catalog.events import PRODUCT_DELETED
@@ -10,7 +10,7 @@ from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.catalog.slugs import add_with_unique_slug
 from ecom.catalog.summary import locked_product, product_changed, refresh_summary
 from ecom.catalog.variants import check_price_and_stock, check_sku_free, single_variant
-from ecom.common.errors import NotFound
+from ecom.catalog.visibility import visible_product
 from ecom.common.events import record
 from ecom.common.storage import get_storage
 from ecom.common.transactions import atomic
@@ -23,17 +23,7 @@ SEVERAL_VARIANTS = "This product has several variants: set this on each of them 
 
 def get_product(product_id: int, *, include_inactive: bool = False) -> Product:
     """A product; an inactive one is not found unless ``include_inactive`` (staff)."""
-    product = db.session.get(Product, product_id)
-    if product is None or not (include_inactive or product.is_active):
-        raise NotFound("Product not found.")
-    return product
-
-
-def get_product_by_slug(slug: str, *, include_inactive: bool = False) -> Product:
-    product = db.session.scalar(select(Product).where(Product.slug == slug))
-    if product is None or not (include_inactive or product.is_active):
-        raise NotFound("Product not found.")
-    return product
+    return visible_product(db.session.get(Product, product_id), include_inactive=include_inactive)
 
 
 def _check_product(values: dict) -> None:

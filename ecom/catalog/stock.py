@@ -31,21 +31,16 @@ from sqlalchemy.orm import contains_eager
 
 from ecom.catalog.errors import InsufficientStock
 from ecom.catalog.models import Product, ProductVariant
-from ecom.common.models import is_postgresql, utcnow
+from ecom.common.models import is_postgresql, locked, utcnow
 from ecom.extensions import db
 
 
 def in_lock_order(query: Select) -> Select:
     """``query``, joined to the products, read under their row locks taken in id order
     (order it further after this)."""
-    return (
-        query.order_by(Product.id)
-        # Only the products' rows: locking the joined categories too would deadlock
-        # checkouts whose products share categories in crossed orders.
-        .with_for_update(of=Product)
-        # Rows already in the session must show the values read under the lock.
-        .execution_options(populate_existing=True)
-    )
+    # Only the products' rows: locking the joined categories too would deadlock checkouts
+    # whose products share categories in crossed orders.
+    return locked(query.order_by(Product.id), of=Product)
 
 
 def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:
@@ -80,13 +75,6 @@ def shortage(variant: ProductVariant, requested: int, available: int) -> dict:
         "requested": requested,
         "available": available,
     }
-
-
-def take_stock(variant_id: int, quantity: int) -> bool:
-    """Remove ``quantity`` units of a variant on sale (it and its product active) if that
-    many are left; False if not."""
-    taken = db.session.execute(_take(_listed({variant_id: quantity})), {"now": utcnow()})
-    return bool(taken.all())
 
 
 def _take(wanted: Subquery) -> Update:
@@ -185,10 +173,8 @@ def _take_then_settle(quantities: Mapping[int, int]) -> set[int]:
     """The take, then the products' sums: two statements where an UPDATE cannot sit in a
     WITH (SQLite); the ids of the variants taken."""
     taken = db.session.execute(_take(_listed(quantities)), {"now": utcnow()}).all()
-    per_product: Counter[int] = Counter()
-    for row in taken:
-        per_product[row.product_id] -= quantities[row.id]
-    _add_to_sums(per_product)
+    # Only variants on sale are taken: every unit taken leaves its product's sum.
+    _add_to_sums((row.product_id, -quantities[row.id]) for row in taken)
     return {row.id for row in taken}
 
 
@@ -204,16 +190,25 @@ def restock_all(quantities: Mapping[int, int]) -> None:
         )
         .execution_options(synchronize_session=False)
     )
-    per_product: Counter[int] = Counter()
-    for variant_id, quantity in quantities.items():
-        if variants[variant_id].is_active:
-            per_product[variants[variant_id].product_id] += quantity
-    _add_to_sums(per_product)
+    _add_to_sums(
+        (variant.product_id, quantities[variant.id])
+        for variant in variants.values()
+        if variant.is_active
+    )
     _forget_stock(variants.values())
 
 
-def _add_to_sums(per_product: Mapping[int, int]) -> None:
-    """Add each product's change to its sum of active variants' stock, in one statement."""
+def stock_sum(variants: Iterable[ProductVariant]) -> int:
+    """A product's ``stock_quantity``: the units of its active variants."""
+    return sum(variant.stock_quantity for variant in variants if variant.is_active)
+
+
+def _add_to_sums(changes: Iterable[tuple[int, int]]) -> None:
+    """Add each change (product id, units of its active variants) to its product's
+    ``stock_sum``, in one statement."""
+    per_product: Counter[int] = Counter()
+    for product_id, units in changes:
+        per_product[product_id] += units
     if any(per_product.values()):
         db.session.execute(
             update(Product)

@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from ecom.catalog.events import PRODUCT_CHANGED
 from ecom.catalog.models import Product, ProductOption, ProductVariant
+from ecom.catalog.stock import in_lock_order, stock_sum
 from ecom.common.errors import NotFound
 from ecom.common.events import record
 from ecom.extensions import db
@@ -19,14 +20,14 @@ def locked_product(product_id: int) -> Product:
     """The product, its row locked until commit (``ecom.catalog.stock``: product locks come
     first), with its options and variants as they are under the lock."""
     product = db.session.scalar(
-        select(Product)
-        .where(Product.id == product_id)
-        .options(
-            selectinload(Product.options).selectinload(ProductOption.values),
-            selectinload(Product.variants).selectinload(ProductVariant.values),
+        in_lock_order(
+            select(Product)
+            .where(Product.id == product_id)
+            .options(
+                selectinload(Product.options).selectinload(ProductOption.values),
+                selectinload(Product.variants).selectinload(ProductVariant.values),
+            )
         )
-        .with_for_update(of=Product)
-        .execution_options(populate_existing=True)
     )
     if product is None:
         raise NotFound("Product not found.")
@@ -41,5 +42,5 @@ def refresh_summary(product: Product) -> None:
     priced = active or product.variants
     product.price = min(variant.price for variant in priced)
     product.price_max = max(variant.price for variant in priced)
-    product.stock_quantity = sum(variant.stock_quantity for variant in active)
+    product.stock_quantity = stock_sum(product.variants)
     product_changed(product.id)

@@ -1,10 +1,14 @@
 """Column and database helpers shared by the domain models and their queries."""
 
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
+from sqlalchemy import Select, select
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from ecom.extensions import db
+
+ModelT = TypeVar("ModelT")
 
 
 def utcnow() -> datetime:
@@ -14,6 +18,17 @@ def utcnow() -> datetime:
 def is_postgresql() -> bool:
     """Whether the session's database is PostgreSQL (else the embedded SQLite)."""
     return db.session.get_bind().dialect.name == "postgresql"
+
+
+def locked(query: Select, *, of: Any = None) -> Select:
+    """``query`` read under row locks (``SELECT … FOR UPDATE``, of ``of``'s rows alone when
+    given) held until commit; rows already in the session take the values read under them."""
+    return query.with_for_update(of=of).execution_options(populate_existing=True)
+
+
+def lock_row(model: type[ModelT], row_id: int) -> ModelT | None:
+    """The row of ``model`` with this id, locked until commit and read afresh."""
+    return db.session.scalar(locked(select(model).where(model.id == row_id)))
 
 
 class UTCDateTime(TypeDecorator):

@@ -7,11 +7,12 @@ from sqlalchemy import select
 
 from ecom.common import outbox
 from ecom.common.errors import Conflict, NotFound
+from ecom.common.models import lock_row
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.payments.models import Payment
 from ecom.payments.providers import get_provider
-from ecom.payments.services import lock_order, lock_row, record, schedule_webhooks
+from ecom.payments.services import lock_order, record, schedule_webhooks
 
 CAPTURE = "payments.capture"
 VOID = "payments.void"

@@ -9,13 +9,14 @@ from sqlalchemy import select
 from ecom.accounts.models import User
 from ecom.common import outbox
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
+from ecom.common.models import lock_row, locked
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.orders import transitions
 from ecom.payments import capture
 from ecom.payments.models import Payment, Refund
 from ecom.payments.providers import get_provider
-from ecom.payments.services import lock_order, lock_row, record
+from ecom.payments.services import lock_order, record
 
 REFUND = "payments.refund"
 REFUNDABLE = ("captured", "partially_refunded")
@@ -43,10 +44,11 @@ def request_refund(
 
 def _refundable_payment(order_id: int) -> Payment | None:
     return db.session.scalar(
-        select(Payment)
-        .where(Payment.order_id == order_id, Payment.status.in_(REFUNDABLE))
-        .order_by(Payment.id.desc())
-        .with_for_update()
+        locked(
+            select(Payment)
+            .where(Payment.order_id == order_id, Payment.status.in_(REFUNDABLE))
+            .order_by(Payment.id.desc())
+        )
     )
 
 

@@ -5,7 +5,7 @@ pay calls, two deliveries of one webhook, or a webhook and a customer's cancel t
 """
 
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 from uuid import uuid4
 
 from flask import current_app
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ecom.accounts.models import User
 from ecom.common import outbox
 from ecom.common.errors import Conflict, NotFound
-from ecom.common.models import utcnow
+from ecom.common.models import lock_row, utcnow
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.orders import services as orders
@@ -22,8 +22,6 @@ from ecom.orders.models import Order
 from ecom.payments.models import Payment, PaymentEvent
 from ecom.payments.providers import default_name, get_provider
 from ecom.payments.providers.base import Charge
-
-ModelT = TypeVar("ModelT")
 
 OPEN_STATUSES = ("pending", "requires_action")
 # The outbox row that delivers one of the dummy's webhooks (handled in ``jobs``).
@@ -38,17 +36,8 @@ class OrderNotPayable(Conflict):
 
 
 def lock_order(order_id: int) -> Order | None:
+    """The order, locked and read afresh: the first lock of every write about an order."""
     return lock_row(Order, order_id)
-
-
-def lock_row(model: type[ModelT], row_id: int) -> ModelT | None:
-    """The row, locked and read afresh (take the order's lock first)."""
-    return db.session.scalar(
-        select(model)
-        .where(model.id == row_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
 
 
 def start_payment(

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ecom.common.models import locked
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.orders import transitions
@@ -70,7 +71,7 @@ def _lock_payment(provider: str, reference: str) -> Payment | None:
     if payment is None:
         return None
     lock_order(payment.order_id)
-    return db.session.scalar(query.with_for_update().execution_options(populate_existing=True))
+    return db.session.scalar(locked(query))
 
 
 def _seen(provider: str, event_id: str) -> bool:

@@ -2,9 +2,10 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecom.common.ids import ID_RANGE
+from ecom.common.ordering import OrderingField
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.schemas import EMPTY_OR_NOT_BLANK, NOT_BLANK, QueryInteger, ResponseSchema, Text
-from ecom.reviews.services import ORDERINGS
+from ecom.reviews.services import ORDERING
 
 RATING = validate.Range(min=1, max=5)
 
@@ -46,10 +47,7 @@ class ReviewSchema(ResponseSchema):
 class ReviewListArgsSchema(PageArgsSchema):
     product = QueryInteger(validate=ID_RANGE, metadata={"description": "Reviews of one product."})
     rating = QueryInteger(validate=RATING)
-    ordering = Text(
-        validate=validate.OneOf(list(ORDERINGS)),
-        metadata={"description": "Default `-created_at`."},
-    )
+    ordering = OrderingField(ORDERING, "Default: `-created_at`.")
 
 
 class ReviewPatchSchema(ReviewUpdateSchema):

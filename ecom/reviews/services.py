@@ -12,8 +12,10 @@ from ecom.accounts.models import User
 from ecom.catalog.models import Product
 from ecom.catalog.services import set_rating
 from ecom.catalog.stock import lock_products
+from ecom.catalog.visibility import is_visible, visible_products
 from ecom.common.errors import Conflict, NotFound, PermissionDenied
 from ecom.common.events import record
+from ecom.common.ordering import Ordering
 from ecom.common.permissions import has_role
 from ecom.common.transactions import atomic
 from ecom.extensions import db
@@ -21,13 +23,9 @@ from ecom.orders.models import Order, OrderItem
 from ecom.reviews.events import REVIEWS_CHANGED
 from ecom.reviews.models import Review
 
-ORDERINGS = {
-    "created_at": (Review.created_at, Review.id),
-    "-created_at": (Review.created_at.desc(), Review.id.desc()),
-    "rating": (Review.rating, Review.id),
-    "-rating": (Review.rating.desc(), Review.id.desc()),
-}
-DEFAULT_ORDERING = "-created_at"
+ORDERING = Ordering(
+    Review, {"created_at": "created_at", "rating": "rating"}, default=["-created_at"]
+)
 RATING_STEP = Decimal("0.1")
 
 
@@ -39,12 +37,10 @@ class DuplicateReview(Conflict):
 def reviews_query(filters: dict[str, Any], include_inactive_products: bool = False) -> Select:
     """Visible reviews, optionally of one product or one rating; those of inactive
     products only with ``include_inactive_products`` (staff), like the products."""
-    ordering = ORDERINGS[filters.get("ordering") or DEFAULT_ORDERING]
-    query = select(Review).where(Review.is_visible.is_(True)).order_by(*ordering)
-    if not include_inactive_products:
-        query = query.join(Product, Product.id == Review.product_id).where(
-            Product.is_active.is_(True)
-        )
+    query = visible_products(
+        select(Review).join(Review.product).where(Review.is_visible.is_(True)),
+        include_inactive=include_inactive_products,
+    ).order_by(*ORDERING.clauses(filters.get("ordering")))
     if filters.get("product") is not None:
         query = query.where(Review.product_id == filters["product"])
     if filters.get("rating") is not None:
@@ -58,7 +54,7 @@ def get_review(review_id: int, viewer: User | None = None) -> Review:
     review = db.session.get(Review, review_id)
     if review is None:
         raise NotFound("Review not found.")
-    of_hidden_product = not review.product.is_active and not has_role(viewer, "staff")
+    of_hidden_product = not is_visible(review.product, include_inactive=has_role(viewer, "staff"))
     if of_hidden_product or not (review.is_visible or _may_moderate_or_own(review, viewer)):
         raise NotFound("Review not found.")
     return review
@@ -101,7 +97,7 @@ def create_review(
 ) -> Review:
     """``author`` reviews a product on sale, once."""
     product = db.session.get(Product, product_id)
-    if product is None or not product.is_active:
+    if not is_visible(product, include_inactive=False):
         raise NotFound("No such product.", errors={"product": ["No such product."]})
     try:
         with _rating_kept(product_id):
