@@ -186,6 +186,8 @@ class Config:
         # The sweep hands over pending rows this old that nothing delivered.
         self.OUTBOX_SWEEP_SECONDS = int(env.get("OUTBOX_SWEEP_SECONDS", "60"))
         self.OUTBOX_SWEEP_GRACE_SECONDS = int(env.get("OUTBOX_SWEEP_GRACE_SECONDS", "60"))
+        # A delivery's claim on its row; after it another worker may run the row again.
+        self.OUTBOX_LEASE_SECONDS = int(env.get("OUTBOX_LEASE_SECONDS", "60"))
         time_limit = int(env.get("JOB_TIME_LIMIT", "60"))
         timeout = float(env.get("CELERY_BROKER_TIMEOUT", "0.5"))
         self.CELERY = {
@@ -233,6 +235,7 @@ class Config:
         self.STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY") or None
         self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET") or None
         self.STRIPE_CAPTURE_METHOD = env.get("STRIPE_CAPTURE_METHOD", "automatic")
+        self.STRIPE_TIMEOUT_SECONDS = float(env.get("STRIPE_TIMEOUT_SECONDS", "20"))
 
     @property
     def is_production(self) -> bool:
