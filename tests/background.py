@@ -43,22 +43,20 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> obje
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-def _forget_broker_connections() -> None:
-    celery._pool = None
-    celery.amqp._producer_pool = None
+def stop_broker(app: Flask, patch: pytest.MonkeyPatch) -> None:
+    """The app's job queue meets a broker at a closed port until ``patch`` is undone."""
+    patch.setitem(app.config["CELERY"], "broker_url", DEAD_REDIS)
+    patch.setattr(celery.conf, "broker_url", DEAD_REDIS)
+    patch.setattr(celery, "_pool", None)
+    patch.setattr(celery.amqp, "_producer_pool", None)
 
 
 @contextlib.contextmanager
 def broker_down(app: Flask) -> Iterator[None]:
     """The app's job queue meets a broker at a closed port inside the block."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(app.config["CELERY"], "broker_url", DEAD_REDIS)
-        patch.setattr(celery.conf, "broker_url", DEAD_REDIS)
-        _forget_broker_connections()
-        try:
-            yield
-        finally:
-            _forget_broker_connections()
+        stop_broker(app, patch)
+        yield
 
 
 class SmtpServer:

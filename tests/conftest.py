@@ -30,7 +30,7 @@ from ecom.extensions import cache, db
 from ecom.logging import outage_warnings
 from scripts.databases import create_postgres_database
 from tests import probe
-from tests.background import broker_down
+from tests.background import stop_broker
 from tests.factories import DEAD_REDIS, bearer, login, make_user
 
 
@@ -174,10 +174,10 @@ def embedded_jobs(app, monkeypatch, mailbox) -> list:
 
 
 @pytest.fixture
-def queue_down(app):
-    """The job queue's broker is at a closed port: outbox rows wait (the dead-Redis case)."""
-    with broker_down(app):
-        yield
+def queue_down(app, monkeypatch):
+    """The job queue's broker is at a closed port: outbox rows wait (the dead-Redis case).
+    Through the test's own monkeypatch, so that its later patches of the broker unwind first."""
+    stop_broker(app, monkeypatch)
 
 
 @pytest.fixture

@@ -40,12 +40,13 @@ def broker(app) -> str:
 
 @pytest.fixture
 def start_worker(broker, tmp_path):
-    """``start_worker(smtp_port)`` → a running worker; every one is stopped at the end."""
+    """``start_worker(smtp_port, **settings)`` → a running worker; every one is stopped at
+    the end."""
     workers = []
 
-    def start(smtp_port: int) -> Worker:
+    def start(smtp_port: int, **settings: str) -> Worker:
         log = tmp_path / f"worker-{len(workers)}.log"
-        worker = Worker(dict(os.environ), smtp_port, log)
+        worker = Worker({**os.environ, **settings}, smtp_port, log)
         workers.append(worker)
         return worker.start()
 
@@ -133,19 +134,19 @@ def test_with_redis_down_rows_wait_and_are_delivered_when_it_returns(
     delivered_once(smtp)
 
 
-def test_a_worker_killed_during_a_job_leaves_the_mail_to_be_sent_exactly_once(
+def test_a_worker_killed_during_a_job_leaves_the_mail_to_the_next_once_its_lease_ends(
     customer, start_worker, smtp
 ):
     with socket.socket() as hung:  # accepts connections, never greets: the job hangs
         hung.bind(("127.0.0.1", 0))
         hung.listen()
         hung.settimeout(30)
-        first = start_worker(hung.getsockname()[1])
+        first = start_worker(hung.getsockname()[1], OUTBOX_LEASE_SECONDS="2")
         make_order(customer, (make_product(), 1))
-        connection, _ = hung.accept()  # the worker is inside the job, holding the row
+        connection, _ = hung.accept()  # the worker is inside the job, under its lease
         first.kill()
         connection.close()
-    assert row_state() == ("pending", 0)
+    assert row_state() == ("pending", 1)  # claimed, never recorded
     start_worker(smtp.port)
     sweep_until_delivered(smtp)
     delivered_once(smtp)

@@ -2,6 +2,7 @@
 how it reads Stripe's answers and signed webhooks."""
 
 import json
+import socket
 import time
 from decimal import Decimal
 
@@ -182,3 +183,25 @@ def test_a_body_changed_after_signing_is_refused():
     body, headers = signed("event_payment_intent_succeeded")
     with pytest.raises(InvalidSignature):
         adapter.parse_webhook(body.replace(b"1990", b"1"), headers)
+
+
+def test_a_hung_stripe_fails_the_call_after_stripe_timeout_seconds(monkeypatch):
+    monkeypatch.setattr(stripe, "max_network_retries", 0)
+    with socket.socket() as hung:  # accepts connections, never answers
+        hung.bind(("127.0.0.1", 0))
+        hung.listen()
+        base = f"http://127.0.0.1:{hung.getsockname()[1]}"
+        monkeypatch.setattr("stripe._stripe_client.DEFAULT_API_BASE", base)
+        adapter = StripeProvider.from_config(
+            {
+                "STRIPE_SECRET_KEY": "sk_test_hung",
+                "STRIPE_WEBHOOK_SECRET": SECRET,
+                "STRIPE_CAPTURE_METHOD": "automatic",
+                "STRIPE_TIMEOUT_SECONDS": 0.5,
+                "WEBHOOK_TOLERANCE_SECONDS": 300,
+            }
+        )
+        started = time.monotonic()
+        with pytest.raises(ProviderError, match=r"read timeout=0.5"):
+            adapter.create(charge())
+        assert time.monotonic() - started < 3

@@ -5,23 +5,30 @@ key=...)`` inside its transaction: the row commits with the change, or rolls bac
 it, so a rolled-back order sends nothing. After the commit the new rows go to the job
 queue (``ecom.common.jobs``), which calls ``deliver``; the periodic sweep hands over rows
 nothing delivered. Handlers are plain functions, registered by name in the app factory by
-the domain that owns the job (``Handlers.add``; one per name). ``deliver`` runs one once
-per row (the row is locked, then marked done), retries a failure with exponential
-backoff, and marks the row failed after ``OUTBOX_MAX_ATTEMPTS``.
+the domain that owns the job (``Handlers.add``; one per name).
+
+``deliver`` claims the row with a lease (``OUTBOX_LEASE_SECONDS``) and commits, runs the
+handler outside any transaction, then records the result in a new one: a hung SMTP server
+or provider holds neither a lock nor a connection. A failure is retried with exponential
+backoff, and the row is failed after ``OUTBOX_MAX_ATTEMPTS``. Delivery is **at least
+once**: a worker that dies after the handler ran and before the result was recorded
+leaves a lease that expires, and the row is claimed and run again. Handlers must therefore
+be idempotent, keyed by the row's ``key`` (a Message-ID, a provider's idempotency key).
 """
 
 import logging
 import math
+import os
+import socket
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import uuid4
 
 from flask import Flask, current_app
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import Select, func, inspect, select, update
+from sqlalchemy import ColumnElement, Select, func, inspect, or_, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from ecom.common import events
 from ecom.common.errors import Conflict, NotFound
@@ -54,6 +61,9 @@ class OutboxMessage(TimestampMixin, db.Model):
     last_error = db.Column(db.Text, nullable=False, default="")
     next_attempt_at = db.Column(UTCDateTime(), nullable=False, default=utcnow)
     delivered_at = db.Column(UTCDateTime())
+    # The lease of the delivery under way: another worker may claim the row once it ends.
+    claimed_until = db.Column(UTCDateTime())
+    claimed_by = db.Column(db.String(100))
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.handler} {self.state}>"
@@ -122,51 +132,114 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, config["OUTBOX_RETRY_MAX_SECONDS"]))
 
 
-def deliver(message_id: int) -> float | None:
-    """Run the row's handler if it is pending and due; the seconds until its retry, if any.
+class Claim(NamedTuple):
+    """A row this worker leased: what its handler needs, and the token of the lease."""
 
-    The row is locked for the delivery (PostgreSQL skips a row another worker holds), so
-    concurrent deliveries of one row run its handler once."""
+    id: int
+    token: str
+    handler: str
+    key: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def deliver(message_id: int) -> float | None:
+    """Run the row's handler if it is pending, due and not leased; the seconds until its
+    retry, if any. No lock and no transaction is held while the handler runs."""
+    claim = _claim(message_id)
+    if claim is None:
+        return None
+    try:
+        _handlers()[claim.handler](claim.key, claim.payload)
+    except Exception as exc:  # any failure is recorded on the row
+        return _record_failure(claim, f"{type(exc).__name__}: {exc}"[:2000])
+    _record_success(claim)
+    return None
+
+
+def _unleased(now: datetime) -> ColumnElement[bool]:
+    return or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now)
+
+
+def _claim(message_id: int) -> Claim | None:
+    """Lease the row in one conditional UPDATE, committed: of two workers, one wins it."""
     now = utcnow()
-    with Session(db.engine) as session:
-        message = session.scalar(
-            select(OutboxMessage)
+    token = f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid4().hex[:8]}"
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    with db.engine.begin() as conn:
+        row = conn.execute(
+            update(OutboxMessage)
             .where(
                 OutboxMessage.id == message_id,
                 OutboxMessage.state == "pending",
                 OutboxMessage.next_attempt_at <= now,
+                _unleased(now),
             )
-            .with_for_update(skip_locked=True)
+            .values(
+                attempts=OutboxMessage.attempts + 1,
+                claimed_until=now + lease,
+                claimed_by=token,
+                updated_at=now,
+            )
+            .returning(
+                OutboxMessage.handler,
+                OutboxMessage.key,
+                OutboxMessage.payload,
+                OutboxMessage.attempts,
+            )
+        ).one_or_none()
+    return Claim(message_id, token, *row) if row else None
+
+
+def _record_success(claim: Claim) -> None:
+    """Done, whoever holds the lease now: the message went out."""
+    now = utcnow()
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == claim.id, OutboxMessage.state == "pending")
+            .values(state="done", delivered_at=now, claimed_until=None, updated_at=now)
         )
-        if message is None:
-            return None
-        message.attempts += 1
-        retry_in = None
-        try:
-            _handlers()[message.handler](message.key, message.payload)
-        except Exception as exc:  # any failure is recorded on the row
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-                message.state = "failed"
-                result = "failed"
-                logger.error("Outbox row %s failed for good: %s", message.id, message.last_error)
-            else:
-                delay = _backoff(message.attempts)
-                message.next_attempt_at = now + delay
-                retry_in = delay.total_seconds()
-                result = "retried"
-                logger.warning("Outbox row %s failed: %s", message.id, message.last_error)
-        else:
-            message.state = "done"
-            message.delivered_at = utcnow()
-            result = "delivered"
-        session.commit()
-        OUTBOX_JOBS.labels(result).inc()
-        return retry_in
+    OUTBOX_JOBS.labels("delivered").inc()
+
+
+def _record_failure(claim: Claim, error: str) -> float | None:
+    """A retry after the backoff, or failed for good; the seconds until the retry, if any.
+    Recorded only while the lease is still this worker's (else its new holder records)."""
+    now = utcnow()
+    values: dict[str, Any] = {"last_error": error, "claimed_until": None, "updated_at": now}
+    retry_in = None
+    if claim.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        values["state"] = result = "failed"
+    else:
+        delay = _backoff(claim.attempts)
+        values["next_attempt_at"] = now + delay
+        retry_in = delay.total_seconds()
+        result = "retried"
+    with db.engine.begin() as conn:
+        recorded = conn.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == claim.id,
+                OutboxMessage.state == "pending",
+                OutboxMessage.claimed_by == claim.token,
+            )
+            .values(**values)
+        ).rowcount
+    if not recorded:
+        logger.warning("Outbox row %s failed after its lease ended: %s", claim.id, error)
+        return None
+    if result == "failed":
+        logger.error("Outbox row %s failed for good: %s", claim.id, error)
+    else:
+        logger.warning("Outbox row %s failed: %s", claim.id, error)
+    OUTBOX_JOBS.labels(result).inc()
+    return retry_in
 
 
 def due_ids(older_than: timedelta, now: datetime | None = None) -> list[int]:
-    """Pending rows that are due and were written before ``older_than`` ago."""
+    """Pending rows that are due, not leased (or their lease ran out: the worker died)
+    and were written before ``older_than`` ago."""
     now = now or utcnow()
     return list(
         db.session.scalars(
@@ -174,6 +247,7 @@ def due_ids(older_than: timedelta, now: datetime | None = None) -> list[int]:
             .where(
                 OutboxMessage.state == "pending",
                 OutboxMessage.next_attempt_at <= now,
+                _unleased(now),
                 OutboxMessage.created_at <= now - older_than,
             )
             .order_by(OutboxMessage.id)

@@ -1,7 +1,9 @@
 """``stripe``: PaymentIntents through the official SDK.
 
-Every create, capture, cancel and refund carries a Stripe idempotency key; webhooks are
-verified with the endpoint secret (``STRIPE_WEBHOOK_SECRET``) and a timestamp tolerance.
+Every create, capture, cancel and refund carries a Stripe idempotency key and waits at most
+``STRIPE_TIMEOUT_SECONDS`` for each HTTP request (the SDK retries a network failure twice);
+webhooks are verified with the endpoint secret (``STRIPE_WEBHOOK_SECRET``) and a timestamp
+tolerance.
 """
 
 from collections.abc import Mapping
@@ -60,8 +62,9 @@ class StripeProvider:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "StripeProvider":
+        http_client = stripe.RequestsClient(timeout=config["STRIPE_TIMEOUT_SECONDS"])
         return cls(
-            stripe.StripeClient(config["STRIPE_SECRET_KEY"]),
+            stripe.StripeClient(config["STRIPE_SECRET_KEY"], http_client=http_client),
             webhook_secret=config["STRIPE_WEBHOOK_SECRET"],
             capture_method=config["STRIPE_CAPTURE_METHOD"],
             tolerance=config["WEBHOOK_TOLERANCE_SECONDS"],
