@@ -1,4 +1,5 @@
-"""Fixtures: one app per test session on the chosen back end, clean tables per test.
+"""Fixtures: one app per test session on the chosen back end, a clean database per test
+(a rolled-back transaction, or emptied tables after a ``committed`` one: tests/isolation.py).
 
 The back end is SQLite in a temporary file unless ``TEST_DATABASE_URL`` names a
 PostgreSQL database (created when missing); ``TEST_REDIS_URL`` adds Redis. A
@@ -32,6 +33,7 @@ from scripts.databases import create_postgres_database
 from tests import probe
 from tests.background import stop_broker
 from tests.factories import DEAD_REDIS, bearer, login, make_user
+from tests.isolation import is_committed, rolled_back, truncate_all
 
 
 def _reset_schema() -> None:
@@ -61,24 +63,18 @@ def app(tmp_path_factory):
     return app
 
 
-def _truncate_all() -> None:
-    tables = [table.name for table in db.metadata.sorted_tables]
-    if db.engine.dialect.name == "postgresql":
-        quoted = ", ".join(f'"{name}"' for name in tables)
-        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-    else:
-        for name in reversed(tables):
-            db.session.execute(text(f'DELETE FROM "{name}"'))
-    db.session.commit()
-
-
 @pytest.fixture(autouse=True)
-def app_context(app):
-    """Each test runs in an app context and leaves no rows, cache entries or limits."""
+def app_context(app, request):
+    """Each test runs in an app context and leaves no rows, cache entries or limits: its
+    transaction is rolled back, or, marked ``committed``, every table is emptied."""
     with app.app_context():
-        yield
-        db.session.remove()
-        _truncate_all()
+        if is_committed(request):
+            yield
+            db.session.remove()
+            truncate_all()
+        else:
+            with rolled_back(app):
+                yield
         outage_warnings.reset()
         forget_pending()
         client = app.extensions.get("redis")
@@ -204,6 +200,12 @@ def admin():
 def auth_headers(client):
     """``auth_headers(user)`` → Authorization header of a fresh login."""
     return lambda user: bearer(login(client, user)["access"])
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "committed: commits for real (other connections see it); tables emptied after"
+    )
 
 
 def pytest_terminal_summary(terminalreporter):

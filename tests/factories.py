@@ -186,13 +186,18 @@ def make_order(user, *lines, statuses=(), actor=None):
     return order
 
 
+SAVEPOINT_STATEMENTS = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
+
+
 @contextlib.contextmanager
 def statements() -> Iterator[list[str]]:
-    """Collect the SQL statements run inside the block."""
+    """Collect the SQL statements run inside the block (not the savepoints a test's
+    rolled-back transaction turns the app's commits into)."""
     seen = []
 
     def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
+        if not statement.startswith(SAVEPOINT_STATEMENTS):
+            seen.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:

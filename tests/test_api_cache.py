@@ -353,6 +353,7 @@ def test_after_a_product_update_the_old_etag_gets_the_new_list(client, phone, st
 
 
 @pytest.mark.usefixtures("redis_alive")
+@pytest.mark.committed  # a second app, with an engine of its own
 def test_with_the_cache_disabled_every_read_goes_to_the_database(app):
     env = {
         **os.environ,

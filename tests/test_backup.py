@@ -15,6 +15,9 @@ from ecom.accounts.models import User
 from ecom.extensions import db
 from tests.factories import make_user, scratch_postgres_database
 
+# pg_dump and the restore read and write from other processes.
+pytestmark = pytest.mark.committed
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -86,6 +86,7 @@ def test_a_repeated_hit_is_served_from_the_process_copy_without_a_redis_command(
     assert flask_calls.count(LIST) <= 3
 
 
+@pytest.mark.committed
 @pytest.mark.usefixtures("limits_off", "long_ttl")
 def test_a_product_write_in_another_process_replaces_this_process_copy(app, client, redis_client):
     product = make_product(title="Lamp")

@@ -18,6 +18,9 @@ from ecom.reviews.models import Review
 from tests.concurrency import skip_unless_postgres
 from tests.factories import fill_cart, make_product, make_user, token_headers
 
+# Threads with a connection each: their commits must be real.
+pytestmark = pytest.mark.committed
+
 THREADS = 8
 
 

@@ -7,7 +7,12 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from ecom.extensions import db
+
+# Gunicorn and the entrypoint run in other processes.
+pytestmark = pytest.mark.committed
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_SITE = (ROOT / "nginx" / "templates" / "default.conf.template").read_text()

@@ -56,6 +56,7 @@ def _committed_categories() -> int:
     return count
 
 
+@pytest.mark.committed
 def test_a_commit_runs_each_listener_once_in_transaction_first(listen):
     seen_committed = {}
     listen(
@@ -102,6 +103,7 @@ def test_an_in_transaction_listener_that_fails_rolls_the_change_back(listen):
     assert ("after", {"n": 1}) not in listen.calls
 
 
+@pytest.mark.committed
 def test_a_savepoint_does_not_dispatch_before_the_outer_commit(listen):
     listen(HAPPENED, When.IN_TRANSACTION, "during")
     listen(HAPPENED, When.AFTER_COMMIT, "after")
@@ -126,6 +128,7 @@ def test_a_savepoint_rolled_back_forgets_its_events_and_keeps_the_outer_ones(lis
     assert db.session.scalars(select(Category.name)).all() == ["Kept"]
 
 
+@pytest.mark.committed
 def test_an_inner_block_commits_nothing_before_the_outer_one():
     with atomic():
         db.session.scalar(select(func.count()).select_from(Category))  # only a read so far

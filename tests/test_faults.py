@@ -26,6 +26,9 @@ from tests.factories import (
     token_headers,
 )
 
+# A second engine kills or blocks this one's connections.
+pytestmark = pytest.mark.committed
+
 
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))

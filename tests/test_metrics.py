@@ -175,6 +175,7 @@ def test_outbox_backlog_deliveries_failures_and_e_mails_are_counted(
     assert len(mailbox) == 1
 
 
+@pytest.mark.committed  # the rolled-back transaction holds a connection of its own
 def test_the_pool_gauge_counts_connections_checked_out(client):
     before = value(scrape(client), "ecom_db_pool_connections_in_use", database="primary")
     with db.engine.connect():
@@ -214,6 +215,7 @@ def test_the_alert_rules_use_only_metrics_the_app_exports(client):
     assert used <= exported
 
 
+@pytest.mark.committed
 def test_a_thread_waiting_for_a_pool_connection_is_counted(client):
     pool = MeteredQueuePool(
         lambda: sqlite3.connect(":memory:", check_same_thread=False), pool_size=1, max_overflow=0

@@ -65,6 +65,7 @@ def smtp(app, monkeypatch):
     server.stop()
 
 
+@pytest.mark.committed
 def test_a_running_handler_holds_no_row_lock_and_no_transaction(app, monkeypatch):
     entered, release = threading.Event(), threading.Event()
 
@@ -98,6 +99,7 @@ def test_a_running_handler_holds_no_row_lock_and_no_transaction(app, monkeypatch
     assert load(row_id).state == "done"
 
 
+@pytest.mark.committed
 def test_workers_claiming_the_same_rows_at_once_run_each_handler_once(app, monkeypatch):
     skip_unless_postgres()
     ran = Counter()
@@ -152,6 +154,7 @@ def test_the_sweep_leaves_a_leased_row_and_takes_it_once_the_lease_runs_out(
     assert (load(row_id).state, load(row_id).attempts) == ("done", 2)
 
 
+@pytest.mark.committed
 def test_a_worker_killed_between_the_send_and_its_commit_sends_again_at_least_once(
     app, customer, smtp, queue_down, monkeypatch
 ):

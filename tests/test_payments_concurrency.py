@@ -1,5 +1,6 @@
 """Payments under concurrency, proven on PostgreSQL with real threads and row locks."""
 
+import pytest
 from sqlalchemy import select
 
 from ecom.catalog.models import Product
@@ -11,6 +12,9 @@ from ecom.payments import refunds, services, webhooks
 from ecom.payments.models import Payment
 from tests.concurrency import CREATED, run_each, run_together, skip_unless_postgres
 from tests.payments import count, dummy, pending_order, planned_webhooks, reload
+
+# Threads with a connection each: their commits must be real.
+pytestmark = pytest.mark.committed
 
 
 def deliver(body: str):

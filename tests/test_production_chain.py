@@ -27,6 +27,9 @@ from tests.production_chain import (
     stop_chain,
 )
 
+# The stack runs in other processes.
+pytestmark = pytest.mark.committed
+
 HSTS = "max-age=63072000; includeSubDomains"
 UPLOAD_LIMIT = 10 * 1024 * 1024
 PASSWORD = "correct-horse-battery"

@@ -24,6 +24,9 @@ from ecom.extensions import db
 from tests import pg_cluster
 from tests.factories import DEAD_REDIS, make_product, make_user, token_headers
 
+# A second engine (the replica) reads what the primary committed.
+pytestmark = pytest.mark.committed
+
 
 @pytest.fixture(scope="module")
 def clusters():

@@ -123,6 +123,7 @@ def test_failed_logins_permission_denials_and_revocations_are_security_events(
     assert "token family revoked" in messages
 
 
+@pytest.mark.committed
 def test_the_development_server_writes_one_plain_json_line_per_request(app, caplog):
     caplog.set_level(logging.INFO)
     server = make_server("127.0.0.1", 0, app)

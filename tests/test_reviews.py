@@ -206,6 +206,7 @@ def test_writing_needs_a_login(client, product):
     assert client.post(REVIEWS, json={"product": product.id, "rating": 3}).status_code == 401
 
 
+@pytest.mark.committed
 def test_concurrent_reviews_of_one_product_all_count(app, product):
     skip_unless_postgres()
     user_ids = [make_user().id for _ in range(12)]

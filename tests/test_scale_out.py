@@ -31,6 +31,9 @@ from tests.production_chain import (
     stop_chain,
 )
 
+# Several app processes share the database.
+pytestmark = pytest.mark.committed
+
 PASSWORD = "correct-horse-battery"
 AUTH_LIMIT = 3
 _serial = count(1)

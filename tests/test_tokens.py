@@ -126,6 +126,7 @@ def test_a_token_forged_for_another_user_id_with_a_real_family_is_refused(app, c
     assert client.get(ME, headers=bearer(token)).status_code == 401
 
 
+@pytest.mark.committed
 def test_twelve_parallel_refreshes_of_one_token_give_one_success(app, client, customer):
     skip_unless_postgres()
     token = login(client, customer)["refresh"]

@@ -17,6 +17,9 @@ from ecom.orders.models import Order, OrderItem
 from tests.concurrency import CREATED, run_each, run_together, skip_unless_postgres
 from tests.factories import fill_cart_with_variants, make_address, make_sized_product, make_user
 
+# Threads with a connection each: their commits must be real.
+pytestmark = pytest.mark.committed
+
 
 @pytest.fixture(autouse=True)
 def postgres_only():
