@@ -58,7 +58,7 @@ def document(check: bool) -> None:
 
 
 def render(listeners: Listeners) -> str:
-    """The page: every declared event, its payload's JSON Schema and its listeners."""
+    """The page: every registered event, its payload's JSON Schema and its listeners."""
     # A converter of its own: the payloads as marshmallow states them, whatever the API's
     # document adds to its own schemas.
     plugin = MarshmallowPlugin()
@@ -74,7 +74,7 @@ def _section(listeners: Listeners, kind: EventKind, plugin: MarshmallowPlugin) -
     consumers = [
         f"- {subscription.when.value}: `{_qualified(subscription.listener)}`"
         for subscription in listeners.of(kind.name)
-    ] or ["- none yet"]
+    ]
     return "\n".join(
         [
             f"## `{kind.name}` (version {kind.version})",

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 from uuid import uuid4
@@ -87,19 +88,13 @@ class Listeners:
         self.kinds: dict[str, EventKind] = {}
         self._subscriptions: dict[str, list[Subscription]] = defaultdict(list)
 
-    def declare(self, *kinds: EventKind) -> None:
-        """Make ``kinds`` known (and documented), listened to or not."""
-        for kind in kinds:
-            if self.kinds.setdefault(kind.name, kind) is not kind:
-                raise ValueError(f"Two event kinds are named {kind.name!r}.")
-
     def on(self, kind: EventKind, listener: Listener, *, when: When) -> None:
-        self.declare(kind)
+        if self.kinds.setdefault(kind.name, kind) is not kind:
+            raise ValueError(f"Two event kinds are named {kind.name!r}.")
         self._subscriptions[kind.name].append(Subscription(listener, when))
 
-    def of(self, name: str, when: When | None = None) -> list[Subscription]:
-        subscriptions = self._subscriptions.get(name, [])
-        return [s for s in subscriptions if when is None or s.when is when]
+    def of(self, name: str) -> list[Subscription]:
+        return self._subscriptions.get(name, [])
 
 
 def init_app(app: Flask) -> Listeners:
@@ -169,11 +164,7 @@ def _run_in_transaction(session: Session) -> None:
                 if subscription.when is When.IN_TRANSACTION:
                     subscription.listener(recorded)
                 else:
-                    callbacks.append(_bound(subscription.listener, recorded))
-
-
-def _bound(listener: Listener, recorded: Event) -> Callable[[], None]:
-    return lambda: listener(recorded)
+                    callbacks.append(partial(subscription.listener, recorded))
 
 
 @event.listens_for(Session, "after_commit")

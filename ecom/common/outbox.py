@@ -85,6 +85,9 @@ class Handlers:
     def names(self) -> list[str]:
         return list(self._by_name)
 
+    def __contains__(self, name: str) -> bool:
+        return name in self._by_name
+
     def __getitem__(self, name: str) -> Handler:
         return self._by_name[name]
 
@@ -108,7 +111,7 @@ def enqueue(
     """Write a row for ``handler_name`` in the current transaction (the caller commits).
 
     A row ``not_before`` a later time waits for the first sweep after it."""
-    if handler_name not in _handlers().names():
+    if handler_name not in _handlers():
         raise LookupError(f"No outbox handler is registered as {handler_name!r}.")
     message = OutboxMessage(
         handler=handler_name,
