@@ -23,6 +23,8 @@ class User(TimestampMixin, db.Model):
     is_verified = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     # Bumped to revoke every token issued before (password change, fallback revocation).
     token_version = db.Column(db.Integer, nullable=False, default=0)
+    # Orders placed, cancelled ones too (kept by checkout): "first order only" vouchers.
+    orders_placed = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -1,7 +1,8 @@
 """The figures of the back office's home page, computed in SQL.
 
-Revenue is the sum of the totals of orders that are not cancelled; order counts include
-every order placed. Periods are whole UTC days ending with the day of ``now``.
+Revenue is the sum of the totals of orders that are not cancelled (what customers pay),
+shown beside its discounts, shipping and tax; order counts include every order placed.
+Periods are whole UTC days ending with the day of ``now``.
 """
 
 from dataclasses import dataclass
@@ -18,6 +19,12 @@ from ecom.orders.models import ORDER_STATUSES, Order, OrderItem
 PERIODS = (("Today", 1), ("Last 7 days", 7), ("Last 30 days", 30))
 NOT_CANCELLED = Order.status != "cancelled"
 ZERO = Decimal("0.00")
+MONEY_FIGURES = (
+    Order.total_amount,
+    Order.discount_amount,
+    Order.shipping_amount,
+    Order.tax_amount,
+)
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,9 @@ class PeriodFigures:
     label: str
     revenue: Decimal
     orders: int
+    discounts: Decimal = ZERO
+    shipping: Decimal = ZERO
+    tax: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -51,11 +61,14 @@ def period_figures(now: datetime) -> list[PeriodFigures]:
     figures = []
     for label, days in PERIODS:
         within = _placed_within(now, days)
-        revenue = db.session.scalar(
-            select(func.sum(Order.total_amount)).where(within, NOT_CANCELLED)
-        )
+        sums = db.session.execute(
+            select(*(func.coalesce(func.sum(column), ZERO) for column in MONEY_FIGURES)).where(
+                within, NOT_CANCELLED
+            )
+        ).one()
         orders = db.session.scalar(select(func.count(Order.id)).where(within))
-        figures.append(PeriodFigures(label, Decimal(revenue or ZERO), orders))
+        revenue, discounts, shipping, tax = (Decimal(amount) for amount in sums)
+        figures.append(PeriodFigures(label, revenue, orders, discounts, shipping, tax))
     return figures
 
 

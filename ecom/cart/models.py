@@ -12,6 +12,8 @@ class Cart(TimestampMixin, db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, unique=True)
+    # The voucher the customer entered, checked again each time the cart is priced.
+    voucher_code = db.Column(db.String(64))
 
     items = db.relationship(
         "CartItem", back_populates="cart", cascade="all, delete-orphan", order_by="CartItem.id"

@@ -1,12 +1,16 @@
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
-from ecom.cart import services
+from ecom.cart import quotes, services
 from ecom.cart.schemas import (
     CartAddSchema,
     CartQuantityPatchSchema,
     CartQuantitySchema,
+    CartQuoteArgsSchema,
     CartSchema,
+    DestinationArgsSchema,
+    ShippingOptionSchema,
+    VoucherCodeSchema,
 )
 from ecom.common.api import Blueprint
 
@@ -18,10 +22,55 @@ blp = Blueprint(
 @blp.route("/")
 class CartView(MethodView):
     @blp.auth()
+    @blp.arguments(CartQuoteArgsSchema, location="query")
     @blp.response(200, CartSchema)
-    def get(self):
-        """The caller's cart, priced at current prices."""
-        return services.current_cart(current_user)
+    @blp.alt_response(404, response="NOT_FOUND", description="No such address of the caller.")
+    @blp.alt_response(
+        409,
+        response="CONFLICT",
+        description="shipping_method_not_offered: the method does not ship there or this cart.",
+    )
+    def get(self, args):
+        """The caller's cart, priced at current prices.
+
+        With a destination (a saved address, or a country and postal code) and a
+        shipping_method_id, the answer is the quote checkout will charge: shipping and the
+        destination's tax included. Without one, tax is the shop's own country's."""
+        return quotes.priced_cart(current_user, quotes.QuoteRequest(**args))
+
+
+@blp.route("/shipping-methods/")
+class CartShippingMethods(MethodView):
+    @blp.auth()
+    @blp.arguments(DestinationArgsSchema, location="query")
+    @blp.response(200, ShippingOptionSchema(many=True))
+    @blp.alt_response(404, response="NOT_FOUND", description="No such address of the caller.")
+    def get(self, args):
+        """The shipping methods offered for the cart to a destination, cheapest first."""
+        return quotes.shipping_methods(current_user, quotes.QuoteRequest(**args))
+
+
+@blp.route("/voucher/")
+class CartVoucher(MethodView):
+    @blp.auth()
+    @blp.arguments(VoucherCodeSchema)
+    @blp.response(200, CartSchema)
+    @blp.alt_response(
+        409,
+        response="CONFLICT",
+        description="The code does not apply: voucher_not_found, voucher_expired, "
+        "voucher_not_active, voucher_exhausted, voucher_customer_limit, "
+        "voucher_first_order_only, voucher_min_subtotal or voucher_min_quantity.",
+    )
+    def post(self, data):
+        """Enter a voucher: kept on the cart, checked again whenever it is priced."""
+        return quotes.enter_voucher(current_user, data["code"])
+
+    @blp.auth()
+    @blp.response(204)
+    def delete(self):
+        """Take the voucher off the cart."""
+        quotes.remove_voucher(current_user)
 
 
 @blp.route("/add/")
@@ -51,14 +100,14 @@ class CartAdd(MethodView):
             data["quantity"],
             variant_id=data.get("variant_id"),
         )
-        return services.current_cart(current_user)
+        return quotes.priced_cart(current_user)
 
 
 @blp.route("/update/<int:item_id>/")
 class CartUpdate(MethodView):
     def _update(self, data, item_id):
         services.update_item(current_user, item_id, data.get("quantity"))
-        return services.current_cart(current_user)
+        return quotes.priced_cart(current_user)
 
     @blp.auth()
     @blp.arguments(CartQuantitySchema)

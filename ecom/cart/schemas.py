@@ -6,9 +6,11 @@ from marshmallow import validate
 from ecom.cart.services import MAX_QUANTITY
 from ecom.catalog.schemas import ProductSummarySchema
 from ecom.catalog.stock import on_sale
+from ecom.common.countries import COUNTRY_CODES
 from ecom.common.ids import ID_RANGE
 from ecom.common.money import Currency, Money
-from ecom.common.schemas import ResponseSchema
+from ecom.common.schemas import NOT_BLANK, QueryInteger, ResponseSchema, Text
+from ecom.pricing.schemas import AdjustmentSchema, ShippingChargeSchema, TaxedFields
 
 QUANTITY = validate.Range(min=1, max=MAX_QUANTITY)
 ONE_OF = ("variant_id", "product_id")
@@ -40,30 +42,63 @@ class CartVariantSchema(ResponseSchema):
     )
 
 
-class CartItemSchema(ResponseSchema):
+class CartItemSchema(TaxedFields):
     """A priced line (``ecom.pricing``) of the cart."""
 
     id = ma.fields.Integer(attribute="source.id")
     product = ma.fields.Nested(ProductSummarySchema, attribute="source.product")
     variant = ma.fields.Nested(CartVariantSchema, attribute="source.variant")
     quantity = ma.fields.Integer()
+    unit_price_undiscounted = Money(metadata={"description": "The variant's regular price."})
+    unit_price = Money(
+        metadata={"description": "What a unit costs now: the sale price while a promotion runs."}
+    )
     subtotal = Money(
         attribute="line_total",
-        metadata={"description": "Unit price × quantity, at current prices."},
+        metadata={"description": "Unit price × quantity, at current prices, before the voucher."},
+    )
+    discount = Money(metadata={"description": "The line's share of the voucher's discount."})
+
+
+class VoucherStateSchema(ResponseSchema):
+    code = ma.fields.String()
+    applied = ma.fields.Boolean()
+    reason = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "Why it does not apply now (a voucher_* code), else null."},
     )
 
 
 class CartSchema(ResponseSchema):
-    """A ``PricedCart``: the cart and its pricing breakdown."""
+    """A ``PricedCart``: the cart and its pricing breakdown (docs/PRICING.md)."""
 
     id = ma.fields.Integer(attribute="cart.id")
     user = ma.fields.Integer(attribute="cart.user_id", metadata={"description": "Owner's user id."})
     items = ma.fields.List(ma.fields.Nested(CartItemSchema), attribute="pricing.lines")
     subtotal = Money(attribute="pricing.subtotal", metadata={"description": "Sum of the lines."})
+    discount = Money(attribute="pricing.discount", metadata={"description": "The voucher's."})
+    shipping = ma.fields.Nested(
+        ShippingChargeSchema,
+        attribute="pricing.shipping",
+        allow_none=True,
+        metadata={"description": "The method quoted (shipping_method_id), else null."},
+    )
+    tax = Money(attribute="pricing.tax", metadata={"description": "Of the lines and shipping."})
     total = Money(
         attribute="pricing.total",
-        metadata={"description": "The subtotal with any discount, shipping and tax applied."},
+        metadata={"description": "The subtotal with the discount, shipping and tax applied."},
     )
+    adjustments = ma.fields.List(
+        ma.fields.Nested(AdjustmentSchema),
+        attribute="pricing.adjustments",
+        metadata={"description": "What turns the subtotal into the total, in order."},
+    )
+    prices_include_tax = ma.fields.Boolean(attribute="pricing.prices_include_tax")
+    reverse_charge = ma.fields.Boolean(
+        attribute="pricing.reverse_charge",
+        metadata={"description": "EU B2B: zero-rated, the buyer accounts for the VAT."},
+    )
+    voucher = ma.fields.Nested(VoucherStateSchema, allow_none=True)
     currency = Currency()
     total_items = ma.fields.Integer(
         attribute="pricing.quantity", metadata={"description": "Sum of the quantities."}
@@ -122,3 +157,59 @@ class CartQuantitySchema(ma.Schema):
 
 class CartQuantityPatchSchema(CartQuantitySchema):
     """The line's quantity, or nothing to leave it as it is (used with ``partial=True``)."""
+
+
+COUNTRY = validate.OneOf(sorted(COUNTRY_CODES), error="Not an ISO 3166-1 alpha-2 country code.")
+
+
+class DestinationArgsSchema(ma.Schema):
+    class Meta:
+        joint_rules = {
+            "description": "Name a saved address or a country, not both.",
+            "not": {"required": ["address_id", "country"]},
+        }
+
+    address_id = QueryInteger(
+        validate=ID_RANGE, metadata={"description": "One of the caller's saved addresses."}
+    )
+    country = Text(
+        validate=COUNTRY,
+        metadata={"description": "ISO 3166-1 alpha-2, upper case: a quote without an address."},
+    )
+    postal_code = Text(
+        load_default="",
+        validate=validate.Length(max=20),
+        metadata={"description": "With country: narrows the shipping zone."},
+    )
+
+    @ma.validates_schema
+    def one_destination(self, data: dict, **kwargs: Any) -> None:
+        if "address_id" in data and "country" in data:
+            message = "Send address_id or country, not both."
+            raise ma.ValidationError({"address_id": [message], "country": [message]})
+
+
+class CartQuoteArgsSchema(DestinationArgsSchema):
+    shipping_method_id = QueryInteger(
+        validate=ID_RANGE,
+        metadata={"description": "Quote this method (needs address_id or country)."},
+    )
+
+
+class ShippingOptionSchema(ResponseSchema):
+    """A shipping method offered for the cart and its price."""
+
+    method_id = ma.fields.Integer(attribute="method.id")
+    name = ma.fields.String(attribute="method.name")
+    min_days = ma.fields.Integer(attribute="method.min_days")
+    max_days = ma.fields.Integer(attribute="method.max_days")
+    price = Money(metadata={"description": "For this cart, before tax when prices are net."})
+    currency = Currency()
+
+
+class VoucherCodeSchema(ma.Schema):
+    code = Text(
+        required=True,
+        validate=[validate.Length(min=1, max=64), NOT_BLANK],
+        metadata={"description": "The voucher's code, in any case.", "example": "WELCOME10"},
+    )

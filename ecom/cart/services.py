@@ -1,7 +1,5 @@
 """Cart rules: one cart per user, quantities 1..999 and never above the stock on hand."""
 
-from dataclasses import dataclass
-
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -16,17 +14,8 @@ from ecom.common.errors import Conflict, NotFound, ValidationFailed
 from ecom.common.models import locked
 from ecom.common.transactions import atomic
 from ecom.extensions import db
-from ecom.pricing.services import Breakdown, price
 
 MAX_QUANTITY = 999
-
-
-@dataclass(frozen=True)
-class PricedCart:
-    """A cart with its lines priced at current prices."""
-
-    cart: Cart
-    pricing: Breakdown
 
 
 # What a cart's answer shows of its lines, loaded in a fixed number of queries.
@@ -72,13 +61,6 @@ def locked_lines(cart: Cart) -> list[CartItem]:
         .where(CartItem.cart_id == cart.id)
     )
     return sorted(db.session.scalars(query).unique(), key=lambda line: line.variant_id)
-
-
-def current_cart(user: User) -> PricedCart:
-    """The cart priced as read: kept loaded, so the answer is one consistent snapshot."""
-    with atomic(keep_loaded=True):
-        cart = get_cart(user, shown=True)
-        return PricedCart(cart, price(cart.items))
 
 
 NOT_ON_SALE = "No such product on sale."

@@ -29,6 +29,22 @@ def _about(order: Order) -> dict[str, Any]:
     }
 
 
+def _totals(order: Order) -> list[dict[str, str]]:
+    """The order's breakdown as the e-mails show it, in the shop's currency."""
+    currency = current_app.config["SHOP_CURRENCY"]
+    rows = [("Subtotal", order.subtotal_amount)]
+    if order.discount_amount:
+        rows.append((f"Voucher {order.voucher_code}", -order.discount_amount))
+    if order.shipping_method_name is not None:
+        rows.append((f"Shipping ({order.shipping_method_name})", order.shipping_amount))
+    if order.tax_amount or order.reverse_charge:
+        included = "included" if order.prices_include_tax else "added"
+        label = "VAT reverse charged" if order.reverse_charge else f"Tax ({included})"
+        rows.append((label, order.tax_amount))
+    rows.append(("Total", order.total_amount))
+    return [{"label": label, "amount": f"{amount:.2f} {currency}"} for label, amount in rows]
+
+
 def send_confirmation(order: Order) -> None:
     """Write the confirmation of a placed order (flushed: it has an id; the caller commits)."""
     lines = [
@@ -39,13 +55,15 @@ def send_confirmation(order: Order) -> None:
             "quantity": item.quantity,
             "unit_price": f"{item.unit_price:.2f}",
             "subtotal": f"{item.subtotal:.2f}",
+            "discount": f"{item.discount_amount:.2f}",
+            "tax_rate": f"{item.tax_rate:.3f}".rstrip("0").rstrip("."),
         }
         for item in order.items
     ]
     payload = {
         **_about(order),
         "lines": lines,
-        "total": f"{order.total_amount:.2f}",
+        "totals": _totals(order),
         "address": order.shipping_address,
     }
     outbox.enqueue(CONFIRMATION, payload, key=f"{CONFIRMATION}:{order.id}")
@@ -54,7 +72,12 @@ def send_confirmation(order: Order) -> None:
 def send_status_change(order: Order, status: str) -> None:
     """Write the e-mail for an order that became ``status`` (or ``refunded``), if any."""
     if status in NEWS:
-        payload = {**_about(order), "status": status, "news": NEWS[status]}
+        payload = {
+            **_about(order),
+            "status": status,
+            "news": NEWS[status],
+            "totals": _totals(order),
+        }
         outbox.enqueue(STATUS_CHANGED, payload, key=f"{STATUS_CHANGED}:{order.id}:{status}")
 
 

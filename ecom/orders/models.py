@@ -1,12 +1,29 @@
 from decimal import Decimal
+from typing import NamedTuple
 
 from ecom.common.models import TimestampMixin, UTCDateTime, one_of, utcnow
 from ecom.extensions import db
 from ecom.pricing.services import line_total
 
+AMOUNT = db.Numeric(12, 2)
+RATE = db.Numeric(6, 3)
+
+
+def amount_column() -> db.Column:
+    return db.Column(AMOUNT, nullable=False, default=0)
+
+
 ORDER_STATUSES = ("pending", "paid", "processing", "shipped", "delivered", "cancelled")
 PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
 NEW_ORDER_STATUS, NEW_PAYMENT_STATUS = "pending", "unpaid"
+
+
+class ShippingCharge(NamedTuple):
+    method_id: int | None
+    name: str
+    gross: Decimal
+    tax_rate: Decimal
+    tax: Decimal
 
 
 class Order(TimestampMixin, db.Model):
@@ -22,7 +39,23 @@ class Order(TimestampMixin, db.Model):
     user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
     status = db.Column(db.String(16), nullable=False, default=NEW_ORDER_STATUS, index=True)
     payment_status = db.Column(db.String(16), nullable=False, default=NEW_PAYMENT_STATUS)
-    total_amount = db.Column(db.Numeric(12, 2), nullable=False)
+    # The breakdown at checkout (ecom.pricing), kept as it was: later changes of rates,
+    # methods or promotions never change a placed order.
+    subtotal_amount = amount_column()
+    discount_amount = amount_column()
+    shipping_amount = amount_column()
+    shipping_tax_amount = amount_column()
+    shipping_tax_rate = db.Column(RATE, nullable=False, default=0)
+    tax_amount = amount_column()
+    total_amount = db.Column(AMOUNT, nullable=False)
+    shipping_method_id = db.Column(
+        db.Integer, db.ForeignKey("shipping_methods.id", ondelete="SET NULL")
+    )
+    shipping_method_name = db.Column(db.String(100))
+    voucher_id = db.Column(db.Integer, db.ForeignKey("vouchers.id", ondelete="SET NULL"))
+    voucher_code = db.Column(db.String(64))
+    prices_include_tax = db.Column(db.Boolean, nullable=False, default=False)
+    reverse_charge = db.Column(db.Boolean, nullable=False, default=False)
     # A copy taken at checkout: later edits of the address book do not change the order.
     shipping_address = db.Column(db.JSON, nullable=False)
     idempotency_key = db.Column(db.String(255))
@@ -40,6 +73,19 @@ class Order(TimestampMixin, db.Model):
         order_by="OrderStatusChange.id",
     )
 
+    @property
+    def shipping_charge(self) -> ShippingCharge | None:
+        """The copy of the shipping method chosen at checkout, if any."""
+        if self.shipping_method_name is None:
+            return None
+        return ShippingCharge(
+            self.shipping_method_id,
+            self.shipping_method_name,
+            self.shipping_amount,
+            self.shipping_tax_rate,
+            self.shipping_tax_amount,
+        )
+
 
 class OrderItem(db.Model):
     __tablename__ = "order_items"
@@ -55,8 +101,18 @@ class OrderItem(db.Model):
     title = db.Column(db.String(200), nullable=False)
     sku = db.Column(db.String(64), nullable=False)
     variant_label = db.Column(db.String(200), nullable=False, default="")
+    unit_price_undiscounted = db.Column(db.Numeric(10, 2), nullable=False)
+    # After the catalogue promotion, if any (named by its copy).
     unit_price = db.Column(db.Numeric(10, 2), nullable=False)
+    promotion_id = db.Column(db.Integer, db.ForeignKey("promotions.id", ondelete="SET NULL"))
+    promotion_name = db.Column(db.String(200))
     quantity = db.Column(db.Integer, nullable=False)
+    # The line's share of the voucher, then its tax on what is left.
+    discount_amount = amount_column()
+    net_amount = amount_column()
+    tax_rate = db.Column(RATE, nullable=False, default=0)
+    tax_amount = amount_column()
+    gross_amount = amount_column()
 
     order = db.relationship("Order", back_populates="items")
     product = db.relationship("Product")

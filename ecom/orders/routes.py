@@ -33,9 +33,20 @@ class Orders(MethodView):
     @blp.response(201, OrderSchema)
     @blp.alt_response(200, schema=OrderSchema, description="Replay of an Idempotency-Key.")
     @blp.alt_response(404, response="NOT_FOUND", description="No such address of the caller.")
-    @blp.alt_response(409, response="CONFLICT", description="Short of stock, or key reused.")
+    @blp.alt_response(
+        409,
+        response="CONFLICT",
+        description="Short of stock; shipping_method_required or shipping_method_not_offered; "
+        "the cart's voucher no longer applies (its voucher_* reason).",
+    )
+    @blp.alt_response(
+        422,
+        response="UNPROCESSABLE_ENTITY",
+        description="idempotency_key_reused: the key came with another request or cart.",
+    )
     def post(self, data, headers):
-        """Check out the cart: stock is taken and the order created in one transaction."""
+        """Check out the cart: stock is taken, the voucher used and the order created in
+        one transaction, priced as `GET cart/` quotes it for the same address and method."""
         order, created = placing.checkout(
             current_user, idempotency_key=headers.get("idempotency_key"), **data
         )

@@ -10,11 +10,14 @@ from ecom.common.money import Currency, Money
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.schemas import QueryInteger, ResponseSchema, Text
 from ecom.orders.models import ORDER_STATUSES, PAYMENT_STATUSES
+from ecom.pricing.schemas import Rate
 
 STATUS = validate.OneOf(ORDER_STATUSES)
 
 
 class OrderItemSchema(ResponseSchema):
+    """A line as sold: its price, its share of the voucher and its tax, kept at checkout."""
+
     product = ma.fields.Integer(attribute="product_id", metadata={"description": "Product id."})
     variant_id = ma.fields.Integer(metadata={"description": "The variant sold."})
     title = ma.fields.String(metadata={"description": "Product title when ordered."})
@@ -25,9 +28,26 @@ class OrderItemSchema(ResponseSchema):
             "without options."
         }
     )
-    unit_price = Money(metadata={"description": "Unit price when ordered."})
+    unit_price_undiscounted = Money(metadata={"description": "Regular unit price when ordered."})
+    unit_price = Money(metadata={"description": "Unit price paid, after any promotion."})
+    promotion = ma.fields.String(
+        attribute="promotion_name", allow_none=True, metadata={"description": "Its name."}
+    )
     quantity = ma.fields.Integer()
-    subtotal = Money()
+    subtotal = Money(metadata={"description": "Unit price × quantity, before the voucher."})
+    discount = Money(attribute="discount_amount", metadata={"description": "Voucher's share."})
+    net = Money(attribute="net_amount")
+    tax_rate = Rate(metadata={"description": "Percent."})
+    tax = Money(attribute="tax_amount")
+    gross = Money(attribute="gross_amount", metadata={"description": "What the line costs."})
+
+
+class OrderShippingSchema(ResponseSchema):
+    method_id = ma.fields.Integer(allow_none=True, metadata={"description": "Null once deleted."})
+    name = ma.fields.String(metadata={"description": "The method's name when ordered."})
+    gross = Money(metadata={"description": "What shipping cost, tax included."})
+    tax_rate = Rate(metadata={"description": "Percent."})
+    tax = Money()
 
 
 class OrderStatusChangeSchema(ResponseSchema):
@@ -46,7 +66,21 @@ class OrderSchema(ResponseSchema):
     status = ma.fields.String(metadata={"enum": list(ORDER_STATUSES)})
     payment_status = ma.fields.String(metadata={"enum": list(PAYMENT_STATUSES)})
     items = ma.fields.List(ma.fields.Nested(OrderItemSchema))
+    subtotal = Money(attribute="subtotal_amount", metadata={"description": "Sum of the lines."})
+    discount = Money(attribute="discount_amount", metadata={"description": "The voucher's."})
+    voucher_code = ma.fields.String(allow_none=True)
+    shipping = ma.fields.Nested(
+        OrderShippingSchema,
+        attribute="shipping_charge",
+        allow_none=True,
+        metadata={"description": "The method chosen and its charge, or null."},
+    )
+    tax = Money(attribute="tax_amount", metadata={"description": "Of the lines and shipping."})
     total_amount = Money()
+    prices_include_tax = ma.fields.Boolean()
+    reverse_charge = ma.fields.Boolean(
+        metadata={"description": "EU B2B: zero-rated, the buyer accounts for the VAT."}
+    )
     currency = Currency()
     shipping_address = ma.fields.Nested(
         ShippingAddressCopySchema, metadata={"description": "Copy taken at checkout."}
@@ -67,6 +101,14 @@ class CheckoutSchema(ma.Schema):
     shipping_address = ma.fields.Nested(
         ShippingAddressSchema, metadata={"description": "An address given inline instead."}
     )
+    shipping_method_id = ma.fields.Integer(
+        strict=True,
+        validate=ID_RANGE,
+        metadata={
+            "description": "A method offered for the address (`GET cart/shipping-methods/`); "
+            "required once the shop has shipping methods."
+        },
+    )
 
 
 class IdempotencyHeaderSchema(ma.Schema):
@@ -74,8 +116,8 @@ class IdempotencyHeaderSchema(ma.Schema):
         data_key="Idempotency-Key",
         validate=validate.Length(min=1, max=255),
         metadata={
-            "description": "Replaying a key returns the order it first created (200); "
-            "the same key with a different cart is a 409."
+            "description": "Replaying a key with the same request returns the order it first "
+            "created (200); the same key with another request or cart is a 422."
         },
     )
 

@@ -7,8 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select, update
+
 from ecom.accounts.addresses import SHIPPING_FIELDS
+from ecom.accounts.models import User
 from ecom.cli.seeding.rows import ORDER_WINDOW_DAYS, SeededVariant, Seeder, insert_rows
+from ecom.extensions import db
 from ecom.orders.models import (
     NEW_PAYMENT_STATUS,
     ORDER_STATUSES,
@@ -16,8 +20,10 @@ from ecom.orders.models import (
     OrderItem,
     OrderStatusChange,
 )
+from ecom.orders.placing import line_amounts, order_amounts
 from ecom.orders.transitions import payment_status_after, status_path
-from ecom.pricing.services import Breakdown, price
+from ecom.pricing.breakdown import Breakdown
+from ecom.pricing.services import price
 
 STATUS_WEIGHTS = (10, 15, 10, 15, 40, 10)
 
@@ -90,7 +96,7 @@ def seed_orders(seeder: Seeder, count: int) -> None:
                 "user_id": user_id,
                 "status": path[-1],
                 "payment_status": _payment_status(path),
-                "total_amount": pricing.total,
+                **order_amounts(pricing),
                 "shipping_address": _shipping_address(seeder.addresses[user_id]),
                 "created_at": placed,
                 "updated_at": history[-1]["created_at"],
@@ -103,6 +109,7 @@ def seed_orders(seeder: Seeder, count: int) -> None:
                 (user_id, line.source.variant.product_id) for line in pricing.lines
             )
     order_ids = insert_rows(Order, orders, label="Orders")
+    _count_orders_placed()
     insert_rows(OrderItem, list(_item_rows(order_ids, lines)))
     insert_rows(OrderStatusChange, list(_history_rows(order_ids, histories)))
 
@@ -118,9 +125,14 @@ def _item_rows(order_ids: list[int], lines: list) -> Iterator[dict]:
                 "title": variant.title,
                 "sku": variant.sku,
                 "variant_label": variant.label,
-                "unit_price": line.unit_price,
                 "quantity": line.quantity,
+                **line_amounts(line),
             }
+
+
+def _count_orders_placed() -> None:
+    placed = select(func.count(Order.id)).where(Order.user_id == User.id).scalar_subquery()
+    db.session.execute(update(User).values(orders_placed=placed))
 
 
 def _history_rows(order_ids: list[int], histories: list) -> Iterator[dict]:

@@ -24,6 +24,16 @@ class SeededVariant:
     sku: str
     label: str
     price: Decimal
+    # Seeded orders are priced as placed before any promotion, tax class or shipping.
+    sale_price: Decimal | None = None
+    promotion_id: int | None = None
+    weight_grams: int | None = None
+    tax_class_id: int | None = None
+
+    @property
+    def product(self) -> "SeededVariant":
+        """What pricing reads of the product (its tax class) is kept on the variant."""
+        return self
 
 
 @dataclass
