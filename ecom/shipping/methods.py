@@ -27,7 +27,6 @@ METHOD_FIELDS = (
     "min_weight_grams",
     "max_weight_grams",
 )
-BAND_RATES = ("weight", "subtotal")
 
 
 def get_method(method_id: int) -> ShippingMethod:
