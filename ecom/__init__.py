@@ -38,6 +38,7 @@ from ecom.payments.providers import check_settings
 from ecom.payments.routes import blp as payments_blp
 from ecom.reviews import listeners as reviews_listeners
 from ecom.reviews.routes import blp as reviews_blp
+from ecom.shipping.routes import blp as shipping_blp
 
 # Each domain's listeners of domain events and its outbox handlers, in this order.
 DOMAIN_LISTENERS = (
@@ -118,7 +119,7 @@ def _local_cache_dir(app: Flask) -> str:
 
 def register_blueprints(app: Flask) -> None:
     blueprints = (health.blp, accounts_blp, catalog_blp, cart_blp, orders_blp, payments_blp)
-    for blueprint in (*blueprints, reviews_blp):
+    for blueprint in (*blueprints, reviews_blp, shipping_blp):
         api.register_blueprint(blueprint)
     register_media_route(app)
     app.add_url_rule(

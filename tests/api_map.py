@@ -21,10 +21,12 @@ from tests.factories import (
     fill_cart,
     make_address,
     make_category,
+    make_method,
     make_order,
     make_product,
     make_review,
     make_user,
+    make_zone,
 )
 from tests.payments import captured_payment
 
@@ -237,6 +239,30 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ),
     ("/api/v1/reviews/<int:review_id>/", "PATCH"): ({"rating": 3}, (401, 200, 403, 403, 403)),
     ("/api/v1/reviews/<int:review_id>/", "DELETE"): (None, (401, 204, 403, 204, 204)),
+    # shipping zones and methods: staff's
+    ("/api/v1/shipping/zones/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/shipping/zones/", "POST"): (
+        {"name": "Nordics", "countries": ["NO", "DK"]},
+        (401, 403, 403, 201, 201),
+    ),
+    ("/api/v1/shipping/zones/<int:zone_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/shipping/zones/<int:zone_id>/", "PATCH"): ({"name": "Sweden"}, STAFF_ONLY),
+    ("/api/v1/shipping/zones/<int:zone_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    ("/api/v1/shipping/methods/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/shipping/methods/", "POST"): (
+        lambda shop, _: {
+            "zone": shop.path_values["zone_id"],
+            "name": "Courier",
+            "min_days": 1,
+            "max_days": 2,
+            "rate": "flat",
+            "price": "9.00",
+        },
+        (401, 403, 403, 201, 201),
+    ),
+    ("/api/v1/shipping/methods/<int:method_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/shipping/methods/<int:method_id>/", "PATCH"): ({"is_active": False}, STAFF_ONLY),
+    ("/api/v1/shipping/methods/<int:method_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
 }
 
 CONVERTER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
@@ -244,7 +270,7 @@ CONVERTER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
 
 def make_shop() -> Shop:
     """A fresh shop: the owner's address, cart line, order and review; an empty category;
-    a spare product in one size."""
+    a spare product in one size; a shipping zone without methods and a method of another."""
     owner, other = make_user("customer"), make_user("customer")
     staff, admin = make_user("staff"), make_user("admin")
     shoes = make_category("Shoes")
@@ -257,6 +283,7 @@ def make_shop() -> Shop:
     [line] = fill_cart(owner, (product, 2))
     review = make_review(owner, product)
     address = make_address(owner)
+    empty_zone, method = make_zone("SE"), make_method(make_zone("US"))
     users = {"customer": owner, "other": other, "staff": staff, "admin": admin}
     return Shop(
         path_values={
@@ -273,6 +300,8 @@ def make_shop() -> Shop:
             "review_id": review.id,
             "filename": "swagger-ui.css",
             "email": owner.email,
+            "zone_id": empty_zone.id,
+            "method_id": method.id,
         },
         tokens={name: issue_tokens(user) for name, user in users.items()},
         ids={"shoes": shoes.id, "product": product.id, "spare": spare.id},

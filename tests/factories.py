@@ -22,6 +22,7 @@ from ecom.catalog import services as catalog
 from ecom.extensions import db
 from ecom.orders import placing, transitions
 from ecom.reviews import services as reviews
+from ecom.shipping import services as shipping
 
 PASSWORD = "correct-horse-battery"
 # A Redis URL at a closed port.
@@ -213,6 +214,32 @@ def token_headers(user) -> dict:
 
 def make_review(user, product, rating: int = 4, comment: str = "Does the job."):
     return reviews.create_review(user, product_id=product.id, rating=rating, comment=comment)
+
+
+def make_zone(*countries: str, **fields):
+    """A saved shipping zone of ``countries`` (with ``postal_prefixes``, ``rest_of_world``)."""
+    fields.setdefault("name", f"Zone {next(_serial)}")
+    return shipping.create_zone({"countries": list(countries), **fields})
+
+
+def make_method(zone, price: str | Decimal | None = "5.00", **fields):
+    """A saved, active shipping method of ``zone``: flat at ``price`` unless ``rate`` and
+    ``bands`` say otherwise (bands as ``(lower, upper, price)``)."""
+    fields.setdefault("name", f"Method {next(_serial)}")
+    fields.setdefault("min_days", 2)
+    fields.setdefault("max_days", 5)
+    fields.setdefault("rate", "flat")
+    if fields["rate"] == "flat":
+        fields["price"] = Decimal(price)
+    fields["bands"] = [
+        {
+            "lower": Decimal(lower),
+            "upper": None if upper is None else Decimal(upper),
+            "price": Decimal(band_price),
+        }
+        for lower, upper, band_price in fields.get("bands", [])
+    ]
+    return shipping.create_method({"zone_id": zone.id, **fields})
 
 
 @contextlib.contextmanager

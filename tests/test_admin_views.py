@@ -12,6 +12,8 @@ LISTS = [
     "/admin/categories/",
     "/admin/orders/",
     "/admin/reviews/",
+    "/admin/shipping-zones/",
+    "/admin/shipping-methods/",
 ]
 
 

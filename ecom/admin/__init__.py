@@ -12,6 +12,7 @@ from ecom.admin.home import DashboardView
 from ecom.admin.orders import OrdersView
 from ecom.admin.outbox import OutboxView
 from ecom.admin.reviews import ReviewsView
+from ecom.admin.shipping import ShippingMethodsView, ShippingZonesView
 from ecom.admin.variants import VariantsView
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.common.outbox import OutboxMessage
@@ -19,6 +20,7 @@ from ecom.common.storage import image_url
 from ecom.extensions import db
 from ecom.orders.models import Order
 from ecom.reviews.models import Review
+from ecom.shipping.models import ShippingMethod, ShippingZone
 
 
 def register_admin(app: Flask) -> None:
@@ -44,6 +46,24 @@ def register_admin(app: Flask) -> None:
     )
     admin.add_view(OrdersView(Order, db, name="Orders", endpoint="admin_orders", url="orders"))
     admin.add_view(ReviewsView(Review, db, name="Reviews", endpoint="admin_reviews", url="reviews"))
+    admin.add_view(
+        ShippingZonesView(
+            ShippingZone,
+            db,
+            name="Shipping zones",
+            endpoint="admin_shipping_zones",
+            url="shipping-zones",
+        )
+    )
+    admin.add_view(
+        ShippingMethodsView(
+            ShippingMethod,
+            db,
+            name="Shipping methods",
+            endpoint="admin_shipping_methods",
+            url="shipping-methods",
+        )
+    )
     admin.add_view(UsersView(User, db, name="Users", endpoint="admin_users", url="users"))
     admin.add_view(
         OutboxView(OutboxMessage, db, name="Outbox", endpoint="admin_outbox", url="outbox")

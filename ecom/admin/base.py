@@ -89,11 +89,18 @@ def show_related(attribute: str) -> Callable[..., str]:
 def refusal_message(error: DomainError) -> str:
     """The service's message, followed by its field messages that say more."""
     details = [
-        f"{field}: {' '.join(map(str, messages))}"
+        f"{field}: {' '.join(_flat(messages))}"
         for field, messages in (error.errors or {}).items()
         if list(messages) != [error.message]
     ]
     return " ".join([error.message, *details])
+
+
+def _flat(messages: Any) -> list[str]:
+    """Field messages, those of a nested field (a list's item) named by its place."""
+    if not isinstance(messages, dict):
+        return list(map(str, messages))
+    return [f"{key} {message}" for key, inner in messages.items() for message in _flat(inner)]
 
 
 class ServiceModelView(StaffOnly, ModelView):

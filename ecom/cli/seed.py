@@ -21,6 +21,7 @@ from ecom.cli.seeding.orders import seed_orders
 from ecom.cli.seeding.people import SEED_ADMIN_EMAIL, SEED_STAFF_EMAIL, seed_users
 from ecom.cli.seeding.reviews import seed_reviews
 from ecom.cli.seeding.rows import Seeder
+from ecom.cli.seeding.shipping import seed_shipping
 from ecom.common.cache import invalidate
 from ecom.common.cache_families import EVERY_FAMILY
 from ecom.extensions import db
@@ -103,9 +104,11 @@ def seed(
     seed_orders(seeder, orders)
     written_reviews = seed_reviews(seeder, reviews)
     db.session.commit()
+    shipping_methods = seed_shipping(seeder.end)
     invalidate(*EVERY_FAMILY)
     click.echo(
         f"Seeded {products} products ({len(seeder.variants)} variants on sale), {users} "
-        f"customers, {orders} orders and {written_reviews} reviews in "
+        f"customers, {orders} orders, {written_reviews} reviews and {shipping_methods} "
+        f"shipping methods in "
         f"{time.perf_counter() - started:.1f} s."
     )

@@ -1,0 +1,1 @@
+"""Shipping: zones of destinations and the methods (with their rates) offered in each."""
