@@ -7,7 +7,7 @@ from flask import Flask, Response, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
 from config import Config, config_from_env
-from ecom import health, models  # noqa: F401  (registers every table)
+from ecom import health, landing, models  # noqa: F401  (registers every table)
 from ecom.accounts import listeners as accounts_listeners
 from ecom.accounts.routes import blp as accounts_blp
 from ecom.accounts.tokens import register_jwt_callbacks
@@ -117,7 +117,15 @@ def _local_cache_dir(app: Flask) -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    blueprints = (health.blp, accounts_blp, catalog_blp, cart_blp, orders_blp, payments_blp)
+    blueprints = (
+        landing.blp,
+        health.blp,
+        accounts_blp,
+        catalog_blp,
+        cart_blp,
+        orders_blp,
+        payments_blp,
+    )
     for blueprint in (*blueprints, reviews_blp):
         api.register_blueprint(blueprint)
     register_media_route(app)
