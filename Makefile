@@ -43,8 +43,9 @@ setup: install-dev migrate
 migrate: install
 	$(FLASK) db upgrade
 
+# HOST and PORT (127.0.0.1:8000 unless set) also make SHOP_URL's default: `make run PORT=8001`.
 run: migrate
-	$(FLASK) run --host 127.0.0.1 --port 8000
+	export HOST="$${HOST:-127.0.0.1}" PORT="$${PORT:-8000}" && $(FLASK) run --host "$$HOST" --port "$$PORT"
 
 # The job queue (needs REDIS_URL or CELERY_BROKER_URL): workers run the outbox's jobs,
 # beat hands over what nothing delivered every OUTBOX_SWEEP_SECONDS.

@@ -7,8 +7,9 @@ from flask import Flask, Response, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
 from config import Config, config_from_env
-from ecom import health, models  # noqa: F401  (registers every table)
+from ecom import health, landing, models  # noqa: F401  (registers every table)
 from ecom.accounts import listeners as accounts_listeners
+from ecom.accounts.pages import blp as account_pages_blp
 from ecom.accounts.routes import blp as accounts_blp
 from ecom.accounts.tokens import register_jwt_callbacks
 from ecom.admin import register_admin
@@ -118,9 +119,20 @@ def _local_cache_dir(app: Flask) -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    blueprints = (health.blp, accounts_blp, catalog_blp, cart_blp, orders_blp, payments_blp)
-    for blueprint in (*blueprints, reviews_blp, shipping_blp):
+    blueprints = (
+        landing.blp,
+        health.blp,
+        accounts_blp,
+        catalog_blp,
+        cart_blp,
+        orders_blp,
+        payments_blp,
+        reviews_blp,
+        shipping_blp,
+    )
+    for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    app.register_blueprint(account_pages_blp)
     register_media_route(app)
     app.add_url_rule(
         "/api/v1/static/swagger-ui/<path:filename>", "swagger_ui_static", swagger_ui_asset

@@ -34,6 +34,15 @@ class UserSchema(ResponseSchema):
 
 
 class RegisterSchema(ma.Schema):
+    class Meta:
+        example = {
+            "email": "ann@example.com",
+            "username": "ann",
+            "password": "a-long-password",
+            "first_name": "Ann",
+            "last_name": "Lee",
+        }
+
     email = EmailAddress(required=True)
     username = Text(required=True, validate=USERNAME)
     password = Text(
@@ -50,6 +59,14 @@ class ProfileSchema(ma.Schema):
     """Own profile, replaced whole; `role`, `is_active` and `password` are refused here
     (400, unknown field)."""
 
+    class Meta:
+        example = {
+            "email": "ann@example.com",
+            "username": "ann",
+            "first_name": "Ann",
+            "last_name": "Lee",
+        }
+
     email = EmailAddress(required=True)
     username = Text(required=True, validate=USERNAME)
     first_name = Text(load_default="", validate=NAME)
@@ -61,6 +78,9 @@ class ProfilePatchSchema(ProfileSchema):
 
 
 class PasswordChangeSchema(ma.Schema):
+    class Meta:
+        example = {"current_password": "a-long-password", "new_password": "another-long-password"}
+
     current_password = Text(required=True, load_only=True)
     new_password = Text(
         required=True,
@@ -71,15 +91,28 @@ class PasswordChangeSchema(ma.Schema):
 
 
 class EmailSchema(ma.Schema):
+    class Meta:
+        example = {"email": "ann@example.com"}
+
     email = EmailAddress(required=True)
 
 
 class ActivationSchema(ma.Schema):
+    class Meta:
+        example = {"uid": "MQ", "token": "the-token-of-the-e-mailed-link"}
+
     uid = Text(required=True, validate=validate.Length(max=64))
     token = Text(required=True, validate=validate.Length(max=512))
 
 
 class PasswordResetConfirmSchema(ActivationSchema):
+    class Meta:
+        example = {
+            "uid": "MQ",
+            "token": "the-token-of-the-e-mailed-link",
+            "new_password": "another-long-password",
+        }
+
     new_password = Text(
         required=True,
         load_only=True,
@@ -89,6 +122,9 @@ class PasswordResetConfirmSchema(ActivationSchema):
 
 
 class LoginSchema(ma.Schema):
+    class Meta:
+        example = {"email": "staff@shop.example", "password": "shop-demo-password"}
+
     email = Text(required=True, validate=validate.Length(max=254))
     password = Text(required=True, load_only=True, validate=validate.Length(max=128))
 
@@ -99,10 +135,16 @@ class TokenPairSchema(ResponseSchema):
 
 
 class RefreshSchema(ma.Schema):
+    class Meta:
+        example = {"refresh": "the-refresh-token-of-auth-jwt-create"}
+
     refresh = Text(required=True)
 
 
 class VerifySchema(ma.Schema):
+    class Meta:
+        example = {"token": "an-access-or-refresh-token"}
+
     token = Text(required=True)
 
 
@@ -111,6 +153,9 @@ class EmptySchema(ma.Schema):
 
 
 class UserAdminUpdateSchema(ma.Schema):
+    class Meta:
+        example = {"role": "staff", "is_active": True}
+
     role = Text(validate=validate.OneOf(ROLES))
     is_active = Boolean()
 
@@ -121,6 +166,18 @@ class UserListArgsSchema(PageArgsSchema):
 
 class ShippingAddressSchema(ma.Schema):
     """A postal address as a client sends it."""
+
+    class Meta:
+        example = {
+            "first_name": "Ann",
+            "last_name": "Lee",
+            "line1": "1 High St",
+            "line2": "Flat 2",
+            "city": "Leeds",
+            "postal_code": "LS1 1AA",
+            "country": "GB",
+            "phone": "+44 113 496 0000",
+        }
 
     first_name = Text(required=True, validate=[validate.Length(max=150), NOT_BLANK])
     last_name = Text(required=True, validate=[validate.Length(max=150), NOT_BLANK])

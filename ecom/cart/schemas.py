@@ -109,6 +109,7 @@ class CartSchema(ResponseSchema):
 
 class CartAddSchema(ma.Schema):
     class Meta:
+        example = {"variant_id": 1, "quantity": 2}
         # Neither both nor none of them (``names_one_variant``).
         joint_rules = {
             "description": "Name exactly one of variant_id and product_id.",
@@ -147,6 +148,9 @@ class CartAddSchema(ma.Schema):
 
 
 class CartQuantitySchema(ma.Schema):
+    class Meta:
+        example = {"quantity": 3}
+
     quantity = ma.fields.Integer(
         required=True,
         strict=True,

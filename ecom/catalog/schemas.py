@@ -66,6 +66,13 @@ class CategoryTreeSchema(CategoryRefSchema):
 
 
 class CategoryWriteSchema(ma.Schema):
+    class Meta:
+        example = {
+            "name": "Garden furniture",
+            "description": "Benches, tables and chairs.",
+            "parent": None,
+        }
+
     name = Text(
         required=True,
         validate=[validate.Length(max=100, error="At most 100 characters."), NOT_BLANK],
@@ -145,6 +152,17 @@ class ProductSchema(ProductSummarySchema):
 
 
 class ProductWriteSchema(ma.Schema):
+    class Meta:
+        example = {
+            "title": "Oak garden bench",
+            "description": "Seats three.",
+            "price": "149.00",
+            "stock_quantity": 5,
+            "sku": "BENCH-OAK",
+            "category": 1,
+            "is_active": True,
+        }
+
     title = Text(
         required=True,
         validate=[validate.Length(max=200, error="At most 200 characters."), NOT_BLANK],
@@ -169,6 +187,9 @@ class ProductWriteSchema(ma.Schema):
 
 class ProductPatchSchema(ProductWriteSchema):
     """Any subset of the fields (load it with ``partial=True``)."""
+
+    class Meta:
+        example = {"title": "Oak garden bench, three seats", "is_active": True}
 
 
 class ProductImageSchema(ma.Schema):

@@ -74,6 +74,16 @@ class ProductDetailSchema(ProductSchema):
 
 
 class VariantWriteSchema(ma.Schema):
+    class Meta:
+        example = {
+            "sku": "TEE-M",
+            "price": "21.00",
+            "stock_quantity": 4,
+            "is_active": True,
+            "weight_grams": 180,
+            "options": {"Size": "M"},
+        }
+
     sku = sku_field("Unique across the catalog.", required=True)
     price = AmountInput(
         required=True,
@@ -104,6 +114,9 @@ class VariantPatchSchema(VariantWriteSchema):
 
 
 class OptionWriteSchema(ma.Schema):
+    class Meta:
+        example = {"name": "Size", "values": ["S", "M", "L"]}
+
     name = Text(required=True, validate=OPTION_TEXT)
     values = ma.fields.List(
         Text(validate=OPTION_TEXT),

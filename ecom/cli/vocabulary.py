@@ -1,6 +1,7 @@
 """Words the seed builds its catalog and customers from, read once from vocabulary.json: a
 three-level category tree whose leaves carry product lines, variants and a price range in
-whole currency units; selling points, names, cities, streets and review titles."""
+whole currency units; selling points, series names that tell apart products of one line,
+names, cities, streets, and review titles and sentences by rating."""
 
 import json
 from pathlib import Path
@@ -35,4 +36,8 @@ CITIES: tuple[tuple[str, str, str], ...] = tuple(
 STREETS: tuple[str, ...] = tuple(_WORDS["streets"])
 REVIEW_TITLES: dict[int, tuple[str, ...]] = {
     int(rating): tuple(titles) for rating, titles in _WORDS["review_titles"].items()
+}
+SERIES: tuple[str, ...] = tuple(_WORDS["series"])
+REVIEW_SENTENCES: dict[int, tuple[str, ...]] = {
+    int(rating): tuple(sentences) for rating, sentences in _WORDS["review_sentences"].items()
 }

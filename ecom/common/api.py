@@ -15,9 +15,30 @@ from werkzeug.routing import UnicodeConverter
 from ecom.common.login_limits import login_limit
 from ecom.common.permissions import authorize
 from ecom.common.ratelimit import client_ip, configured, limiter, submitted_email
-from ecom.common.schemas import NO_NUL
+from ecom.common.schemas import NO_NUL, ResponseSchema
 
 BEARER_SCHEME = "bearerAuth"
+INTRODUCTION = """\
+The shop's REST API: accounts, catalog, cart, checkout, orders, payments and reviews.
+
+**Getting a token.** `POST /api/v1/auth/jwt/create/` with `{"email": ..., "password": ...}`
+answers `{"access": ..., "refresh": ...}`. Send the access token as
+`Authorization: Bearer <access>` (in this page: **Authorize**, then paste it). It lasts
+`ACCESS_TOKEN_LIFETIME` minutes; `auth/jwt/refresh/` gives a new pair. Register a customer
+with `POST /api/v1/auth/users/`. A shop filled by `flask seed` has `staff@shop.example`,
+`admin@shop.example` and customers, all with the password `shop-demo-password`; `flask
+create-admin` makes an administrator.
+
+**Roles** nest: admin ⊇ staff ⊇ customer; each operation says who may call it.
+
+**Servers.** Paths are absolute (`/api/v1/...`, `/health/`): the server is the one that
+serves this document. Every path answers with or without its trailing slash.
+
+**Conventions.** Errors are JSON with a stable `code` (`{"code", "status", "message",
+"errors"}`); lists take `?page=` and `?page_size=` and answer `{count, next, previous,
+results}`; money is a string with two decimals. The request examples are valid bodies;
+ids in them (`1`) stand for ids of your shop.
+"""
 
 
 def strict_limit(
@@ -51,27 +72,37 @@ def _default_in_description(
     return {"description": f"{ret['description']} {said}" if "description" in ret else said}
 
 
-def _with_joint_rules(schema2jsonschema: Callable[[ma.Schema], dict]) -> Callable:
+def _with_meta(schema2jsonschema: Callable[[ma.Schema], dict]) -> Callable:
     """A schema's ``Meta.joint_rules``: what its ``validates_schema`` checks across fields,
-    said in JSON Schema, joins its document (e.g. "exactly one of two fields")."""
+    said in JSON Schema, joins its document (e.g. "exactly one of two fields"); and a
+    request schema's ``Meta.example``, the valid body Swagger UI's "Try it out" starts from
+    (rather than one made of every field, which may break those rules)."""
 
     def convert(schema: ma.Schema) -> dict:
-        rules = getattr(getattr(schema, "Meta", None), "joint_rules", {})
-        return {**schema2jsonschema(schema), **rules}
+        meta = getattr(schema, "Meta", None)
+        document = {**schema2jsonschema(schema), **getattr(meta, "joint_rules", {})}
+        example = getattr(meta, "example", None)
+        if example is not None and not isinstance(schema, ResponseSchema):
+            document["example"] = example
+        return document
 
     return convert
 
 
 def document_conventions(api: flask_smorest.Api) -> None:
-    """What every operation shares: the bearer scheme, path text that holds no NUL,
-    defaults said in words, and the schemas' rules across fields."""
+    """What every operation shares: the introduction and the servers, the bearer scheme,
+    path text that holds no NUL, defaults said in words, the schemas' rules across fields
+    and their examples."""
+    api.spec.options["info"] = {"description": INTRODUCTION}
+    # Relative: the server that serves the document (paths start with /api/v1/ or /health/).
+    api.spec.options["servers"] = [{"url": "/", "description": "This server"}]
     api.spec.components.security_scheme(
         BEARER_SCHEME, {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
     converter = api.ma_plugin.converter
     converter.attribute_functions.remove(converter.field2default)
     converter.add_attribute_function(_default_in_description)
-    converter.schema2jsonschema = _with_joint_rules(converter.schema2jsonschema)
+    converter.schema2jsonschema = _with_meta(converter.schema2jsonschema)
     api.register_converter(UnicodeConverter, lambda _: {"type": "string", "pattern": NO_NUL})
 
 

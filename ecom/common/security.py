@@ -22,6 +22,9 @@ PAGE_CSP = (
     "form-action 'self'"
 )
 PAGE_PREFIXES = ("/api/v1/docs", "/api/v1/redoc", "/admin")
+# The account pages e-mails link to: forms posted to themselves, no script, no style.
+FORM_CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+FORM_PREFIXES = ("/activate/", "/password/")
 # Probes and the metrics scrape, on the private side: plain HTTP is expected there.
 PRIVATE_PREFIXES = ("/health", "/api/v1/health", "/metrics")
 STATIC_HEADERS = {
@@ -37,6 +40,7 @@ STATIC_HEADERS = {
 # Every response's headers, by kind, and their names as Werkzeug compares them.
 API_HEADERS = [*STATIC_HEADERS.items(), ("Content-Security-Policy", API_CSP)]
 PAGE_HEADERS = [*STATIC_HEADERS.items(), ("Content-Security-Policy", PAGE_CSP)]
+FORM_HEADERS = [*STATIC_HEADERS.items(), ("Content-Security-Policy", FORM_CSP)]
 SECURITY_HEADER_NAMES = frozenset(
     name.lower() for name, _ in [*API_HEADERS, ("Strict-Transport-Security", "")]
 )
@@ -148,7 +152,12 @@ def redirect_to_https() -> Response | None:
 
 def security_headers(path: str, secure: bool, config: Mapping[str, Any]) -> list[tuple]:
     """The hardening headers of a response to ``path`` (HSTS over HTTPS or FORCE_HTTPS)."""
-    chosen = PAGE_HEADERS if path.startswith(PAGE_PREFIXES) else API_HEADERS
+    if path.startswith(PAGE_PREFIXES):
+        chosen = PAGE_HEADERS
+    elif path.startswith(FORM_PREFIXES):
+        chosen = FORM_HEADERS
+    else:
+        chosen = API_HEADERS
     if secure or config["FORCE_HTTPS"]:
         hsts = f"max-age={config['HSTS_SECONDS']}; includeSubDomains"
         return [*chosen, ("Strict-Transport-Security", hsts)]

@@ -93,6 +93,9 @@ class OrderSchema(ResponseSchema):
 
 
 class CheckoutSchema(ma.Schema):
+    class Meta:
+        example = {"shipping_address_id": 1}
+
     shipping_address_id = ma.fields.Integer(
         strict=True,
         validate=ID_RANGE,
@@ -150,12 +153,16 @@ class OrderListArgsSchema(PageArgsSchema):
 
 
 class StatusChangeSchema(ma.Schema):
+    class Meta:
+        example = {"status": "processing", "note": "Picked and packed."}
+
     status = Text(required=True, validate=STATUS)
     note = Text(load_default="", validate=validate.Length(max=1000))
 
 
 class StatusPatchSchema(ma.Schema):
     class Meta:
+        example = {"status": "shipped", "note": "Left the warehouse."}
         # A note goes with a status change (``note_needs_status``).
         joint_rules = {
             "description": "A `note` only with a `status`.",
@@ -172,4 +179,7 @@ class StatusPatchSchema(ma.Schema):
 
 
 class CancelSchema(ma.Schema):
+    class Meta:
+        example = {"note": "Ordered by mistake."}
+
     note = Text(load_default="", validate=validate.Length(max=1000))

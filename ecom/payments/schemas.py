@@ -7,6 +7,9 @@ from ecom.payments.models import FLAGS, PAYMENT_STATUSES, REFUND_STATUSES
 
 
 class PaySchema(ma.Schema):
+    class Meta:
+        example = {"provider": "dummy", "token": "tok_success"}
+
     provider = Text(
         validate=validate.Length(min=1, max=32),
         metadata={"description": "One of PAYMENT_PROVIDERS (default: the first)."},
@@ -29,6 +32,9 @@ class PayHeaderSchema(ma.Schema):
 
 
 class RefundRequestSchema(ma.Schema):
+    class Meta:
+        example = {"amount": "6.99", "reason": "Scratched box"}
+
     amount = AmountInput(
         pattern=POSITIVE_AMOUNT,
         description="Above 0, at most 2 decimal places; default: all that is left to refund",

@@ -13,6 +13,9 @@ RATING = validate.Range(min=1, max=5)
 class ReviewUpdateSchema(ma.Schema):
     """The author's edit; the product cannot change."""
 
+    class Meta:
+        example = {"rating": 5, "title": "Sturdy", "comment": "Solid wood, easy to put together."}
+
     rating = ma.fields.Integer(
         required=True, strict=True, validate=RATING, metadata={"description": "1 to 5."}
     )
@@ -21,6 +24,14 @@ class ReviewUpdateSchema(ma.Schema):
 
 
 class ReviewCreateSchema(ReviewUpdateSchema):
+    class Meta:
+        example = {
+            "product": 1,
+            "rating": 5,
+            "title": "Sturdy",
+            "comment": "Solid wood, easy to put together.",
+        }
+
     product = ma.fields.Integer(
         required=True,
         strict=True,

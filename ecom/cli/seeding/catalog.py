@@ -62,7 +62,7 @@ class Batch:
         rng = seeder.rng
         line = rng.choice(leaf.lines)
         plan = plan_variants(rng, options, leaf.price_range)
-        title = line if plan.options else f"{line} {rng.choice(leaf.variants)}"
+        title = seeder.unique_title(line if plan.options else f"{line} {rng.choice(leaf.variants)}")
         created = seeder.before_orders()
         self.rows.append(
             {

@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from ecom.catalog.models import Product
 from ecom.cli.seeding.rows import ORDER_WINDOW_DAYS, Seeder, insert_rows
-from ecom.cli.vocabulary import REVIEW_TITLES, SELLING_POINTS
+from ecom.cli.vocabulary import REVIEW_SENTENCES, REVIEW_TITLES
 from ecom.extensions import db
 from ecom.reviews.models import Review
 from ecom.reviews.services import round_rating
@@ -44,7 +44,7 @@ def seed_reviews(seeder: Seeder, count: int) -> int:
                 "user_id": user_id,
                 "rating": rating,
                 "title": seeder.rng.choice(REVIEW_TITLES[rating]),
-                "comment": seeder.rng.choice(SELLING_POINTS) + ".",
+                "comment": " ".join(seeder.rng.sample(REVIEW_SENTENCES[rating], 2)),
                 "verified_purchase": (user_id, product_id) in seeder.delivered_pairs,
                 "is_visible": seeder.rng.random() > 0.05,
                 "created_at": written,

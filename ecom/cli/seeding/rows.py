@@ -1,6 +1,7 @@
 """What every seeding job shares: the seeder's state and random source, bulk inserts."""
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -8,6 +9,7 @@ from decimal import Decimal
 import click
 from sqlalchemy import Table, insert
 
+from ecom.cli.vocabulary import SERIES
 from ecom.extensions import db
 
 ORDER_WINDOW_DAYS = 45
@@ -47,6 +49,17 @@ class Seeder:
     staff_id: int = 0
     addresses: dict[int, dict] = field(default_factory=dict)
     delivered_pairs: set[tuple[int, int]] = field(default_factory=set)
+    titles: Counter[str] = field(default_factory=Counter)  # products per base title
+
+    def unique_title(self, base: str) -> str:
+        """``base``, then ``base`` with a series name (and a number once they run out)."""
+        taken = self.titles[base]
+        self.titles[base] += 1
+        if not taken:
+            return base
+        series = SERIES[(taken - 1) % len(SERIES)]
+        round_ = (taken - 1) // len(SERIES)
+        return f"{base} {series}" + (f" {round_ + 1}" if round_ else "")
 
     def moment(self, within_days: int) -> datetime:
         """A second within the ``within_days`` days before the end."""
