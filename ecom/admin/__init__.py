@@ -6,7 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from ecom.accounts.models import User
 from ecom.admin.accounts import LoginView, LogoutView, UsersView
-from ecom.admin.base import back_office_not_found, format_utc
+from ecom.admin.base import back_office_not_found, format_money, format_utc
 from ecom.admin.catalog import CategoriesView, ProductsView
 from ecom.admin.home import DashboardView
 from ecom.admin.orders import OrdersView
@@ -35,7 +35,14 @@ def register_admin(app: Flask) -> None:
         ProductsView(Product, db, name="Products", endpoint="admin_products", url="products")
     )
     admin.add_view(
-        VariantsView(ProductVariant, db, name="Variants", endpoint="admin_variants", url="variants")
+        VariantsView(
+            ProductVariant,
+            db,
+            currency=app.config["SHOP_CURRENCY"],
+            name="Variants",
+            endpoint="admin_variants",
+            url="variants",
+        )
     )
     admin.add_view(
         CategoriesView(
@@ -49,6 +56,7 @@ def register_admin(app: Flask) -> None:
         OutboxView(OutboxMessage, db, name="Outbox", endpoint="admin_outbox", url="outbox")
     )
     app.add_template_filter(format_utc, "utc")
+    app.add_template_filter(format_money, "money")
     app.add_template_filter(image_url, "image_url")
     app.register_blueprint(
         Blueprint(

@@ -5,14 +5,14 @@ from typing import Any
 
 from flask_admin.contrib.sqla.filters import FilterEqual
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from wtforms import BooleanField, FileField, Form
 
-from ecom.admin.base import ServiceModelView, show_related
+from ecom.admin.base import ServiceModelView, TermSearch, containing, format_money, show_related
 from ecom.admin.variants import ProductVariantPages
 from ecom.catalog import categories, images
 from ecom.catalog import services as catalog
-from ecom.catalog.models import Category, Product
+from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.common.storage import image_url
 from ecom.extensions import db
 
@@ -35,8 +35,18 @@ def _thumbnail(view: Any, context: Any, product: Product, attribute: str) -> Mar
 
 def _price_range(view: Any, context: Any, product: Product, attribute: str) -> str:
     if product.price_max == product.price:
-        return f"{product.price}"
-    return f"{product.price} – {product.price_max}"
+        return format_money(product.price)
+    return f"{product.price} – {format_money(product.price_max)}"
+
+
+def product_search(term: str) -> ColumnElement[bool]:
+    """A product matches a term by its title, its slug or one of its variants' SKUs."""
+    like = containing(term)
+    return or_(
+        Product.title.ilike(like, escape="\\"),
+        Product.slug.ilike(like, escape="\\"),
+        Product.variants.any(ProductVariant.sku.ilike(like, escape="\\")),
+    )
 
 
 PRODUCT_FIELDS = ("title", "description", "category", "price", "stock_quantity", "is_active")
@@ -67,7 +77,7 @@ class CategoriesView(ServiceModelView):
         return self.perform(lambda: categories.delete_category(model.id))
 
 
-class ProductsView(ProductVariantPages, ServiceModelView):
+class ProductsView(TermSearch, ProductVariantPages, ServiceModelView):
     """Products: searchable, filterable, stock and active flag editable in the list;
     every write, image included, through the catalog service (as the API's). The page of
     a product edits its options and variants; price and stock are the product's own only
@@ -88,6 +98,7 @@ class ProductsView(ProductVariantPages, ServiceModelView):
     )
     column_labels = {"stock_quantity": "Stock", "is_active": "Active", "average_rating": "Rating"}
     column_searchable_list = ("title", "slug")
+    search_condition = staticmethod(product_search)
     column_filters = (
         FilterEqual(Product.category_id, "Category", options=CategoryChoices()),
         "price",
@@ -120,6 +131,9 @@ class ProductsView(ProductVariantPages, ServiceModelView):
         "remove_image": BooleanField("Remove the current image"),
     }
     service_keys = {"category": "category_id"}
+
+    def search_placeholder(self) -> str:
+        return "Title, slug or SKU"
 
     def edit_form(self, obj: Product | None = None) -> Form:
         form = super().edit_form(obj)

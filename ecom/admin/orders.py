@@ -12,11 +12,21 @@ from flask_admin.contrib.sqla.filters import (
     DateTimeSmallerFilter,
     FilterEqual,
 )
+from sqlalchemy import ColumnElement, or_
 
-from ecom.admin.base import ServiceModelView, show_related
+from ecom.accounts.models import User
+from ecom.admin.base import (
+    ServiceModelView,
+    TermSearch,
+    containing,
+    row_ids,
+    show_money,
+    show_related,
+)
 from ecom.admin.session import current_admin_user
+from ecom.common.ids import parse_id
 from ecom.orders import transitions
-from ecom.orders.models import ORDER_STATUSES, Order
+from ecom.orders.models import ORDER_STATUSES, Order, OrderItem
 from ecom.payments import capture, refunds
 from ecom.payments.schemas import RefundRequestSchema
 from ecom.payments.services import order_payments
@@ -45,7 +55,22 @@ def _status_action(to_status: str) -> Any:
     return move
 
 
-class OrdersView(ServiceModelView):
+def order_search(term: str) -> ColumnElement[bool]:
+    """An order matches a term by its number (``1042`` or ``#1042``), its customer's
+    email, the shipping address's first or last name, or one of its items' SKUs."""
+    like = containing(term)
+    address = Order.shipping_address
+    matches = [
+        Order.user.has(User.email.ilike(like, escape="\\")),
+        address["first_name"].as_string().ilike(like, escape="\\"),
+        address["last_name"].as_string().ilike(like, escape="\\"),
+        Order.items.any(OrderItem.sku.ilike(like, escape="\\")),
+    ]
+    number = parse_id(term.removeprefix("#"))
+    return or_(Order.id == number, *matches) if number else or_(*matches)
+
+
+class OrdersView(TermSearch, ServiceModelView):
     """Orders by status and date; no creation and no raw edit: a status changes only through
     ``transitions.change_status`` (history, payment status and restocking stay right)."""
 
@@ -61,8 +86,9 @@ class OrdersView(ServiceModelView):
         "total_amount": "Total",
         "created_at": "Placed",
     }
-    column_formatters = {"user": show_related("email")}
+    column_formatters = {"user": show_related("email"), "total_amount": show_money}
     column_searchable_list = ("user.email",)
+    search_condition = staticmethod(order_search)
     column_sortable_list = (
         "id",
         ("user", "user.email"),
@@ -85,6 +111,9 @@ class OrdersView(ServiceModelView):
     action_status_delivered = _status_action("delivered")
     action_status_cancelled = _status_action("cancelled")
 
+    def search_placeholder(self) -> str:
+        return "Order number, email, shipping name or SKU"
+
     def render(self, template: str, **kwargs: Any) -> str:
         return super().render(
             template,
@@ -100,15 +129,16 @@ class OrdersView(ServiceModelView):
         actor = current_admin_user()
         moved = [
             order_id
-            for order_id in ids
+            for order_id in row_ids(ids)
             if self.perform(
                 lambda order_id=order_id: transitions.change_status(
-                    int(order_id), to_status, actor=actor, note="Back office"
+                    order_id, to_status, actor=actor, note="Back office"
                 )
             )
         ]
         if moved:
-            flash(f"{len(moved)} order(s) now {to_status}: #{', #'.join(moved)}.", "success")
+            numbers = ", #".join(map(str, moved))
+            flash(f"{len(moved)} order(s) now {to_status}: #{numbers}.", "success")
 
     @expose("/refund/", methods=("POST",))
     def refund(self) -> Any:

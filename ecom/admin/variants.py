@@ -195,6 +195,11 @@ class VariantsView(ServiceModelView):
     }
     written_fields = frozenset(form_columns)
 
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        # The price is edited in the list, so the currency is in its heading, not its cells.
+        self.column_labels = {**self.column_labels, "price": f"Price ({currency})"}
+        super().__init__(*args, **kwargs)
+
     def get_query(self) -> Any:
         """Each row's product and option values in a few queries, whatever the page size."""
         return (
