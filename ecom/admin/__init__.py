@@ -15,6 +15,7 @@ from ecom.admin.reviews import ReviewsView
 from ecom.admin.variants import VariantsView
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.common.outbox import OutboxMessage
+from ecom.common.security import csp_nonce
 from ecom.common.storage import image_url
 from ecom.extensions import db
 from ecom.orders.models import Order
@@ -23,11 +24,22 @@ from ecom.reviews.models import Review
 
 def register_admin(app: Flask) -> None:
     """Mount the back office on ``app`` (a new ``Admin`` per app: views hold blueprints)."""
+    # Registered first, so its templates/admin/ replace those of Flask-Admin's blueprints.
+    app.register_blueprint(
+        Blueprint(
+            "ecom_admin",
+            __name__,
+            template_folder="templates",
+            static_folder="static",
+            static_url_path="/admin/static/ecom",
+        )
+    )
     admin = Admin(
         app,
         name="ecom back office",
         theme=Bootstrap4Theme(base_template="ecom_admin/base.html"),
         index_view=DashboardView(name="Dashboard", url="/admin"),
+        csp_nonce_generator=csp_nonce,
     )
     admin.add_view(LoginView(name="Log in", endpoint="admin_login", url="login"))
     admin.add_view(LogoutView(name="Log out", endpoint="admin_logout", url="logout"))
@@ -58,13 +70,4 @@ def register_admin(app: Flask) -> None:
     app.add_template_filter(format_utc, "utc")
     app.add_template_filter(format_money, "money")
     app.add_template_filter(image_url, "image_url")
-    app.register_blueprint(
-        Blueprint(
-            "ecom_admin",
-            __name__,
-            template_folder="templates",
-            static_folder="static",
-            static_url_path="/admin/static/ecom",
-        )
-    )
     app.register_error_handler(404, back_office_not_found(admin.index_view))

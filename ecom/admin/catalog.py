@@ -9,11 +9,12 @@ from sqlalchemy import ColumnElement, or_, select
 from wtforms import BooleanField, FileField, Form
 
 from ecom.admin.base import ServiceModelView, TermSearch, containing, format_money, show_related
-from ecom.admin.variants import ProductVariantPages
-from ecom.catalog import categories, images
+from ecom.admin.variants import ProductVariantPages, variant_rows
+from ecom.catalog import categories, images, variants
 from ecom.catalog import services as catalog
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.common.storage import image_url
+from ecom.common.transactions import atomic
 from ecom.extensions import db
 
 
@@ -81,7 +82,8 @@ class ProductsView(TermSearch, ProductVariantPages, ServiceModelView):
     """Products: searchable, filterable, stock and active flag editable in the list;
     every write, image included, through the catalog service (as the API's). The page of
     a product edits its options and variants; price and stock are the product's own only
-    while it has one variant (its default one)."""
+    while it has one variant (its default one). The page's Save writes its variant rows
+    too."""
 
     edit_template = "ecom_admin/product_edit.html"
     column_list = (
@@ -149,9 +151,19 @@ class ProductsView(TermSearch, ProductVariantPages, ServiceModelView):
         return product
 
     def update_model(self, form: Form, model: Product) -> bool:
+        """The page's Save: the product's fields and its edited variant rows, all or none."""
         product_id = model.id
-        updated = self.perform(lambda: catalog.update_product(product_id, self.changes(form)))
-        return updated and self._store_image(form, product_id)
+        rows = variant_rows(model)
+        if rows is None:
+            return False
+
+        def save() -> None:
+            with atomic():
+                catalog.update_product(product_id, self.changes(form))
+                for variant_id, changes in rows:
+                    variants.update_variant(product_id, variant_id, changes)
+
+        return self.perform(save) and self._store_image(form, product_id)
 
     def delete_model(self, model: Product) -> bool:
         return self.perform(lambda: catalog.delete_product(model.id))

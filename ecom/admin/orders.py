@@ -27,13 +27,13 @@ from ecom.admin.session import current_admin_user
 from ecom.common.ids import parse_id
 from ecom.orders import transitions
 from ecom.orders.models import ORDER_STATUSES, Order, OrderItem
-from ecom.payments import capture, refunds
+from ecom.payments import capture, manual, refunds
 from ecom.payments.schemas import RefundRequestSchema
 from ecom.payments.services import order_payments
 
-# The back office's button for each status an order can be moved to.
+# The back office's button for each status an order can be moved to; "paid" is not one:
+# a provider's captured payment pays an order, staff only record money taken by hand.
 STATUS_ACTIONS = {
-    "paid": "Mark paid",
     "processing": "Mark processing",
     "shipped": "Mark shipped",
     "delivered": "Mark delivered",
@@ -105,7 +105,6 @@ class OrdersView(TermSearch, ServiceModelView):
     )
     column_default_sort = ("created_at", True)
 
-    action_status_paid = _status_action("paid")
     action_status_processing = _status_action("processing")
     action_status_shipped = _status_action("shipped")
     action_status_delivered = _status_action("delivered")
@@ -121,6 +120,7 @@ class OrdersView(TermSearch, ServiceModelView):
             status_actions=STATUS_ACTIONS,
             action_name=action_name,
             order_payments=order_payments,
+            live_payment=manual.live_payment,
             **kwargs,
         )
 
@@ -164,4 +164,14 @@ class OrdersView(TermSearch, ServiceModelView):
         order_id = request.form.get("order_id", type=int)
         if self.perform(lambda: capture.request_capture(order_id)):
             flash(f"Capture of order #{order_id} asked of the provider.", "success")
+        return redirect(url_for(".details_view", id=order_id))
+
+    @expose("/mark-paid/", methods=("POST",))
+    def mark_paid(self) -> Any:
+        """Record money taken outside the shop (cash, bank transfer), with its reason."""
+        order_id = request.form.get("order_id", type=int)
+        reason = request.form.get("reason", "")
+        actor = current_admin_user()
+        if self.perform(lambda: manual.mark_paid_by_hand(order_id, actor=actor, reason=reason)):
+            flash(f"Order #{order_id} marked paid by hand: {reason.strip()}", "success")
         return redirect(url_for(".details_view", id=order_id))

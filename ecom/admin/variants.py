@@ -60,15 +60,51 @@ def _product(product_id: int) -> Product:
     return product
 
 
-def _chosen_values(product: Product) -> dict[str, str] | None:
+def _chosen_values(product: Product, prefix: str = "") -> dict[str, str] | None:
     """The option values the form chose (option name → value); None, flashed, when one
     is missing."""
-    chosen = {o.name: request.form.get(f"option-{o.id}", "").strip() for o in product.options}
+    chosen = {
+        o.name: request.form.get(f"{prefix}option-{o.id}", "").strip() for o in product.options
+    }
     missing = [name for name, value in chosen.items() if not value]
     if missing:
         flash(f"Choose a value for {', '.join(missing)}.", "error")
         return None
     return chosen
+
+
+def _row_changes(product: Product, variant: ProductVariant) -> dict[str, Any] | None:
+    """What the page's row of ``variant`` changes ({} when nothing); None, flashed, when
+    the row is invalid."""
+    prefix = f"variant-{variant.id}-"
+    form = VariantForm(request.form, prefix=prefix)
+    chosen = _chosen_values(product, prefix)
+    if not form.validate():
+        for field in form:
+            for message in field.errors:
+                flash(f"{variant.sku}: {field.label.text}: {message}", "error")
+        return None
+    if chosen is None:
+        return None
+    changes = {name: value for name, value in form.data.items() if getattr(variant, name) != value}
+    if chosen != {value.option.name: value.value for value in variant.values}:
+        changes["options"] = chosen
+    return changes
+
+
+def variant_rows(product: Product) -> list[tuple[int, dict[str, Any]]] | None:
+    """The changes of the product page's variant rows that were edited, by variant id;
+    None, each error flashed, when a row is invalid. A page posted without rows (the
+    list's inline edit) changes none."""
+    rows, valid = [], True
+    for variant in product.variants:
+        if f"variant-{variant.id}-sku" not in request.form:
+            continue
+        changes = _row_changes(product, variant)
+        valid = valid and changes is not None
+        if changes:
+            rows.append((variant.id, changes))
+    return rows if valid else None
 
 
 def _option_data(form: OptionForm) -> dict[str, Any] | None:
@@ -102,19 +138,10 @@ class ProductVariantPages:
         return self._back(product_id, "variants")
 
     @expose("/<int:product_id>/variants/<int:variant_id>/", methods=("POST",))
-    def variant_update(self, product_id: int, variant_id: int) -> Response:
-        if request.form.get("action") == "delete":
-            if self.perform(lambda: variants.delete_variant(product_id, variant_id)):
-                flash("Variant deleted.", "success")
-            return self._back(product_id, "variants")
-        form = VariantForm(request.form)
-        chosen = _chosen_values(_product(product_id))
-        if not form.validate():
-            _flash_errors(form)
-        elif chosen is not None:
-            changes = {**form.data, **({"options": chosen} if chosen else {})}
-            if self.perform(lambda: variants.update_variant(product_id, variant_id, changes)):
-                flash(f"Variant {form.sku.data} saved.", "success")
+    def variant_delete(self, product_id: int, variant_id: int) -> Response:
+        """A row's Delete (its edits are saved with the page's Save)."""
+        if self.perform(lambda: variants.delete_variant(product_id, variant_id)):
+            flash("Variant deleted.", "success")
         return self._back(product_id, "variants")
 
     @expose("/<int:product_id>/options/", methods=("POST",))
