@@ -2,7 +2,8 @@
 // (no 'unsafe-inline' script) refuses: links that do nothing, list actions, confirmations.
 "use strict";
 
-document.addEventListener("click", (event) => {
+// Capturing, so it runs before Bootstrap's and Flask-Admin's own handlers.
+window.addEventListener("click", (event) => {
   const target = event.target instanceof Element ? event.target : null;
   if (!target) {
     return;
@@ -20,10 +21,4 @@ document.addEventListener("click", (event) => {
   if (guarded && !window.confirm(guarded.dataset.confirm)) {
     event.preventDefault();
   }
-});
-
-document.addEventListener("DOMContentLoaded", () => {
-  // Flask-Admin's filter menu items carry onclick="return false;": the click handler above
-  // already does that, and the attribute would only be refused.
-  document.querySelectorAll("a.filter[onclick]").forEach((link) => link.removeAttribute("onclick"));
-});
+}, true);
