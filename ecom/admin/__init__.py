@@ -12,7 +12,7 @@ from ecom.admin.home import DashboardView
 from ecom.admin.orders import OrdersView
 from ecom.admin.outbox import OutboxView
 from ecom.admin.reviews import ReviewsView
-from ecom.admin.variants import VariantsView
+from ecom.admin.variant_list import VariantsView
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.common.outbox import OutboxMessage
 from ecom.common.security import csp_nonce

@@ -12,7 +12,7 @@ from flask_admin.contrib.sqla.filters import (
     DateTimeSmallerFilter,
     FilterEqual,
 )
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, false, or_
 
 from ecom.accounts.models import User
 from ecom.admin.base import (
@@ -56,8 +56,12 @@ def _status_action(to_status: str) -> Any:
 
 
 def order_search(term: str) -> ColumnElement[bool]:
-    """An order matches a term by its number (``1042`` or ``#1042``), its customer's
-    email, the shipping address's first or last name, or one of its items' SKUs."""
+    """An order matches a term by its number (``#1042`` is the number alone; ``1042`` also
+    text), its customer's email, the shipping address's first or last name, or one of its
+    items' SKUs."""
+    number = parse_id(term.removeprefix("#"))
+    if term.startswith("#"):
+        return Order.id == number if number else false()
     like = containing(term)
     address = Order.shipping_address
     matches = [
@@ -66,7 +70,6 @@ def order_search(term: str) -> ColumnElement[bool]:
         address["last_name"].as_string().ilike(like, escape="\\"),
         Order.items.any(OrderItem.sku.ilike(like, escape="\\")),
     ]
-    number = parse_id(term.removeprefix("#"))
     return or_(Order.id == number, *matches) if number else or_(*matches)
 
 
