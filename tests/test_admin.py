@@ -80,13 +80,39 @@ def test_deactivating_an_account_ends_its_back_office_session(client, staff):
     assert client.get("/admin/").status_code == 302
 
 
-def test_logout_ends_the_session(client, staff):
+def test_logout_is_a_post_with_the_csrf_token_that_ends_the_session(client, staff):
     admin_login(client, staff)
+    page = html(client.get("/admin/"))
+    form = r'<form method="post" action="/admin/logout/"[^>]*>\s*<input type="hidden" name="csrf_'
+    assert re.search(form, page)
 
-    response = client.get("/admin/logout/")
+    response = client.post("/admin/logout/", data={"csrf_token": csrf_token_from(page)})
 
     assert response.location == "/admin/login/"
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_logout_link_or_a_post_without_csrf_token_ends_nothing(client, staff):
+    admin_login(client, staff)
+
+    assert client.get("/admin/logout/").status_code == 405
+    assert client.post("/admin/logout/").status_code == 400
+    assert client.get("/admin/").status_code == 200
+
+
+def test_back_office_pages_allow_only_their_own_and_nonced_scripts(client, staff):
+    admin_login(client, staff)
+
+    response = client.get("/admin/orders/")
+
+    policy = response.headers["Content-Security-Policy"]
+    script_src = next(d for d in policy.split("; ") if d.startswith("script-src"))
+    nonce = re.fullmatch(r"script-src 'self' 'nonce-([\w-]+)'", script_src).group(1)
+    scripts = re.findall(r"<script[^>]*>", html(response))
+    assert any(f'nonce="{nonce}"' in tag for tag in scripts)
+    assert all('src="/admin/' in tag or f'nonce="{nonce}"' in tag for tag in scripts)
+    assert " onclick=" not in html(response)
+    assert nonce not in client.get("/admin/orders/").headers["Content-Security-Policy"]
 
 
 def test_the_login_form_posted_without_csrf_token_is_refused(client, staff):

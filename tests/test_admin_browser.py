@@ -8,6 +8,7 @@ is refused. Screenshots land in tests/artifacts/.
 import json
 import urllib.request
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from ecom.admin import dashboard
-from ecom.catalog.models import Product
+from ecom.catalog import options, variants
+from ecom.catalog.models import Product, ProductVariant
 from ecom.extensions import db
+from ecom.orders.models import Order
 from tests.factories import PASSWORD, make_order, make_product, run_seed
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -53,6 +56,7 @@ def chromium(tmp_path_factory):
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     yield driver
     driver.quit()
@@ -62,6 +66,7 @@ def chromium(tmp_path_factory):
 def browser(chromium, live_url):
     """The shared browser, signed out, with ``open(path)`` and ``wait`` helpers."""
     chromium.delete_all_cookies()
+    chromium.get_log("browser")  # what earlier tests left in the console
     db.session.commit()  # the server's threads must not wait on this test's transaction
     return Browser(chromium, live_url)
 
@@ -101,6 +106,14 @@ class Browser:
         field.clear()
         field.send_keys(value)
         self.find(".editable-submit").click()
+
+    def csp_violations(self) -> list[str]:
+        """The console's Content Security Policy refusals since the last call."""
+        return [
+            entry["message"]
+            for entry in self.driver.get_log("browser")
+            if "Content Security Policy" in entry["message"]
+        ]
 
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -204,3 +217,93 @@ def test_a_form_posted_without_its_csrf_token_is_refused(browser, staff):
     db.session.expire_all()
     stored = db.session.scalar(select(Product.stock_quantity).where(Product.id == product.id))
     assert stored == 6
+
+
+def stored(model, row_id: int):
+    db.session.expire_all()
+    return db.session.get(model, row_id)
+
+
+def test_a_variant_row_edit_is_saved_by_the_pages_save(browser, staff):
+    product = make_product(title="Browser shirt", price="20.00", sku="BSHIRT-S")
+    options.create_option(product.id, {"name": "Size", "values": ["S", "M"]})
+    medium = variants.create_variant(
+        product.id,
+        {
+            "sku": "BSHIRT-M",
+            "price": Decimal("24.00"),
+            "stock_quantity": 3,
+            "options": {"Size": "M"},
+        },
+    )
+    db.session.commit()
+    browser.log_in(staff.email)
+    browser.open(f"/admin/products/edit/?id={product.id}")
+
+    price = browser.find(f'input[name="variant-{medium.id}-price"]')
+    price.clear()
+    price.send_keys("31.50")
+    browser.click_and_wait("//form[@id='product-form']//input[@type='submit' and @value='Save']")
+
+    assert "Record was successfully saved." in browser.text()
+    assert stored(ProductVariant, medium.id).price == Decimal("31.50")
+    assert browser.csp_violations() == []
+
+
+def test_marking_an_order_paid_by_hand_asks_for_a_reason(browser, staff, customer):
+    order = make_order(customer, (make_product(title="Counter sale"), 1))
+    db.session.commit()
+    browser.log_in(staff.email)
+    browser.open(f"/admin/orders/details/?id={order.id}")
+
+    assert "no payment provider is asked" in browser.find("#mark-paid-form").text
+    button = "//form[@id='mark-paid-form']//button[@type='submit']"
+    browser.find("#mark-paid-form button").click()  # the empty reason stops the form
+    assert stored(Order, order.id).status == "pending"
+    browser.find("#mark-paid-reason").send_keys("Cash at the counter")
+    browser.click_and_wait(button)
+
+    assert browser.find("#order-status").text == "paid"
+    assert stored(Order, order.id).history[-1].note == "Marked paid by hand: Cash at the counter"
+    assert browser.csp_violations() == []
+
+
+def test_logging_out_is_a_posted_form(browser, staff):
+    browser.log_in(staff.email)
+    form = browser.find("#logout-form")
+
+    assert form.get_attribute("method") == "post"
+    assert form.find_element(By.NAME, "csrf_token").get_attribute("value")
+    browser.click_and_wait("//form[@id='logout-form']//button")
+    assert "You are logged out." in browser.text()
+    browser.open("/admin/")
+    assert browser.driver.current_url.startswith(browser.base_url + "/admin/login/")
+
+
+def test_the_back_office_runs_without_a_csp_refusal(browser, staff, customer):
+    order = make_order(customer, (make_product(title="Quiet lamp"), 1))
+    db.session.commit()
+    browser.log_in(staff.email)
+
+    for page in ("/admin/", "/admin/products/", "/admin/variants/", "/admin/outbox/"):
+        browser.open(page)
+        browser.find("footer, .container, body")
+    browser.open(f"/admin/orders/details/?id={order.id}")
+    browser.find("#order-items")
+    browser.open("/admin/orders/")
+    browser.find("a.nav-link.dropdown-toggle").click()  # Add Filter
+    browser.wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "a.filter"))).click()
+    browser.find(f'input.action-checkbox[value="{order.id}"]').click()
+    browser.find('a[data-toggle="dropdown"][aria-haspopup="true"]').click()  # With selected
+    browser.wait.until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, '[data-model-action="status_cancelled"]'))
+    ).click()
+    browser.wait.until(ec.alert_is_present()).accept()
+    browser.wait.until(lambda _: "now cancelled" in browser.text())
+
+    assert stored(Order, order.id).status == "cancelled"
+    assert browser.csp_violations() == []
+    policy_script = browser.driver.execute_script(
+        "return [...document.scripts].filter(s => !s.src).every(s => s.nonce)"
+    )
+    assert policy_script

@@ -13,6 +13,7 @@ from tests.factories import (
     make_category,
     make_order,
     make_product,
+    make_sized_product,
 )
 
 
@@ -244,3 +245,29 @@ def test_an_empty_category_is_deleted(client, staff):
     )
 
     assert fresh(Category, category.id) is None
+
+
+def test_products_are_found_by_a_variants_sku_once_each(client, staff):
+    tee = make_sized_product("S", "M", "L", title="Logo tee")
+    make_product(title="Plain mug", sku="MUG-1")
+    admin_login(client, staff)
+
+    body = html(client.get("/admin/products/", query_string={"search": tee.variants[2].sku}))
+    every_size = html(client.get("/admin/products/", query_string={"search": "logo tee"}))
+
+    assert body.count(f'class="action-checkbox" value="{tee.id}"') == 1
+    assert "Plain mug" not in body
+    assert every_size.count('class="action-checkbox"') == 1
+    assert "SKU" in body.split('name="search"')[1].split(">")[0]
+
+
+def test_list_prices_carry_the_shops_currency(app, client, staff):
+    make_sized_product("S", "M", title="Priced tee", price="15.00")
+    currency = app.config["SHOP_CURRENCY"]
+    admin_login(client, staff)
+
+    products = html(client.get("/admin/products/?search=priced"))
+    variants = html(client.get("/admin/variants/"))
+
+    assert f"15.00 {currency}" in products
+    assert f"Price ({currency})" in variants

@@ -2,12 +2,23 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import update
 
 from ecom.catalog.models import Product
 from ecom.extensions import db
+from ecom.orders import placing, transitions
 from ecom.orders.models import Order
-from tests.factories import admin_csrf_token, admin_login, make_order, make_product
+from tests.factories import (
+    admin_csrf_token,
+    admin_login,
+    fill_cart_with_variants,
+    make_address,
+    make_order,
+    make_product,
+    make_sized_product,
+    make_user,
+)
 
 
 def html(response) -> str:
@@ -71,16 +82,130 @@ def test_a_bulk_action_applies_where_allowed_and_names_each_refusal(client, staf
     response = client.post(
         "/admin/orders/action/",
         data={
-            "action": "status_paid",
+            "action": "status_processing",
             "rowid": [pending.id, paid.id],
             "csrf_token": admin_csrf_token(client),
         },
         follow_redirects=True,
     )
 
-    assert f"1 order(s) now paid: #{pending.id}." in html(response)
-    assert "The order is paid; it cannot become paid" in html(response)
-    assert fresh(Order, pending.id).status == "paid"
+    assert f"1 order(s) now processing: #{paid.id}." in html(response)
+    assert "The order is pending; it cannot become processing" in html(response)
+    assert fresh(Order, paid.id).status == "processing"
+
+
+def test_no_bulk_action_marks_orders_paid(client, staff, customer):
+    order = make_order(customer, (make_product(), 1))
+    admin_login(client, staff)
+
+    listed = html(client.get("/admin/orders/"))
+    status_action(client, order, "paid")
+
+    assert 'data-model-action="status_paid"' not in listed
+    assert 'data-model-action="status_cancelled"' in listed
+    assert fresh(Order, order.id).status == "pending"
+
+
+def test_an_order_item_names_its_variant_and_sku(client, staff, customer):
+    tee = make_sized_product("S", "M", title="Logo tee")
+    medium = tee.variants[1]
+    make_address(customer)
+    fill_cart_with_variants(customer, (medium, 2))
+    order = placing.checkout(customer)[0]
+    admin_login(client, staff)
+
+    body = html(client.get(f"/admin/orders/details/?id={order.id}"))
+    items = body.split('id="order-items"')[1].split("</table>")[0]
+
+    assert '<td class="item-variant">M</td>' in items
+    assert f'<code class="item-sku">{medium.sku}</code>' in items
+    assert "Logo tee" in items
+
+
+def test_prices_and_totals_carry_the_shops_currency(app, client, staff, customer):
+    order = make_order(customer, (make_product(price="12.50"), 2))
+    currency = app.config["SHOP_CURRENCY"]
+    admin_login(client, staff)
+
+    listed = html(client.get("/admin/orders/"))
+    page = html(client.get(f"/admin/orders/details/?id={order.id}"))
+    items = page.split('id="order-items"')[1].split("</table>")[0]
+
+    assert f"25.00 {currency}" in listed
+    assert f"<tr><th>Total</th><td>25.00 {currency}</td></tr>" in page
+    assert f"12.50 {currency}" in items and items.count(f"25.00 {currency}") == 2
+
+
+def test_a_transition_without_a_user_is_shown_as_the_systems(client, staff, customer):
+    order = make_order(customer, (make_product(), 1))
+    transitions.move(fresh(Order, order.id), "paid", actor=None, note="Payment #1 captured.")
+    db.session.commit()
+    admin_login(client, staff)
+
+    history = html(client.get(f"/admin/orders/details/?id={order.id}"))
+    history = history.split('id="order-history"')[1].split("</table>")[0]
+
+    assert (
+        '<span class="badge badge-info">System</span></td>\n    <td>Payment #1 captured.' in history
+    )
+    assert customer.email in history  # the placing row names its customer
+
+
+def test_orders_are_found_by_number_email_shipping_name_and_sku(client, staff, customer):
+    mug = make_product(title="Mug", sku="MUG-BLUE")
+    make_address(customer, first_name="Grace", last_name="Hopper")
+    by_grace = make_order(customer, (mug, 1))
+    other = make_order(make_user(), (make_product(sku="PLATE-1"), 1))
+    admin_login(client, staff)
+
+    def found(search: str) -> set[int]:
+        body = html(client.get("/admin/orders/", query_string={"search": search}))
+        return {
+            o.id for o in (by_grace, other) if f'class="action-checkbox" value="{o.id}"' in body
+        }
+
+    assert found(f"#{other.id}") == {other.id}
+    assert other.id in found(str(other.id))
+    assert found("#99999999999") == found("#abc") == set()
+    assert found("hopper") == found("Grace Hopper") == {by_grace.id}
+    assert found("mug-bl") == {by_grace.id}
+    assert found("PLATE") == {other.id}
+    assert found(customer.email) == {by_grace.id}
+    assert found("99999999999") == found("50%_") == set()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/orders/details/?id=abc",
+        "/admin/orders/details/?id=99999999999",
+        "/admin/orders/details/?id=2147483647",
+        "/admin/orders/details/?id=-1",
+        "/admin/orders/?page=-1",
+        "/admin/orders/?page=99999999999",
+        "/admin/products/edit/?id=abc",
+        "/admin/products/edit/?id=99999999999",
+        "/admin/variants/?page=-1",
+        "/admin/outbox/?page=-1",
+        "/admin/users/?page=-1",
+        "/admin/?low_stock_page=-1",
+        "/admin/?low_stock_page=99999999999999999999",
+    ],
+)
+def test_bad_ids_and_pages_are_404_pages(client, admin, path):
+    admin_login(client, admin)
+
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert "404 Not Found" in html(response)
+
+
+def test_an_action_posted_with_a_bad_row_id_is_404(client, staff):
+    admin_login(client, staff)
+    data = {"action": "status_cancelled", "rowid": "abc", "csrf_token": admin_csrf_token(client)}
+
+    assert client.post("/admin/orders/action/", data=data).status_code == 404
 
 
 def test_cancelling_from_the_back_office_puts_the_stock_back(client, staff, customer):

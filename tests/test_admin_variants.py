@@ -59,6 +59,35 @@ def variant_fields(**fields) -> dict:
     return {"sku": "SHIRT-M", "price": "24.00", "stock_quantity": "7", "is_active": "y", **fields}
 
 
+def row(item: ProductVariant, **fields) -> dict:
+    """A variant's row of the product page as the browser posts it, ``fields`` changed."""
+    values = {
+        "sku": item.sku,
+        "price": str(item.price),
+        "stock_quantity": str(item.stock_quantity),
+        "weight_grams": "" if item.weight_grams is None else str(item.weight_grams),
+        **({"is_active": "y"} if item.is_active else {}),
+        **{f"option-{value.option_id}": value.value for value in item.values},
+        **fields,
+    }
+    return {f"variant-{item.id}-{name}": value for name, value in values.items()}
+
+
+def save_page(client, product: Product, *rows: dict, **fields):
+    """The product page's Save (and continue editing), its variant rows as posted."""
+    data = {
+        "title": product.title,
+        "description": product.description or "",
+        "category": product.category_id,
+        "is_active": "y",
+        "_continue_editing": "Save and Continue Editing",
+        **fields,
+    }
+    for posted in rows:
+        data |= posted
+    return post(client, f"/admin/products/edit/?id={product.id}", **data)
+
+
 def inline_edit(client, pk: int, **fields):
     data = {"list_form_pk": pk, "csrf_token": admin_csrf_token(client), **fields}
     return client.post("/admin/variants/ajax/update/", data=data)
@@ -112,19 +141,22 @@ def test_saving_a_product_with_several_variants_keeps_their_prices_and_stock(cli
     )
 
 
-def test_a_variant_edited_on_the_product_page_updates_the_products_summary(client, staff):
+def test_a_variant_row_edited_is_saved_by_the_pages_save_with_the_products_summary(client, staff):
     product = shirt()
     admin_login(client, staff)
-    medium = variant("SHIRT-M")
+    small, medium = variant("SHIRT-S"), variant("SHIRT-M")
 
-    response = post(
+    response = save_page(
         client,
-        f"/admin/products/{product.id}/variants/{medium.id}/",
-        **variant_fields(price="30.00", stock_quantity="1", weight_grams="250"),
-        **{f"option-{product.options[0].id}": "M"},
+        product,
+        row(small),
+        row(medium, price="30.00", stock_quantity="1", weight_grams="250"),
+        title="Linen shirt II",
     )
 
-    assert "Variant SHIRT-M saved." in html(response)
+    assert "Record was successfully saved." in html(response)
+    assert f'name="variant-{medium.id}-price" value="30.00"' in html(response)
+    assert fresh_product(product.id).title == "Linen shirt II"
     assert (variant("SHIRT-M").price, variant("SHIRT-M").weight_grams) == (Decimal("30.00"), 250)
     saved = fresh_product(product.id)
     assert (saved.price_max, saved.stock_quantity) == (Decimal("30.00"), 6)
@@ -147,44 +179,69 @@ def test_a_variant_is_added_with_a_new_option_value_and_counted_in_the_summary(c
     assert (saved.price_max, saved.stock_quantity) == (Decimal("26.00"), 15)
 
 
-def test_a_taken_sku_is_refused_on_the_product_page_with_a_message_and_nothing_written(
-    client, staff
-):
+def test_a_taken_sku_refuses_the_whole_page_save_and_keeps_the_rows_as_typed(client, staff):
     product = shirt()
     admin_login(client, staff)
-    medium = variant("SHIRT-M")
+    small, medium = variant("SHIRT-S"), variant("SHIRT-M")
 
-    response = post(
+    response = save_page(
         client,
-        f"/admin/products/{product.id}/variants/{medium.id}/",
-        **variant_fields(sku="SHIRT-S", stock_quantity="99"),
-        **{f"option-{product.options[0].id}": "M"},
+        product,
+        row(small, stock_quantity="40"),
+        row(medium, sku="SHIRT-S", stock_quantity="99"),
+        title="Renamed shirt",
     )
 
+    body = html(response)
     assert response.status_code == 200
-    assert "Another variant already has this SKU." in html(response)
-    assert "saved" not in html(response)
-    assert variant("SHIRT-M").stock_quantity == 7
-    assert fresh_product(product.id).stock_quantity == 12
+    assert "Another variant already has this SKU." in body
+    assert "successfully saved" not in body
+    assert f'name="variant-{medium.id}-stock_quantity" value="99"' in body
+    assert f'name="variant-{small.id}-stock_quantity" value="40"' in body
+    assert (variant("SHIRT-S").stock_quantity, variant("SHIRT-M").stock_quantity) == (5, 7)
+    saved = fresh_product(product.id)
+    assert (saved.title, saved.stock_quantity) == ("Linen shirt", 12)
 
 
 def test_bad_variant_input_is_a_message_never_a_write(client, staff):
     product = shirt()
     admin_login(client, staff)
-    medium = variant("SHIRT-M")
+    small, medium = variant("SHIRT-S"), variant("SHIRT-M")
 
-    response = post(
-        client,
-        f"/admin/products/{product.id}/variants/{medium.id}/",
-        **variant_fields(price="0", stock_quantity="-2"),
-        **{f"option-{product.options[0].id}": "M"},
+    response = save_page(
+        client, product, row(small), row(medium, price="0", stock_quantity="-2"), title="New"
     )
 
     body = html(response)
     assert response.status_code == 200
-    assert "Price: Number must be between 0.01 and 99999999.99." in body
-    assert "Stock: Number must be between 0 and 2147483647." in body
+    assert "SHIRT-M: Price: Number must be between 0.01 and 99999999.99." in body
+    assert "SHIRT-M: Stock: Number must be between 0 and 2147483647." in body
     assert variant("SHIRT-M").price == Decimal("24.00")
+    assert fresh_product(product.id).title == "Linen shirt"
+
+
+def test_a_row_moved_to_another_option_value_is_saved(client, staff):
+    product = shirt()
+    admin_login(client, staff)
+    options.update_option(
+        product.id, product.options[0].id, {"name": "Size", "values": ["S", "M", "L"]}
+    )
+    small, medium = variant("SHIRT-S"), variant("SHIRT-M")
+
+    save_page(client, product, row(small), row(medium, **{f"option-{product.options[0].id}": "L"}))
+
+    assert variant("SHIRT-M").label == "L"
+
+
+def test_a_page_saved_with_unchanged_rows_writes_no_variant(client, staff):
+    product = shirt()
+    admin_login(client, staff)
+    small, medium = variant("SHIRT-S"), variant("SHIRT-M")
+    stamps = (small.updated_at, medium.updated_at)
+
+    save_page(client, product, row(small), row(medium), title="Same rows")
+
+    assert (variant("SHIRT-S").updated_at, variant("SHIRT-M").updated_at) == stamps
 
 
 def test_two_variants_with_the_same_options_are_refused(client, staff):

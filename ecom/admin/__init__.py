@@ -6,16 +6,17 @@ from flask_admin.theme import Bootstrap4Theme
 
 from ecom.accounts.models import User
 from ecom.admin.accounts import LoginView, LogoutView, UsersView
-from ecom.admin.base import back_office_not_found, format_utc
+from ecom.admin.base import back_office_not_found, format_money, format_utc
 from ecom.admin.catalog import CategoriesView, ProductsView
 from ecom.admin.home import DashboardView
 from ecom.admin.orders import OrdersView
 from ecom.admin.outbox import OutboxView
 from ecom.admin.reviews import ReviewsView
 from ecom.admin.shipping import ShippingMethodsView, ShippingZonesView
-from ecom.admin.variants import VariantsView
+from ecom.admin.variant_list import VariantsView
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.common.outbox import OutboxMessage
+from ecom.common.security import csp_nonce
 from ecom.common.storage import image_url
 from ecom.extensions import db
 from ecom.orders.models import Order
@@ -25,11 +26,22 @@ from ecom.shipping.models import ShippingMethod, ShippingZone
 
 def register_admin(app: Flask) -> None:
     """Mount the back office on ``app`` (a new ``Admin`` per app: views hold blueprints)."""
+    # Registered first, so its templates/admin/ replace those of Flask-Admin's blueprints.
+    app.register_blueprint(
+        Blueprint(
+            "ecom_admin",
+            __name__,
+            template_folder="templates",
+            static_folder="static",
+            static_url_path="/admin/static/ecom",
+        )
+    )
     admin = Admin(
         app,
         name="ecom back office",
         theme=Bootstrap4Theme(base_template="ecom_admin/base.html"),
         index_view=DashboardView(name="Dashboard", url="/admin"),
+        csp_nonce_generator=csp_nonce,
     )
     admin.add_view(LoginView(name="Log in", endpoint="admin_login", url="login"))
     admin.add_view(LogoutView(name="Log out", endpoint="admin_logout", url="logout"))
@@ -37,7 +49,14 @@ def register_admin(app: Flask) -> None:
         ProductsView(Product, db, name="Products", endpoint="admin_products", url="products")
     )
     admin.add_view(
-        VariantsView(ProductVariant, db, name="Variants", endpoint="admin_variants", url="variants")
+        VariantsView(
+            ProductVariant,
+            db,
+            currency=app.config["SHOP_CURRENCY"],
+            name="Variants",
+            endpoint="admin_variants",
+            url="variants",
+        )
     )
     admin.add_view(
         CategoriesView(
@@ -69,14 +88,6 @@ def register_admin(app: Flask) -> None:
         OutboxView(OutboxMessage, db, name="Outbox", endpoint="admin_outbox", url="outbox")
     )
     app.add_template_filter(format_utc, "utc")
+    app.add_template_filter(format_money, "money")
     app.add_template_filter(image_url, "image_url")
-    app.register_blueprint(
-        Blueprint(
-            "ecom_admin",
-            __name__,
-            template_folder="templates",
-            static_folder="static",
-            static_url_path="/admin/static/ecom",
-        )
-    )
     app.register_error_handler(404, back_office_not_found(admin.index_view))

@@ -63,10 +63,13 @@ class LoginView(BackOfficeView, BaseView):
 
 
 class LogoutView(BackOfficeView, BaseView):
+    """Logging out is a POST with the session's CSRF token: a link or an image elsewhere
+    cannot end a staff session."""
+
     def is_visible(self) -> bool:
         return False
 
-    @expose("/")
+    @expose("/", methods=("POST",))
     def index(self) -> Response:
         log_out()
         flash("You are logged out.", "info")

@@ -3,18 +3,21 @@ error pages, and model views that write through the domain services only."""
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_admin import Admin, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
+from sqlalchemy import ColumnElement
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 from wtforms import Form
 
 from ecom.admin.session import current_admin_user
 from ecom.common.errors import DomainError, handle_http_exception
+from ecom.common.ids import MAX_ID, parse_id
 from ecom.common.permissions import has_role
 from ecom.extensions import csrf, db
 
@@ -76,6 +79,30 @@ def format_utc(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
 
 
+def format_money(amount: Decimal | None) -> str:
+    """An amount as staff read it: with the shop's currency (``SHOP_CURRENCY``)."""
+    return "" if amount is None else f"{amount} {current_app.config['SHOP_CURRENCY']}"
+
+
+def show_money(view: Any, context: Any, model: Any, name: str) -> str:
+    """A column formatter showing an amount with the shop's currency."""
+    return format_money(getattr(model, name))
+
+
+def containing(term: str) -> str:
+    """A LIKE pattern (escape ``\\``) matching text that contains ``term`` as typed."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def row_ids(ids: list[str]) -> list[int]:
+    """The ids of rows an action was posted with; a malformed one is a 404."""
+    parsed = [parse_id(text) for text in ids]
+    if None in parsed:
+        abort(404)
+    return parsed
+
+
 def show_related(attribute: str) -> Callable[..., str]:
     """A column formatter showing ``attribute`` of the related row (blank when none)."""
 
@@ -103,6 +130,24 @@ def _flat(messages: Any) -> list[str]:
     return [f"{key} {message}" for key, inner in messages.items() for message in _flat(inner)]
 
 
+class TermSearch:
+    """A list whose search box matches more than its columns: each term of the search
+    must meet ``search_condition`` (EXISTS, not Flask-Admin's joins, so no row is listed
+    twice for two matching children). ``column_searchable_list`` still shows the box."""
+
+    def search_condition(self, term: str) -> ColumnElement[bool]:
+        raise NotImplementedError
+
+    def _apply_search(
+        self, query: Any, count_query: Any, joins: dict, count_joins: dict, search: str
+    ) -> tuple[Any, Any, dict, dict]:
+        for term in search.split():
+            condition = self.search_condition(term)
+            query = query.filter(condition)
+            count_query = None if count_query is None else count_query.filter(condition)
+        return query, count_query, joins, count_joins
+
+
 class ServiceModelView(StaffOnly, ModelView):
     """A model view that writes only through a domain's services: a refusal (``DomainError``)
     is rolled back and flashed on the page, and an inline (list) edit gets it as a 400."""
@@ -125,6 +170,21 @@ class ServiceModelView(StaffOnly, ModelView):
 
     def delete_model(self, model: Any) -> bool:
         raise NotImplementedError(f"{type(self).__name__} deletes through a service")
+
+    def get_one(self, id: Any) -> Any:
+        """The row a URL names; a malformed, out-of-range or unknown id is a 404 (not a
+        database error, nor Flask-Admin's redirect to the list)."""
+        row_id = parse_id(str(id))
+        found = super().get_one(str(row_id)) if row_id else None
+        if found is None:
+            abort(404)
+        return found
+
+    def _get_list_extra_args(self) -> Any:
+        args = super()._get_list_extra_args()
+        if not 0 <= args.page <= MAX_ID:
+            abort(404)
+        return args
 
     def refuse(self, error: DomainError) -> None:
         db.session.rollback()

@@ -5,15 +5,16 @@ from typing import Any
 
 from flask_admin.contrib.sqla.filters import FilterEqual
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from wtforms import BooleanField, FileField, Form
 
-from ecom.admin.base import ServiceModelView, show_related
-from ecom.admin.variants import ProductVariantPages
-from ecom.catalog import categories, images
+from ecom.admin.base import ServiceModelView, TermSearch, containing, format_money, show_related
+from ecom.admin.variants import ProductVariantPages, variant_rows
+from ecom.catalog import categories, images, variants
 from ecom.catalog import services as catalog
-from ecom.catalog.models import Category, Product
+from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.common.storage import image_url
+from ecom.common.transactions import atomic
 from ecom.extensions import db
 
 
@@ -35,8 +36,18 @@ def _thumbnail(view: Any, context: Any, product: Product, attribute: str) -> Mar
 
 def _price_range(view: Any, context: Any, product: Product, attribute: str) -> str:
     if product.price_max == product.price:
-        return f"{product.price}"
-    return f"{product.price} – {product.price_max}"
+        return format_money(product.price)
+    return f"{product.price} – {format_money(product.price_max)}"
+
+
+def product_search(term: str) -> ColumnElement[bool]:
+    """A product matches a term by its title, its slug or one of its variants' SKUs."""
+    like = containing(term)
+    return or_(
+        Product.title.ilike(like, escape="\\"),
+        Product.slug.ilike(like, escape="\\"),
+        Product.variants.any(ProductVariant.sku.ilike(like, escape="\\")),
+    )
 
 
 PRODUCT_FIELDS = ("title", "description", "category", "price", "stock_quantity", "is_active")
@@ -67,11 +78,12 @@ class CategoriesView(ServiceModelView):
         return self.perform(lambda: categories.delete_category(model.id))
 
 
-class ProductsView(ProductVariantPages, ServiceModelView):
+class ProductsView(TermSearch, ProductVariantPages, ServiceModelView):
     """Products: searchable, filterable, stock and active flag editable in the list;
     every write, image included, through the catalog service (as the API's). The page of
     a product edits its options and variants; price and stock are the product's own only
-    while it has one variant (its default one)."""
+    while it has one variant (its default one). The page's Save writes its variant rows
+    too."""
 
     edit_template = "ecom_admin/product_edit.html"
     column_list = (
@@ -88,6 +100,7 @@ class ProductsView(ProductVariantPages, ServiceModelView):
     )
     column_labels = {"stock_quantity": "Stock", "is_active": "Active", "average_rating": "Rating"}
     column_searchable_list = ("title", "slug")
+    search_condition = staticmethod(product_search)
     column_filters = (
         FilterEqual(Product.category_id, "Category", options=CategoryChoices()),
         "price",
@@ -121,6 +134,9 @@ class ProductsView(ProductVariantPages, ServiceModelView):
     }
     service_keys = {"category": "category_id"}
 
+    def search_placeholder(self) -> str:
+        return "Title, slug or SKU"
+
     def edit_form(self, obj: Product | None = None) -> Form:
         form = super().edit_form(obj)
         if obj is not None and len(obj.variants) > 1:
@@ -135,9 +151,19 @@ class ProductsView(ProductVariantPages, ServiceModelView):
         return product
 
     def update_model(self, form: Form, model: Product) -> bool:
+        """The page's Save: the product's fields and its edited variant rows, all or none."""
         product_id = model.id
-        updated = self.perform(lambda: catalog.update_product(product_id, self.changes(form)))
-        return updated and self._store_image(form, product_id)
+        rows = variant_rows(model)
+        if rows is None:
+            return False
+
+        def save() -> None:
+            with atomic():
+                catalog.update_product(product_id, self.changes(form))
+                for variant_id, changes in rows:
+                    variants.update_variant(product_id, variant_id, changes)
+
+        return self.perform(save) and self._store_image(form, product_id)
 
     def delete_model(self, model: Product) -> bool:
         return self.perform(lambda: catalog.delete_product(model.id))

@@ -3,12 +3,13 @@
 from datetime import UTC, datetime
 from math import ceil
 
-from flask import current_app, request
+from flask import abort, current_app, request
 from flask_admin import AdminIndexView, expose
 
 from ecom.admin import dashboard
 from ecom.admin.base import StaffOnly
 from ecom.admin.charts import revenue_chart
+from ecom.common.ids import MAX_ID
 
 LOW_STOCK_PAGE_SIZE = 20
 
@@ -19,7 +20,9 @@ class DashboardView(StaffOnly, AdminIndexView):
         now = datetime.now(UTC)
         config = current_app.config
         threshold = config["LOW_STOCK_THRESHOLD"]
-        page = max(request.args.get("low_stock_page", 1, type=int), 1)
+        page = request.args.get("low_stock_page", 1, type=int)
+        if not 1 <= page <= MAX_ID:
+            abort(404)
         low_count, low_variants = dashboard.low_stock(threshold, page, LOW_STOCK_PAGE_SIZE)
         return self.render(
             "ecom_admin/dashboard.html",

@@ -12,18 +12,28 @@ from flask_admin.contrib.sqla.filters import (
     DateTimeSmallerFilter,
     FilterEqual,
 )
+from sqlalchemy import ColumnElement, false, or_
 
-from ecom.admin.base import ServiceModelView, show_related
+from ecom.accounts.models import User
+from ecom.admin.base import (
+    ServiceModelView,
+    TermSearch,
+    containing,
+    row_ids,
+    show_money,
+    show_related,
+)
 from ecom.admin.session import current_admin_user
+from ecom.common.ids import parse_id
 from ecom.orders import transitions
-from ecom.orders.models import ORDER_STATUSES, Order
-from ecom.payments import capture, refunds
+from ecom.orders.models import ORDER_STATUSES, Order, OrderItem
+from ecom.payments import capture, manual, refunds
 from ecom.payments.schemas import RefundRequestSchema
 from ecom.payments.services import order_payments
 
-# The back office's button for each status an order can be moved to.
+# The back office's button for each status an order can be moved to; "paid" is not one:
+# a provider's captured payment pays an order, staff only record money taken by hand.
 STATUS_ACTIONS = {
-    "paid": "Mark paid",
     "processing": "Mark processing",
     "shipped": "Mark shipped",
     "delivered": "Mark delivered",
@@ -45,7 +55,25 @@ def _status_action(to_status: str) -> Any:
     return move
 
 
-class OrdersView(ServiceModelView):
+def order_search(term: str) -> ColumnElement[bool]:
+    """An order matches a term by its number (``#1042`` is the number alone; ``1042`` also
+    text), its customer's email, the shipping address's first or last name, or one of its
+    items' SKUs."""
+    number = parse_id(term.removeprefix("#"))
+    if term.startswith("#"):
+        return Order.id == number if number else false()
+    like = containing(term)
+    address = Order.shipping_address
+    matches = [
+        Order.user.has(User.email.ilike(like, escape="\\")),
+        address["first_name"].as_string().ilike(like, escape="\\"),
+        address["last_name"].as_string().ilike(like, escape="\\"),
+        Order.items.any(OrderItem.sku.ilike(like, escape="\\")),
+    ]
+    return or_(Order.id == number, *matches) if number else or_(*matches)
+
+
+class OrdersView(TermSearch, ServiceModelView):
     """Orders by status and date; no creation and no raw edit: a status changes only through
     ``transitions.change_status`` (history, payment status and restocking stay right)."""
 
@@ -61,8 +89,9 @@ class OrdersView(ServiceModelView):
         "total_amount": "Total",
         "created_at": "Placed",
     }
-    column_formatters = {"user": show_related("email")}
+    column_formatters = {"user": show_related("email"), "total_amount": show_money}
     column_searchable_list = ("user.email",)
+    search_condition = staticmethod(order_search)
     column_sortable_list = (
         "id",
         ("user", "user.email"),
@@ -79,11 +108,13 @@ class OrdersView(ServiceModelView):
     )
     column_default_sort = ("created_at", True)
 
-    action_status_paid = _status_action("paid")
     action_status_processing = _status_action("processing")
     action_status_shipped = _status_action("shipped")
     action_status_delivered = _status_action("delivered")
     action_status_cancelled = _status_action("cancelled")
+
+    def search_placeholder(self) -> str:
+        return "Order number, email, shipping name or SKU"
 
     def render(self, template: str, **kwargs: Any) -> str:
         return super().render(
@@ -92,6 +123,7 @@ class OrdersView(ServiceModelView):
             status_actions=STATUS_ACTIONS,
             action_name=action_name,
             order_payments=order_payments,
+            live_payment=manual.live_payment,
             **kwargs,
         )
 
@@ -100,15 +132,16 @@ class OrdersView(ServiceModelView):
         actor = current_admin_user()
         moved = [
             order_id
-            for order_id in ids
+            for order_id in row_ids(ids)
             if self.perform(
                 lambda order_id=order_id: transitions.change_status(
-                    int(order_id), to_status, actor=actor, note="Back office"
+                    order_id, to_status, actor=actor, note="Back office"
                 )
             )
         ]
         if moved:
-            flash(f"{len(moved)} order(s) now {to_status}: #{', #'.join(moved)}.", "success")
+            numbers = ", #".join(map(str, moved))
+            flash(f"{len(moved)} order(s) now {to_status}: #{numbers}.", "success")
 
     @expose("/refund/", methods=("POST",))
     def refund(self) -> Any:
@@ -134,4 +167,14 @@ class OrdersView(ServiceModelView):
         order_id = request.form.get("order_id", type=int)
         if self.perform(lambda: capture.request_capture(order_id)):
             flash(f"Capture of order #{order_id} asked of the provider.", "success")
+        return redirect(url_for(".details_view", id=order_id))
+
+    @expose("/mark-paid/", methods=("POST",))
+    def mark_paid(self) -> Any:
+        """Record money taken outside the shop (cash, bank transfer), with its reason."""
+        order_id = request.form.get("order_id", type=int)
+        reason = request.form.get("reason", "")
+        actor = current_admin_user()
+        if self.perform(lambda: manual.mark_paid_by_hand(order_id, actor=actor, reason=reason)):
+            flash(f"Order #{order_id} marked paid by hand: {reason.strip()}", "success")
         return redirect(url_for(".details_view", id=order_id))

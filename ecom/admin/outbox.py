@@ -1,10 +1,25 @@
 """The outbox in the back office: every side effect's state, and a retry for failed ones."""
 
+from typing import Any
+
 from flask import flash
 from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
+from markupsafe import Markup
 
-from ecom.admin.base import ServiceModelView
+from ecom.admin.base import ServiceModelView, row_ids
 from ecom.common import outbox
+from ecom.common.outbox import STATES, OutboxMessage
+
+# Characters of a long key or error shown in the list; the whole text is its tooltip.
+SHORT_TEXT = 60
+
+
+def _shortened(view: Any, context: Any, message: OutboxMessage, name: str) -> Markup:
+    text = getattr(message, name) or ""
+    if len(text) <= SHORT_TEXT:
+        return Markup('<span class="outbox-text">{}</span>').format(text)
+    return Markup('<span class="outbox-text" title="{}">{}…</span>').format(text, text[:SHORT_TEXT])
 
 
 class OutboxView(ServiceModelView):
@@ -25,7 +40,12 @@ class OutboxView(ServiceModelView):
         "created_at",
         "delivered_at",
     )
-    column_filters = ("state", "handler")
+    column_labels = {"next_attempt_at": "Next attempt", "delivered_at": "Delivered"}
+    column_filters = (
+        FilterEqual(OutboxMessage.state, "State", options=[(state, state) for state in STATES]),
+        FilterLike(OutboxMessage.handler, "Handler"),
+    )
+    column_formatters = {"key": _shortened, "last_error": _shortened}
     column_searchable_list = ("key",)
     column_default_sort = ("id", True)
 
@@ -33,8 +53,8 @@ class OutboxView(ServiceModelView):
     def action_retry(self, ids: list[str]) -> None:
         retried = [
             message_id
-            for message_id in ids
-            if self.perform(lambda message_id=message_id: outbox.retry(int(message_id)))
+            for message_id in row_ids(ids)
+            if self.perform(lambda message_id=message_id: outbox.retry(message_id))
         ]
         if retried:
             flash(f"{len(retried)} message(s) handed over again.", "success")

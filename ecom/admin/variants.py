@@ -1,5 +1,5 @@
-"""Back office variants: the Variants list (price, stock and active flag edited in the
-list), and the product page's variants and options, all written through the catalog's
+"""The product page's variants and options in the back office: its variant rows (saved
+with the page's Save), the new variant and the options, all written through the catalog's
 rules (``ecom.catalog.variants``, ``ecom.catalog.options``) under the product's lock."""
 
 from decimal import Decimal
@@ -7,15 +7,11 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import IntEqualFilter
-from markupsafe import Markup
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, DecimalField, Form, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from config.fields import comma_list
-from ecom.admin.base import ServiceModelView
 from ecom.catalog import options, variants
 from ecom.catalog.models import Product, ProductVariant
 from ecom.extensions import db
@@ -27,12 +23,12 @@ STOCK_RULES = [InputRequired(), NumberRange(min=0, max=MAX_INTEGER)]
 WEIGHT_RULES = [Optional(), NumberRange(min=0, max=MAX_INTEGER)]
 
 
-def _strip(value: str | None) -> str | None:
+def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
 class VariantForm(Form):
-    sku = StringField("SKU", [InputRequired(), Length(max=64)], filters=[_strip])
+    sku = StringField("SKU", [InputRequired(), Length(max=64)], filters=[strip])
     price = DecimalField("Price", PRICE_RULES, places=2)
     stock_quantity = IntegerField("Stock", STOCK_RULES)
     is_active = BooleanField("Active")
@@ -40,7 +36,7 @@ class VariantForm(Form):
 
 
 class OptionForm(Form):
-    name = StringField("Option", [InputRequired(), Length(max=50)], filters=[_strip])
+    name = StringField("Option", [InputRequired(), Length(max=50)], filters=[strip])
     values = StringField("Values, separated by commas", [InputRequired()])
 
     def value_list(self) -> list[str]:
@@ -60,15 +56,51 @@ def _product(product_id: int) -> Product:
     return product
 
 
-def _chosen_values(product: Product) -> dict[str, str] | None:
+def _chosen_values(product: Product, prefix: str = "") -> dict[str, str] | None:
     """The option values the form chose (option name → value); None, flashed, when one
     is missing."""
-    chosen = {o.name: request.form.get(f"option-{o.id}", "").strip() for o in product.options}
+    chosen = {
+        o.name: request.form.get(f"{prefix}option-{o.id}", "").strip() for o in product.options
+    }
     missing = [name for name, value in chosen.items() if not value]
     if missing:
         flash(f"Choose a value for {', '.join(missing)}.", "error")
         return None
     return chosen
+
+
+def _row_changes(product: Product, variant: ProductVariant) -> dict[str, Any] | None:
+    """What the page's row of ``variant`` changes ({} when nothing); None, flashed, when
+    the row is invalid."""
+    prefix = f"variant-{variant.id}-"
+    form = VariantForm(request.form, prefix=prefix)
+    chosen = _chosen_values(product, prefix)
+    if not form.validate():
+        for field in form:
+            for message in field.errors:
+                flash(f"{variant.sku}: {field.label.text}: {message}", "error")
+        return None
+    if chosen is None:
+        return None
+    changes = {name: value for name, value in form.data.items() if getattr(variant, name) != value}
+    if chosen != {value.option.name: value.value for value in variant.values}:
+        changes["options"] = chosen
+    return changes
+
+
+def variant_rows(product: Product) -> list[tuple[int, dict[str, Any]]] | None:
+    """The changes of the product page's variant rows that were edited, by variant id;
+    None, each error flashed, when a row is invalid. A page posted without rows (the
+    list's inline edit) changes none."""
+    rows, valid = [], True
+    for variant in product.variants:
+        if f"variant-{variant.id}-sku" not in request.form:
+            continue
+        changes = _row_changes(product, variant)
+        valid = valid and changes is not None
+        if changes:
+            rows.append((variant.id, changes))
+    return rows if valid else None
 
 
 def _option_data(form: OptionForm) -> dict[str, Any] | None:
@@ -102,19 +134,10 @@ class ProductVariantPages:
         return self._back(product_id, "variants")
 
     @expose("/<int:product_id>/variants/<int:variant_id>/", methods=("POST",))
-    def variant_update(self, product_id: int, variant_id: int) -> Response:
-        if request.form.get("action") == "delete":
-            if self.perform(lambda: variants.delete_variant(product_id, variant_id)):
-                flash("Variant deleted.", "success")
-            return self._back(product_id, "variants")
-        form = VariantForm(request.form)
-        chosen = _chosen_values(_product(product_id))
-        if not form.validate():
-            _flash_errors(form)
-        elif chosen is not None:
-            changes = {**form.data, **({"options": chosen} if chosen else {})}
-            if self.perform(lambda: variants.update_variant(product_id, variant_id, changes)):
-                flash(f"Variant {form.sku.data} saved.", "success")
+    def variant_delete(self, product_id: int, variant_id: int) -> Response:
+        """A row's Delete (its edits are saved with the page's Save)."""
+        if self.perform(lambda: variants.delete_variant(product_id, variant_id)):
+            flash("Variant deleted.", "success")
         return self._back(product_id, "variants")
 
     @expose("/<int:product_id>/options/", methods=("POST",))
@@ -134,84 +157,3 @@ class ProductVariantPages:
         if data and self.perform(lambda: options.update_option(product_id, option_id, data)):
             flash(f"Option {data['name']} saved.", "success")
         return self._back(product_id, "options")
-
-
-def _product_link(view: Any, context: Any, variant: ProductVariant, name: str) -> Markup:
-    url = url_for("admin_products.edit_view", id=variant.product_id)
-    return Markup('<a href="{}#variants">{}</a>').format(url, variant.product.title)
-
-
-class VariantsView(ServiceModelView):
-    """Every variant: searchable by SKU, filterable by product; price, stock and active
-    flag edited in the list; each write through ``update_variant``."""
-
-    can_create = False
-    column_list = (
-        "id",
-        "product",
-        "label",
-        "sku",
-        "price",
-        "stock_quantity",
-        "is_active",
-        "weight_grams",
-        "updated_at",
-    )
-    column_labels = {
-        "sku": "SKU",
-        "label": "Options",
-        "stock_quantity": "Stock",
-        "is_active": "Active",
-        "weight_grams": "Weight (g)",
-    }
-    column_searchable_list = ("sku",)
-    column_filters = (
-        IntEqualFilter(ProductVariant.product_id, "Product"),
-        "price",
-        "stock_quantity",
-        "is_active",
-    )
-    column_sortable_list = (
-        "id",
-        ("product", "product.title"),
-        "sku",
-        "price",
-        "stock_quantity",
-        "is_active",
-        "updated_at",
-    )
-    column_editable_list = ("price", "stock_quantity", "is_active")
-    column_formatters = {
-        "product": _product_link,
-        "label": lambda view, context, variant, name: variant.label,
-    }
-    column_default_sort = ("id", True)
-    form_columns = ("sku", "price", "stock_quantity", "is_active", "weight_grams")
-    form_args = {
-        "sku": {"validators": [InputRequired(), Length(max=64)], "filters": [_strip]},
-        "price": {"validators": PRICE_RULES},
-        "stock_quantity": {"validators": STOCK_RULES},
-        "weight_grams": {"validators": WEIGHT_RULES},
-    }
-    written_fields = frozenset(form_columns)
-
-    def get_query(self) -> Any:
-        """Each row's product and option values in a few queries, whatever the page size."""
-        return (
-            super()
-            .get_query()
-            .options(
-                joinedload(ProductVariant.product),
-                selectinload(ProductVariant.values),
-            )
-        )
-
-    def update_model(self, form: Form, model: ProductVariant) -> bool:
-        product_id, variant_id = model.product_id, model.id
-        return self.perform(
-            lambda: variants.update_variant(product_id, variant_id, self.changes(form))
-        )
-
-    def delete_model(self, model: ProductVariant) -> bool:
-        product_id, variant_id = model.product_id, model.id
-        return self.perform(lambda: variants.delete_variant(product_id, variant_id))

@@ -2,6 +2,7 @@
 
 import json
 import re
+import secrets
 from collections.abc import Iterator, Mapping
 from typing import Any, NoReturn
 
@@ -13,18 +14,27 @@ from ecom.common.errors import ValidationFailed
 
 # The API serves JSON only; nothing may load, frame or post from it.
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# Swagger UI, ReDoc and the back office: local assets, their inline bootstrap script,
-# ReDoc's blob: worker and the data: images both UIs draw.
+# Swagger UI and ReDoc: local assets, their inline bootstrap script, ReDoc's blob: worker
+# and the data: images both UIs draw.
 PAGE_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; "
     "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
     "form-action 'self'"
 )
-PAGE_PREFIXES = ("/api/v1/docs", "/api/v1/redoc", "/admin")
+PAGE_PREFIXES = ("/api/v1/docs", "/api/v1/redoc")
 # The account pages e-mails link to: forms posted to themselves, no script, no style.
 FORM_CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 FORM_PREFIXES = ("/activate/", "/password/")
+# The back office: local scripts, and inline ones only with the response's nonce (Flask-Admin
+# marks its own); inline styles stay, Flask-Admin's markup and widgets set style attributes.
+BACK_OFFICE_CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+BACK_OFFICE_PREFIX = "/admin"
+CSP_NONCE_KEY = "ecom.csp_nonce"
 # Probes and the metrics scrape, on the private side: plain HTTP is expected there.
 PRIVATE_PREFIXES = ("/health", "/api/v1/health", "/metrics")
 STATIC_HEADERS = {
@@ -150,9 +160,21 @@ def redirect_to_https() -> Response | None:
     return redirect(request.url.replace("http://", "https://", 1), code=code)
 
 
-def security_headers(path: str, secure: bool, config: Mapping[str, Any]) -> list[tuple]:
-    """The hardening headers of a response to ``path`` (HSTS over HTTPS or FORCE_HTTPS)."""
-    if path.startswith(PAGE_PREFIXES):
+def csp_nonce() -> str:
+    """The nonce of this response's inline scripts (the same for every one of them); kept
+    in the request's environ, as ``g`` outlives a request where an app context was open."""
+    return request.environ.setdefault(CSP_NONCE_KEY, secrets.token_urlsafe(16))
+
+
+def security_headers(
+    path: str, secure: bool, config: Mapping[str, Any], nonce: str = ""
+) -> list[tuple]:
+    """The hardening headers of a response to ``path`` (HSTS over HTTPS or FORCE_HTTPS);
+    a back office page's policy allows the inline scripts that carry ``nonce``."""
+    if path.startswith(BACK_OFFICE_PREFIX):
+        policy = BACK_OFFICE_CSP.format(nonce=nonce)
+        chosen = [*STATIC_HEADERS.items(), ("Content-Security-Policy", policy)]
+    elif path.startswith(PAGE_PREFIXES):
         chosen = PAGE_HEADERS
     elif path.startswith(FORM_PREFIXES):
         chosen = FORM_HEADERS
@@ -166,7 +188,8 @@ def security_headers(path: str, secure: bool, config: Mapping[str, Any]) -> list
 
 def add_security_headers(response: Response) -> Response:
     headers, path = response.headers, request.path
-    chosen = security_headers(path, request.is_secure, current_app.config)
+    nonce = csp_nonce() if path.startswith(BACK_OFFICE_PREFIX) else ""
+    chosen = security_headers(path, request.is_secure, current_app.config, nonce)
     names = {name.lower() for name, _ in headers}
     if names.isdisjoint(SECURITY_HEADER_NAMES):
         headers.extend(chosen)  # One append each, where an update would search them all.
