@@ -1,12 +1,18 @@
-"""Account activation and password reset by e-mailed links (djoser's contract)."""
+"""Account activation, password reset and e-mail change by e-mailed links (djoser's
+contract)."""
 
 from sqlalchemy import select
 
-from ecom.accounts.events import ACTIVATION_REQUESTED, PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED
-from ecom.accounts.links import ACTIVATION, PASSWORD_RESET, user_for
+from ecom.accounts.errors import AccountExists
+from ecom.accounts.events import (
+    ACTIVATION_REQUESTED,
+    PASSWORD_CHANGED,
+    PASSWORD_RESET_REQUESTED,
+)
+from ecom.accounts.links import ACTIVATION, EMAIL_CHANGE, PASSWORD_RESET, user_for
 from ecom.accounts.models import User
 from ecom.accounts.passwords import check_password_policy, hash_password
-from ecom.accounts.services import normalise_email
+from ecom.accounts.services import ensure_unique, normalise_email
 from ecom.common.events import record
 from ecom.common.transactions import atomic
 from ecom.extensions import db
@@ -48,3 +54,12 @@ def reset_password(uid: str, token: str, new_password: str) -> None:
         # Following the e-mailed link proves the address.
         user.is_verified = True
         record(PASSWORD_CHANGED, user_id=user.id)
+
+
+def confirm_email_change(uid: str, token: str) -> None:
+    """The new address's link was followed: it becomes the account's (and is verified)."""
+    user = user_for(uid, token, EMAIL_CHANGE)
+    ensure_unique(user.pending_email, None, exclude_id=user.id)
+    with atomic(on_conflict=AccountExists()):
+        user.email, user.pending_email = user.pending_email, None
+        user.is_verified = True
