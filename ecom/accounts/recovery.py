@@ -14,6 +14,7 @@ from ecom.accounts.models import User
 from ecom.accounts.passwords import check_password_policy, hash_password
 from ecom.accounts.services import ensure_unique, normalise_email
 from ecom.common.events import record
+from ecom.common.ratelimit import spend
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -21,6 +22,15 @@ from ecom.extensions import db
 def _active_user(email: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     return user if user is not None and user.is_active else None
+
+
+def _may_mail(user: User) -> bool:
+    """Whether ``user``'s address may receive one more link (``RATELIMIT_ACCOUNT_MAILS``).
+
+    Past the limit nothing is sent, and the answer is the same 204: the links already sent
+    still work (a link is spent only by a change of the account), so the owner can reset
+    with one of them while somebody else floods the address."""
+    return spend("RATELIMIT_ACCOUNT_MAILS", "account-mails", f"email:{user.email}")
 
 
 def activate(uid: str, token: str) -> None:
@@ -31,7 +41,7 @@ def activate(uid: str, token: str) -> None:
 def resend_activation(email: str) -> None:
     """A new activation e-mail to an unverified account; nothing otherwise (no enumeration)."""
     user = _active_user(email)
-    if user is not None and not user.is_verified:
+    if user is not None and not user.is_verified and _may_mail(user):
         with atomic():
             record(ACTIVATION_REQUESTED, user_id=user.id)
 
@@ -39,7 +49,7 @@ def resend_activation(email: str) -> None:
 def request_password_reset(email: str) -> None:
     """A reset e-mail to an active account; nothing otherwise (no enumeration)."""
     user = _active_user(email)
-    if user is not None:
+    if user is not None and _may_mail(user):
         with atomic():
             record(PASSWORD_RESET_REQUESTED, user_id=user.id)
 
