@@ -87,14 +87,14 @@ def test_past_the_cap_the_owner_resets_with_a_link_already_received(
 # E-mail change
 
 
-def test_an_e_mail_change_without_the_current_password_is_400_and_changes_nothing(
+def test_an_e_mail_change_without_the_current_password_is_403_and_changes_nothing(
     client, customer, queue_down
 ):
     email = customer.email
     for method in (client.patch, client.put):
         body = {"email": "thief@example.com", "username": customer.username}
         answer = method(ME, json=body, headers=token_headers(customer))
-        assert answer.status_code == 400
+        assert answer.status_code == 403
         assert answer.json["code"] == "current_password_required"
         assert "current_password" in answer.json["errors"]["json"]
     db.session.expire_all()

@@ -27,6 +27,8 @@ from ecom.common.api import Blueprint
 from ecom.common.pagination import page_schema, paginate
 from ecom.common.ratelimit import client_key
 
+EMAIL_NEEDS_PASSWORD = "A new `email` without the current password, or with a wrong one."
+
 blp = Blueprint(
     "auth", __name__, url_prefix="/api/v1/auth", description="Accounts and JWT authentication."
 )
@@ -61,7 +63,7 @@ class Me(MethodView):
     @blp.auth()
     @blp.arguments(ProfileSchema)
     @blp.response(200, UserSchema)
-    @blp.alt_response(403, response="FORBIDDEN", description="The current password is wrong.")
+    @blp.alt_response(403, response="FORBIDDEN", description=EMAIL_NEEDS_PASSWORD)
     @blp.alt_response(409, response="CONFLICT")
     def put(self, data):
         """Replace the caller's profile (omitted names become empty)."""
@@ -70,7 +72,7 @@ class Me(MethodView):
     @blp.auth()
     @blp.arguments(ProfilePatchSchema(partial=True))
     @blp.response(200, UserSchema)
-    @blp.alt_response(403, response="FORBIDDEN", description="The current password is wrong.")
+    @blp.alt_response(403, response="FORBIDDEN", description=EMAIL_NEEDS_PASSWORD)
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, data):
         """Update some of the caller's profile."""

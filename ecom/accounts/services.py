@@ -9,7 +9,7 @@ from ecom.accounts.errors import AccountExists, InvalidCredentials, SelfLockout,
 from ecom.accounts.events import EMAIL_CHANGE_REQUESTED, PASSWORD_CHANGED, USER_REGISTERED
 from ecom.accounts.models import User
 from ecom.accounts.passwords import check_password_policy, hash_password, verify_password
-from ecom.common.errors import NotFound, PermissionDenied, ValidationFailed
+from ecom.common.errors import NotFound, PermissionDenied
 from ecom.common.events import record
 from ecom.common.transactions import atomic
 from ecom.extensions import db
@@ -95,6 +95,12 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
     password = changes.pop("current_password", None)
     email = normalise_email(changes.pop("email", user.email))
     moving = email != user.email
+    if moving and not password:
+        message = "The current password is required to change the e-mail address."
+        # 403, not 400: the request is well formed, the caller has not proven who they are.
+        raise PermissionDenied(
+            message, errors={"current_password": [message]}, code="current_password_required"
+        )
     if moving:
         check_current_password(user, password)
     ensure_unique(email if moving else None, changes.get("username"), exclude_id=user.id)
@@ -107,13 +113,8 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
     return user
 
 
-def check_current_password(user: User, password: str | None) -> None:
-    """400 when ``password`` is missing, 403 when it is not ``user``'s."""
-    if not password:
-        message = "The current password is required to change the e-mail address."
-        raise ValidationFailed(
-            message, errors={"current_password": [message]}, code="current_password_required"
-        )
+def check_current_password(user: User, password: str) -> None:
+    """403 unless ``password`` is ``user``'s."""
     if not verify_password(user.password_hash, password):
         raise PermissionDenied(
             "Current password is wrong.",
