@@ -50,6 +50,8 @@ def server_env(size: str, *, cache: bool, workers: int, threads: int = THREADS) 
         "SECRET_KEY": BENCH_SECRET,
         "JWT_SECRET_KEY": BENCH_SECRET,
         "DUMMY_WEBHOOK_SECRET": "whsec_" + BENCH_SECRET[::-1],
+        # Checkouts pay with the dummy provider, which production offers only to a demo.
+        "DEMO_SHOP": "true",
         "DATABASE_URL": dataset.url_of(size),
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": f"ecom:bench-{size}:",

@@ -75,6 +75,11 @@ class CacheSettings(Group):
         "failed logins per account from any address; addresses with no failure for it are exempt",
     )
     RATELIMIT_LOGIN_ADDRESS: str = setting("60/minute", "every login per address")
+    RATELIMIT_ACCOUNT_MAILS: str = setting(
+        "3 per hour",
+        "password-reset and activation e-mails one address receives; past it a request still "
+        "answers 204 and sends nothing (see [SECURITY.md](SECURITY.md#login-limits))",
+    )
     MAX_CONTENT_LENGTH: int = setting(10 * 1024 * 1024, "request body limit in bytes → 413")
     MAX_JSON_DEPTH: int = setting(32, "JSON bodies nested deeper → 400")
 

@@ -24,6 +24,11 @@ class PaymentSettings(Group):
         "comma-separated providers on offer (`dummy`, `stripe`); the first is the default of "
         "`POST /orders/{id}/pay/`",
     )
+    DEMO_SHOP: bool = setting(
+        False,
+        "a demonstration shop: only then may production offer `dummy`, which marks orders "
+        "paid with no money",
+    )
     PAYMENT_TIMEOUT_MINUTES: PositiveInt = setting(
         30, "an order unpaid this long is cancelled and its stock restored"
     )
@@ -61,13 +66,20 @@ class PaymentSettings(Group):
         return f"whsec_{secret_key}"
 
     def production_problems(self, secret_key: str) -> dict[str, str]:
-        """Production's dummy provider must not sign with a secret derived from SECRET_KEY."""
+        """Production offers the dummy provider (orders paid with no money) only in a demo
+        shop, and never signing with a secret derived from SECRET_KEY."""
+        if "dummy" not in self.PAYMENT_PROVIDERS:
+            return {}
+        problems = {}
+        if not self.DEMO_SHOP:
+            problems["PAYMENT_PROVIDERS"] = (
+                "offers `dummy`, which marks orders paid with no money: production refuses it "
+                "unless DEMO_SHOP=true says this shop is a demonstration"
+            )
         secret = self.DUMMY_WEBHOOK_SECRET
-        if "dummy" in self.PAYMENT_PROVIDERS and (
-            not secret or secret in (secret_key, self.derived_secret(secret_key))
-        ):
-            return {
-                "DUMMY_WEBHOOK_SECRET": "must be set in production to a secret of its own "
-                "(the default derives from SECRET_KEY)"
-            }
-        return {}
+        if not secret or secret in (secret_key, self.derived_secret(secret_key)):
+            problems["DUMMY_WEBHOOK_SECRET"] = (
+                "must be set in production to a secret of its own (the default derives from "
+                "SECRET_KEY)"
+            )
+        return problems

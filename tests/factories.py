@@ -40,6 +40,8 @@ def production_env(**overrides: str) -> dict[str, str]:
         "DATABASE_URL": "postgresql://ecom@db/ecom",
         "REDIS_URL": "redis://redis:6379/0",
         "DUMMY_WEBHOOK_SECRET": "whsec_" + "w" * 40,
+        # The default provider is the dummy: production offers it only to a demo shop.
+        "DEMO_SHOP": "true",
         **overrides,
     }
 

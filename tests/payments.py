@@ -28,6 +28,7 @@ def captured_payment(order, status: str = "captured") -> Payment:
         reference=f"dummy_pi_{uuid4().hex[:24]}",
         idempotency_key=uuid4().hex,
         flag="amount_mismatch" if status == "captured" else None,
+        captured_amount=order.total_amount if status == "captured" else None,
     )
     db.session.add(payment)
     db.session.commit()

@@ -263,6 +263,7 @@ def _app_environment(database_url: str, redis_url: str, media_root: Path) -> dic
         SECRET_KEY=secrets.token_urlsafe(48),
         JWT_SECRET_KEY=secrets.token_urlsafe(48),
         DUMMY_WEBHOOK_SECRET=secrets.token_urlsafe(48),
+        DEMO_SHOP="true",
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         MEDIA_ROOT=str(media_root),

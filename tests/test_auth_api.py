@@ -144,7 +144,11 @@ def test_profile_update_changes_names_but_refuses_role_and_is_active(
 
 
 def test_profile_put_refuses_another_users_email(client, customer, other_customer, auth_headers):
-    profile = {"email": other_customer.email, "username": customer.username}
+    profile = {
+        "email": other_customer.email,
+        "username": customer.username,
+        "current_password": PASSWORD,
+    }
     response = client.put(ME, json=profile, headers=auth_headers(customer))
     assert response.status_code == 409
     assert "email" in response.json["errors"]["json"]

@@ -127,6 +127,40 @@ def test_deeply_nested_json_is_400_json(client, rule, method):
     assert_json_error(write.send(data=body, content_type="application/json"), 400)
 
 
+HUGE_INTEGER = "9" * 4301
+
+
+@pytest.mark.parametrize(("rule", "method"), JSON_WRITES)
+def test_an_integer_too_long_to_parse_in_any_body_is_400_json(client, rule, method):
+    write = Writer(client, rule, method)
+    body = json.dumps({**write.valid_body(), "huge": 0}).replace(
+        '"huge": 0', f'"huge": -{HUGE_INTEGER}'
+    )
+
+    answer = write.send(data=body, content_type="application/json")
+
+    assert_json_error(answer, 400)
+    assert answer.json["code"] == "number_too_long"
+
+
+def test_an_anonymous_integer_too_long_to_parse_is_400_not_500(client):
+    body = '{"email": "a@example.com", "password": ' + HUGE_INTEGER + "}"
+
+    answer = client.post("/api/v1/auth/jwt/create/", data=body, content_type="application/json")
+
+    assert_json_error(answer, 400)
+    assert answer.json["code"] == "number_too_long"
+
+
+def test_an_integer_of_the_longest_parsed_length_is_read_by_the_schema(client):
+    body = '{"email": "a@example.com", "password": ' + HUGE_INTEGER[1:] + "}"
+
+    answer = client.post("/api/v1/auth/jwt/create/", data=body, content_type="application/json")
+
+    assert_json_error(answer, 400)
+    assert answer.json["code"] == "validation_error"
+
+
 @pytest.mark.parametrize(("rule", "method"), JSON_WRITES)
 def test_a_wrong_type_in_any_body_field_is_400_naming_it(client, openapi, rule, method):
     write = Writer(client, rule, method)

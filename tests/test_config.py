@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 import config
@@ -198,3 +200,40 @@ def test_the_configuration_reference_is_generated_from_the_declarations():
     assert reference.PATH.read_text(encoding="utf-8") == reference.render(), (
         "docs/CONFIGURATION.md is stale: run python -m config.reference"
     )
+
+
+def test_production_refuses_the_dummy_provider_unless_the_shop_is_a_demo():
+    env = production_env()
+    del env["DEMO_SHOP"]
+    with pytest.raises(ConfigError, match="PAYMENT_PROVIDERS: offers `dummy`") as refused:
+        ProductionConfig(env)
+    assert list(refused.value.problems) == ["PAYMENT_PROVIDERS"]
+    with pytest.raises(ConfigError, match="PAYMENT_PROVIDERS: offers `dummy`"):
+        ProductionConfig(
+            {
+                **env,
+                "PAYMENT_PROVIDERS": "stripe,dummy",
+                "STRIPE_SECRET_KEY": "sk_x",
+                "STRIPE_WEBHOOK_SECRET": "whsec_x",
+            }
+        )
+
+
+def test_a_demo_shop_may_offer_the_dummy_provider_in_production():
+    config = ProductionConfig(production_env(DEMO_SHOP="true"))
+    assert config.PAYMENT_PROVIDERS == ["dummy"] and config.DEMO_SHOP is True
+
+
+def test_development_offers_the_dummy_provider_without_a_demo_setting():
+    assert config_from_env({}).PAYMENT_PROVIDERS == ["dummy"]
+
+
+def test_the_production_example_environment_starts_without_the_dummy_provider():
+    example = Path(__file__).parent.parent / ".env.prod.example"
+    env = {
+        name: value
+        for name, _, value in (line.partition("=") for line in example.read_text().splitlines())
+        if value and not name.startswith("#")
+    }
+    config = ProductionConfig(env)
+    assert "dummy" not in config.PAYMENT_PROVIDERS and config.DEMO_SHOP is False

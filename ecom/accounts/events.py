@@ -30,3 +30,8 @@ PASSWORD_RESET_REQUESTED = EventKind(
 PASSWORD_CHANGED = EventKind(
     "user.password_changed", UserSchema, description="A user's password was changed or reset."
 )
+EMAIL_CHANGE_REQUESTED = EventKind(
+    "user.email_change_requested",
+    UserSchema,
+    description="A user asked to move their account to another e-mail address.",
+)

@@ -3,6 +3,7 @@
 from ecom.accounts import emails
 from ecom.accounts.events import (
     ACTIVATION_REQUESTED,
+    EMAIL_CHANGE_REQUESTED,
     PASSWORD_CHANGED,
     PASSWORD_RESET_REQUESTED,
     USER_REGISTERED,
@@ -21,6 +22,9 @@ def register(listeners: Listeners, handlers: Handlers) -> None:
     handlers.add(emails.ACTIVATION, emails.deliver_activation)
     handlers.add(emails.PASSWORD_RESET, emails.deliver_password_reset)
     handlers.add(emails.PASSWORD_CHANGED, emails.deliver_password_changed)
+    listeners.on(EMAIL_CHANGE_REQUESTED, _send_email_change, when=When.IN_TRANSACTION)
+    handlers.add(emails.EMAIL_CHANGE_CONFIRM, emails.deliver_email_change_confirm)
+    handlers.add(emails.EMAIL_CHANGE_NOTICE, emails.deliver_email_change_notice)
 
 
 def _user(event: Event) -> User:
@@ -42,3 +46,7 @@ def _send_password_reset(event: Event) -> None:
 
 def _send_password_changed(event: Event) -> None:
     emails.send_password_changed(_user(event))
+
+
+def _send_email_change(event: Event) -> None:
+    emails.send_email_change(_user(event))

@@ -21,6 +21,8 @@ class User(TimestampMixin, db.Model):
     is_active = db.Column(db.Boolean, nullable=False, default=True)
     # Set when the owner follows the activation link (REQUIRE_VERIFIED_EMAIL gates checkout).
     is_verified = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
+    # An address the owner asked to move to: it replaces ``email`` once its link is followed.
+    pending_email = db.Column(db.String(254), nullable=True)
     # Bumped to revoke every token issued before (password change, fallback revocation).
     token_version = db.Column(db.Integer, nullable=False, default=0)
     # Orders placed, cancelled ones too (kept by checkout): "first order only" vouchers.

@@ -27,6 +27,8 @@ from ecom.common.api import Blueprint
 from ecom.common.pagination import page_schema, paginate
 from ecom.common.ratelimit import client_key
 
+EMAIL_NEEDS_PASSWORD = "A new `email` without the current password, or with a wrong one."
+
 blp = Blueprint(
     "auth", __name__, url_prefix="/api/v1/auth", description="Accounts and JWT authentication."
 )
@@ -61,6 +63,7 @@ class Me(MethodView):
     @blp.auth()
     @blp.arguments(ProfileSchema)
     @blp.response(200, UserSchema)
+    @blp.alt_response(403, response="FORBIDDEN", description=EMAIL_NEEDS_PASSWORD)
     @blp.alt_response(409, response="CONFLICT")
     def put(self, data):
         """Replace the caller's profile (omitted names become empty)."""
@@ -69,6 +72,7 @@ class Me(MethodView):
     @blp.auth()
     @blp.arguments(ProfilePatchSchema(partial=True))
     @blp.response(200, UserSchema)
+    @blp.alt_response(403, response="FORBIDDEN", description=EMAIL_NEEDS_PASSWORD)
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, data):
         """Update some of the caller's profile."""
@@ -128,6 +132,18 @@ class ResetPasswordConfirm(MethodView):
     def post(self, data):
         """Set a new password with the link's `uid` and `token`; every token is revoked."""
         recovery.reset_password(data["uid"], data["token"], data["new_password"])
+
+
+@blp.route("/users/confirm_email/")
+class ConfirmEmail(MethodView):
+    @blp.strict_limit(client_key)
+    @blp.arguments(ActivationSchema)
+    @blp.response(204)
+    @blp.alt_response(409, response="CONFLICT", description=InvalidLink.message)
+    def post(self, data):
+        """Make the new e-mail address the account's with the `uid` and `token` of the
+        link sent to it."""
+        recovery.confirm_email_change(data["uid"], data["token"])
 
 
 @blp.route("/users/<int:user_id>/")

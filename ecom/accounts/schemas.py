@@ -29,6 +29,11 @@ class UserSchema(ResponseSchema):
     role = ma.fields.String(dump_only=True, metadata={"enum": list(ROLES)})
     is_active = ma.fields.Boolean(dump_only=True)
     is_verified = ma.fields.Boolean(dump_only=True)
+    pending_email = ma.fields.Email(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "A new address waiting for its confirmation link to be followed."},
+    )
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
@@ -57,7 +62,9 @@ class RegisterSchema(ma.Schema):
 
 class ProfileSchema(ma.Schema):
     """Own profile, replaced whole; `role`, `is_active` and `password` are refused here
-    (400, unknown field)."""
+    (400, unknown field). A new `email` needs `current_password` and takes effect once the
+    link e-mailed to it is followed (`pending_email` until then); the current address is
+    told."""
 
     class Meta:
         example = {
@@ -68,6 +75,11 @@ class ProfileSchema(ma.Schema):
         }
 
     email = EmailAddress(required=True)
+    current_password = Text(
+        load_only=True,
+        validate=validate.Length(max=128),
+        metadata={"description": "Required when `email` changes."},
+    )
     username = Text(required=True, validate=USERNAME)
     first_name = Text(load_default="", validate=NAME)
     last_name = Text(load_default="", validate=NAME)

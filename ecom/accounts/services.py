@@ -6,7 +6,7 @@ from sqlalchemy import Select, select
 
 from ecom.accounts import tokens
 from ecom.accounts.errors import AccountExists, InvalidCredentials, SelfLockout, TokenNotValid
-from ecom.accounts.events import PASSWORD_CHANGED, USER_REGISTERED
+from ecom.accounts.events import EMAIL_CHANGE_REQUESTED, PASSWORD_CHANGED, USER_REGISTERED
 from ecom.accounts.models import User
 from ecom.accounts.passwords import check_password_policy, hash_password, verify_password
 from ecom.common.errors import NotFound, PermissionDenied
@@ -19,7 +19,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _ensure_unique(email: str | None, username: str | None, exclude_id: int | None = None) -> None:
+def ensure_unique(email: str | None, username: str | None, exclude_id: int | None = None) -> None:
     errors = {}
     for field, value in (("email", email), ("username", username)):
         if value is None:
@@ -43,7 +43,7 @@ def create_user(
     """A new account; with ``send_activation`` (a sign-up), its activation e-mail goes out."""
     email = normalise_email(email)
     check_password_policy(password, email)
-    _ensure_unique(email, username)
+    ensure_unique(email, username)
     user = User(
         email=email,
         username=username,
@@ -89,23 +89,43 @@ def logout(user: User, access_claims: dict, refresh: str) -> None:
 
 
 def update_profile(user: User, changes: dict[str, Any]) -> User:
-    if "email" in changes:
-        changes["email"] = normalise_email(changes["email"])
-    _ensure_unique(changes.get("email"), changes.get("username"), exclude_id=user.id)
+    """Change the profile. A new e-mail address needs the current password and waits, as
+    ``pending_email``, for its link to be followed (``recovery.confirm_email_change``);
+    the current address is told."""
+    password = changes.pop("current_password", None)
+    email = normalise_email(changes.pop("email", user.email))
+    moving = email != user.email
+    if moving and not password:
+        message = "The current password is required to change the e-mail address."
+        # 403, not 400: the request is well formed, the caller has not proven who they are.
+        raise PermissionDenied(
+            message, errors={"current_password": [message]}, code="current_password_required"
+        )
+    if moving:
+        check_current_password(user, password)
+    ensure_unique(email if moving else None, changes.get("username"), exclude_id=user.id)
     with atomic(on_conflict=AccountExists()):
         for field, value in changes.items():
             setattr(user, field, value)
+        if moving:
+            user.pending_email = email
+            record(EMAIL_CHANGE_REQUESTED, user_id=user.id)
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Set a new password and revoke every token issued so far."""
-    if not verify_password(user.password_hash, current_password):
+def check_current_password(user: User, password: str) -> None:
+    """403 unless ``password`` is ``user``'s."""
+    if not verify_password(user.password_hash, password):
         raise PermissionDenied(
             "Current password is wrong.",
             errors={"current_password": ["Current password is wrong."]},
             code="wrong_password",
         )
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password and revoke every token issued so far."""
+    check_current_password(user, current_password)
     check_password_policy(new_password, user.email, field="new_password")
     with atomic():
         user.password_hash = hash_password(new_password)

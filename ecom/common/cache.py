@@ -88,9 +88,10 @@ def _visibility() -> str:
 
 def entry_key(visibility: str, req: Request) -> str:
     """The entry for ``req`` (Flask's request, or Werkzeug's before Flask): visibility,
-    host, path and sorted query."""
+    scheme and host (the answer's links hold both), path and sorted query."""
     query = urlencode(sorted(req.args.items(multi=True)))
-    digest = hashlib.sha256(f"{visibility}|{req.host}|{req.path}?{query}".encode()).hexdigest()
+    where = f"{req.scheme}://{req.host}{req.path}?{query}"
+    digest = hashlib.sha256(f"{visibility}|{where}".encode()).hexdigest()
     return RESPONSE_PREFIX + digest
 
 

@@ -10,11 +10,13 @@ through ``ProxyFix`` and the ``TRUSTED_PROXIES`` it is told to believe. When the
 import logging
 from collections.abc import Callable
 
+import redis
 from flask import current_app, request
 from flask_jwt_extended import decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
 from flask_limiter import ApplicationLimit, Limiter, RequestLimit
 from jwt import PyJWTError
+from limits import parse
 
 from ecom.common.metrics import RATE_LIMITED
 
@@ -54,6 +56,24 @@ def submitted_email() -> str:
     if isinstance(email, str) and email.strip():
         return "email:" + email.strip().lower()
     return f"ip:{client_ip()}"
+
+
+def spend(setting: str, scope: str, key: str) -> bool:
+    """Count one use of ``key`` against the limit ``setting`` (in the limiter's store, so
+    every worker shares it); False once the limit is spent. True while the limits are off
+    or their store is down, as they fail open."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return True
+    item = parse(current_app.config[setting])
+    identifiers = filter(None, (current_app.config["RATELIMIT_KEY_PREFIX"], key, scope))
+    try:
+        allowed = limiter.limiter.hit(item, *identifiers)
+    except redis.RedisError:
+        return True
+    if not allowed:
+        RATE_LIMITED.inc()
+        security_log.warning("rate limit hit limit=%s key=%s scope=%s", item, key, scope)
+    return allowed
 
 
 def configured(name: str) -> Callable[[], str]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NoReturn
 
 from flask import Flask, Response, current_app, redirect, request
+from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -68,6 +69,25 @@ JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 # The escape of a UTF-16 surrogate; only a lone one (not half of a pair) is refused.
 JSON_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 CONTAINERS = frozenset((list, dict))
+# Python's default ``int`` conversion limit: a longer integer would fail (or take quadratic
+# time) in ``int()``, so it is refused from its text, before any conversion.
+MAX_INTEGER_DIGITS = 4300
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) - text.startswith("-") > MAX_INTEGER_DIGITS:
+        message = f"Integers of more than {MAX_INTEGER_DIGITS} digits are not accepted."
+        raise ValidationFailed(message, errors={"json": [message]}, code="number_too_long")
+    return int(text)
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, whose parse refuses an over-long integer with a 400 (every body read
+    through ``request.get_json``: the views, their schemas and ``refuse_abusive_json``)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        kwargs.setdefault("parse_int", _bounded_int)
+        return super().loads(s, **kwargs)
 
 
 def nesting_exceeds(value: object, limit: int) -> bool:
@@ -202,6 +222,7 @@ def add_security_headers(response: Response) -> Response:
 
 
 def register_security(app: Flask) -> None:
+    app.json = BoundedJSONProvider(app)
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

@@ -47,11 +47,19 @@ class Payment(TimestampMixin, db.Model):
     # What the client needs to finish the payment (a client secret, a redirect URL).
     client_data = db.Column(db.JSON, nullable=False, default=dict)
     refunded_amount = db.Column(db.Numeric(12, 2), nullable=False, default=Decimal("0.00"))
+    # What the provider's captured webhook said it took (in ``currency``): what refunds are
+    # capped by, since it may differ from ``amount`` (a flagged ``amount_mismatch``).
+    captured_amount = db.Column(db.Numeric(12, 2))
     flag = db.Column(db.String(32))
 
     order = db.relationship("Order")
     events = db.relationship("PaymentEvent", back_populates="payment", order_by="PaymentEvent.id")
     refunds = db.relationship("Refund", back_populates="payment", order_by="Refund.id")
+
+    @property
+    def refundable_amount(self) -> Decimal:
+        """The most its refunds may add up to: what was captured, never past ``amount``."""
+        return min(self.amount, self.captured_amount or Decimal("0.00"))
 
 
 class PaymentEvent(db.Model):

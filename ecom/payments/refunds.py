@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ecom.accounts.models import User
 from ecom.common import outbox
-from ecom.common.errors import Conflict, NotFound, ValidationFailed
+from ecom.common.errors import Conflict, NotFound
 from ecom.common.models import lock_row, locked
 from ecom.common.transactions import atomic
 from ecom.extensions import db
@@ -27,6 +27,16 @@ LATE_PAYMENT_REASON = "The order was cancelled before the payment succeeded."
 class NothingToRefund(Conflict):
     code = "nothing_to_refund"
     message = "The order has no captured payment left to refund."
+
+
+class RefundTooLarge(Conflict):
+    """More than what the provider captured, less what is already refunded or asked."""
+
+    code = "refund_too_large"
+
+    def __init__(self, left: Decimal, currency: str) -> None:
+        message = f"At most {left} {currency} is left to refund."
+        super().__init__(message, errors={"amount": [message]})
 
 
 def request_refund(
@@ -55,11 +65,12 @@ def _refundable_payment(order_id: int) -> Payment | None:
 def _refund(payment: Payment, amount: Decimal | None, reason: str, actor: User | None) -> Refund:
     """Write the refund and its job in the caller's transaction (the payment is locked)."""
     asked = sum((r.amount for r in payment.refunds if r.status != "failed"), Decimal("0.00"))
-    left = payment.amount - asked
+    left = payment.refundable_amount - asked
+    if left <= 0:
+        raise NothingToRefund()
     amount = left if amount is None else amount
-    if amount <= 0 or amount > left:
-        message = f"At most {left} {payment.currency} is left to refund."
-        raise ValidationFailed(message, errors={"amount": [message]}, code="refund_too_large")
+    if amount > left:
+        raise RefundTooLarge(left, payment.currency)
     refund = Refund(
         payment=payment,
         amount=amount,
@@ -120,7 +131,7 @@ def settle(payment: Payment, *, confirmed: tuple[str, ...], total: Decimal | Non
     payment.refunded_amount = min(payment.amount, max(succeeded, total or Decimal(0)))
     if payment.refunded_amount <= 0:
         return
-    fully = payment.refunded_amount == payment.amount
+    fully = payment.refunded_amount >= payment.refundable_amount
     payment.status = "refunded" if fully else "partially_refunded"
     if fully and payment.order.payment_status == "paid":
         transitions.mark_refunded(payment.order)

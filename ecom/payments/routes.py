@@ -74,7 +74,11 @@ class OrderCapture(MethodView):
 @blp.route("/payments/webhooks/<provider>/")
 class Webhook(MethodView):
     @blp.response(200, WebhookAnswerSchema)
-    @blp.alt_response(400, response="BAD_REQUEST", description="Missing or bad signature.")
+    @blp.alt_response(
+        400,
+        response="BAD_REQUEST",
+        description="Missing or bad signature, or a signed body of another shape.",
+    )
     @blp.alt_response(404, response="NOT_FOUND", description="No such provider enabled.")
     def post(self, provider):
         """A provider's signed event (no authentication: the signature is checked).

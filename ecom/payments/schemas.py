@@ -62,6 +62,10 @@ class PaymentSchema(ResponseSchema):
     client_data = ma.fields.Dict(
         metadata={"description": "What the client needs to finish: `client_secret`..."}
     )
+    captured_amount = Money(
+        allow_none=True,
+        metadata={"description": "What the provider captured: refunds add up to at most this."},
+    )
     refunded_amount = Money()
     flag = ma.fields.String(
         allow_none=True,

@@ -17,7 +17,7 @@ from ecom.orders import transitions
 from ecom.payments import refunds
 from ecom.payments.models import Payment, PaymentEvent
 from ecom.payments.providers import get_provider
-from ecom.payments.providers.base import Event
+from ecom.payments.providers.base import Event, check_event
 from ecom.payments.services import lock_order, record
 
 # The statuses a payment may move to from each status, whatever order events come in.
@@ -37,9 +37,12 @@ FORWARD: dict[str, tuple[str, ...]] = {
 def receive(provider_name: str, body: bytes, headers: Mapping[str, str]) -> int:
     """Verify and apply a webhook; how many of its events were new.
 
-    A bad signature raises ``InvalidSignature`` before anything is written."""
+    A bad signature raises ``InvalidSignature``, and a signed body of another shape
+    ``MalformedWebhook``, before anything is written."""
     provider = get_provider(provider_name)
     events = provider.parse_webhook(body, headers)
+    for event in events:
+        check_event(event)
     try:
         with atomic():
             return sum(_apply(provider.name, event) for event in events)
@@ -88,6 +91,8 @@ def _seen(provider: str, event_id: str) -> bool:
 def _pay_order(payment: Payment, event: Event) -> None:
     """A captured payment pays its order when the amounts agree; otherwise staff look."""
     order = payment.order
+    if event.currency == payment.currency:
+        payment.captured_amount = event.amount
     paid = (event.amount, event.currency) == (payment.amount, payment.currency)
     if not paid or payment.amount != order.total_amount:
         payment.flag = "amount_mismatch"

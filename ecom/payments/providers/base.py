@@ -42,6 +42,38 @@ class InvalidSignature(ValidationFailed):
     message = "The webhook's signature is missing or does not match."
 
 
+class MalformedWebhook(ValidationFailed):
+    """A webhook signed with the right secret whose body is not an event the shop reads."""
+
+    code = "malformed_webhook"
+    message = "The webhook's body is not an event of the expected shape."
+
+
+# What a webhook event's fields may hold: the columns they are stored in.
+MAX_TEXT = 255
+MAX_KIND = 64
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def check_event(event: "Event") -> None:
+    """Raise ``MalformedWebhook`` unless ``event``'s fields fit what the shop stores."""
+    texts = (event.id, event.reference, *event.refund_references)
+    well_formed = (
+        all(isinstance(text, str) and 0 < len(text) <= MAX_TEXT for text in texts)
+        and isinstance(event.kind, str)
+        and 0 < len(event.kind) <= MAX_KIND
+        and (
+            event.currency is None or (isinstance(event.currency, str) and len(event.currency) == 3)
+        )
+        and (
+            event.amount is None
+            or (isinstance(event.amount, Decimal) and 0 <= event.amount <= MAX_AMOUNT)
+        )
+    )
+    if not well_formed:
+        raise MalformedWebhook()
+
+
 class ProviderError(DomainError):
     status = 502
     code = "payment_provider_error"

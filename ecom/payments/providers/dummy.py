@@ -26,7 +26,7 @@ from ecom.payments.providers.base import (
     Answer,
     Charge,
     Event,
-    InvalidSignature,
+    MalformedWebhook,
     from_minor,
     sign,
     to_minor,
@@ -144,17 +144,17 @@ class DummyProvider:
             amount = from_minor(int(event["amount"]), currency)
             return [
                 Event(
-                    id=str(event["id"]),
-                    kind=str(event["type"]),
-                    reference=str(event["reference"]),
+                    id=event["id"],
+                    kind=event["type"],
+                    reference=event["reference"],
                     data=event,
                     amount=amount,
                     currency=currency,
                     refund_references=tuple(event.get("refunds", ())),
                 )
             ]
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise InvalidSignature("The webhook's body is not a dummy event.") from exc
+        except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
+            raise MalformedWebhook("The webhook's body is not a dummy event.") from exc
 
 
 def _short(text: str) -> str:

@@ -17,6 +17,7 @@ from ecom.payments.providers.base import (
     Charge,
     Event,
     InvalidSignature,
+    MalformedWebhook,
     ProviderError,
     from_minor,
     to_minor,
@@ -111,6 +112,14 @@ class StripeProvider:
             )
         except (stripe.SignatureVerificationError, ValueError) as exc:
             raise InvalidSignature() from exc
+        try:
+            return self._events(event)
+        except (KeyError, TypeError, AttributeError, ValueError, ArithmeticError) as exc:
+            raise MalformedWebhook() from exc
+
+    @staticmethod
+    def _events(event: Any) -> list[Event]:
+        """The shop's events in a verified Stripe event (Python's errors on another shape)."""
         data = event.to_dict()
         found = data["data"]["object"]
         currency = str(found.get("currency", "")).upper()
