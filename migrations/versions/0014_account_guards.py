@@ -2,7 +2,7 @@
 what its provider captured, which caps its refunds
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0013
 Create Date: 2026-12-10 10:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0009"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
