@@ -36,6 +36,8 @@ from ecom.orders.routes import blp as orders_blp
 from ecom.payments import listeners as payments_listeners
 from ecom.payments.providers import check_settings
 from ecom.payments.routes import blp as payments_blp
+from ecom.pricing import listeners as pricing_listeners
+from ecom.promotions.routes import promotions_blp, vouchers_blp
 from ecom.reviews import listeners as reviews_listeners
 from ecom.reviews.routes import blp as reviews_blp
 
@@ -43,6 +45,7 @@ from ecom.reviews.routes import blp as reviews_blp
 DOMAIN_LISTENERS = (
     accounts_listeners,
     catalog_listeners,
+    pricing_listeners,
     reviews_listeners,
     orders_listeners,
     payments_listeners,
@@ -118,7 +121,7 @@ def _local_cache_dir(app: Flask) -> str:
 
 def register_blueprints(app: Flask) -> None:
     blueprints = (health.blp, accounts_blp, catalog_blp, cart_blp, orders_blp, payments_blp)
-    for blueprint in (*blueprints, reviews_blp):
+    for blueprint in (*blueprints, reviews_blp, promotions_blp, vouchers_blp):
         api.register_blueprint(blueprint)
     register_media_route(app)
     app.add_url_rule(

@@ -6,6 +6,7 @@ from ecom.catalog.models import Category, OptionValue, Product, ProductOption, P
 from ecom.common.outbox import OutboxMessage
 from ecom.orders.models import Order, OrderItem, OrderStatusChange
 from ecom.payments.models import Payment, PaymentEvent, Refund
+from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
 from ecom.reviews.models import Review
 
 __all__ = [
@@ -23,8 +24,11 @@ __all__ = [
     "Product",
     "ProductOption",
     "ProductVariant",
+    "Promotion",
     "Refund",
     "Review",
     "TokenFamily",
     "User",
+    "Voucher",
+    "VoucherRedemption",
 ]
