@@ -24,6 +24,9 @@ from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
 from ecom.catalog import options
+from ecom.common.models import utcnow
+from ecom.promotions import services as promotions
+from ecom.promotions import vouchers
 from tests.factories import (
     fill_cart,
     make_address,
@@ -76,6 +79,12 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     cart_lines = fill_cart(customer, (products[1], 2))
     review = make_review(customer, products[1])
     size = options.create_option(products[1].id, {"name": "Size", "values": ["S", "M"]})
+    promotion = promotions.create_promotion(
+        {"name": "Sale", "kind": "percentage", "value": "10", "starts_at": utcnow()}
+    )
+    voucher = vouchers.create_voucher(
+        {"code": "TEN", "kind": "fixed", "value": "10", "starts_at": utcnow()}
+    )
     return Shop(
         ids={
             "user_id": [customer.id, staff.id],
@@ -88,6 +97,8 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "order_id": [order.id],
             "provider": ["dummy"],
             "review_id": [review.id],
+            "promotion_id": [promotion.id],
+            "voucher_id": [voucher.id],
         },
         slugs=[p.slug for p in products],
         users={"customer": customer, "staff": staff},

@@ -62,3 +62,12 @@ class VoucherCodeTaken(Conflict):
 class VoucherInUse(Conflict):
     code = "voucher_in_use"
     message = "Orders used this voucher: deactivate it instead of deleting it."
+
+
+class RuleBroken(Conflict):
+    """A rule between fields that the OpenAPI document cannot state (an end after the
+    start, a percentage up to 100, a value for the kind): 409 naming the field, as every
+    request the document allows is answered 2xx, 401, 403, 404 or 409."""
+
+    def __init__(self, code: str, errors: dict[str, list[str]]) -> None:
+        super().__init__("The values break a promotion rule.", code=code, errors=errors)

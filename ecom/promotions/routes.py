@@ -43,6 +43,9 @@ class Promotions(MethodView):
     @promotions_blp.arguments(PromotionWriteSchema)
     @promotions_blp.response(201, PromotionSchema)
     @promotions_blp.alt_response(404, response="NOT_FOUND", description="A target not found.")
+    @promotions_blp.alt_response(
+        409, response="CONFLICT", description="`invalid_period` or `invalid_value`."
+    )
     def post(self, data):
         """Create a promotion (staff); sale prices follow after the commit."""
         return services.create_promotion(data)
@@ -61,6 +64,9 @@ class PromotionDetail(MethodView):
     @promotions_blp.arguments(PromotionWriteSchema)
     @promotions_blp.response(200, PromotionSchema)
     @promotions_blp.alt_response(404, response="NOT_FOUND")
+    @promotions_blp.alt_response(
+        409, response="CONFLICT", description="`invalid_period` or `invalid_value`."
+    )
     def put(self, data, promotion_id):
         """Replace a promotion (staff)."""
         return services.update_promotion(promotion_id, data)
@@ -69,6 +75,9 @@ class PromotionDetail(MethodView):
     @promotions_blp.arguments(PromotionPatchSchema(partial=True))
     @promotions_blp.response(200, PromotionSchema)
     @promotions_blp.alt_response(404, response="NOT_FOUND")
+    @promotions_blp.alt_response(
+        409, response="CONFLICT", description="`invalid_period` or `invalid_value`."
+    )
     def patch(self, data, promotion_id):
         """Change some fields of a promotion (staff)."""
         return services.update_promotion(promotion_id, data)
@@ -94,7 +103,12 @@ class Vouchers(MethodView):
     @vouchers_blp.arguments(VoucherWriteSchema)
     @vouchers_blp.response(201, VoucherSchema)
     @vouchers_blp.alt_response(404, response="NOT_FOUND", description="A target not found.")
-    @vouchers_blp.alt_response(409, response="CONFLICT", description="The code is taken.")
+    @vouchers_blp.alt_response(
+        409,
+        response="CONFLICT",
+        description="The code is taken (`voucher_code_taken`), or "
+        "`invalid_period` or `invalid_value`.",
+    )
     def post(self, data):
         """Create a voucher (staff)."""
         return vouchers.create_voucher(data)
@@ -113,7 +127,12 @@ class VoucherDetail(MethodView):
     @vouchers_blp.arguments(VoucherWriteSchema)
     @vouchers_blp.response(200, VoucherSchema)
     @vouchers_blp.alt_response(404, response="NOT_FOUND")
-    @vouchers_blp.alt_response(409, response="CONFLICT", description="The code is taken.")
+    @vouchers_blp.alt_response(
+        409,
+        response="CONFLICT",
+        description="The code is taken (`voucher_code_taken`), or "
+        "`invalid_period` or `invalid_value`.",
+    )
     def put(self, data, voucher_id):
         """Replace a voucher (staff)."""
         return vouchers.update_voucher(voucher_id, data)
@@ -122,7 +141,12 @@ class VoucherDetail(MethodView):
     @vouchers_blp.arguments(VoucherPatchSchema(partial=True))
     @vouchers_blp.response(200, VoucherSchema)
     @vouchers_blp.alt_response(404, response="NOT_FOUND")
-    @vouchers_blp.alt_response(409, response="CONFLICT", description="The code is taken.")
+    @vouchers_blp.alt_response(
+        409,
+        response="CONFLICT",
+        description="The code is taken (`voucher_code_taken`), or "
+        "`invalid_period` or `invalid_value`.",
+    )
     def patch(self, data, voucher_id):
         """Change some fields of a voucher (staff)."""
         return vouchers.update_voucher(voucher_id, data)

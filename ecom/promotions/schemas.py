@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecom.common.ids import COUNT_RANGE, ID_RANGE
-from ecom.common.money import AMOUNT, POSITIVE_AMOUNT, AmountInput, Money
+from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Money
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.schemas import NOT_BLANK, Boolean, QueryBoolean, ResponseSchema, Text, UtcDateTime
 from ecom.promotions.models import KINDS, SCOPES, VOUCHER_KINDS
@@ -35,7 +35,9 @@ class PeriodSchema(ma.Schema):
     ends_at = UtcDateTime(
         load_default=None,
         allow_none=True,
-        metadata={"description": "Exclusive, after `starts_at`; null: no end."},
+        metadata={
+            "description": "Exclusive, after `starts_at` (else 409 `invalid_period`); null: no end."
+        },
     )
     is_active = Boolean(load_default=True)
 
@@ -64,7 +66,8 @@ class PromotionWriteSchema(PeriodSchema):
     value = AmountInput(
         required=True,
         pattern=POSITIVE_AMOUNT,
-        description="percentage: above 0 and at most 100; fixed: the amount off, above 0",
+        description="percentage: at most 100 (else 409 `invalid_value`); fixed: the amount "
+        "off each unit",
     )
     product_ids = _ids("Products it lowers (all their variants).")
     variant_ids = _ids("Variants it lowers.")
@@ -122,8 +125,8 @@ class VoucherWriteSchema(PeriodSchema):
     kind = Text(required=True, validate=validate.OneOf(VOUCHER_KINDS))
     value = AmountInput(
         load_default=None,
-        pattern=AMOUNT,
-        description="percentage: above 0 and at most 100; fixed: above 0; free_shipping: 0",
+        pattern=POSITIVE_AMOUNT,
+        description="percentage: at most 100; fixed: the amount off; free_shipping: omitted",
     )
     scope = Text(
         load_default="order",

@@ -12,11 +12,12 @@ from decimal import Decimal
 from sqlalchemy import Select, exists, or_, select, update
 
 from ecom.catalog.models import ProductVariant
-from ecom.common.errors import NotFound, ValidationFailed
+from ecom.common.errors import NotFound
 from ecom.common.events import record
 from ecom.common.models import utcnow
 from ecom.common.transactions import atomic
 from ecom.extensions import db
+from ecom.promotions.errors import RuleBroken
 from ecom.promotions.events import PROMOTION_CHANGED, PROMOTION_DELETED
 from ecom.promotions.models import Promotion
 from ecom.promotions.targets import category_subtrees, products_under, rows_named
@@ -25,19 +26,19 @@ PROMOTION_FIELDS = ("name", "kind", "value", "starts_at", "ends_at", "is_active"
 
 
 def check_period_and_value(values: dict) -> None:
-    """What promotions and vouchers share: an end after the start, a percentage in
-    (0, 100], a fixed amount above 0 (400 naming the field, nothing written)."""
-    errors = {}
+    """What promotions and vouchers share: an end after the start (409
+    ``invalid_period``), a percentage above 0 and at most 100, a fixed amount above 0
+    (409 ``invalid_value``); nothing written. The schemas refuse what one field shows
+    alone (400)."""
     starts_at, ends_at = values.get("starts_at"), values.get("ends_at")
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        errors["ends_at"] = ["Must be after starts_at."]
+        raise RuleBroken("invalid_period", {"ends_at": ["Must be after starts_at."]})
     kind, value = values.get("kind"), values.get("value")
+    value = None if value is None else Decimal(value)
     if value is not None and kind == "percentage" and not Decimal(0) < value <= 100:
-        errors["value"] = ["A percentage above 0 and at most 100."]
-    elif value is not None and kind == "fixed" and not value > 0:
-        errors["value"] = ["An amount above 0."]
-    if errors:
-        raise ValidationFailed(errors=errors)
+        raise RuleBroken("invalid_value", {"value": ["A percentage above 0 and at most 100."]})
+    if value is not None and kind == "fixed" and not value > 0:
+        raise RuleBroken("invalid_value", {"value": ["An amount above 0."]})
 
 
 def get_promotion(promotion_id: int) -> Promotion:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import Select, func, select
 
 from ecom.catalog.models import ProductVariant
-from ecom.common.errors import NotFound, ValidationFailed
+from ecom.common.errors import NotFound
 from ecom.common.models import lock_row
 from ecom.common.transactions import atomic
 from ecom.extensions import db
@@ -163,7 +163,7 @@ def _check(values: dict, voucher_id: int | None = None) -> None:
     if values["kind"] == "free_shipping":
         values["value"] = Decimal(0)
     elif values.get("value") is None:
-        raise ValidationFailed(errors={"value": ["Required for this kind."]})
+        raise errors.RuleBroken("invalid_value", {"value": ["Required for this kind."]})
     check_period_and_value(values)
     taken = db.session.scalar(select(Voucher.id).where(Voucher.code == values["code"]))
     if taken is not None and taken != voucher_id:
