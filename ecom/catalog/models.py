@@ -34,7 +34,8 @@ def _search_document_default(element: SearchDocument, compiler: object, **kw: ob
 def current_price(price: Decimal, sale_price: Decimal | None) -> Decimal:
     """A variant's price to a customer: its sale price if it has one below ``price``
     (a regular price lowered since the sale price was computed never raises it)."""
-    return price if sale_price is None else min(price, sale_price)
+    regular = Decimal(price)  # as written: a request's string until the row is read again
+    return regular if sale_price is None else min(regular, sale_price)
 
 
 class Category(db.Model):

@@ -112,7 +112,7 @@ def update_variant(product_id: int, variant_id: int, changes: dict) -> ProductVa
             check_sku_free(changes["sku"], variant.id)
         if "options" in changes:
             set_values(variant, values_named(product, changes["options"]))
-        if changes.get("price", variant.price) != variant.price:
+        if Decimal(changes.get("price", variant.price)) != variant.price:
             prices_changed(product.id)
         for field in VARIANT_FIELDS:
             if field in changes:

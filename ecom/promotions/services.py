@@ -54,7 +54,13 @@ def promotions_query(is_active: bool | None = None) -> Select:
     return query if is_active is None else query.where(Promotion.is_active.is_(is_active))
 
 
+def as_amounts(values: dict, *fields: str) -> dict:
+    """``values`` with these fields as ``Decimal`` (a caller may pass strings)."""
+    return values | {f: Decimal(values[f]) for f in fields if values.get(f) is not None}
+
+
 def create_promotion(data: dict) -> Promotion:
+    data = as_amounts(data, "value")
     check_period_and_value(data)
     with atomic(keep_loaded=True):
         promotion = Promotion(
@@ -69,6 +75,7 @@ def create_promotion(data: dict) -> Promotion:
 
 
 def update_promotion(promotion_id: int, changes: dict) -> Promotion:
+    changes = as_amounts(changes, "value")
     with atomic(keep_loaded=True):
         promotion = get_promotion(promotion_id)
         merged = {field: getattr(promotion, field) for field in PROMOTION_FIELDS} | changes

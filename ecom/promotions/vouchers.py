@@ -17,7 +17,7 @@ from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.promotions import errors
 from ecom.promotions.models import Voucher, VoucherRedemption
-from ecom.promotions.services import check_period_and_value
+from ecom.promotions.services import as_amounts, check_period_and_value
 from ecom.promotions.targets import category_subtrees, rows_named
 
 VOUCHER_FIELDS = (
@@ -181,7 +181,7 @@ def _write(voucher: Voucher, data: dict) -> None:
 
 
 def create_voucher(data: dict) -> Voucher:
-    data = {**data, "code": normal_code(data["code"])}
+    data = as_amounts(data, "value", "min_subtotal") | {"code": normal_code(data["code"])}
     _check(data)
     with atomic(keep_loaded=True, on_conflict=errors.VoucherCodeTaken()):
         voucher = Voucher(used_count=0)
@@ -191,6 +191,7 @@ def create_voucher(data: dict) -> Voucher:
 
 
 def update_voucher(voucher_id: int, changes: dict) -> Voucher:
+    changes = as_amounts(changes, "value", "min_subtotal")
     if "code" in changes:
         changes = {**changes, "code": normal_code(changes["code"])}
     with atomic(keep_loaded=True, on_conflict=errors.VoucherCodeTaken()):
