@@ -47,4 +47,4 @@ def test_fifty_orders_racing_for_a_voucher_limited_to_ten_uses_redeem_it_ten_tim
     assert outcomes.count(CREATED) == 10 and outcomes.count(409) == 40
     redemptions = db.session.scalar(select(func.count()).select_from(VoucherRedemption))
     assert redemptions == 10
-    assert db.session.get(Voucher, voucher.id).used_count == 10
+    assert db.session.scalar(select(Voucher.used_count).where(Voucher.id == voucher.id)) == 10

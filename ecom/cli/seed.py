@@ -19,6 +19,7 @@ from ecom.catalog.models import Category
 from ecom.cli.seeding.catalog import seed_categories, seed_products
 from ecom.cli.seeding.orders import seed_orders
 from ecom.cli.seeding.people import SEED_ADMIN_EMAIL, SEED_STAFF_EMAIL, seed_users
+from ecom.cli.seeding.promotions import seed_promotions
 from ecom.cli.seeding.reviews import seed_reviews
 from ecom.cli.seeding.rows import Seeder
 from ecom.common.cache import invalidate
@@ -103,6 +104,7 @@ def seed(
     seed_orders(seeder, orders)
     written_reviews = seed_reviews(seeder, reviews)
     db.session.commit()
+    seed_promotions(seeder)
     invalidate(*EVERY_FAMILY)
     click.echo(
         f"Seeded {products} products ({len(seeder.variants)} variants on sale), {users} "
