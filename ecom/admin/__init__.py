@@ -11,6 +11,7 @@ from ecom.admin.catalog import CategoriesView, ProductsView
 from ecom.admin.home import DashboardView
 from ecom.admin.orders import OrdersView
 from ecom.admin.outbox import OutboxView
+from ecom.admin.promotions import PromotionsView, RedemptionsView, VouchersView
 from ecom.admin.reviews import ReviewsView
 from ecom.admin.variants import VariantsView
 from ecom.catalog.models import Category, Product, ProductVariant
@@ -18,6 +19,7 @@ from ecom.common.outbox import OutboxMessage
 from ecom.common.storage import image_url
 from ecom.extensions import db
 from ecom.orders.models import Order
+from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
 from ecom.reviews.models import Review
 
 
@@ -44,6 +46,23 @@ def register_admin(app: Flask) -> None:
     )
     admin.add_view(OrdersView(Order, db, name="Orders", endpoint="admin_orders", url="orders"))
     admin.add_view(ReviewsView(Review, db, name="Reviews", endpoint="admin_reviews", url="reviews"))
+    admin.add_view(
+        PromotionsView(
+            Promotion, db, name="Promotions", endpoint="admin_promotions", url="promotions"
+        )
+    )
+    admin.add_view(
+        VouchersView(Voucher, db, name="Vouchers", endpoint="admin_vouchers", url="vouchers")
+    )
+    admin.add_view(
+        RedemptionsView(
+            VoucherRedemption,
+            db,
+            name="Voucher usage",
+            endpoint="admin_redemptions",
+            url="voucher-redemptions",
+        )
+    )
     admin.add_view(UsersView(User, db, name="Users", endpoint="admin_users", url="users"))
     admin.add_view(
         OutboxView(OutboxMessage, db, name="Outbox", endpoint="admin_outbox", url="outbox")
