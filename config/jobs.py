@@ -40,6 +40,11 @@ class JobSettings(Group):
         60, "how often beat expires unpaid orders ([PAYMENTS.md](PAYMENTS.md))"
     )
 
+    PROMOTION_BOUNDARY_SECONDS: float = setting(
+        60,
+        "how often beat applies promotions that started or ended ([PROMOTIONS.md](PROMOTIONS.md))",
+    )
+
     def apply(self, config: Any) -> None:
         super().apply(config)
         timeout = self.CELERY_BROKER_TIMEOUT
@@ -69,6 +74,10 @@ class JobSettings(Group):
                 "payments-expire-unpaid": {
                     "task": "ecom.payments.expire_unpaid",
                     "schedule": self.PAYMENT_EXPIRY_SECONDS,
+                },
+                "promotion-boundaries": {
+                    "task": "ecom.pricing.apply_boundaries",
+                    "schedule": self.PROMOTION_BOUNDARY_SECONDS,
                 },
             },
         }

@@ -37,6 +37,8 @@ from ecom.orders.routes import blp as orders_blp
 from ecom.payments import listeners as payments_listeners
 from ecom.payments.providers import check_settings
 from ecom.payments.routes import blp as payments_blp
+from ecom.pricing import listeners as pricing_listeners
+from ecom.promotions.routes import promotions_blp, vouchers_blp
 from ecom.reviews import listeners as reviews_listeners
 from ecom.reviews.routes import blp as reviews_blp
 from ecom.shipping.routes import blp as shipping_blp
@@ -45,6 +47,7 @@ from ecom.shipping.routes import blp as shipping_blp
 DOMAIN_LISTENERS = (
     accounts_listeners,
     catalog_listeners,
+    pricing_listeners,
     reviews_listeners,
     orders_listeners,
     payments_listeners,
@@ -129,6 +132,8 @@ def register_blueprints(app: Flask) -> None:
         payments_blp,
         reviews_blp,
         shipping_blp,
+        promotions_blp,
+        vouchers_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

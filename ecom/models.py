@@ -6,6 +6,7 @@ from ecom.catalog.models import Category, OptionValue, Product, ProductOption, P
 from ecom.common.outbox import OutboxMessage
 from ecom.orders.models import Order, OrderItem, OrderStatusChange
 from ecom.payments.models import Payment, PaymentEvent, Refund
+from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
 from ecom.reviews.models import Review
 from ecom.shipping.models import ShippingArea, ShippingMethod, ShippingRateBand, ShippingZone
 
@@ -24,6 +25,7 @@ __all__ = [
     "Product",
     "ProductOption",
     "ProductVariant",
+    "Promotion",
     "Refund",
     "Review",
     "ShippingArea",
@@ -32,4 +34,6 @@ __all__ = [
     "ShippingZone",
     "TokenFamily",
     "User",
+    "Voucher",
+    "VoucherRedemption",
 ]

@@ -14,7 +14,10 @@ from ecom.accounts.links import ACTIVATION, EMAIL_CHANGE, PASSWORD_RESET, make_l
 from ecom.accounts.models import User
 from ecom.accounts.tokens import issue_tokens
 from ecom.catalog import options
+from ecom.common.models import utcnow
 from ecom.extensions import db
+from ecom.promotions import services as promotions
+from ecom.promotions import vouchers
 from tests.factories import (
     ADDRESS,
     PASSWORD,
@@ -64,6 +67,16 @@ def link_body(purpose: str, **fields: str) -> Callable[[Shop, dict], dict]:
         return dict(zip(("uid", "token"), make_link(owner, purpose), strict=True), **fields)
 
     return body
+
+
+PROMOTION = {
+    "name": "Spring sale",
+    "kind": "percentage",
+    "value": "15",
+    "starts_at": "2026-03-01T00:00:00Z",
+    "ends_at": None,
+}
+VOUCHER = {"code": "SPRING5", "kind": "fixed", "value": "5", "starts_at": "2026-03-01T00:00:00Z"}
 
 
 def product_body(shop: Shop, _tokens: dict) -> dict:
@@ -273,6 +286,20 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/shipping/methods/<int:method_id>/", "GET"): (None, STAFF_ONLY),
     ("/api/v1/shipping/methods/<int:method_id>/", "PATCH"): ({"is_active": False}, STAFF_ONLY),
     ("/api/v1/shipping/methods/<int:method_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    # promotions and vouchers: staff's alone
+    ("/api/v1/promotions/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/promotions/", "POST"): (PROMOTION, (401, 403, 403, 201, 201)),
+    ("/api/v1/promotions/<int:promotion_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/promotions/<int:promotion_id>/", "PUT"): (PROMOTION, STAFF_ONLY),
+    ("/api/v1/promotions/<int:promotion_id>/", "PATCH"): ({"is_active": False}, STAFF_ONLY),
+    ("/api/v1/promotions/<int:promotion_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    ("/api/v1/vouchers/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/vouchers/", "POST"): (VOUCHER, (401, 403, 403, 201, 201)),
+    ("/api/v1/vouchers/<int:voucher_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/vouchers/<int:voucher_id>/", "PUT"): (VOUCHER, STAFF_ONLY),
+    ("/api/v1/vouchers/<int:voucher_id>/", "PATCH"): ({"usage_limit": 100}, STAFF_ONLY),
+    ("/api/v1/vouchers/<int:voucher_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    ("/api/v1/vouchers/<int:voucher_id>/redemptions/", "GET"): (None, STAFF_ONLY),
 }
 
 CONVERTER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
@@ -294,6 +321,8 @@ def make_shop() -> Shop:
     review = make_review(owner, product)
     address = make_address(owner)
     empty_zone, method = make_zone("SE"), make_method(make_zone("US"))
+    promotion = promotions.create_promotion({**PROMOTION, "starts_at": utcnow()})
+    voucher = vouchers.create_voucher({**VOUCHER, "code": "SHOP5", "starts_at": utcnow()})
     users = {"customer": owner, "other": other, "staff": staff, "admin": admin}
     return Shop(
         path_values={
@@ -308,6 +337,8 @@ def make_shop() -> Shop:
             "order_id": order.id,
             "provider": "dummy",
             "review_id": review.id,
+            "promotion_id": promotion.id,
+            "voucher_id": voucher.id,
             "filename": "swagger-ui.css",
             "email": owner.email,
             "zone_id": empty_zone.id,

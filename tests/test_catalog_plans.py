@@ -44,12 +44,12 @@ def catalog(app):
     db.session.execute(
         text(
             "INSERT INTO products (title, slug, description, price, price_max, stock_quantity, "
-            "category_id, is_active, reviews_count, created_at, updated_at) "
+            "category_id, is_active, reviews_count, created_at, updated_at, price_undiscounted) "
             "SELECT CASE WHEN n % :rare = 0 THEN 'Zephyr lamp ' || n "
             "WHEN n % 20 = 0 THEN 'Classic lamp ' || n ELSE 'Lamp ' || n END, "
             "'p-' || n, 'A product.', 1 + (n * 37) % 1000, 1 + (n * 37) % 1000 + n % 3 * 10, "
-            "10, 2 + n % :leaves, n % 33 <> 0, 0, now() - n * interval '1 minute', now() "
-            "FROM generate_series(1, :rows) AS n"
+            "10, 2 + n % :leaves, n % 33 <> 0, 0, now() - n * interval '1 minute', now(), "
+            "1 + (n * 37) % 1000 FROM generate_series(1, :rows) AS n"
         ),
         {"rare": RARE_EVERY, "leaves": LEAVES, "rows": ROWS},
     )

@@ -24,6 +24,9 @@ from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
 from ecom.catalog import options
+from ecom.common.models import utcnow
+from ecom.promotions import services as promotions
+from ecom.promotions import vouchers
 from tests.factories import (
     fill_cart,
     make_address,
@@ -84,6 +87,12 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
         make_method(zones[0]),
         make_method(zones[1], rate="weight", bands=[("0", "1000", "5.00"), ("1000", None, "9")]),
     ]
+    promotion = promotions.create_promotion(
+        {"name": "Sale", "kind": "percentage", "value": "10", "starts_at": utcnow()}
+    )
+    voucher = vouchers.create_voucher(
+        {"code": "TEN", "kind": "fixed", "value": "10", "starts_at": utcnow()}
+    )
     return Shop(
         ids={
             "user_id": [customer.id, staff.id],
@@ -98,6 +107,8 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "review_id": [review.id],
             "zone_id": [zone.id for zone in zones],
             "method_id": [method.id for method in methods],
+            "promotion_id": [promotion.id],
+            "voucher_id": [voucher.id],
         },
         slugs=[p.slug for p in products],
         users={"customer": customer, "staff": staff},

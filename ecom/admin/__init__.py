@@ -11,6 +11,7 @@ from ecom.admin.catalog import CategoriesView, ProductsView
 from ecom.admin.home import DashboardView
 from ecom.admin.orders import OrdersView
 from ecom.admin.outbox import OutboxView
+from ecom.admin.promotions import PromotionsView, RedemptionsView, VouchersView
 from ecom.admin.reviews import ReviewsView
 from ecom.admin.shipping import ShippingMethodsView, ShippingZonesView
 from ecom.admin.variant_list import VariantsView
@@ -20,6 +21,7 @@ from ecom.common.security import csp_nonce
 from ecom.common.storage import image_url
 from ecom.extensions import db
 from ecom.orders.models import Order
+from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
 from ecom.reviews.models import Review
 from ecom.shipping.models import ShippingMethod, ShippingZone
 
@@ -81,6 +83,23 @@ def register_admin(app: Flask) -> None:
             name="Shipping methods",
             endpoint="admin_shipping_methods",
             url="shipping-methods",
+        )
+    )
+    admin.add_view(
+        PromotionsView(
+            Promotion, db, name="Promotions", endpoint="admin_promotions", url="promotions"
+        )
+    )
+    admin.add_view(
+        VouchersView(Voucher, db, name="Vouchers", endpoint="admin_vouchers", url="vouchers")
+    )
+    admin.add_view(
+        RedemptionsView(
+            VoucherRedemption,
+            db,
+            name="Voucher usage",
+            endpoint="admin_redemptions",
+            url="voucher-redemptions",
         )
     )
     admin.add_view(UsersView(User, db, name="Users", endpoint="admin_users", url="users"))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ecom.catalog.categories import subtree_ids
@@ -49,6 +49,11 @@ ORDERING = Ordering(
     default=["-created_at"],
     # Unrated products last either way, on every back end.
     nulls_last={"average_rating"},
+)
+# A variant's price to a customer, as ``ProductVariant.current_price`` says.
+CURRENT_PRICE = case(
+    (ProductVariant.sale_price < ProductVariant.price, ProductVariant.sale_price),
+    else_=ProductVariant.price,
 )
 FILTERS = ("category", "price_min", "price_max", "in_stock", "is_active", "option", "search")
 # A search in an explicit order looks for its page among the first products in that order
@@ -148,7 +153,7 @@ def _variants_admit(products: Any, filters: dict) -> list[ColumnElement]:
     conditions = []
     low, high = filters.get("price_min"), filters.get("price_max")
     if low is not None and high is not None:
-        in_range = _active_variant(products, ProductVariant.price.between(low, high))
+        in_range = _active_variant(products, CURRENT_PRICE.between(low, high))
         # One price for all its variants (two products in three): the summary is exact.
         conditions.append(or_(products.price == products.price_max, in_range))
     if filters.get("option"):

@@ -1,5 +1,7 @@
 """Categories and products."""
 
+from decimal import Decimal
+
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import deferred
@@ -27,6 +29,13 @@ def _search_document_postgresql(element: SearchDocument, compiler: object, **kw:
 @compiles(SearchDocument)
 def _search_document_default(element: SearchDocument, compiler: object, **kw: object) -> str:
     return "NULL"
+
+
+def current_price(price: Decimal, sale_price: Decimal | None) -> Decimal:
+    """A variant's price to a customer: its sale price if it has one below ``price``
+    (a regular price lowered since the sale price was computed never raises it)."""
+    regular = Decimal(price)  # as written: a request's string until the row is read again
+    return regular if sale_price is None else min(regular, sale_price)
 
 
 class Category(db.Model):
@@ -60,6 +69,7 @@ class Product(TimestampMixin, db.Model):
     __table_args__ = (
         db.CheckConstraint("price > 0", name="price_positive"),
         db.CheckConstraint("price_max >= price", name="price_range"),
+        db.CheckConstraint("price_undiscounted >= price", name="price_undiscounted_range"),
         db.CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
         # With id: the list's tie-breaker, so ordered pages walk the index alone; with the
         # category first for a category's pages (docs/PERFORMANCE.md lists each query's plan).
@@ -75,11 +85,14 @@ class Product(TimestampMixin, db.Model):
     title = db.Column(db.String(200), nullable=False)
     slug = db.Column(db.String(220), nullable=False, unique=True)
     description = db.Column(db.Text, nullable=False, default="")
-    # A summary of the variants (``ecom.catalog.variants`` keeps it, under the product's
-    # row lock): the lowest and highest price and the units on sale over active variants,
-    # so lists filter, order and show them from this row alone.
+    # A summary of the variants (``ecom.catalog.summary`` keeps it, under the product's
+    # row lock): the lowest and highest price a customer pays (a variant's sale price when
+    # it has one) and the units on sale over active variants, so lists filter, order and
+    # show them from this row alone; ``price_undiscounted`` is the regular price of the
+    # variant ``price`` comes from.
     price = db.Column(db.Numeric(10, 2), nullable=False)
     price_max = db.Column(db.Numeric(10, 2), nullable=False)
+    price_undiscounted = db.Column(db.Numeric(10, 2), nullable=False)
     stock_quantity = db.Column(db.Integer, nullable=False, default=0)
     category_id = db.Column(db.Integer, db.ForeignKey("categories.id"), nullable=False)
     # Storage key of the image (local path or S3 key); the API answers its URL.
@@ -183,6 +196,7 @@ class ProductVariant(TimestampMixin, db.Model):
         db.CheckConstraint("price > 0", name="price_positive"),
         db.CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
         db.CheckConstraint("weight_grams >= 0", name="weight_not_negative"),
+        db.CheckConstraint("sale_price > 0", name="sale_price_positive"),
         # One variant per combination of option values: ``option_key`` is the sorted ids
         # of its values ("" for the default variant).
         db.UniqueConstraint("product_id", "option_key", name="uq_product_variants_options"),
@@ -193,7 +207,13 @@ class ProductVariant(TimestampMixin, db.Model):
         db.Integer, db.ForeignKey("products.id", ondelete="CASCADE"), nullable=False
     )
     sku = db.Column(db.String(64), nullable=False, unique=True)
+    # The regular price staff set; ``sale_price`` is what the best live promotion makes
+    # of it (``ecom.pricing.sale_prices`` writes both it and ``promotion_id``).
     price = db.Column(db.Numeric(10, 2), nullable=False)
+    sale_price = db.Column(db.Numeric(10, 2))
+    promotion_id = db.Column(
+        db.Integer, db.ForeignKey("promotions.id", ondelete="SET NULL"), index=True
+    )
     stock_quantity = db.Column(db.Integer, nullable=False, default=0)
     is_active = db.Column(db.Boolean, nullable=False, default=True)
     image = db.Column(db.String(500))
@@ -218,6 +238,11 @@ class ProductVariant(TimestampMixin, db.Model):
     def named_values(self) -> dict[str, str]:
         """Option name → value, e.g. {"Size": "M"}; empty for a default variant."""
         return {value.option.name: value.value for value in self.ordered_values}
+
+    @property
+    def current_price(self) -> Decimal:
+        """What a customer pays for one: the sale price when a promotion sets one."""
+        return current_price(self.price, self.sale_price)
 
     @property
     def on_sale(self) -> bool:

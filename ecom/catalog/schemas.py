@@ -108,9 +108,22 @@ class ProductSummarySchema(ResponseSchema):
     id = ma.fields.Integer(dump_only=True)
     title = ma.fields.String(dump_only=True)
     slug = ma.fields.String(dump_only=True)
-    price = Money(metadata={"description": 'The lowest price over its active variants ("from").'})
+    price = Money(
+        metadata={
+            "description": 'The lowest price a customer pays over its active variants ("from"): '
+            "a variant's sale price where a promotion lowers it."
+        }
+    )
     price_min = Money(attribute="price", metadata={"description": "The same as `price`."})
-    price_max = Money(metadata={"description": "The highest price over its active variants."})
+    price_max = Money(
+        metadata={"description": "The highest price a customer pays over its active variants."}
+    )
+    price_undiscounted = Money(
+        metadata={
+            "description": "The regular price of the variant `price` comes from; above "
+            "`price` while a promotion lowers it, else equal."
+        }
+    )
     currency = Currency()
     image = ma.fields.Function(
         lambda product: image_url(product.image),
@@ -204,11 +217,11 @@ class ProductListArgsSchema(PageArgsSchema):
     )
     price_min = AmountInput(
         description="lowest price, inclusive (0 to 99999999.99): an active variant costs this "
-        "or more (with price_max: one variant within both)"
+        "or more, at its sale price if it has one (with price_max: one variant within both)"
     )
     price_max = AmountInput(
         description="highest price, inclusive (0 to 99999999.99): an active variant costs this "
-        "or less; below price_min, nothing matches"
+        "or less, at its sale price if it has one; below price_min, nothing matches"
     )
     in_stock = QueryBoolean(
         metadata={"description": "`true`: an active variant is in stock; `false`: none is."}
@@ -238,7 +251,7 @@ class ProductListArgsSchema(PageArgsSchema):
     ordering = OrderingField(
         ORDERING,
         "Default: `-created_at`, or relevance when searching. `price` is the lowest price "
-        "over a product's active variants.",
+        "a customer pays over a product's active variants (sale prices included).",
         metadata={"example": "category,-price"},
     )
 

@@ -1,14 +1,21 @@
 """Product rules: what a product's values obey, whoever writes them (API or back office)."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ecom.catalog.errors import ProductInUse, SkuUnavailable, SlugUnavailable, UnknownCategory
 from ecom.catalog.events import PRODUCT_DELETED
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.catalog.slugs import add_with_unique_slug
-from ecom.catalog.summary import locked_product, product_changed, refresh_summary
+from ecom.catalog.stock import lock_products
+from ecom.catalog.summary import (
+    locked_product,
+    prices_changed,
+    product_changed,
+    refresh_summary,
+)
 from ecom.catalog.variants import check_price_and_stock, check_sku_free, single_variant
 from ecom.catalog.visibility import visible_product
 from ecom.common.events import record
@@ -44,6 +51,7 @@ def create_product(data: dict) -> Product:
         **{field: value for field, value in data.items() if field not in DEFAULT_VARIANT_FIELDS},
         price=data["price"],
         price_max=data["price"],
+        price_undiscounted=data["price"],
     )
 
     def add_default_variant() -> None:
@@ -52,6 +60,7 @@ def create_product(data: dict) -> Product:
         variant_fields.setdefault("sku", f"P{product.id}")
         product.variants = [ProductVariant(option_key="", **variant_fields)]
         refresh_summary(product)
+        prices_changed(product.id)
 
     add_with_unique_slug(
         product, data["title"], changed=add_default_variant, conflict=SlugUnavailable()
@@ -71,9 +80,12 @@ def update_product(product_id: int, changes: dict) -> Product:
                 check_sku_free(variant_changes["sku"], variant.id)
             for field, value in variant_changes.items():
                 setattr(variant, field, value)
+        moved = changes.get("category_id", product.category_id) != product.category_id
         for field, value in changes.items():
             if field not in DEFAULT_VARIANT_FIELDS:
                 setattr(product, field, value)
+        if moved or "price" in changes:
+            prices_changed(product.id)
         refresh_summary(product)
     return product
 
@@ -98,3 +110,24 @@ def set_rating(product_id: int, average: Decimal | None, count: int) -> None:
         .where(Product.id == product_id)
         .values(average_rating=average, reviews_count=count)
     )
+
+
+def set_sale_prices(prices: Mapping[int, tuple[Decimal | None, int | None]]) -> None:
+    """Store each variant's ``(sale_price, promotion_id)`` and its product's summary, in one
+    transaction under the products' row locks; ``product.changed`` only for products whose
+    values changed. Variants gone since are skipped."""
+    owners = db.session.execute(
+        select(ProductVariant.id, ProductVariant.product_id).where(
+            ProductVariant.id.in_(list(prices))
+        )
+    ).all()
+    with atomic():
+        for product in lock_products({owner.product_id for owner in owners}).values():
+            changed = False
+            for variant in product.variants:
+                values = prices.get(variant.id)
+                if values is not None and (variant.sale_price, variant.promotion_id) != values:
+                    variant.sale_price, variant.promotion_id = values
+                    changed = True
+            if changed:
+                refresh_summary(product)

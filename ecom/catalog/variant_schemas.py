@@ -29,7 +29,14 @@ class OptionSchema(ResponseSchema):
 class VariantSchema(ResponseSchema):
     id = ma.fields.Integer(dump_only=True)
     sku = ma.fields.String(dump_only=True)
-    price = Money()
+    price = Money(metadata={"description": "The regular price (what staff set)."})
+    sale_price = Money(
+        allow_none=True,
+        metadata={
+            "description": "What a customer pays while a catalogue promotion lowers the "
+            "price; null otherwise. Computed, never written."
+        },
+    )
     stock_quantity = ma.fields.Integer(dump_only=True)
     in_stock = ma.fields.Function(
         lambda variant: variant.is_active and variant.stock_quantity > 0,

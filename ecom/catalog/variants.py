@@ -16,7 +16,7 @@ from ecom.catalog.errors import (
     VariantRequired,
 )
 from ecom.catalog.models import OptionValue, Product, ProductOption, ProductVariant
-from ecom.catalog.summary import locked_product, refresh_summary
+from ecom.catalog.summary import locked_product, prices_changed, refresh_summary
 from ecom.common.errors import NotFound, ValidationFailed
 from ecom.common.storage import get_storage
 from ecom.common.transactions import atomic
@@ -99,6 +99,7 @@ def create_variant(product_id: int, data: dict) -> ProductVariant:
         product.variants.append(variant)
         set_values(variant, values_named(product, data.get("options", {})))
         refresh_summary(product)
+        prices_changed(product.id)
     return variant
 
 
@@ -111,6 +112,8 @@ def update_variant(product_id: int, variant_id: int, changes: dict) -> ProductVa
             check_sku_free(changes["sku"], variant.id)
         if "options" in changes:
             set_values(variant, values_named(product, changes["options"]))
+        if Decimal(changes.get("price", variant.price)) != variant.price:
+            prices_changed(product.id)
         for field in VARIANT_FIELDS:
             if field in changes:
                 setattr(variant, field, changes[field])

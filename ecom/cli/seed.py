@@ -19,6 +19,7 @@ from ecom.catalog.models import Category
 from ecom.cli.seeding.catalog import seed_categories, seed_products
 from ecom.cli.seeding.orders import seed_orders
 from ecom.cli.seeding.people import SEED_ADMIN_EMAIL, SEED_STAFF_EMAIL, seed_users
+from ecom.cli.seeding.promotions import seed_promotions
 from ecom.cli.seeding.reviews import seed_reviews
 from ecom.cli.seeding.rows import Seeder
 from ecom.cli.seeding.shipping import seed_shipping
@@ -105,6 +106,7 @@ def seed(
     written_reviews = seed_reviews(seeder, reviews)
     db.session.commit()
     shipping_methods = seed_shipping(seeder.end)
+    seed_promotions(seeder)
     invalidate(*EVERY_FAMILY)
     click.echo(
         f"Seeded {products} products ({len(seeder.variants)} variants on sale), {users} "

@@ -5,8 +5,9 @@ a failure is retried by the task itself after the row's backoff. Beat runs
 ``ecom.outbox.sweep`` every ``OUTBOX_SWEEP_SECONDS``: it hands over again the pending rows
 nothing delivered (the broker was down, a worker died). Without a broker (the embedded
 default) the rows are delivered in this process right after the commit, and ``flask
-outbox sweep`` hands over what is left. A worker serves its metrics (deliveries, e-mails)
-over HTTP on ``WORKER_METRICS_PORT`` when set.
+outbox sweep`` hands over what is left and runs the periodic checks beat would have run
+(``Handlers.every_sweep``: promotions that started or ended). A worker serves its
+metrics (deliveries, e-mails) over HTTP on ``WORKER_METRICS_PORT`` when set.
 """
 
 import logging
@@ -93,7 +94,11 @@ def sweep_task() -> int:
 
 
 def sweep(older_than: timedelta | None = None) -> int:
-    """Hand over pending, due rows older than the grace period; how many."""
+    """Hand over pending, due rows older than the grace period; how many. On the embedded
+    default, first run the periodic checks the domains registered (``every_sweep``)."""
+    if is_embedded():
+        for check in current_app.extensions["outbox"].sweep_checks:
+            check()
     if older_than is None:
         older_than = timedelta(seconds=current_app.config["OUTBOX_SWEEP_GRACE_SECONDS"])
     message_ids = outbox.due_ids(older_than)

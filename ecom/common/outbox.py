@@ -75,6 +75,13 @@ class Handlers:
     def __init__(self, dispatch: Callable[[list[int]], None]) -> None:
         self.dispatch = dispatch
         self._by_name: dict[str, Handler] = {}
+        # Periodic work beat runs as tasks of its own, run by the sweep where no beat runs.
+        self.sweep_checks: list[Callable[[], object]] = []
+
+    def every_sweep(self, check: Callable[[], object]) -> None:
+        """Run ``check`` at each sweep on the embedded default (no beat there; with a
+        queue, beat schedules it as its own task)."""
+        self.sweep_checks.append(check)
 
     def add(self, name: str, function: Handler) -> None:
         """Register ``function(key, payload)`` as the handler of the jobs called ``name``."""

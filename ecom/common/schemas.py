@@ -2,6 +2,7 @@
 field types of requests, each published with exactly the rule the server applies."""
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
@@ -108,3 +109,19 @@ class QueryInteger(ma.fields.Integer):
         if not isinstance(value, str) or not WHOLE_NUMBER.fullmatch(value):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class UtcDateTime(ma.fields.AwareDateTime):
+    """An ISO 8601 instant (UTC unless an offset is given), loaded in UTC."""
+
+    default_error_messages = {"out_of_range": "Not an instant between years 1 and 9999 in UTC."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(default_timezone=UTC, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        instant = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return instant.astimezone(UTC)
+        except OverflowError as error:
+            raise self.make_error("out_of_range") from error

@@ -1,4 +1,3 @@
-from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
@@ -8,7 +7,7 @@ from ecom.accounts.schemas import ShippingAddressCopySchema, ShippingAddressSche
 from ecom.common.ids import ID_RANGE
 from ecom.common.money import Currency, Money
 from ecom.common.pagination import PageArgsSchema
-from ecom.common.schemas import QueryInteger, ResponseSchema, Text
+from ecom.common.schemas import QueryInteger, ResponseSchema, Text, UtcDateTime
 from ecom.orders.models import ORDER_STATUSES, PAYMENT_STATUSES
 from ecom.pricing.schemas import Rate
 
@@ -123,22 +122,6 @@ class IdempotencyHeaderSchema(ma.Schema):
             "created (200); the same key with another request or cart is a 422."
         },
     )
-
-
-class UtcDateTime(ma.fields.AwareDateTime):
-    """An ISO 8601 instant (UTC unless an offset is given), loaded in UTC."""
-
-    default_error_messages = {"out_of_range": "Not an instant between years 1 and 9999 in UTC."}
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(default_timezone=UTC, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
-        instant = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return instant.astimezone(UTC)
-        except OverflowError as error:
-            raise self.make_error("out_of_range") from error
 
 
 class OrderListArgsSchema(PageArgsSchema):

@@ -29,12 +29,13 @@ class PlannedProduct:
     variants: list[PlannedVariant]
 
     def summary(self) -> dict:
-        """The product's price, price_max and stock_quantity, from its variants."""
+        """The product's price summary and stock_quantity, from its variants."""
         active = [variant for variant in self.variants if variant.is_active]
         priced = [variant.price for variant in active or self.variants]
         return {
             "price": min(priced),
             "price_max": max(priced),
+            "price_undiscounted": min(priced),
             "stock_quantity": sum(variant.stock_quantity for variant in active),
         }
 

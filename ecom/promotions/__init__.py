@@ -1,0 +1,1 @@
+"""Catalogue promotions (sale prices) and vouchers (order promotions)."""
