@@ -11,6 +11,7 @@ from typing import Protocol
 
 from flask import current_app
 
+from ecom.catalog.models import ProductVariant, current_price
 from ecom.pricing.breakdown import ZERO, Breakdown, Priceable, PricedLine, ShippingLine, Taxed
 from ecom.pricing.money import allocate, round_money
 
@@ -58,9 +59,9 @@ def line_total(unit_price: Decimal, quantity: int) -> Decimal:
     return unit_price * quantity
 
 
-def unit_price(variant: object) -> Decimal:
+def unit_price(variant: ProductVariant) -> Decimal:
     """What a customer pays for one unit: the sale price while a promotion runs."""
-    return variant.sale_price if variant.sale_price is not None else variant.price
+    return current_price(variant.price, variant.sale_price)
 
 
 def split_tax(amount: Decimal, rate: Decimal, *, gross: bool) -> Taxed:
