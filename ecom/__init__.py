@@ -34,10 +34,12 @@ from ecom.logging import configure_logging
 from ecom.orders import listeners as orders_listeners
 from ecom.orders.routes import blp as orders_blp
 from ecom.payments import listeners as payments_listeners
-from ecom.payments.providers import check_settings
+from ecom.payments.providers import check_settings as check_payment_settings
 from ecom.payments.routes import blp as payments_blp
 from ecom.reviews import listeners as reviews_listeners
 from ecom.reviews.routes import blp as reviews_blp
+from ecom.tax.providers import check_settings as check_tax_settings
+from ecom.tax.routes import blp as tax_blp
 
 # Each domain's listeners of domain events and its outbox handlers, in this order.
 DOMAIN_LISTENERS = (
@@ -58,7 +60,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.session_interface = LazyCookieSessions()
     app.config.from_object(config or config_from_env())
     # Before any extension binds: a refused setting leaves the shared extensions untouched.
-    check_settings(app.config)
+    check_payment_settings(app.config)
+    check_tax_settings(app.config)
     configure_logging(app)
     register_extensions(app)
     register_listeners(app)
@@ -118,7 +121,7 @@ def _local_cache_dir(app: Flask) -> str:
 
 def register_blueprints(app: Flask) -> None:
     blueprints = (health.blp, accounts_blp, catalog_blp, cart_blp, orders_blp, payments_blp)
-    for blueprint in (*blueprints, reviews_blp):
+    for blueprint in (*blueprints, reviews_blp, tax_blp):
         api.register_blueprint(blueprint)
     register_media_route(app)
     app.add_url_rule(

@@ -7,6 +7,7 @@ from ecom.common.outbox import OutboxMessage
 from ecom.orders.models import Order, OrderItem, OrderStatusChange
 from ecom.payments.models import Payment, PaymentEvent, Refund
 from ecom.reviews.models import Review
+from ecom.tax.models import TaxClass, TaxRate
 
 __all__ = [
     "Address",
@@ -25,6 +26,8 @@ __all__ = [
     "ProductVariant",
     "Refund",
     "Review",
+    "TaxClass",
+    "TaxRate",
     "TokenFamily",
     "User",
 ]

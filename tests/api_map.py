@@ -9,12 +9,14 @@ suite both read it.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ecom.accounts.links import ACTIVATION, PASSWORD_RESET, make_link
 from ecom.accounts.models import User
 from ecom.accounts.tokens import issue_tokens
 from ecom.catalog import options
 from ecom.extensions import db
+from ecom.tax import services as tax
 from tests.factories import (
     ADDRESS,
     PASSWORD,
@@ -237,6 +239,20 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ),
     ("/api/v1/reviews/<int:review_id>/", "PATCH"): ({"rating": 3}, (401, 200, 403, 403, 403)),
     ("/api/v1/reviews/<int:review_id>/", "DELETE"): (None, (401, 204, 403, 204, 204)),
+    # tax classes and rates: staff's
+    ("/api/v1/tax/classes/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/tax/classes/", "POST"): ({"name": "Super reduced"}, (401, 403, 403, 201, 201)),
+    ("/api/v1/tax/classes/<int:tax_class_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/tax/classes/<int:tax_class_id>/", "PATCH"): ({"name": "Lower"}, STAFF_ONLY),
+    ("/api/v1/tax/classes/<int:tax_class_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    ("/api/v1/tax/rates/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/tax/rates/", "POST"): (
+        {"country": "FR", "tax_class": None, "rate": "20"},
+        (401, 403, 403, 201, 201),
+    ),
+    ("/api/v1/tax/rates/<int:tax_rate_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/tax/rates/<int:tax_rate_id>/", "PATCH"): ({"rate": "7.5"}, STAFF_ONLY),
+    ("/api/v1/tax/rates/<int:tax_rate_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
 }
 
 CONVERTER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
@@ -257,6 +273,9 @@ def make_shop() -> Shop:
     [line] = fill_cart(owner, (product, 2))
     review = make_review(owner, product)
     address = make_address(owner)
+    tax.create_class({"name": "Standard"})
+    reduced = tax.create_class({"name": "Reduced"})
+    rate = tax.create_rate({"country": "DE", "tax_class_id": reduced.id, "rate": Decimal("7")})
     users = {"customer": owner, "other": other, "staff": staff, "admin": admin}
     return Shop(
         path_values={
@@ -273,6 +292,8 @@ def make_shop() -> Shop:
             "review_id": review.id,
             "filename": "swagger-ui.css",
             "email": owner.email,
+            "tax_class_id": reduced.id,
+            "tax_rate_id": rate.id,
         },
         tokens={name: issue_tokens(user) for name, user in users.items()},
         ids={"shoes": shoes.id, "product": product.id, "spare": spare.id},
