@@ -4,16 +4,18 @@ charge, and the provider ``TAX_PROVIDER`` names."""
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 import config
 from ecom import create_app
 from ecom.accounts.destinations import Destination
 from ecom.catalog import services as catalog
+from ecom.catalog.models import Product
 from ecom.common.errors import Conflict
 from ecom.extensions import db
 from ecom.tax import providers, services
 from ecom.tax.providers import TaxQuote, tax_quote
-from tests.factories import make_product
+from tests.factories import make_product, run_seed
 
 FR_BUSINESS = "FR40303265045"
 DE_BUSINESS = "DE136695976"
@@ -199,3 +201,17 @@ def test_deleting_a_class_drops_its_rates_and_its_products_fall_back_to_the_defa
     db.session.expire_all()
     assert catalog.get_product(product.id).tax_class_id is None
     assert tax_quote(Destination("DE"), [reduced.id]).rate_for(reduced.id) == Decimal("19")
+
+
+def test_the_seeded_shop_has_three_classes_rates_and_reduced_rate_books(app):
+    run_seed(app, "--products", "200", "--users", "5", "--orders", "5", "--reviews", "5")
+
+    names = {c.name: c for c in db.session.scalars(services.classes_query())}
+    assert set(names) == {"Standard", "Reduced", "Zero"} and names["Standard"].is_default
+    assert tax_quote(Destination("DE"), [names["Reduced"].id]).rate_for(
+        names["Reduced"].id
+    ) == Decimal("7")
+    books = db.session.scalars(
+        select(Product).where(Product.tax_class_id == names["Reduced"].id)
+    ).all()
+    assert books and all(p.category.parent.parent.name == "Books" for p in books)

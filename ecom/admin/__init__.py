@@ -12,6 +12,7 @@ from ecom.admin.home import DashboardView
 from ecom.admin.orders import OrdersView
 from ecom.admin.outbox import OutboxView
 from ecom.admin.reviews import ReviewsView
+from ecom.admin.tax import TaxClassesView, TaxRatesView
 from ecom.admin.variants import VariantsView
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.common.outbox import OutboxMessage
@@ -19,6 +20,7 @@ from ecom.common.storage import image_url
 from ecom.extensions import db
 from ecom.orders.models import Order
 from ecom.reviews.models import Review
+from ecom.tax.models import TaxClass, TaxRate
 
 
 def register_admin(app: Flask) -> None:
@@ -41,6 +43,14 @@ def register_admin(app: Flask) -> None:
         CategoriesView(
             Category, db, name="Categories", endpoint="admin_categories", url="categories"
         )
+    )
+    admin.add_view(
+        TaxClassesView(
+            TaxClass, db, name="Tax classes", endpoint="admin_tax_classes", url="tax-classes"
+        )
+    )
+    admin.add_view(
+        TaxRatesView(TaxRate, db, name="Tax rates", endpoint="admin_tax_rates", url="tax-rates")
     )
     admin.add_view(OrdersView(Order, db, name="Orders", endpoint="admin_orders", url="orders"))
     admin.add_view(ReviewsView(Review, db, name="Reviews", endpoint="admin_reviews", url="reviews"))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, FileField, Form
 
 from ecom.admin.base import ServiceModelView, show_related
+from ecom.admin.tax import fill_tax_class_choices, tax_class_field
 from ecom.admin.variants import ProductVariantPages
 from ecom.catalog import categories, images
 from ecom.catalog import services as catalog
@@ -39,7 +40,15 @@ def _price_range(view: Any, context: Any, product: Product, attribute: str) -> s
     return f"{product.price} – {product.price_max}"
 
 
-PRODUCT_FIELDS = ("title", "description", "category", "price", "stock_quantity", "is_active")
+PRODUCT_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "tax_class_id",
+    "price",
+    "stock_quantity",
+    "is_active",
+)
 
 
 class CategoriesView(ServiceModelView):
@@ -116,13 +125,17 @@ class ProductsView(ProductVariantPages, ServiceModelView):
     written_fields = frozenset(PRODUCT_FIELDS)
     form_args = {"category": {"get_label": "name"}}
     form_extra_fields = {
+        "tax_class_id": tax_class_field(),
         "image_upload": FileField("Image (JPEG, PNG or WebP)"),
         "remove_image": BooleanField("Remove the current image"),
     }
     service_keys = {"category": "category_id"}
 
+    def create_form(self, obj: Product | None = None) -> Form:
+        return fill_tax_class_choices(super().create_form(obj))
+
     def edit_form(self, obj: Product | None = None) -> Form:
-        form = super().edit_form(obj)
+        form = fill_tax_class_choices(super().edit_form(obj))
         if obj is not None and len(obj.variants) > 1:
             del form.price
             del form.stock_quantity

@@ -21,6 +21,7 @@ from ecom.cli.seeding.orders import seed_orders
 from ecom.cli.seeding.people import SEED_ADMIN_EMAIL, SEED_STAFF_EMAIL, seed_users
 from ecom.cli.seeding.reviews import seed_reviews
 from ecom.cli.seeding.rows import Seeder
+from ecom.cli.seeding.tax import seed_tax
 from ecom.common.cache import invalidate
 from ecom.common.cache_families import EVERY_FAMILY
 from ecom.extensions import db
@@ -102,6 +103,7 @@ def seed(
     seed_users(seeder, users)
     seed_orders(seeder, orders)
     written_reviews = seed_reviews(seeder, reviews)
+    seed_tax()
     db.session.commit()
     invalidate(*EVERY_FAMILY)
     click.echo(
