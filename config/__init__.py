@@ -16,6 +16,7 @@ from config.jobs import JobSettings
 from config.mail import MailSettings
 from config.metrics import MetricsSettings
 from config.payments import PaymentSettings
+from config.pricing import PricingSettings
 from config.security import DEV_SECRET, MIN_SECRET_LENGTH, SecuritySettings
 from config.storage import StorageSettings
 from config.testing import TestingSettings
@@ -41,6 +42,7 @@ GROUPS: tuple[type[Group], ...] = (
     MailSettings,
     JobSettings,
     PaymentSettings,
+    PricingSettings,
     StorageSettings,
     MetricsSettings,
 )

@@ -35,13 +35,15 @@ from ecom.logging import configure_logging
 from ecom.orders import listeners as orders_listeners
 from ecom.orders.routes import blp as orders_blp
 from ecom.payments import listeners as payments_listeners
-from ecom.payments.providers import check_settings
+from ecom.payments.providers import check_settings as check_payment_settings
 from ecom.payments.routes import blp as payments_blp
 from ecom.pricing import listeners as pricing_listeners
 from ecom.promotions.routes import promotions_blp, vouchers_blp
 from ecom.reviews import listeners as reviews_listeners
 from ecom.reviews.routes import blp as reviews_blp
 from ecom.shipping.routes import blp as shipping_blp
+from ecom.tax.providers import check_settings as check_tax_settings
+from ecom.tax.routes import blp as tax_blp
 
 # Each domain's listeners of domain events and its outbox handlers, in this order.
 DOMAIN_LISTENERS = (
@@ -63,7 +65,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.session_interface = LazyCookieSessions()
     app.config.from_object(config or config_from_env())
     # Before any extension binds: a refused setting leaves the shared extensions untouched.
-    check_settings(app.config)
+    check_payment_settings(app.config)
+    check_tax_settings(app.config)
     configure_logging(app)
     register_extensions(app)
     register_listeners(app)
@@ -134,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
         shipping_blp,
         promotions_blp,
         vouchers_blp,
+        tax_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -9,6 +9,7 @@ from ecom.payments.models import Payment, PaymentEvent, Refund
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
 from ecom.reviews.models import Review
 from ecom.shipping.models import ShippingArea, ShippingMethod, ShippingRateBand, ShippingZone
+from ecom.tax.models import TaxClass, TaxRate
 
 __all__ = [
     "Address",
@@ -32,6 +33,8 @@ __all__ = [
     "ShippingMethod",
     "ShippingRateBand",
     "ShippingZone",
+    "TaxClass",
+    "TaxRate",
     "TokenFamily",
     "User",
     "Voucher",

@@ -9,6 +9,7 @@ suite both read it.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ecom.accounts.links import ACTIVATION, EMAIL_CHANGE, PASSWORD_RESET, make_link
 from ecom.accounts.models import User
@@ -18,6 +19,7 @@ from ecom.common.models import utcnow
 from ecom.extensions import db
 from ecom.promotions import services as promotions
 from ecom.promotions import vouchers
+from ecom.tax import services as tax
 from tests.factories import (
     ADDRESS,
     PASSWORD,
@@ -300,6 +302,20 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/vouchers/<int:voucher_id>/", "PATCH"): ({"usage_limit": 100}, STAFF_ONLY),
     ("/api/v1/vouchers/<int:voucher_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
     ("/api/v1/vouchers/<int:voucher_id>/redemptions/", "GET"): (None, STAFF_ONLY),
+    # tax classes and rates: staff's
+    ("/api/v1/tax/classes/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/tax/classes/", "POST"): ({"name": "Super reduced"}, (401, 403, 403, 201, 201)),
+    ("/api/v1/tax/classes/<int:tax_class_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/tax/classes/<int:tax_class_id>/", "PATCH"): ({"name": "Lower"}, STAFF_ONLY),
+    ("/api/v1/tax/classes/<int:tax_class_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    ("/api/v1/tax/rates/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/tax/rates/", "POST"): (
+        {"country": "FR", "tax_class": None, "rate": "20"},
+        (401, 403, 403, 201, 201),
+    ),
+    ("/api/v1/tax/rates/<int:tax_rate_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/tax/rates/<int:tax_rate_id>/", "PATCH"): ({"rate": "7.5"}, STAFF_ONLY),
+    ("/api/v1/tax/rates/<int:tax_rate_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
 }
 
 CONVERTER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
@@ -323,6 +339,9 @@ def make_shop() -> Shop:
     empty_zone, method = make_zone("SE"), make_method(make_zone("US"))
     promotion = promotions.create_promotion({**PROMOTION, "starts_at": utcnow()})
     voucher = vouchers.create_voucher({**VOUCHER, "code": "SHOP5", "starts_at": utcnow()})
+    tax.create_class({"name": "Standard"})
+    reduced = tax.create_class({"name": "Reduced"})
+    rate = tax.create_rate({"country": "DE", "tax_class_id": reduced.id, "rate": Decimal("7")})
     users = {"customer": owner, "other": other, "staff": staff, "admin": admin}
     return Shop(
         path_values={
@@ -343,6 +362,8 @@ def make_shop() -> Shop:
             "email": owner.email,
             "zone_id": empty_zone.id,
             "method_id": method.id,
+            "tax_class_id": reduced.id,
+            "tax_rate_id": rate.id,
         },
         tokens={name: issue_tokens(user) for name, user in users.items()},
         ids={"shoes": shoes.id, "product": product.id, "spare": spare.id},

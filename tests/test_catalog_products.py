@@ -34,6 +34,7 @@ def test_a_product_answers_every_documented_field(client):
         "currency": "USD",
         "category": category.id,
         "category_name": "Phones",
+        "tax_class_id": None,
         "image": None,
         "stock_quantity": 3,
         "in_stock": True,

@@ -13,6 +13,7 @@ generated cases is printed in the terminal summary.
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -27,6 +28,7 @@ from ecom.catalog import options
 from ecom.common.models import utcnow
 from ecom.promotions import services as promotions
 from ecom.promotions import vouchers
+from ecom.tax import services as tax
 from tests.factories import (
     fill_cart,
     make_address,
@@ -51,6 +53,9 @@ BODY_IDS = {
     "shipping_address_id": "address_id",
     "zone": "zone_id",
 }
+TAX_CLASS_FIELDS = ("tax_class", "tax_class_id")
+
+REAL_VAT_NUMBER = "DE136695976"
 
 generated_cases = {"count": 0}
 
@@ -93,6 +98,9 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     voucher = vouchers.create_voucher(
         {"code": "TEN", "kind": "fixed", "value": "10", "starts_at": utcnow()}
     )
+    classes = [tax.create_class({"name": "Standard"}), tax.create_class({"name": "Reduced"})]
+    zero = tax.create_class({"name": "Zero"})
+    rate = tax.create_rate({"country": "DE", "tax_class_id": classes[1].id, "rate": Decimal(7)})
     return Shop(
         ids={
             "user_id": [customer.id, staff.id],
@@ -109,6 +117,10 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "method_id": [method.id for method in methods],
             "promotion_id": [promotion.id],
             "voucher_id": [voucher.id],
+            "tax_class_id": [c.id for c in classes],
+            "tax_rate_id": [rate.id],
+            # Named in bodies only: no operation deletes it meanwhile.
+            "body_tax_class": [zero.id],
         },
         slugs=[p.slug for p in products],
         users={"customer": customer, "staff": staff},
@@ -189,6 +201,29 @@ def order_what_openapi_cannot_compare(case) -> None:
     case.body = body
 
 
+def real_tax_classes(case, shop: Shop) -> None:
+    """A valid body's tax class ids name a seeded class that no path names (so is never
+    deleted): an unknown one is bad input (400), not a missing resource."""
+    if case.meta.is_negative_at(ParameterLocation.BODY) or not isinstance(case.body, dict):
+        return
+    for field_name in TAX_CLASS_FIELDS:
+        if isinstance(case.body.get(field_name), int):
+            case.body = {**case.body, field_name: shop.ids["body_tax_class"][0]}
+
+
+def real_vat_numbers(case) -> None:
+    """A valid case's VAT number (an address's, or checkout's inline address's) becomes a
+    real one: the document states the format, the server also checks each country's rule
+    and check digits."""
+    if case.meta.is_negative_at(ParameterLocation.BODY) or not isinstance(case.body, dict):
+        return
+    inline = case.body.get("shipping_address")
+    if isinstance(inline, dict) and inline.get("vat_number"):
+        case.body = {**case.body, "shipping_address": {**inline, "vat_number": REAL_VAT_NUMBER}}
+    if case.body.get("vat_number"):
+        case.body = {**case.body, "vat_number": REAL_VAT_NUMBER}
+
+
 def run_operation(operation, shop: Shop, role: str) -> None:
     cases = st.one_of(
         operation.as_strategy(GenerationMode.POSITIVE),
@@ -210,6 +245,8 @@ def run_operation(operation, shop: Shop, role: str) -> None:
         upload_a_real_image(case)
         name_options_without_nul(case)
         order_what_openapi_cannot_compare(case)
+        real_tax_classes(case, shop)
+        real_vat_numbers(case)
         user = shop.users.get(role)
         # A case invalid in its headers keeps them: our token would make it valid.
         invalid_headers = case.meta.is_negative_at(ParameterLocation.HEADER)

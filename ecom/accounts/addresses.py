@@ -19,7 +19,9 @@ SHIPPING_FIELDS = (
     "city",
     "postal_code",
     "country",
+    "region",
     "phone",
+    "vat_number",
 )
 
 

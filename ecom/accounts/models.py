@@ -71,5 +71,8 @@ class Address(TimestampMixin, db.Model):
     city = db.Column(db.String(120), nullable=False)
     postal_code = db.Column(db.String(20), nullable=False)
     country = db.Column(db.String(2), nullable=False)
+    region = db.Column(db.String(64), nullable=False, default="")
+    # Compact form (``DE136695976``), checked by format only; empty for a consumer.
+    vat_number = db.Column(db.String(32), nullable=False, default="")
     phone = db.Column(db.String(32), nullable=False, default="")
     is_default = db.Column(db.Boolean, nullable=False, default=False)

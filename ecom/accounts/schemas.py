@@ -1,5 +1,9 @@
+import re
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validate
+from stdnum.eu import vat
 
 from ecom.accounts.passwords import PASSWORD_POLICY, PASSWORD_RULE
 from ecom.common.countries import COUNTRY_CODES
@@ -176,6 +180,28 @@ class UserListArgsSchema(PageArgsSchema):
     role = Text(validate=validate.OneOf(ROLES))
 
 
+# What an EU VAT number looks like before its country's own rule (and check digits) apply:
+# the country prefix, then 2 to 30 characters, some of them separators.
+VAT_PATTERN = r"^([A-Za-z]{2}[0-9A-Za-z .-]{2,30})?$"
+
+
+class VatNumber(Text):
+    """An EU VAT number, checked by format and check digits (no online lookup) and loaded
+    in its compact form (``de 136 695 976`` -> ``DE136695976``); empty for none."""
+
+    default_error_messages = {"invalid_vat": "Not a valid EU VAT number (e.g. `DE136695976`)."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["metadata"] = {"pattern": VAT_PATTERN, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if not re.fullmatch(VAT_PATTERN, number) or (number and not vat.is_valid(number)):
+            raise self.make_error("invalid_vat")
+        return vat.compact(number) if number else ""
+
+
 class ShippingAddressSchema(ma.Schema):
     """A postal address as a client sends it."""
 
@@ -204,6 +230,18 @@ class ShippingAddressSchema(ma.Schema):
         ),
         metadata={"description": "ISO 3166-1 alpha-2 code, upper case, e.g. `DE`."},
     )
+    region = Text(
+        load_default="",
+        validate=validate.Length(max=64),
+        metadata={"description": "State, province or region, e.g. `CA` (tax may depend on it)."},
+    )
+    vat_number = VatNumber(
+        load_default="",
+        metadata={
+            "description": "A business's EU VAT number, e.g. `DE136695976`; checked by format "
+            "only, stored compact."
+        },
+    )
     phone = Text(
         load_default="",
         validate=[
@@ -217,6 +255,12 @@ class ShippingAddressSchema(ma.Schema):
 
 class ShippingAddressCopySchema(ResponseSchema, ShippingAddressSchema):
     """The copy of the address an order keeps."""
+
+    # Copies taken before addresses had these fields answer them empty.
+    region = ma.fields.String(dump_default="", metadata={"description": "State or region."})
+    vat_number = ma.fields.String(
+        dump_default="", metadata={"description": "The business's EU VAT number, compact."}
+    )
 
 
 class AddressWriteSchema(ShippingAddressSchema):

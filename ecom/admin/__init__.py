@@ -14,6 +14,7 @@ from ecom.admin.outbox import OutboxView
 from ecom.admin.promotions import PromotionsView, RedemptionsView, VouchersView
 from ecom.admin.reviews import ReviewsView
 from ecom.admin.shipping import ShippingMethodsView, ShippingZonesView
+from ecom.admin.tax import TaxClassesView, TaxRatesView
 from ecom.admin.variant_list import VariantsView
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.common.outbox import OutboxMessage
@@ -24,6 +25,7 @@ from ecom.orders.models import Order
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
 from ecom.reviews.models import Review
 from ecom.shipping.models import ShippingMethod, ShippingZone
+from ecom.tax.models import TaxClass, TaxRate
 
 
 def register_admin(app: Flask) -> None:
@@ -64,6 +66,14 @@ def register_admin(app: Flask) -> None:
         CategoriesView(
             Category, db, name="Categories", endpoint="admin_categories", url="categories"
         )
+    )
+    admin.add_view(
+        TaxClassesView(
+            TaxClass, db, name="Tax classes", endpoint="admin_tax_classes", url="tax-classes"
+        )
+    )
+    admin.add_view(
+        TaxRatesView(TaxRate, db, name="Tax rates", endpoint="admin_tax_rates", url="tax-rates")
     )
     admin.add_view(OrdersView(Order, db, name="Orders", endpoint="admin_orders", url="orders"))
     admin.add_view(ReviewsView(Review, db, name="Reviews", endpoint="admin_reviews", url="reviews"))

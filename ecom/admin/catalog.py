@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, or_, select
 from wtforms import BooleanField, FileField, Form
 
 from ecom.admin.base import ServiceModelView, TermSearch, containing, format_money, show_related
+from ecom.admin.tax import fill_tax_class_choices, tax_class_field
 from ecom.admin.variants import ProductVariantPages, variant_rows
 from ecom.catalog import categories, images, variants
 from ecom.catalog import services as catalog
@@ -50,7 +51,15 @@ def product_search(term: str) -> ColumnElement[bool]:
     )
 
 
-PRODUCT_FIELDS = ("title", "description", "category", "price", "stock_quantity", "is_active")
+PRODUCT_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "tax_class_id",
+    "price",
+    "stock_quantity",
+    "is_active",
+)
 
 
 class CategoriesView(ServiceModelView):
@@ -129,6 +138,7 @@ class ProductsView(TermSearch, ProductVariantPages, ServiceModelView):
     written_fields = frozenset(PRODUCT_FIELDS)
     form_args = {"category": {"get_label": "name"}}
     form_extra_fields = {
+        "tax_class_id": tax_class_field(),
         "image_upload": FileField("Image (JPEG, PNG or WebP)"),
         "remove_image": BooleanField("Remove the current image"),
     }
@@ -137,8 +147,11 @@ class ProductsView(TermSearch, ProductVariantPages, ServiceModelView):
     def search_placeholder(self) -> str:
         return "Title, slug or SKU"
 
+    def create_form(self, obj: Product | None = None) -> Form:
+        return fill_tax_class_choices(super().create_form(obj))
+
     def edit_form(self, obj: Product | None = None) -> Form:
-        form = super().edit_form(obj)
+        form = fill_tax_class_choices(super().edit_form(obj))
         if obj is not None and len(obj.variants) > 1:
             del form.price
             del form.stock_quantity

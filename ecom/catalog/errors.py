@@ -1,6 +1,6 @@
 """The catalog's error codes, declared once."""
 
-from ecom.common.errors import Conflict, DomainError, NotFound
+from ecom.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 
 
 class CategoryExists(Conflict):
@@ -19,6 +19,14 @@ class UnknownCategory(NotFound):
 
     def __init__(self, field: str) -> None:
         super().__init__(errors={field: [self.message]})
+
+
+class UnknownTaxClass(ValidationFailed):
+    code = "unknown_tax_class"
+    message = "No tax class with this id."
+
+    def __init__(self) -> None:
+        super().__init__(errors={"tax_class_id": [self.message]})
 
 
 class CategoryCycle(Conflict):

@@ -95,6 +95,11 @@ class Product(TimestampMixin, db.Model):
     price_undiscounted = db.Column(db.Numeric(10, 2), nullable=False)
     stock_quantity = db.Column(db.Integer, nullable=False, default=0)
     category_id = db.Column(db.Integer, db.ForeignKey("categories.id"), nullable=False)
+    # The tax domain's class (by table name: the catalog does not import tax); NULL is the
+    # shop's default class.
+    tax_class_id = db.Column(
+        db.Integer, db.ForeignKey("tax_classes.id", ondelete="SET NULL"), index=True
+    )
     # Storage key of the image (local path or S3 key); the API answers its URL.
     image = db.Column(db.String(500))
     is_active = db.Column(db.Boolean, nullable=False, default=True, index=True)

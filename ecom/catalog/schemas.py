@@ -142,6 +142,11 @@ class ProductSchema(ProductSummarySchema):
     description = ma.fields.String(dump_only=True)
     category = ma.fields.Integer(attribute="category_id", dump_only=True)
     category_name = ma.fields.String(attribute="category.name", dump_only=True)
+    tax_class_id = ma.fields.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Tax class id; null: the shop's default class."},
+    )
     stock_quantity = ma.fields.Integer(
         dump_only=True, metadata={"description": "Units on sale over its active variants."}
     )
@@ -196,6 +201,12 @@ class ProductWriteSchema(ma.Schema):
         metadata={"description": "Category id."},
     )
     is_active = Boolean(load_default=True)
+    tax_class_id = ma.fields.Integer(
+        allow_none=True,
+        strict=True,
+        validate=ID_RANGE,
+        metadata={"description": "Tax class id (`/tax/classes/`); null: the shop's default."},
+    )
 
 
 class ProductPatchSchema(ProductWriteSchema):

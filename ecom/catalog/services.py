@@ -3,9 +3,15 @@
 from collections.abc import Mapping
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import column, exists, select, table, update
 
-from ecom.catalog.errors import ProductInUse, SkuUnavailable, SlugUnavailable, UnknownCategory
+from ecom.catalog.errors import (
+    ProductInUse,
+    SkuUnavailable,
+    SlugUnavailable,
+    UnknownCategory,
+    UnknownTaxClass,
+)
 from ecom.catalog.events import PRODUCT_DELETED
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.catalog.slugs import add_with_unique_slug
@@ -26,6 +32,8 @@ from ecom.extensions import db
 # What a product's request sets on its only variant (a product with several refuses them).
 DEFAULT_VARIANT_FIELDS = ("price", "stock_quantity", "sku")
 SEVERAL_VARIANTS = "This product has several variants: set this on each of them (variants/)."
+# The tax domain's table, named rather than imported: tax sits above the catalog.
+TAX_CLASSES = table("tax_classes", column("id"))
 
 
 def get_product(product_id: int, *, include_inactive: bool = False) -> Product:
@@ -38,6 +46,11 @@ def _check_product(values: dict) -> None:
     category_id = values.get("category_id")
     if category_id is not None and db.session.get(Category, category_id) is None:
         raise UnknownCategory("category")
+    tax_class_id = values.get("tax_class_id")
+    if tax_class_id is not None and not db.session.scalar(
+        select(exists().where(TAX_CLASSES.c.id == tax_class_id))
+    ):
+        raise UnknownTaxClass()
 
 
 def create_product(data: dict) -> Product:

@@ -23,6 +23,7 @@ from ecom.cli.seeding.promotions import seed_promotions
 from ecom.cli.seeding.reviews import seed_reviews
 from ecom.cli.seeding.rows import Seeder
 from ecom.cli.seeding.shipping import seed_shipping
+from ecom.cli.seeding.tax import seed_tax
 from ecom.common.cache import invalidate
 from ecom.common.cache_families import EVERY_FAMILY
 from ecom.extensions import db
@@ -104,6 +105,7 @@ def seed(
     seed_users(seeder, users)
     seed_orders(seeder, orders)
     written_reviews = seed_reviews(seeder, reviews)
+    seed_tax()
     db.session.commit()
     shipping_methods = seed_shipping(seeder.end)
     seed_promotions(seeder)

@@ -13,3 +13,9 @@ _CODES = """
 """
 
 COUNTRY_CODES = frozenset(_CODES.split())
+
+# The European Union's member states (ISO codes: Greece is GR, though its VAT numbers
+# start EL), for VAT's reverse charge.
+_EU_CODES = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK"
+
+EU_MEMBER_STATES = frozenset(_EU_CODES.split())
