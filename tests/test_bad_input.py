@@ -33,8 +33,10 @@ WRONG_TYPES = {
     "boolean": ["maybe", 2, ["true"]],
     "number": ["abc", ["1"], {"n": 1}],
     "object": ["text", 1, ["a"]],
-    "array": ["text", 1, {"a": 1}, [1]],
+    "array": ["text", 1, {"a": 1}],
 }
+# An array holding an item of another type than its items'.
+WRONG_ITEM = {"string": [1], "integer": ["a"]}
 # A decimal (money) is documented as a string and also taken as a JSON number.
 WRONG_FOR_DECIMAL = [["1"], {"a": 1}, True]
 WRITES = ("POST", "PUT", "PATCH")
@@ -168,6 +170,8 @@ def test_a_wrong_type_in_any_body_field_is_400_naming_it(client, openapi, rule, 
         if prop.get("readOnly"):
             continue
         wrong = WRONG_TYPES[prop.get("type", "object")]
+        if prop.get("type") == "array":
+            wrong = [*wrong, WRONG_ITEM[prop.get("items", {}).get("type", "string")]]
         for value in WRONG_FOR_DECIMAL if prop.get("format") == "decimal" else wrong:
             response = write.send(json={**write.valid_body(), name: value})
             assert_json_error(response, 400), (name, value)
