@@ -36,7 +36,11 @@ def _totals(order: Order) -> list[dict[str, str]]:
     if order.discount_amount:
         rows.append((f"Voucher {order.voucher_code}", -order.discount_amount))
     if order.shipping_method_name is not None:
-        rows.append((f"Shipping ({order.shipping_method_name})", order.shipping_amount))
+        # As the breakdown adds it up: with net prices the shipping's tax is in "Tax".
+        shipping = order.shipping_amount
+        if not order.prices_include_tax:
+            shipping -= order.shipping_tax_amount
+        rows.append((f"Shipping ({order.shipping_method_name})", shipping))
     if order.tax_amount or order.reverse_charge:
         included = "included" if order.prices_include_tax else "added"
         label = "VAT reverse charged" if order.reverse_charge else f"Tax ({included})"

@@ -224,11 +224,8 @@ def order_amounts(pricing: Breakdown) -> dict[str, Any]:
 
 def _order_items(pricing: Breakdown) -> list[OrderItem]:
     ids = {line.promotion_id for line in pricing.lines} - {None}
-    names = dict(
-        db.session.execute(select(Promotion.id, Promotion.name).where(Promotion.id.in_(ids)))
-        if ids
-        else {}
-    )
+    query = select(Promotion.id, Promotion.name).where(Promotion.id.in_(ids))
+    names = dict(db.session.execute(query).tuples().all()) if ids else {}
     return [_order_item(line, names.get(line.promotion_id)) for line in pricing.lines]
 
 

@@ -1,15 +1,16 @@
 """The promotions' error codes, declared once."""
 
-from ecom.common.errors import Conflict, NotFound
-
-
-class VoucherNotFound(NotFound):
-    code = "voucher_not_found"
-    message = "No voucher has this code."
+from ecom.common.errors import Conflict
 
 
 class VoucherRefused(Conflict):
-    """A voucher that exists but cannot be used now, by this customer, on these lines."""
+    """A code that cannot be used now, by this customer, on these lines (409 with its
+    reason, as every refusal of a code the customer typed)."""
+
+
+class VoucherNotFound(VoucherRefused):
+    code = "voucher_not_found"
+    message = "No voucher has this code."
 
 
 class VoucherNotActive(VoucherRefused):
