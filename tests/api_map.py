@@ -232,10 +232,17 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/cart/update/<int:item_id>/", "PATCH"): ({"quantity": 3}, OWNER_ONLY),
     ("/api/v1/cart/remove/<int:item_id>/", "DELETE"): (None, (401, 204, 404, 404, 404)),
     ("/api/v1/cart/clear/", "DELETE"): (None, (401, 204, 204, 204, 204)),
+    # a quote needs a destination: without one, 400 once signed in
+    ("/api/v1/cart/shipping-methods/", "GET"): (None, (401, 400, 400, 400, 400)),
+    ("/api/v1/cart/voucher/", "POST"): ({"code": "shop5"}, SIGNED_IN),
+    ("/api/v1/cart/voucher/", "DELETE"): (None, (401, 204, 204, 204, 204)),
     # orders: the owner's, or anybody's for staff; only staff move the status
     ("/api/v1/orders/", "GET"): (None, SIGNED_IN),
     # only the owner has a cart to check out; an empty cart is a 409
-    ("/api/v1/orders/", "POST"): ({}, (401, 201, 409, 409, 409)),
+    ("/api/v1/orders/", "POST"): (
+        lambda shop, _: {"shipping_method_id": shop.path_values["method_id"]},
+        (401, 201, 409, 409, 409),
+    ),
     ("/api/v1/orders/<int:order_id>/", "GET"): (None, (401, 200, 404, 200, 200)),
     ("/api/v1/orders/<int:order_id>/", "PUT"): ({"status": "paid"}, STAFF_ONLY),
     ("/api/v1/orders/<int:order_id>/", "PATCH"): ({"status": "cancelled"}, STAFF_ONLY),
@@ -336,7 +343,7 @@ def make_shop() -> Shop:
     [line] = fill_cart(owner, (product, 2))
     review = make_review(owner, product)
     address = make_address(owner)
-    empty_zone, method = make_zone("SE"), make_method(make_zone("US"))
+    empty_zone, method = make_zone("SE"), make_method(make_zone("US", "GB"))
     promotion = promotions.create_promotion({**PROMOTION, "starts_at": utcnow()})
     voucher = vouchers.create_voucher({**VOUCHER, "code": "SHOP5", "starts_at": utcnow()})
     tax.create_class({"name": "Standard"})
