@@ -23,6 +23,7 @@ from ecom.admin import dashboard
 from ecom.catalog.models import Product
 from ecom.extensions import db
 from tests.factories import PASSWORD, make_order, make_product, run_seed
+from tests.workers import SERVER_STACKS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -40,10 +41,13 @@ FLAGS = (
 )
 WAIT_SECONDS = 15
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them).",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them).",
+    ),
+    SERVER_STACKS,
+]
 
 
 @pytest.fixture(scope="module")
