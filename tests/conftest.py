@@ -237,7 +237,7 @@ def pytest_sessionfinish(session):
 
 
 def pytest_testnodedown(node, error):
-    cases = node.workeroutput.get("generated_cases", 0)
+    cases = getattr(node, "workeroutput", {}).get("generated_cases", 0)
     node.config.stash[GENERATED_CASES] = node.config.stash.get(GENERATED_CASES, 0) + cases
 
 

@@ -31,10 +31,10 @@ from tests.factories import DEAD_REDIS
 REDIS_STEP = 2
 REDIS_VARIABLES = ("TEST_REDIS_URL", "TEST_CELERY_BROKER_URL")
 
-# Modules that start a stack of servers in a module-scoped fixture (Gunicorn with Nginx, a
-# second PostgreSQL cluster, Chromium): one worker runs them all, one after the other
-# (``--dist loadgroup``), so each stack starts once and no two of them compete for the
-# cores within their start-up and fail-over timeouts.
+# Modules that start servers or workers in other processes and wait for them within
+# timeouts (Gunicorn with Nginx, a second PostgreSQL cluster, Chromium, Celery workers):
+# one xdist worker runs them all, one after the other (``--dist loadgroup``), so a stack
+# made by a module-scoped fixture starts once, and no two of them compete for the cores.
 SERVER_STACKS = pytest.mark.xdist_group("server-stacks")
 
 
