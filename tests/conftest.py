@@ -36,7 +36,7 @@ from tests import probe
 from tests.background import stop_broker
 from tests.factories import DEAD_REDIS, bearer, login, make_user
 from tests.isolation import is_committed, rolled_back, truncate_all
-from tests.workers import isolate_worker
+from tests.workers import isolate_worker, keep_xdist_groups
 
 
 def _reset_schema() -> None:
@@ -223,6 +223,12 @@ def pytest_configure(config):
         raise pytest.UsageError(str(error)) from error
     # SIGTERM (make's, CI's) unwinds like Ctrl-C: fixtures stop the servers they started.
     signal.signal(signal.SIGTERM, _interrupt)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
+        keep_xdist_groups(items)
 
 
 def _generated_cases() -> int:

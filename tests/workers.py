@@ -24,6 +24,7 @@ from collections.abc import MutableMapping
 from urllib.parse import urlsplit
 
 import pytest
+from _pytest.nodeid import coerce_node_id
 from sqlalchemy.engine import make_url
 
 from tests.factories import DEAD_REDIS
@@ -87,6 +88,20 @@ def isolate_worker(env: MutableMapping[str, str] = os.environ) -> None:
     for variable in REDIS_VARIABLES:
         if env.get(variable):
             env[variable] = worker_redis(env[variable], index)
+
+
+def keep_xdist_groups(items: list[pytest.Item]) -> None:
+    """Give each grouped test the ``@group`` suffix ``--dist loadgroup`` schedules by.
+    pytest-xdist 3.8.0 writes it to ``Node._nodeid``, which pytest 9.2 no longer reads (the
+    id is ``Node._id``, pytest-xdist#1386): without this, groups are silently spread."""
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        suffix = "@" + "_".join(sorted(names))
+        if names and not item.nodeid.endswith(suffix):
+            item._id = coerce_node_id(item.nodeid + suffix)
 
 
 PR_SET_PDEATHSIG = 1
