@@ -11,9 +11,13 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # The Celery broker of the worker tests: a Redis database of its own (TEST_REDIS_URL's is
 # flushed between tests).
 TEST_CELERY_BROKER_URL ?= redis://127.0.0.1:6379/14
+# pytest-xdist workers per pass (0: one process, no xdist). Each worker has its own
+# databases: tests/workers.py.
+PYTEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 CELERY := $(VENV)/bin/celery -A wsgi:celery
 
-.PHONY: setup install install-dev run worker beat migrate superuser seed-data test test-sqlite test-postgres \
+.PHONY: setup install install-dev run worker beat migrate superuser seed-data test test-sqlite test-postgres test-postgres-passes \
 	test-coverage lint config-docs backup-db restore-db bench bench-1m \
 	docker-dev docker-prod docker-build docker-logs docker-shell docker-migrate docker-superuser \
 	docker-test docker-stop docker-clean docker-restart
@@ -91,21 +95,26 @@ REDIS_TESTS := $(addprefix tests/test_,$(addsuffix .py,redis_down cache cache_hi
 
 test-sqlite: install-dev
 	@echo "=== test pass 1/3: SQLite + file cache ==="
-	env -u TEST_DATABASE_URL -u TEST_REDIS_URL -u TEST_CELERY_BROKER_URL $(PY) -m pytest
+	env -u TEST_DATABASE_URL -u TEST_REDIS_URL -u TEST_CELERY_BROKER_URL $(PYTEST)
 
+# Each pass is the only command of its recipe line, so the shell hands its process over to
+# pytest: a SIGTERM to make reaches pytest, and its fixtures stop the servers they started.
 test-postgres: install-dev
 	@if $(PY) scripts/services_reachable.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
-		echo "=== test pass 2/3: PostgreSQL + Redis ==="; \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" \
-			TEST_CELERY_BROKER_URL="$(TEST_CELERY_BROKER_URL)" $(PY) -m pytest && \
-		echo "=== test pass 3/3: PostgreSQL + Redis down (the tests that concern Redis) ===" && \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL=$(DEAD_REDIS_URL) \
-			TEST_CELERY_BROKER_URL=$(DEAD_REDIS_URL) $(PY) -m pytest $(REDIS_TESTS); \
+		exec $(MAKE) --no-print-directory test-postgres-passes; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL and Redis are required in CI but do not answer." >&2; exit 1; \
 	else \
 		echo "=== test passes 2/3 and 3/3 skipped: PostgreSQL or Redis does not answer ==="; \
 	fi
+
+test-postgres-passes:
+	@echo "=== test pass 2/3: PostgreSQL + Redis ==="
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" \
+		TEST_CELERY_BROKER_URL="$(TEST_CELERY_BROKER_URL)" $(PYTEST)
+	@echo "=== test pass 3/3: PostgreSQL + Redis down (the tests that concern Redis) ==="
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL=$(DEAD_REDIS_URL) \
+		TEST_CELERY_BROKER_URL=$(DEAD_REDIS_URL) $(PYTEST) $(REDIS_TESTS)
 
 test: lint test-sqlite test-postgres
 

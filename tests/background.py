@@ -27,6 +27,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from ecom.extensions import celery
 from tests.factories import DEAD_REDIS
 from tests.production_chain import ROOT, free_port
+from tests.workers import die_with_parent
 
 START_TIMEOUT = 60
 ARRIVAL_TIMEOUT = 30
@@ -116,7 +117,12 @@ class Worker:
         command += self.arguments
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent,
             )
         wait_for(self._ready, START_TIMEOUT, f"{self.arguments[0]} to start (log: {self.log})")
         return self

@@ -5,10 +5,12 @@ The back end is SQLite in a temporary file unless ``TEST_DATABASE_URL`` names a
 PostgreSQL database (created when missing); ``TEST_REDIS_URL`` adds Redis. A
 ``TEST_REDIS_URL`` at a closed port (e.g. ``redis://127.0.0.1:1/0``) runs the whole
 suite against a dead Redis: every test must still pass, except the few that need Redis.
+Under pytest-xdist each worker gets databases of its own first (tests/workers.py).
 """
 
 import contextlib
 import os
+import signal
 import sys
 import threading
 
@@ -34,6 +36,7 @@ from tests import probe
 from tests.background import stop_broker
 from tests.factories import DEAD_REDIS, bearer, login, make_user
 from tests.isolation import is_committed, rolled_back, truncate_all
+from tests.workers import isolate_worker, keep_xdist_groups
 
 
 def _reset_schema() -> None:
@@ -202,15 +205,50 @@ def auth_headers(client):
     return lambda user: bearer(login(client, user)["access"])
 
 
+# The schemathesis cases the xdist workers generated, added up by the controller.
+GENERATED_CASES = pytest.StashKey[int]()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "committed: commits for real (other connections see it); tables emptied after"
     )
+    try:
+        isolate_worker()
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from error
+    # SIGTERM (make's, CI's) unwinds like Ctrl-C: fixtures stop the servers they started.
+    signal.signal(signal.SIGTERM, _interrupt)
 
 
-def pytest_terminal_summary(terminalreporter):
-    """Say how many requests schemathesis generated, when its suite ran."""
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if getattr(config.option, "loadgroup", False):  # an xdist worker under --dist loadgroup
+        keep_xdist_groups(items)
+
+
+def _generated_cases() -> int:
     conformance = sys.modules.get("tests.test_openapi_conformance")
-    if conformance and conformance.generated_cases["count"]:
-        count = conformance.generated_cases["count"]
+    return conformance.generated_cases["count"] if conformance else 0
+
+
+def pytest_sessionfinish(session):
+    """An xdist worker hands its count of schemathesis cases to the controller."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["generated_cases"] = _generated_cases()
+
+
+def pytest_testnodedown(node, error):
+    cases = getattr(node, "workeroutput", {}).get("generated_cases", 0)
+    node.config.stash[GENERATED_CASES] = node.config.stash.get(GENERATED_CASES, 0) + cases
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say how many requests schemathesis generated, when its suite ran."""
+    count = _generated_cases() + config.stash.get(GENERATED_CASES, 0)
+    if count:
         terminalreporter.write_line(f"schemathesis: {count} generated cases")

@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from config import database_url
+from tests.workers import die_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_TEMPLATE = ROOT / "nginx" / "templates" / "default.conf.template"
@@ -308,7 +309,9 @@ def start_chain(
         # -e: even the start-up error log stays here (a non-root run cannot write /var/log).
         nginx = ["nginx", "-e", str(workdir / "nginx-error.log"), "-c", str(main)]
         subprocess.run([*nginx, "-t", "-q"], check=True, capture_output=True)
-        chain.processes.append(subprocess.Popen([*nginx, "-g", "daemon off;"], cwd=workdir))
+        chain.processes.append(
+            subprocess.Popen([*nginx, "-g", "daemon off;"], cwd=workdir, preexec_fn=die_with_parent)
+        )
         _wait_until_answering(chain)
     except BaseException:
         stop_chain(chain)
@@ -327,12 +330,15 @@ def start_instance(chain: Chain, index: int) -> None:
                 str(ROOT / "docker" / "entrypoint.sh"),
                 "gunicorn", "--config", "gunicorn.conf.py",
                 "--bind", f"127.0.0.1:{chain.app_ports[index]}", "wsgi:app",
+                # Gunicorn's default control socket is one per user: each instance its own.
+                "--control-socket", str(chain.workdir / f"gunicorn-{index}.ctl"),
             ],
             cwd=ROOT,
             env={**chain.env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
             stdout=out,
             stderr=err,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )  # fmt: skip
     chain.processes.append(process)
     if index < len(chain.instances):

@@ -26,6 +26,7 @@ from ecom.catalog.models import Product, ProductVariant
 from ecom.extensions import db
 from ecom.orders.models import Order
 from tests.factories import PASSWORD, make_order, make_product, run_seed
+from tests.workers import SERVER_STACKS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -43,10 +44,13 @@ FLAGS = (
 )
 WAIT_SECONDS = 15
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them).",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them).",
+    ),
+    SERVER_STACKS,
+]
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,9 @@ from ecom.orders import emails
 from tests.background import SmtpServer, Worker, broker_down, wait_for
 from tests.factories import fill_cart, make_address, make_order, make_product
 from tests.production_chain import free_port
+from tests.workers import SERVER_STACKS
+
+pytestmark = SERVER_STACKS
 
 
 @pytest.fixture

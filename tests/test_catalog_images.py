@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 from PIL import Image
 
 from tests.factories import make_product, make_sized_product
+from tests.workers import die_with_parent
 
 BUCKET = "ecom-test-images"
 
@@ -173,6 +174,7 @@ def s3_endpoint():
         [str(server), "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=die_with_parent,
     )
     try:
         _wait_for_port(port, process)

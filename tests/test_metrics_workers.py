@@ -26,6 +26,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.factories import ADDRESS, PASSWORD
 from tests.production_chain import free_port
+from tests.workers import SERVER_STACKS, die_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30
@@ -33,6 +34,8 @@ LISTING = "/api/v1/products/"
 STAFF_EMAIL = "metrics-staff@example.com"
 # The start-up probe's request: counted before any test, requested by none.
 PROBE = {"route": "/health/live/", "method": "GET", "status": "200"}
+
+pytestmark = SERVER_STACKS
 
 
 @dataclass
@@ -112,10 +115,13 @@ def server(tmp_path_factory) -> Iterator[Server]:
     staff = flask(started.env, "create-staff", "--email", STAFF_EMAIL, "--password", PASSWORD)
     log = workdir / "gunicorn.log"
     bind = f"127.0.0.1:{started.port}"
+    # Gunicorn's default control socket is one per user: this server gets its own.
+    control = ["--control-socket", str(workdir / "gunicorn.ctl")]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            ["gunicorn", "-c", "gunicorn.conf.py", "--bind", bind, "wsgi:app"],
+            ["gunicorn", "-c", "gunicorn.conf.py", "--bind", bind, *control, "wsgi:app"],
             cwd=ROOT, env=started.env, stdout=out, stderr=out, start_new_session=True,
+            preexec_fn=die_with_parent,
         )  # fmt: skip
     try:
         wait_until_answering(started, process, log)
@@ -205,7 +211,7 @@ def test_prometheus_scrapes_the_server_and_reads_its_samples(server, tmp_path):
             "prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'data'}",
             f"--web.listen-address=127.0.0.1:{port}",
         ],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent,
     )  # fmt: skip
     query = "ecom_http_requests_total{" + ",".join(f'{k}="{v}"' for k, v in PROBE.items()) + "}"
     try:

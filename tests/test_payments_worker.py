@@ -19,6 +19,9 @@ from ecom.payments.models import Payment
 from tests.background import Beat, SmtpServer, Worker, wait_for
 from tests.payments import pay, pending_order, planned_webhooks, post_webhook
 from tests.test_background_jobs import broker  # noqa: F401  (the fixture)
+from tests.workers import SERVER_STACKS
+
+pytestmark = SERVER_STACKS
 
 
 @pytest.fixture

@@ -26,9 +26,10 @@ from tests.production_chain import (
     start_chain,
     stop_chain,
 )
+from tests.workers import SERVER_STACKS
 
 # The stack runs in other processes.
-pytestmark = pytest.mark.committed
+pytestmark = [pytest.mark.committed, SERVER_STACKS]
 
 HSTS = "max-age=63072000; includeSubDomains"
 UPLOAD_LIMIT = 10 * 1024 * 1024

@@ -23,9 +23,10 @@ from ecom.common import replica as routing
 from ecom.extensions import db
 from tests import pg_cluster
 from tests.factories import DEAD_REDIS, make_product, make_user, token_headers
+from tests.workers import SERVER_STACKS
 
 # A second engine (the replica) reads what the primary committed.
-pytestmark = pytest.mark.committed
+pytestmark = [pytest.mark.committed, SERVER_STACKS]
 
 
 @pytest.fixture(scope="module")

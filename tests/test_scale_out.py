@@ -30,9 +30,10 @@ from tests.production_chain import (
     start_instance,
     stop_chain,
 )
+from tests.workers import SERVER_STACKS
 
 # Several app processes share the database.
-pytestmark = pytest.mark.committed
+pytestmark = [pytest.mark.committed, SERVER_STACKS]
 
 PASSWORD = "correct-horse-battery"
 AUTH_LIMIT = 3
