@@ -109,9 +109,11 @@ test-postgres: install-dev
 	fi
 
 test-postgres-passes:
-	@echo "=== test pass 2/3: PostgreSQL + Redis ==="
+	@echo "=== test pass 2/3: PostgreSQL + Redis (then the tests that need Redis alone) ==="
 	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" \
-		TEST_CELERY_BROKER_URL="$(TEST_CELERY_BROKER_URL)" $(PYTEST)
+		TEST_CELERY_BROKER_URL="$(TEST_CELERY_BROKER_URL)" $(PYTEST) -m "not solo"
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL="$(TEST_REDIS_URL)" \
+		TEST_CELERY_BROKER_URL="$(TEST_CELERY_BROKER_URL)" $(PY) -m pytest -m solo
 	@echo "=== test pass 3/3: PostgreSQL + Redis down (the tests that concern Redis) ==="
 	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" TEST_REDIS_URL=$(DEAD_REDIS_URL) \
 		TEST_CELERY_BROKER_URL=$(DEAD_REDIS_URL) $(PYTEST) $(REDIS_TESTS)

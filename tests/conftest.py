@@ -215,6 +215,11 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def pytest_configure(config):
     config.addinivalue_line(
+        "markers",
+        "solo: needs the Redis server to itself (another worker's flush would disturb it); "
+        "`make test` runs these after the parallel pass, in one process",
+    )
+    config.addinivalue_line(
         "markers", "committed: commits for real (other connections see it); tables emptied after"
     )
     try:

@@ -141,6 +141,8 @@ def test_a_broken_tracking_connection_stops_local_answers_and_misses_no_write(
     assert client.get(LIST).json["results"][0]["title"] == "Desk lamp"
 
 
+# Any flush on the Redis server clears every process's local copies: alone on the server.
+@pytest.mark.solo
 @pytest.mark.usefixtures("limits_off", "long_ttl")
 def test_with_redis_stopped_copies_are_not_served_and_flask_answers(
     client, redis_client, stop_redis, flask_calls

@@ -43,6 +43,7 @@ def test_adding_twice_increments_one_line_and_prices_as_strings(client, customer
         "price": "19.90",
         "price_min": "19.90",
         "price_max": "19.90",
+        "price_undiscounted": "19.90",
         "currency": "USD",
         "image": "http://localhost/media/products/mug.png",
         "in_stock": True,

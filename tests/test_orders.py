@@ -168,12 +168,28 @@ def test_replaying_an_idempotency_key_returns_the_first_order(customer, address)
     assert order_count() == 1 and stock_of(product) == 8
 
 
-def test_an_idempotency_key_with_a_different_cart_is_a_409(customer, address):
+def test_an_idempotency_key_with_a_different_cart_is_refused(customer, address):
     fill_cart(customer, (make_product(), 1))
     placing.checkout(customer, idempotency_key="k-1")
     fill_cart(customer, (make_product(), 1))
     with pytest.raises(placing.IdempotencyKeyReused):
         placing.checkout(customer, idempotency_key="k-1")
+    assert order_count() == 1
+
+
+def test_an_idempotency_key_with_another_address_is_a_422_and_places_nothing(
+    client, customer, address, auth_headers
+):
+    headers = {**auth_headers(customer), "Idempotency-Key": "checkout-7"}
+    fill_cart(customer, (make_product(), 1))
+    first = client.post(ORDERS, json={}, headers=headers)
+
+    other = client.post(
+        ORDERS, json={"shipping_address": {**ADDRESS, "city": "Bath"}}, headers=headers
+    )
+
+    assert first.status_code == 201
+    assert other.status_code == 422 and other.json["code"] == "idempotency_key_reused"
     assert order_count() == 1
 
 
@@ -206,9 +222,16 @@ def test_post_orders_answers_the_order_contract(client, customer, address, auth_
             "title": product.title,
             "sku": product.variants[0].sku,
             "variant_label": "",
+            "unit_price_undiscounted": "4.99",
             "unit_price": "4.99",
+            "promotion": None,
             "quantity": 2,
             "subtotal": "9.98",
+            "discount": "0.00",
+            "net": "9.98",
+            "tax_rate": "0.000",
+            "tax": "0.00",
+            "gross": "9.98",
         }
     ]
     assert body["shipping_address"]["country"] == "GB"
@@ -274,7 +297,7 @@ def test_idempotency_key_header_replay_creates_one_order(client, customer, addre
 
     fill_cart(customer, (make_product(), 1))
     reused = client.post(ORDERS, json={}, headers=headers)
-    assert reused.status_code == 409 and reused.json["code"] == "idempotency_key_reused"
+    assert reused.status_code == 422 and reused.json["code"] == "idempotency_key_reused"
 
 
 def test_customers_list_their_own_orders_newest_first_filtered_by_status(
@@ -454,9 +477,16 @@ def test_an_order_keeps_its_variants_copies_when_the_variant_changes(
             "title": product.title,
             "sku": f"P{product.id}-M",
             "variant_label": "M",
+            "unit_price_undiscounted": "9.00",
             "unit_price": "9.00",
+            "promotion": None,
             "quantity": 2,
             "subtotal": "18.00",
+            "discount": "0.00",
+            "net": "18.00",
+            "tax_rate": "0.000",
+            "tax": "0.00",
+            "gross": "18.00",
         }
     ]
 

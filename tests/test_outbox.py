@@ -45,7 +45,7 @@ def test_checkout_writes_its_confirmation_row_in_the_same_transaction(customer, 
     [row] = rows(emails.CONFIRMATION)
     assert row.key == f"{emails.CONFIRMATION}:{order.id}"
     assert row.state == "pending"
-    assert row.payload["total"] == "25.00"
+    assert row.payload["totals"][-1] == {"label": "Total", "amount": "25.00 USD"}
     assert row.payload["lines"] == [
         {
             "title": order.items[0].title,
@@ -54,6 +54,8 @@ def test_checkout_writes_its_confirmation_row_in_the_same_transaction(customer, 
             "quantity": 2,
             "unit_price": "12.50",
             "subtotal": "25.00",
+            "discount": "0.00",
+            "tax_rate": "0",
         }
     ]
     assert row.payload["address"]["city"] == "London"

@@ -37,10 +37,10 @@ def test_a_code_is_found_in_any_case_and_stored_upper_cased():
     assert service.find_voucher(" welcome10 ").id == created.id
 
 
-def test_an_unknown_code_is_voucher_not_found():
+def test_an_unknown_code_is_a_409_voucher_not_found():
     with pytest.raises(errors.VoucherNotFound) as refused:
         service.find_voucher("NOPE")
-    assert (refused.value.status, refused.value.code) == (404, "voucher_not_found")
+    assert (refused.value.status, refused.value.code) == (409, "voucher_not_found")
 
 
 def test_a_code_taken_in_another_case_is_refused():
