@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
 from ecom.accounts.destinations import Destination
 from ecom.common.countries import COUNTRY_CODES
@@ -35,17 +36,28 @@ def zones_query() -> Select:
     return select(ShippingZone).order_by(ShippingZone.name, ShippingZone.id)
 
 
+WITH_METHODS = joinedload(ShippingZone.methods).joinedload(ShippingMethod.bands)
+
+
 def zone_for(destination: Destination) -> ShippingZone | None:
     """The most specific zone for ``destination``: its country with the longest matching
     postal prefix, else its country without a prefix, else the rest of the world."""
     postal_code = postal_key(destination.postal_code)
-    claims = db.session.scalars(
-        select(ShippingArea).where(ShippingArea.country == destination.country.upper())
-    ).all()
+    # Each zone read with its methods and their bands: pricing a cart reads no more.
+    claims = (
+        db.session.scalars(
+            select(ShippingArea)
+            .where(ShippingArea.country == destination.country.upper())
+            .options(joinedload(ShippingArea.zone).options(WITH_METHODS))
+        )
+        .unique()
+        .all()
+    )
     matching = [a for a in claims if postal_code.startswith(a.postal_prefix)]
     if matching:
         return max(matching, key=lambda area: len(area.postal_prefix)).zone
-    return db.session.scalar(select(ShippingZone).where(ShippingZone.rest_of_world.is_(True)))
+    rest = select(ShippingZone).where(ShippingZone.rest_of_world.is_(True)).options(WITH_METHODS)
+    return db.session.scalars(rest).unique().first()
 
 
 def create_zone(data: dict[str, Any]) -> ShippingZone:

@@ -60,7 +60,11 @@ class FlatProvider:
         default_id = db.session.scalar(select(TaxClass.id).where(TaxClass.is_default.is_(True)))
         default_rate = found.get(default_id, NO_TAX) if default_id is not None else NO_TAX
         named = {class_id for class_id in tax_class_ids if class_id is not None}
-        known = set(db.session.scalars(select(TaxClass.id).where(TaxClass.id.in_(named))))
+        known = (
+            set(db.session.scalars(select(TaxClass.id).where(TaxClass.id.in_(named))))
+            if named
+            else set()
+        )
         rates: dict[int | None, Decimal] = {None: default_rate}
         for class_id in named:
             rates[class_id] = found.get(class_id, NO_TAX) if class_id in known else default_rate
