@@ -8,11 +8,11 @@ ordered before comes in as ``orders_placed``: orders are a layer above."""
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, insert, literal, or_, select, update
 
 from ecom.catalog.models import ProductVariant
 from ecom.common.errors import NotFound
-from ecom.common.models import lock_row
+from ecom.common.models import is_postgresql, lock_row
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.promotions import errors
@@ -126,21 +126,32 @@ def redeem(
         quantity=quantity,
         at=at,
     )
+    if not _count_use(voucher.id, user_id, order_id, at):
+        raise errors.VoucherExhausted()
+    db.session.expire(voucher, ["used_count"])
+    return voucher
+
+
+def _count_use(voucher_id: int, user_id: int, order_id: int, at: datetime) -> bool:
+    """``used_count`` + 1 unless the usage limit is reached, and the redemption written;
+    on PostgreSQL in one statement (the UPDATE in a CTE), elsewhere in two."""
     within_limit = or_(Voucher.usage_limit.is_(None), Voucher.used_count < Voucher.usage_limit)
-    counted = db.session.execute(
+    counted = (
         update(Voucher)
         .where(Voucher.id == voucher_id, within_limit)
         .values(used_count=Voucher.used_count + 1)
         .execution_options(synchronize_session=False)
     )
-    if counted.rowcount != 1:
-        raise errors.VoucherExhausted()
-    db.session.expire(voucher, ["used_count"])
-    db.session.add(
-        VoucherRedemption(voucher_id=voucher.id, user_id=user_id, order_id=order_id, created_at=at)
-    )
-    db.session.flush()
-    return voucher
+    row = {"voucher_id": voucher_id, "user_id": user_id, "order_id": order_id, "created_at": at}
+    if is_postgresql():
+        used = counted.returning(Voucher.id).cte("used")
+        values = select(used.c.id, *(literal(row[name]) for name in list(row)[1:]))
+        written = insert(VoucherRedemption).from_select(list(row), values).add_cte(used)
+        return db.session.execute(written).rowcount == 1
+    if db.session.execute(counted).rowcount != 1:
+        return False
+    db.session.execute(insert(VoucherRedemption).values(row))
+    return True
 
 
 # --- staff ------------------------------------------------------------------------------
