@@ -16,6 +16,7 @@ import config
 from ecom.accounts import addresses
 from ecom.accounts import services as accounts
 from ecom.accounts.tokens import issue_tokens, start_family
+from ecom.cart import quotes as cart_quotes
 from ecom.cart import services as cart
 from ecom.catalog import categories, options, variants
 from ecom.catalog import services as catalog
@@ -179,14 +180,23 @@ def admin_csrf_token(client) -> str:
 
 
 def make_order(user, *lines, statuses=(), actor=None):
-    """A placed order of ``(product, quantity)`` lines, then moved through ``statuses``."""
-    if addresses.default_address(user) is None:
-        make_address(user)
+    """A placed order of ``(product, quantity)`` lines, then moved through ``statuses``.
+
+    Once the shop has shipping methods, checkout requires one: the order takes the cheapest
+    offered for the user's default address, as a customer would."""
+    address = addresses.default_address(user) or make_address(user)
     fill_cart(user, *lines)
-    order = placing.checkout(user)[0]
+    order = placing.checkout(user, shipping_method_id=cheapest_method_id(user, address.id))[0]
     for status in statuses:
         transitions.change_status(order.id, status, actor=actor or user)
     return order
+
+
+def cheapest_method_id(user, address_id: int) -> int | None:
+    """The cheapest shipping method offered for the user's cart to the address, if any."""
+    request = cart_quotes.QuoteRequest(address_id=address_id)
+    offered = cart_quotes.shipping_methods(user, request)
+    return offered[0].method.id if offered else None
 
 
 SAVEPOINT_STATEMENTS = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")

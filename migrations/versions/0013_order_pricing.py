@@ -6,6 +6,9 @@ Revises: 0012
 Create Date: 2026-12-07 14:00:00
 
 """
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,6 +25,25 @@ def _amount(name):
     return sa.Column(name, AMOUNT, nullable=False, server_default="0")
 
 
+@contextmanager
+def _sqlite_foreign_keys_off() -> Iterator[None]:
+    """SQLite rebuilds a table to add or drop a foreign key or a column: with foreign keys
+    on, dropping the old orders, order_items, carts or users table fails on the rows that
+    refer to it (as in 0008). Off while tables are rebuilt, then every reference is checked."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    with op.get_context().autocommit_block():
+        op.execute("PRAGMA foreign_keys=OFF")
+    yield
+    broken = bind.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"Rows refer to missing rows: {broken}")
+    with op.get_context().autocommit_block():
+        op.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade():
     with op.batch_alter_table("users") as batch_op:
         batch_op.add_column(
@@ -33,6 +55,18 @@ def upgrade():
     )
     with op.batch_alter_table("carts") as batch_op:
         batch_op.add_column(sa.Column("voucher_code", sa.String(length=64), nullable=True))
+    with _sqlite_foreign_keys_off():
+        _price_orders()
+    # Orders placed before: no discount, shipping or tax; each line is what it cost.
+    op.execute(
+        "UPDATE order_items SET unit_price_undiscounted = unit_price, "
+        "net_amount = unit_price * quantity, gross_amount = unit_price * quantity"
+    )
+    op.execute("UPDATE orders SET subtotal_amount = total_amount")
+
+
+def _price_orders():
+    """The breakdown's columns on orders and their lines, with their foreign keys."""
     with op.batch_alter_table("orders") as batch_op:
         for name in ("subtotal_amount", "discount_amount", "shipping_amount",
                      "shipping_tax_amount", "tax_amount"):
@@ -68,28 +102,23 @@ def upgrade():
             "fk_order_items_promotion_id_promotions", "promotions", ["promotion_id"], ["id"],
             ondelete="SET NULL",
         )
-    # Orders placed before: no discount, shipping or tax; each line is what it cost.
-    op.execute(
-        "UPDATE order_items SET unit_price_undiscounted = unit_price, "
-        "net_amount = unit_price * quantity, gross_amount = unit_price * quantity"
-    )
-    op.execute("UPDATE orders SET subtotal_amount = total_amount")
 
 
 def downgrade():
-    with op.batch_alter_table("order_items") as batch_op:
-        batch_op.drop_constraint("fk_order_items_promotion_id_promotions", type_="foreignkey")
-        for name in ("unit_price_undiscounted", "promotion_id", "promotion_name", "discount_amount",
-                     "net_amount", "tax_amount", "gross_amount", "tax_rate"):
-            batch_op.drop_column(name)
-    with op.batch_alter_table("orders") as batch_op:
-        batch_op.drop_constraint("fk_orders_voucher_id_vouchers", type_="foreignkey")
-        batch_op.drop_constraint("fk_orders_shipping_method_id_shipping_methods", type_="foreignkey")
-        for name in ("subtotal_amount", "discount_amount", "shipping_amount", "shipping_tax_amount",
-                     "tax_amount", "shipping_tax_rate", "shipping_method_id", "shipping_method_name",
-                     "voucher_id", "voucher_code", "prices_include_tax", "reverse_charge"):
-            batch_op.drop_column(name)
-    with op.batch_alter_table("carts") as batch_op:
-        batch_op.drop_column("voucher_code")
-    with op.batch_alter_table("users") as batch_op:
-        batch_op.drop_column("orders_placed")
+    with _sqlite_foreign_keys_off():
+        with op.batch_alter_table("order_items") as batch_op:
+            batch_op.drop_constraint("fk_order_items_promotion_id_promotions", type_="foreignkey")
+            for name in ("unit_price_undiscounted", "promotion_id", "promotion_name", "discount_amount",
+                         "net_amount", "tax_amount", "gross_amount", "tax_rate"):
+                batch_op.drop_column(name)
+        with op.batch_alter_table("orders") as batch_op:
+            batch_op.drop_constraint("fk_orders_voucher_id_vouchers", type_="foreignkey")
+            batch_op.drop_constraint("fk_orders_shipping_method_id_shipping_methods", type_="foreignkey")
+            for name in ("subtotal_amount", "discount_amount", "shipping_amount", "shipping_tax_amount",
+                         "tax_amount", "shipping_tax_rate", "shipping_method_id", "shipping_method_name",
+                         "voucher_id", "voucher_code", "prices_include_tax", "reverse_charge"):
+                batch_op.drop_column(name)
+        with op.batch_alter_table("carts") as batch_op:
+            batch_op.drop_column("voucher_code")
+        with op.batch_alter_table("users") as batch_op:
+            batch_op.drop_column("orders_placed")
