@@ -47,17 +47,22 @@ class FlatProvider:
     def quote(self, destination: Destination, tax_class_ids: Collection[int | None]) -> TaxQuote:
         country = destination.country.strip().upper()
         region = destination.region.strip().upper()
+        # The default class's id rides along: without a rate row, every rate is 0 anyway.
+        default_class = select(TaxClass.id).where(TaxClass.is_default.is_(True))
         rows = db.session.execute(
-            select(TaxRate.tax_class_id, TaxRate.region, TaxRate.rate).where(
-                TaxRate.country == country, TaxRate.region.in_(("", region))
-            )
-        )
+            select(
+                TaxRate.tax_class_id,
+                TaxRate.region,
+                TaxRate.rate,
+                default_class.scalar_subquery().label("default_id"),
+            ).where(TaxRate.country == country, TaxRate.region.in_(("", region)))
+        ).all()
         # By class id (None: shipping); country-wide rows first, so a region's row
         # overwrites its country's.
         found: dict[int | None, Decimal] = {}
-        for class_id, _region, rate in sorted(rows, key=lambda row: row.region != ""):
+        for class_id, _region, rate, _default in sorted(rows, key=lambda row: row.region != ""):
             found[class_id] = rate
-        default_id = db.session.scalar(select(TaxClass.id).where(TaxClass.is_default.is_(True)))
+        default_id = rows[0].default_id if rows else None
         default_rate = found.get(default_id, NO_TAX) if default_id is not None else NO_TAX
         named = {class_id for class_id in tax_class_ids if class_id is not None}
         known = (
