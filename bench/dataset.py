@@ -55,6 +55,7 @@ class Size:
             f"--users={self.users}",
             f"--orders={self.orders}",
             f"--reviews={self.reviews}",
+            "--images=0",
             "--seed=1",
         ]
 

@@ -55,6 +55,7 @@ def app(tmp_path_factory):
     url = env.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db')}/test.db"
     env["TEST_DATABASE_URL"] = url
     env["CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    env["MEDIA_ROOT"] = str(tmp_path_factory.mktemp("media"))
     if url.startswith("postgresql"):
         create_postgres_database(url)
     app = create_app(TestingConfig(env))

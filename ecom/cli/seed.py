@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 from ecom.accounts.passwords import hash_password
 from ecom.catalog.models import Category
 from ecom.cli.seeding.catalog import seed_categories, seed_products
+from ecom.cli.seeding.images import seed_images
 from ecom.cli.seeding.orders import seed_orders
 from ecom.cli.seeding.people import SEED_ADMIN_EMAIL, SEED_STAFF_EMAIL, seed_users
 from ecom.cli.seeding.promotions import seed_promotions
@@ -60,6 +61,13 @@ def already_seeded() -> bool:
     type=click.IntRange(0),
     help="Customers (an admin and a staff member are added).",
 )
+@click.option(
+    "--images",
+    default=24,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Products on sale given a drawn picture, stored like an upload (0: none).",
+)
 @click.option("--orders", default=500, show_default=True, type=click.IntRange(0))
 @click.option("--reviews", default=1000, show_default=True, type=click.IntRange(0))
 @click.option("--seed", "seed_value", default=1, show_default=True, help="Random seed.")
@@ -74,6 +82,7 @@ def already_seeded() -> bool:
 @with_appcontext
 def seed(
     products: int,
+    images: int,
     users: int,
     orders: int,
     reviews: int,
@@ -102,6 +111,7 @@ def seed(
         password_hash=hash_password(SEED_PASSWORD),
     )
     seed_products(seeder, seed_categories(seeder), products)
+    pictured = seed_images(seeder, images)
     seed_users(seeder, users)
     seed_orders(seeder, orders)
     written_reviews = seed_reviews(seeder, reviews)
@@ -111,7 +121,8 @@ def seed(
     seed_promotions(seeder)
     invalidate(*EVERY_FAMILY)
     click.echo(
-        f"Seeded {products} products ({len(seeder.variants)} variants on sale), {users} "
+        f"Seeded {products} products ({len(seeder.variants)} variants on sale, {pictured} "
+        f"with a picture), {users} "
         f"customers, {orders} orders, {written_reviews} reviews and {shipping_methods} "
         f"shipping methods in "
         f"{time.perf_counter() - started:.1f} s."
