@@ -2,8 +2,11 @@
 
 from sqlalchemy import update
 
+from ecom.accounts.emails import PASSWORD_RESET
+from ecom.accounts.recovery import request_password_reset
 from ecom.common.outbox import OutboxMessage
 from ecom.extensions import db
+from ecom.orders.emails import CONFIRMATION
 from tests.factories import admin_csrf_token, admin_login, admin_session, make_order, make_product
 
 
@@ -71,3 +74,24 @@ def test_flask_outbox_sweep_hands_over_waiting_rows(
     monkeypatch.setitem(app.config["CELERY"], "broker_url", None)
     result = app.test_cli_runner().invoke(args=["outbox", "sweep", "--all"])
     assert "Handed over 1 message(s)." in result.output and len(mailbox) == 1
+
+
+def test_staff_see_a_mail_rows_recipient_and_subject_but_nothing_of_its_link(
+    client, app, staff, customer, queue_down
+):
+    request_password_reset(customer.email)
+    order = make_order(customer, (make_product(), 1))
+    db.session.commit()
+    rows = {row.handler: row for row in db.session.scalars(db.select(OutboxMessage))}
+    reset, confirmation = rows[PASSWORD_RESET], rows[CONFIRMATION]
+    shop = app.config["SHOP_NAME"]
+
+    admin_login(client, staff)
+    page = client.get("/admin/outbox/").get_data(as_text=True)
+
+    assert customer.email in page
+    assert f"Reset your password | {shop}" in page
+    assert f"Order #{order.id} confirmed | {shop}" in page
+    assert reset.payload["state"] not in page
+    assert confirmation.payload["url"] not in page
+    assert app.config["FRONTEND_URL"] not in page

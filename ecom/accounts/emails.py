@@ -22,6 +22,14 @@ PASSWORD_CHANGED = "accounts.password_changed"
 EMAIL_CHANGE_CONFIRM = "accounts.email_change_confirm"
 EMAIL_CHANGE_NOTICE = "accounts.email_change_notice"
 
+SUBJECTS = {
+    ACTIVATION: "Activate your account",
+    PASSWORD_RESET: "Reset your password",
+    PASSWORD_CHANGED: "Your password was changed",
+    EMAIL_CHANGE_CONFIRM: "Confirm your new e-mail address",
+    EMAIL_CHANGE_NOTICE: "Your e-mail address is being changed",
+}
+
 # The front end's page of each link, as ``{uid}`` and ``{token}`` fill it.
 PAGES = {
     ACTIVATION_LINK: "/activate/{uid}/{token}",
@@ -80,24 +88,25 @@ def send_email_change(user: User) -> None:
 
 def deliver_activation(key: str, payload: dict[str, Any]) -> None:
     context = _with_link(payload)
-    mail.send(payload["email"], "Activate your account", "activation", context, key=key)
+    mail.send(payload["email"], SUBJECTS[ACTIVATION], "activation", context, key=key)
 
 
 def deliver_password_reset(key: str, payload: dict[str, Any]) -> None:
     context = _with_link(payload)
-    mail.send(payload["email"], "Reset your password", "password_reset", context, key=key)
+    mail.send(payload["email"], SUBJECTS[PASSWORD_RESET], "password_reset", context, key=key)
 
 
 def deliver_password_changed(key: str, payload: dict[str, Any]) -> None:
-    mail.send(payload["email"], "Your password was changed", "password_changed", payload, key=key)
+    subject = SUBJECTS[PASSWORD_CHANGED]
+    mail.send(payload["email"], subject, "password_changed", payload, key=key)
 
 
 def deliver_email_change_confirm(key: str, payload: dict[str, Any]) -> None:
     context = _with_link(payload)
-    subject = "Confirm your new e-mail address"
+    subject = SUBJECTS[EMAIL_CHANGE_CONFIRM]
     mail.send(payload["email"], subject, "email_change_confirm", context, key=key)
 
 
 def deliver_email_change_notice(key: str, payload: dict[str, Any]) -> None:
-    subject = "Your e-mail address is being changed"
+    subject = SUBJECTS[EMAIL_CHANGE_NOTICE]
     mail.send(payload["email"], subject, "email_change_notice", payload, key=key)

@@ -19,12 +19,15 @@ def register(listeners: Listeners, handlers: Handlers) -> None:
     listeners.on(ACTIVATION_REQUESTED, _send_activation, when=When.IN_TRANSACTION)
     listeners.on(PASSWORD_RESET_REQUESTED, _send_password_reset, when=When.IN_TRANSACTION)
     listeners.on(PASSWORD_CHANGED, _send_password_changed, when=When.IN_TRANSACTION)
-    handlers.add(emails.ACTIVATION, emails.deliver_activation)
-    handlers.add(emails.PASSWORD_RESET, emails.deliver_password_reset)
-    handlers.add(emails.PASSWORD_CHANGED, emails.deliver_password_changed)
     listeners.on(EMAIL_CHANGE_REQUESTED, _send_email_change, when=When.IN_TRANSACTION)
-    handlers.add(emails.EMAIL_CHANGE_CONFIRM, emails.deliver_email_change_confirm)
-    handlers.add(emails.EMAIL_CHANGE_NOTICE, emails.deliver_email_change_notice)
+    for name, deliver in (
+        (emails.ACTIVATION, emails.deliver_activation),
+        (emails.PASSWORD_RESET, emails.deliver_password_reset),
+        (emails.PASSWORD_CHANGED, emails.deliver_password_changed),
+        (emails.EMAIL_CHANGE_CONFIRM, emails.deliver_email_change_confirm),
+        (emails.EMAIL_CHANGE_NOTICE, emails.deliver_email_change_notice),
+    ):
+        handlers.add(name, deliver, mail_subject=emails.SUBJECTS[name])
 
 
 def _user(event: Event) -> User:

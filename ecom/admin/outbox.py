@@ -8,7 +8,7 @@ from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
 from markupsafe import Markup
 
 from ecom.admin.base import ServiceModelView, row_ids
-from ecom.common import outbox
+from ecom.common import mail, outbox
 from ecom.common.outbox import STATES, OutboxMessage
 
 # Characters of a long key or error shown in the list; the whole text is its tooltip.
@@ -22,9 +22,15 @@ def _shortened(view: Any, context: Any, message: OutboxMessage, name: str) -> Ma
     return Markup('<span class="outbox-text" title="{}">{}…</span>').format(text, text[:SHORT_TEXT])
 
 
+def _mail_field(view: Any, context: Any, message: OutboxMessage, name: str) -> str:
+    heading = mail.heading(message.handler, message.payload)
+    return getattr(heading, name) if heading else ""
+
+
 class OutboxView(ServiceModelView):
-    """Read-only rows (payloads hold links meant for their recipient alone); failed rows
-    get a new round of attempts through ``outbox.retry``."""
+    """Read-only rows; a mail shows its recipient and subject, never its payload (an
+    account mail's holds the state its link is made from). Failed rows get a new round of
+    attempts through ``outbox.retry``."""
 
     can_create = False
     can_edit = False
@@ -32,6 +38,8 @@ class OutboxView(ServiceModelView):
     column_list = (
         "id",
         "handler",
+        "to",
+        "subject",
         "key",
         "state",
         "attempts",
@@ -45,7 +53,12 @@ class OutboxView(ServiceModelView):
         FilterEqual(OutboxMessage.state, "State", options=[(state, state) for state in STATES]),
         FilterLike(OutboxMessage.handler, "Handler"),
     )
-    column_formatters = {"key": _shortened, "last_error": _shortened}
+    column_formatters = {
+        "to": _mail_field,
+        "subject": _mail_field,
+        "key": _shortened,
+        "last_error": _shortened,
+    }
     column_searchable_list = ("key",)
     column_default_sort = ("id", True)
 

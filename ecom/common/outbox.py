@@ -75,6 +75,8 @@ class Handlers:
     def __init__(self, dispatch: Callable[[list[int]], None]) -> None:
         self.dispatch = dispatch
         self._by_name: dict[str, Handler] = {}
+        # A mail job's subject (a format string of its payload), as staff see the row.
+        self.mail_subjects: dict[str, str] = {}
         # Periodic work beat runs as tasks of its own, run by the sweep where no beat runs.
         self.sweep_checks: list[Callable[[], object]] = []
 
@@ -83,11 +85,14 @@ class Handlers:
         queue, beat schedules it as its own task)."""
         self.sweep_checks.append(check)
 
-    def add(self, name: str, function: Handler) -> None:
-        """Register ``function(key, payload)`` as the handler of the jobs called ``name``."""
+    def add(self, name: str, function: Handler, *, mail_subject: str | None = None) -> None:
+        """Register ``function(key, payload)`` as the handler of the jobs called ``name``
+        (a mail job names its subject, formatted with the payload)."""
         if name in self._by_name:
             raise ValueError(f"The outbox job {name!r} already has a handler.")
         self._by_name[name] = function
+        if mail_subject is not None:
+            self.mail_subjects[name] = mail_subject
 
     def names(self) -> list[str]:
         return list(self._by_name)

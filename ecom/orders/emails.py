@@ -10,6 +10,12 @@ from ecom.orders.models import Order
 CONFIRMATION = "orders.confirmation"
 STATUS_CHANGED = "orders.status_changed"
 
+# Formatted with the row's payload.
+SUBJECTS = {
+    CONFIRMATION: "Order #{order_id} confirmed",
+    STATUS_CHANGED: "Order #{order_id}: {status}",
+}
+
 # What each status tells the customer; other statuses send nothing.
 NEWS = {
     "paid": "We received your payment.",
@@ -86,10 +92,10 @@ def send_status_change(order: Order, status: str) -> None:
 
 
 def deliver_confirmation(key: str, payload: dict[str, Any]) -> None:
-    subject = f"Order #{payload['order_id']} confirmed"
+    subject = SUBJECTS[CONFIRMATION].format_map(payload)
     mail.send(payload["email"], subject, "order_confirmation", payload, key=key)
 
 
 def deliver_status_change(key: str, payload: dict[str, Any]) -> None:
-    subject = f"Order #{payload['order_id']}: {payload['status']}"
+    subject = SUBJECTS[STATUS_CHANGED].format_map(payload)
     mail.send(payload["email"], subject, "order_status", payload, key=key)

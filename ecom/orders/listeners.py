@@ -16,8 +16,11 @@ def register(listeners: Listeners, handlers: Handlers) -> None:
     listeners.on(ORDER_STATUS_CHANGED, _count_status, when=When.AFTER_COMMIT)
     listeners.on(ORDER_PAYMENT_STATUS_CHANGED, _tell_refund, when=When.IN_TRANSACTION)
     listeners.on(ORDER_PAYMENT_STATUS_CHANGED, _count_payment, when=When.AFTER_COMMIT)
-    handlers.add(emails.CONFIRMATION, emails.deliver_confirmation)
-    handlers.add(emails.STATUS_CHANGED, emails.deliver_status_change)
+    for name, deliver in (
+        (emails.CONFIRMATION, emails.deliver_confirmation),
+        (emails.STATUS_CHANGED, emails.deliver_status_change),
+    ):
+        handlers.add(name, deliver, mail_subject=emails.SUBJECTS[name])
 
 
 def _order(event: Event) -> Order:
