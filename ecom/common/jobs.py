@@ -22,6 +22,7 @@ from prometheus_client import multiprocess, start_http_server
 
 from ecom.common import outbox
 from ecom.common.metrics import process_registry, scrape_also
+from ecom.common.outbox_metrics import Backlog
 from ecom.extensions import celery
 from ecom.logging import outage_warnings
 
@@ -36,7 +37,7 @@ def init_jobs(app: Flask) -> None:
     celery.flask_app = app
     app.extensions["celery"] = celery
     outbox.init_app(app, dispatch)
-    scrape_also(app, outbox.Backlog())
+    scrape_also(app, Backlog())
 
 
 def is_embedded() -> bool:

@@ -17,18 +17,15 @@ be idempotent, keyed by the row's ``key`` (a Message-ID, a provider's idempotenc
 """
 
 import logging
-import math
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 from uuid import uuid4
 
 from flask import Flask, current_app
-from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import ColumnElement, Select, func, inspect, or_, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import ColumnElement, Select, inspect, or_, select, update
 
 from ecom.common import events
 from ecom.common.errors import Conflict, NotFound
@@ -292,34 +289,3 @@ def retry(message_id: int) -> OutboxMessage:
             raise Conflict(f"Only failed messages can be retried; this one is {message.state}.")
         _hand_over_on_commit(message)
     return message
-
-
-class Backlog:
-    """The pending and failed rows, in one aggregate query at each scrape of ``/metrics``."""
-
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        now = utcnow()
-        pending = OutboxMessage.state == "pending"
-        query = select(
-            func.count().filter(pending),
-            func.min(OutboxMessage.next_attempt_at).filter(
-                pending, OutboxMessage.next_attempt_at <= now
-            ),
-            func.count().filter(OutboxMessage.state == "failed"),
-        )
-        try:
-            with db.engine.connect() as conn:
-                waiting, oldest_due, failed = conn.execute(query).one()
-            age = (now - oldest_due).total_seconds() if oldest_due else 0.0
-        except DBAPIError:
-            waiting = age = failed = math.nan
-        for name, documentation, number in (
-            ("ecom_outbox_pending", "Outbox rows waiting for delivery (due or not).", waiting),
-            (
-                "ecom_outbox_oldest_pending_age_seconds",
-                "How long the longest-waiting due row has been due; 0 when none is.",
-                age,
-            ),
-            ("ecom_outbox_failed", "Outbox rows that failed for good (retry them).", failed),
-        ):
-            yield GaugeMetricFamily(name, documentation, value=float(number))
