@@ -212,6 +212,9 @@ class ShippingOptionSchema(ResponseSchema):
 
 
 class VoucherCodeSchema(ma.Schema):
+    class Meta:
+        example = {"code": "WELCOME10"}
+
     code = Text(
         required=True,
         validate=[validate.Length(min=1, max=64), NOT_BLANK],
