@@ -5,7 +5,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from ecom.tax import services as tax
 from sqlalchemy import func, select
 
 from ecom.cart.models import Cart, CartItem
@@ -17,6 +16,7 @@ from ecom.promotions import services as promotions
 from ecom.promotions import vouchers
 from ecom.promotions.models import Voucher
 from ecom.shipping import services as shipping
+from ecom.tax import services as tax
 from tests.concurrency import CREATED, run_together, skip_unless_postgres
 from tests.factories import (
     fill_cart,
