@@ -142,6 +142,31 @@ def test_the_methods_offered_for_a_country_and_postal_code(client, customer, aut
     assert [(m["method_id"], m["price"]) for m in answer.json] == [(shop["method"].id, "4.99")]
 
 
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("", "destination_required"),
+        ("?address_id={address}&country=DE", "destination_ambiguous"),
+    ],
+)
+def test_the_methods_offered_need_one_destination(
+    client, customer, auth_headers, shop, query, code
+):
+    path = "/api/v1/cart/shipping-methods/" + query.format(address=shop["address"].id)
+
+    answer = client.get(path, headers=auth_headers(customer))
+
+    assert answer.status_code == 409 and answer.json["code"] == code
+
+
+def test_a_quote_for_a_method_needs_a_destination(client, customer, auth_headers, shop):
+    path = f"/api/v1/cart/?shipping_method_id={shop['method'].id}"
+
+    answer = client.get(path, headers=auth_headers(customer))
+
+    assert answer.status_code == 409 and answer.json["code"] == "destination_required"
+
+
 def test_checkout_needs_a_method_once_the_shop_ships_and_writes_nothing(
     client, customer, auth_headers, shop
 ):
