@@ -232,8 +232,8 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/cart/update/<int:item_id>/", "PATCH"): ({"quantity": 3}, OWNER_ONLY),
     ("/api/v1/cart/remove/<int:item_id>/", "DELETE"): (None, (401, 204, 404, 404, 404)),
     ("/api/v1/cart/clear/", "DELETE"): (None, (401, 204, 204, 204, 204)),
-    # a quote needs a destination: without one, 400 once signed in
-    ("/api/v1/cart/shipping-methods/", "GET"): (None, (401, 400, 400, 400, 400)),
+    # a quote needs a destination: without one, 409 destination_required once signed in
+    ("/api/v1/cart/shipping-methods/", "GET"): (None, (401, 409, 409, 409, 409)),
     ("/api/v1/cart/voucher/", "POST"): ({"code": "shop5"}, SIGNED_IN),
     ("/api/v1/cart/voucher/", "DELETE"): (None, (401, 204, 204, 204, 204)),
     # orders: the owner's, or anybody's for staff; only staff move the status

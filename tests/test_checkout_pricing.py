@@ -5,7 +5,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from ecom.tax import services as tax
 from sqlalchemy import func, select
 
 from ecom.cart.models import Cart, CartItem
@@ -17,6 +16,7 @@ from ecom.promotions import services as promotions
 from ecom.promotions import vouchers
 from ecom.promotions.models import Voucher
 from ecom.shipping import services as shipping
+from ecom.tax import services as tax
 from tests.concurrency import CREATED, run_together, skip_unless_postgres
 from tests.factories import (
     fill_cart,
@@ -140,6 +140,31 @@ def test_the_methods_offered_for_a_country_and_postal_code(client, customer, aut
 
     assert answer.status_code == 200
     assert [(m["method_id"], m["price"]) for m in answer.json] == [(shop["method"].id, "4.99")]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("", "destination_required"),
+        ("?address_id={address}&country=DE", "destination_ambiguous"),
+    ],
+)
+def test_the_methods_offered_need_one_destination(
+    client, customer, auth_headers, shop, query, code
+):
+    path = "/api/v1/cart/shipping-methods/" + query.format(address=shop["address"].id)
+
+    answer = client.get(path, headers=auth_headers(customer))
+
+    assert answer.status_code == 409 and answer.json["code"] == code
+
+
+def test_a_quote_for_a_method_needs_a_destination(client, customer, auth_headers, shop):
+    path = f"/api/v1/cart/?shipping_method_id={shop['method'].id}"
+
+    answer = client.get(path, headers=auth_headers(customer))
+
+    assert answer.status_code == 409 and answer.json["code"] == "destination_required"
 
 
 def test_checkout_needs_a_method_once_the_shop_ships_and_writes_nothing(

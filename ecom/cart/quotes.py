@@ -7,7 +7,7 @@ from ecom.accounts.destinations import Destination
 from ecom.accounts.models import User
 from ecom.cart.models import Cart
 from ecom.cart.services import get_cart
-from ecom.common.errors import Conflict, ValidationFailed
+from ecom.common.errors import Conflict
 from ecom.common.models import utcnow
 from ecom.common.transactions import atomic
 from ecom.pricing.breakdown import Breakdown
@@ -19,6 +19,25 @@ from ecom.pricing.quotes import (
     quote,
 )
 from ecom.shipping.services import ShippingOption
+
+
+class DestinationRequired(Conflict):
+    """Query parameters cannot state "one of two" in the document: a coded 409, not a 400."""
+
+    code = "destination_required"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, errors={"address_id": [message]}, location="query")
+
+
+class DestinationAmbiguous(Conflict):
+    code = "destination_ambiguous"
+    message = "Send address_id or country, not both."
+
+    def __init__(self) -> None:
+        super().__init__(
+            errors={"address_id": [self.message], "country": [self.message]}, location="query"
+        )
 
 
 @dataclass(frozen=True)
@@ -54,13 +73,14 @@ def customer(user: User) -> Customer:
 
 
 def destination_of(user: User, request: QuoteRequest) -> Destination | None:
+    if request.address_id is not None and request.country is not None:
+        raise DestinationAmbiguous()
     if request.address_id is not None:
         return Destination.of_address(get_address(user, request.address_id))
     if request.country is not None:
         return Destination.of_copy({"country": request.country, "postal_code": request.postal_code})
     if request.shipping_method_id is not None:
-        message = "A shipping method needs a destination: address_id or country."
-        raise ValidationFailed(message, errors={"address_id": [message]})
+        raise DestinationRequired("A shipping method needs a destination: address_id or country.")
     return None
 
 
@@ -94,8 +114,7 @@ def priced_cart(user: User, request: QuoteRequest | None = None) -> PricedCart:
 def shipping_methods(user: User, request: QuoteRequest) -> list[ShippingOption]:
     destination = destination_of(user, request)
     if destination is None:
-        message = "Name a destination: address_id, or country (and postal_code)."
-        raise ValidationFailed(message, errors={"country": [message]})
+        raise DestinationRequired("Name a destination: address_id, or country (and postal_code).")
     with atomic(keep_loaded=True):
         cart = get_cart(user, shown=True)
         check, _ = entered_voucher(cart, user)

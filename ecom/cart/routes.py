@@ -28,7 +28,9 @@ class CartView(MethodView):
     @blp.alt_response(
         409,
         response="CONFLICT",
-        description="shipping_method_not_offered: the method does not ship there or this cart.",
+        description="shipping_method_not_offered: the method does not ship there or this cart; "
+        "destination_ambiguous: address_id and country both sent; destination_required: "
+        "shipping_method_id without address_id or country.",
     )
     def get(self, args):
         """The caller's cart, priced at current prices.
@@ -45,6 +47,12 @@ class CartShippingMethods(MethodView):
     @blp.arguments(DestinationArgsSchema, location="query")
     @blp.response(200, ShippingOptionSchema(many=True))
     @blp.alt_response(404, response="NOT_FOUND", description="No such address of the caller.")
+    @blp.alt_response(
+        409,
+        response="CONFLICT",
+        description="destination_required: neither address_id nor country sent; "
+        "destination_ambiguous: both sent.",
+    )
     def get(self, args):
         """The shipping methods offered for the cart to a destination, cheapest first."""
         return quotes.shipping_methods(current_user, quotes.QuoteRequest(**args))

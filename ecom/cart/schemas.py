@@ -167,11 +167,8 @@ COUNTRY = validate.OneOf(sorted(COUNTRY_CODES), error="Not an ISO 3166-1 alpha-2
 
 
 class DestinationArgsSchema(ma.Schema):
-    class Meta:
-        joint_rules = {
-            "description": "Name a saved address or a country, not both.",
-            "not": {"required": ["address_id", "country"]},
-        }
+    """A saved address or a country, not both: checked by the service (409
+    ``destination_ambiguous``), as a query's parameters cannot say so in the document."""
 
     address_id = QueryInteger(
         validate=ID_RANGE, metadata={"description": "One of the caller's saved addresses."}
@@ -185,12 +182,6 @@ class DestinationArgsSchema(ma.Schema):
         validate=validate.Length(max=20),
         metadata={"description": "With country: narrows the shipping zone."},
     )
-
-    @ma.validates_schema
-    def one_destination(self, data: dict, **kwargs: Any) -> None:
-        if "address_id" in data and "country" in data:
-            message = "Send address_id or country, not both."
-            raise ma.ValidationError({"address_id": [message], "country": [message]})
 
 
 class CartQuoteArgsSchema(DestinationArgsSchema):
@@ -212,6 +203,9 @@ class ShippingOptionSchema(ResponseSchema):
 
 
 class VoucherCodeSchema(ma.Schema):
+    class Meta:
+        example = {"code": "WELCOME10"}
+
     code = Text(
         required=True,
         validate=[validate.Length(min=1, max=64), NOT_BLANK],

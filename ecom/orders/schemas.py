@@ -93,7 +93,7 @@ class OrderSchema(ResponseSchema):
 
 class CheckoutSchema(ma.Schema):
     class Meta:
-        example = {"shipping_address_id": 1}
+        example = {"shipping_address_id": 1, "shipping_method_id": 1}
 
     shipping_address_id = ma.fields.Integer(
         strict=True,

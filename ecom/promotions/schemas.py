@@ -61,6 +61,16 @@ class PromotionSchema(ResponseSchema):
 
 
 class PromotionWriteSchema(PeriodSchema):
+    class Meta:
+        example = {
+            "name": "Summer sale",
+            "kind": "percentage",
+            "value": "20",
+            "starts_at": "2026-06-01T00:00:00Z",
+            "ends_at": "2026-09-01T00:00:00Z",
+            "category_ids": [1],
+        }
+
     name = Text(required=True, validate=[validate.Length(max=100), NOT_BLANK])
     kind = Text(required=True, validate=validate.OneOf(KINDS))
     value = AmountInput(
@@ -76,6 +86,9 @@ class PromotionWriteSchema(PeriodSchema):
 
 class PromotionPatchSchema(PromotionWriteSchema):
     """Any subset of the fields (load it with ``partial=True``)."""
+
+    class Meta:
+        example = {"value": "25", "ends_at": "2026-09-15T00:00:00Z"}
 
 
 class ActiveListArgsSchema(PageArgsSchema):
@@ -117,6 +130,17 @@ def _limit(description: str) -> ma.fields.Integer:
 
 
 class VoucherWriteSchema(PeriodSchema):
+    class Meta:
+        example = {
+            "code": "WELCOME10",
+            "kind": "percentage",
+            "value": "10",
+            "starts_at": "2026-01-01T00:00:00Z",
+            "min_subtotal": "30.00",
+            "usage_limit_per_customer": 1,
+            "first_order_only": True,
+        }
+
     code = Text(
         required=True,
         validate=validate.Regexp(CODE_PATTERN, error="1 to 50 letters, digits, - or _."),
@@ -148,6 +172,9 @@ class VoucherWriteSchema(PeriodSchema):
 
 class VoucherPatchSchema(VoucherWriteSchema):
     """Any subset of the fields (load it with ``partial=True``)."""
+
+    class Meta:
+        example = {"usage_limit": 500, "is_active": False}
 
 
 class RedemptionSchema(ResponseSchema):

@@ -39,6 +39,9 @@ def _together(first: str, second: str) -> dict:
 
 
 class ShippingZoneWriteSchema(ma.Schema):
+    class Meta:
+        example = {"name": "Germany", "countries": ["DE"]}
+
     name = Text(required=True, validate=NAME)
     rest_of_world = Boolean(
         metadata={
@@ -72,6 +75,9 @@ class ShippingZoneWriteSchema(ma.Schema):
 class ShippingZonePatchSchema(ShippingZoneWriteSchema):
     """Any subset of a zone's fields (used with ``partial=True``)."""
 
+    class Meta:
+        example = {"name": "Germany and Austria", "countries": ["DE", "AT"]}
+
 
 class ShippingZoneSchema(ResponseSchema):
     id = ma.fields.Integer()
@@ -102,6 +108,15 @@ class ShippingMethodWriteSchema(ma.Schema):
             "description": "A `flat` rate takes `price`; a `weight` or `subtotal` rate takes "
             "`bands` (never overlapping); never both.",
             "allOf": [RATE_RULE, NOT_PRICE_AND_BANDS],
+        }
+        example = {
+            "zone": 1,
+            "name": "Standard",
+            "min_days": 2,
+            "max_days": 4,
+            "rate": "flat",
+            "price": "4.90",
+            "free_over": "50.00",
         }
 
     zone = ma.fields.Integer(
@@ -164,6 +179,7 @@ class ShippingMethodPatchSchema(ShippingMethodWriteSchema):
                 _together("min_weight_grams", "max_weight_grams"),
             ],
         }
+        example = {"name": "Standard, tracked", "min_days": 1, "max_days": 3}
 
     @ma.validates_schema
     def sent_whole(self, data: dict, **kwargs: Any) -> None:

@@ -43,6 +43,9 @@ class TaxClassSchema(ResponseSchema):
 
 
 class TaxClassWriteSchema(ma.Schema):
+    class Meta:
+        example = {"name": "Reduced"}
+
     name = Text(required=True, validate=[validate.Length(max=50), NOT_BLANK])
     is_default = Boolean(
         metadata={
@@ -54,6 +57,9 @@ class TaxClassWriteSchema(ma.Schema):
 
 class TaxClassPatchSchema(TaxClassWriteSchema):
     """Any subset of the fields (load it with ``partial=True``)."""
+
+    class Meta:
+        example = {"name": "Reduced rate"}
 
 
 class TaxRateSchema(ResponseSchema):
@@ -75,6 +81,9 @@ class TaxRateSchema(ResponseSchema):
 
 
 class TaxRateWriteSchema(ma.Schema):
+    class Meta:
+        example = {"country": "DE", "tax_class": 1, "rate": "19"}
+
     country = Text(
         required=True,
         validate=validate.OneOf(
@@ -109,3 +118,6 @@ class TaxRateWriteSchema(ma.Schema):
 
 class TaxRatePatchSchema(TaxRateWriteSchema):
     """Any subset of the fields (load it with ``partial=True``)."""
+
+    class Meta:
+        example = {"rate": "7"}
