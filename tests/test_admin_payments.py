@@ -131,3 +131,17 @@ def test_a_failed_provider_payment_leaves_the_manual_mark_paid(client, staff, cu
     mark_paid(client, order, "Paid in cash at the counter")
 
     assert reload_order(order).status == "paid"
+
+
+def test_the_api_cannot_mark_paid_an_order_whose_provider_payment_is_only_authorized(
+    client, staff, customer, auth_headers
+):
+    order, _ = pending_order(customer)
+    captured_payment(order, status="authorized")
+
+    refused = client.put(
+        f"/api/v1/orders/{order.id}/", json={"status": "paid"}, headers=auth_headers(staff)
+    )
+
+    assert refused.status_code == 409 and refused.json["code"] == "paid_through_provider"
+    assert reload_order(order).status == "pending"
