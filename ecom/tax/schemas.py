@@ -82,7 +82,9 @@ class TaxRateSchema(ResponseSchema):
 
 class TaxRateWriteSchema(ma.Schema):
     class Meta:
-        example = {"country": "DE", "tax_class": 1, "rate": "19"}
+        # The shipping line's rate: an id that names no class is bad input (400), and ids
+        # differ from shop to shop.
+        example = {"country": "DE", "tax_class": None, "rate": "19"}
 
     country = Text(
         required=True,
