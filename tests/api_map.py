@@ -244,8 +244,8 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
         (401, 201, 409, 409, 409),
     ),
     ("/api/v1/orders/<int:order_id>/", "GET"): (None, (401, 200, 404, 200, 200)),
-    # the shop's order has an authorized payment: only its capture marks it paid
-    ("/api/v1/orders/<int:order_id>/", "PUT"): ({"status": "paid"}, (401, 403, 403, 409, 409)),
+    # (the shop's order has an authorized payment: only its capture marks it paid)
+    ("/api/v1/orders/<int:order_id>/", "PUT"): ({"status": "cancelled"}, STAFF_ONLY),
     ("/api/v1/orders/<int:order_id>/", "PATCH"): ({"status": "cancelled"}, STAFF_ONLY),
     ("/api/v1/orders/<int:order_id>/cancel/", "POST"): ({}, OWNER_ONLY),
     # payments: the owner pays; the owner and staff see them; webhooks need a signature
