@@ -13,7 +13,8 @@ from ecom.accounts.addresses import default_address, get_address, snapshot
 from ecom.accounts.destinations import Destination
 from ecom.accounts.models import User
 from ecom.accounts.schemas import ShippingAddressSchema
-from ecom.cart.models import CartItem
+from ecom.cart.models import Cart, CartItem
+from ecom.cart.quotes import customer
 from ecom.cart.services import empty, get_cart, locked_lines
 from ecom.catalog.stock import take_all
 from ecom.common.errors import Conflict, DomainError, ValidationFailed
@@ -24,7 +25,7 @@ from ecom.extensions import db
 from ecom.orders.events import ORDER_PLACED
 from ecom.orders.models import NEW_ORDER_STATUS, Order, OrderItem, OrderStatusChange
 from ecom.pricing.breakdown import Breakdown, PricedLine
-from ecom.pricing.quotes import Customer, VoucherCheck, check_entered_voucher, quote
+from ecom.pricing.quotes import VoucherCheck, check_entered_voucher, quote
 from ecom.promotions.models import Promotion
 from ecom.promotions.vouchers import redeem
 
@@ -147,14 +148,12 @@ def _place_order(user: User, request: CheckoutRequest, key: str | None) -> tuple
     return order, True
 
 
-def _entered_voucher(cart: Any, lines: list[CartItem], user: User) -> VoucherCheck | None:
+def _entered_voucher(cart: Cart, lines: list[CartItem], user: User) -> VoucherCheck | None:
     """The cart's voucher, checked for these lines: one that no longer applies stops
     checkout with its reason (the customer removes it or changes the cart)."""
     if not cart.voucher_code:
         return None
-    return check_entered_voucher(
-        cart.voucher_code, lines, Customer(user.id, user.orders_placed), utcnow()
-    )
+    return check_entered_voucher(cart.voucher_code, lines, customer(user), utcnow())
 
 
 def _redeem(voucher: VoucherCheck, user: User, order: Order) -> None:

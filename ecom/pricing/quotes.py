@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app
-
 from ecom.accounts.destinations import Destination
 from ecom.common.errors import Conflict
 from ecom.pricing.breakdown import ZERO, Breakdown, Priceable
@@ -83,7 +81,7 @@ def quote(
     home = tax_quote(None, class_ids) if tax.reverse_charge else None
     terms = voucher.terms if voucher else None
     goods = price(lines, tax=tax, home_tax=home, voucher=terms)
-    charge = _shipping(lines, goods, destination, shipping_method_id, require_shipping)
+    charge = _shipping(goods, destination, shipping_method_id, require_shipping)
     return price(lines, tax=tax, home_tax=home, shipping=charge, voucher=terms)
 
 
@@ -98,7 +96,6 @@ def offered_shipping(
 
 
 def _shipping(
-    lines: Sequence[Priceable],
     goods: Breakdown,
     destination: Destination | None,
     method_id: int | None,
@@ -117,7 +114,3 @@ def _shipping(
         subtotal=goods.subtotal - goods.discount,
     )
     return ShippingCharge(option.method.id, option.method.name, option.price)
-
-
-def prices_include_tax() -> bool:
-    return current_app.config["PRICES_INCLUDE_TAX"]
