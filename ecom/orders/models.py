@@ -89,7 +89,14 @@ class Order(TimestampMixin, db.Model):
 
 class OrderItem(db.Model):
     __tablename__ = "order_items"
-    __table_args__ = (db.CheckConstraint("quantity > 0", name="quantity_positive"),)
+    __table_args__ = (
+        db.CheckConstraint("quantity > 0", name="quantity_positive"),
+        db.CheckConstraint(
+            "quantity_delivered >= 0 AND quantity_delivered <= quantity_fulfilled "
+            "AND quantity_fulfilled <= quantity",
+            name="fulfilled_within_quantity",
+        ),
+    )
 
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id"), nullable=False, index=True)
@@ -113,6 +120,11 @@ class OrderItem(db.Model):
     tax_rate = db.Column(RATE, nullable=False, default=0)
     tax_amount = amount_column()
     gross_amount = amount_column()
+    # After the sale: units shipped, units known to have arrived, and when the last arrived
+    # (a return's window runs from it).
+    quantity_fulfilled = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    quantity_delivered = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    delivered_at = db.Column(UTCDateTime())
 
     order = db.relationship("Order", back_populates="items")
     product = db.relationship("Product")
