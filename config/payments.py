@@ -7,6 +7,7 @@ from pydantic import AfterValidator, PositiveInt
 from config.fields import CommaList, Group, setting
 
 CaptureMethod = Literal["automatic", "manual"]
+PayPalEnvironment = Literal["sandbox", "live"]
 
 
 class PaymentSettings(Group):
@@ -21,8 +22,8 @@ class PaymentSettings(Group):
     )
     PAYMENT_PROVIDERS: CommaList = setting(
         ["dummy"],
-        "comma-separated providers on offer (`dummy`, `stripe`); the first is the default of "
-        "`POST /orders/{id}/pay/`",
+        "comma-separated providers on offer (`dummy`, `stripe`, `paypal`); the first is the "
+        "default of `POST /orders/{id}/pay/`",
     )
     DEMO_SHOP: bool = setting(
         False,
@@ -53,6 +54,23 @@ class PaymentSettings(Group):
     )
     STRIPE_TIMEOUT_SECONDS: PositiveInt = setting(
         20, "seconds a call to Stripe may take before it fails (and is retried)"
+    )
+    PAYPAL_CLIENT_ID: str | None = setting(None, "the REST app's client id; required with `paypal`")
+    PAYPAL_CLIENT_SECRET: str | None = setting(
+        None, "the REST app's secret; required with `paypal`"
+    )
+    PAYPAL_WEBHOOK_ID: str | None = setting(
+        None, "the id PayPal gave the shop's webhook endpoint; required with `paypal`"
+    )
+    PAYPAL_ENVIRONMENT: PayPalEnvironment = setting(
+        "sandbox", "`live` takes real money; `sandbox` is PayPal's test environment"
+    )
+    PAYPAL_CAPTURE_METHOD: CaptureMethod = setting(
+        "automatic",
+        "`automatic`: an approved order is captured at once; `manual`: when staff say so",
+    )
+    PAYPAL_TIMEOUT_SECONDS: PositiveInt = setting(
+        20, "seconds a call to PayPal may take before it fails (and is retried)"
     )
 
     def apply(self, config: Any) -> None:

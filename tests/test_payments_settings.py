@@ -12,7 +12,7 @@ from tests.payments import pending_order
 
 
 def test_an_unknown_payment_provider_stops_the_app_at_start_up():
-    settings = config.TestingConfig({"PAYMENT_PROVIDERS": "dummy,paypal"})
+    settings = config.TestingConfig({"PAYMENT_PROVIDERS": "dummy,bitcoin"})
     with pytest.raises(RuntimeError, match="PAYMENT_PROVIDERS"):
         create_app(settings)
 
@@ -54,3 +54,11 @@ def test_the_shop_currency_is_shown_on_products_orders_and_payments(
     assert client.get(f"/api/v1/orders/{order.id}/", headers=headers).json["currency"] == "EUR"
     paid = client.post(f"/api/v1/orders/{order.id}/pay/", json={}, headers=headers)
     assert paid.json["currency"] == "EUR"
+
+
+def test_paypal_without_its_credentials_stops_the_app_at_start_up():
+    settings = config.TestingConfig(
+        {"PAYMENT_PROVIDERS": "paypal", "PAYPAL_CLIENT_ID": "id", "PAYPAL_CLIENT_SECRET": "x"}
+    )
+    with pytest.raises(RuntimeError, match="PAYPAL_WEBHOOK_ID"):
+        create_app(settings)

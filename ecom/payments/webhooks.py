@@ -10,14 +10,15 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ecom.common import outbox
 from ecom.common.models import locked
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.orders import transitions
-from ecom.payments import refunds
+from ecom.payments import capture, refunds
 from ecom.payments.models import Payment, PaymentEvent
 from ecom.payments.providers import get_provider
-from ecom.payments.providers.base import Event, check_event
+from ecom.payments.providers.base import Event, Provider, check_event
 from ecom.payments.services import lock_order, record
 
 # The statuses a payment may move to from each status, whatever order events come in.
@@ -45,17 +46,17 @@ def receive(provider_name: str, body: bytes, headers: Mapping[str, str]) -> int:
         check_event(event)
     try:
         with atomic():
-            return sum(_apply(provider.name, event) for event in events)
+            return sum(_apply(provider, event) for event in events)
     except IntegrityError:
         # A concurrent delivery of the same event recorded it first.
         return 0
 
 
-def _apply(provider: str, event: Event) -> bool:
-    payment = _lock_payment(provider, event.reference)
-    if _seen(provider, event.id):
+def _apply(provider: Provider, event: Event) -> bool:
+    payment = _lock_payment(provider.name, event.reference)
+    if _seen(provider.name, event.id):
         return False
-    record(provider, payment, event.kind, event.data, event.id)
+    record(provider.name, payment, event.kind, event.data, event.id)
     if payment is None:
         return True
     if event.kind == "refund":
@@ -64,6 +65,11 @@ def _apply(provider: str, event: Event) -> bool:
         payment.status = event.kind
         if event.kind == "captured":
             _pay_order(payment, event)
+        elif event.kind == "authorized" and provider.captures_on_authorization:
+            # PayPal's buyer approved: the shop takes the money itself (a background job).
+            outbox.enqueue(
+                capture.CAPTURE, {"payment_id": payment.id}, key=f"{capture.CAPTURE}:{payment.id}"
+            )
     return True
 
 

@@ -121,6 +121,9 @@ class Event:
 
 class Provider(Protocol):
     name: str
+    # True when an ``authorized`` payment is the provider's cue for the shop to capture it
+    # (PayPal's approved order), rather than a hold kept until staff capture it.
+    captures_on_authorization: bool
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "Provider": ...

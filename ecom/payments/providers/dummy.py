@@ -52,6 +52,7 @@ DEFAULT_TOKEN = "tok_success"
 
 class DummyProvider:
     name = "dummy"
+    captures_on_authorization = False
 
     def __init__(
         self, secret: str, tolerance: int, delay: int, capture_method: str = "automatic"

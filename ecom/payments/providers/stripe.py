@@ -47,6 +47,7 @@ REFUND_STATUSES = {"pending": "pending", "requires_action": "pending", "succeede
 
 class StripeProvider:
     name = "stripe"
+    captures_on_authorization = False
 
     def __init__(
         self,
