@@ -39,6 +39,8 @@ from ecom.payments.providers import check_settings as check_payment_settings
 from ecom.payments.routes import blp as payments_blp
 from ecom.pricing import listeners as pricing_listeners
 from ecom.promotions.routes import promotions_blp, vouchers_blp
+from ecom.realtime import listeners as realtime_listeners
+from ecom.realtime.server import register_realtime
 from ecom.reviews import listeners as reviews_listeners
 from ecom.reviews.routes import blp as reviews_blp
 from ecom.shipping.routes import blp as shipping_blp
@@ -53,6 +55,7 @@ DOMAIN_LISTENERS = (
     reviews_listeners,
     orders_listeners,
     payments_listeners,
+    realtime_listeners,
 )
 
 
@@ -76,6 +79,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_blueprints(app)
     register_read_replica(app, blueprints=(catalog_blp.name, reviews_blp.name))
     register_admin(app)
+    register_realtime(app)
     register_error_handlers(app)
     register_commands(app)
     return app

@@ -104,6 +104,19 @@ def live_session(user_id: int, family_id: str, version: object) -> tuple[User, T
     return user, family
 
 
+# Where a back-office login is kept in Flask's signed session cookie.
+BACK_OFFICE_SESSION_KEY = "admin_user"
+
+
+def back_office_user(stored: dict | None) -> User | None:
+    """The user of a back-office login (``session[BACK_OFFICE_SESSION_KEY]``), if the
+    account is still active and the login not ended."""
+    if not stored:
+        return None
+    found = live_session(stored["id"], stored.get("fam"), stored["ver"])
+    return found[0] if found else None
+
+
 def active_user_for(claims: dict) -> User | None:
     found = owner(claims)
     return found[0] if found else None

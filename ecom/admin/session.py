@@ -11,7 +11,7 @@ from ecom.accounts import tokens
 from ecom.accounts.models import User
 from ecom.common.transactions import atomic
 
-SESSION_KEY = "admin_user"
+SESSION_KEY = tokens.BACK_OFFICE_SESSION_KEY
 
 
 def _fresh_session() -> None:
@@ -37,8 +37,4 @@ def log_out() -> None:
 
 def current_admin_user() -> User | None:
     """The logged-in user, if the account is still active and its sessions not revoked."""
-    stored = session.get(SESSION_KEY)
-    if not stored:
-        return None
-    found = tokens.live_session(stored["id"], stored.get("fam"), stored["ver"])
-    return found[0] if found else None
+    return tokens.back_office_user(session.get(SESSION_KEY))
