@@ -63,6 +63,14 @@ workers = default_workers()
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
+# The real-time service (`ECOM_SERVICE=realtime`: Socket.IO over WebSocket) holds each
+# connection open in a thread: one process, as many threads as connections it may keep.
+# Every process reads the shared Redis stream, so more connections mean more instances.
+if os.environ.get("ECOM_SERVICE") == "realtime":
+    workers = 1
+    worker_class = "gthread"
+    threads = int(os.environ.get("REALTIME_CONNECTIONS", "1000"))
+
 # A worker silent for `timeout` seconds is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On SIGTERM, workers finish in-flight requests for up to this long (Compose waits

@@ -8,6 +8,7 @@ instance), behind a self-signed certificate. ``Chain.request`` talks to Nginx wi
 over HTTP/2, or to one instance directly.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -31,6 +32,8 @@ NGINX_TEMPLATE = ROOT / "nginx" / "templates" / "default.conf.template"
 HOST = "localhost"
 START_TIMEOUT = 30
 STOCK_CACHE_SECONDS = 1
+# As docker-compose.prod.yml's `realtime` service (gunicorn.conf.py reads it).
+REALTIME_SERVICE = {"ECOM_SERVICE": "realtime", "REALTIME_CONNECTIONS": "50"}
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Chain:
     http_port: int
     https_port: int
     app_ports: list[int]
+    realtime_port: int
     workdir: Path
     media_root: Path
     env: dict[str, str] = field(default_factory=dict)
@@ -222,6 +226,7 @@ def nginx_site(chain: Chain, webroot: Path) -> str:
             "server web:8000 max_fails=3 fail_timeout=10s;": "\n    ".join(
                 f"server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in chain.app_ports
             ),
+            "server realtime:8000": f"server 127.0.0.1:{chain.realtime_port}",
             "root /var/www/certbot;": f"root {webroot};",
             "alias /srv/ecom/static/;": f"alias {ROOT / 'ecom' / 'static'}/;",
             "alias /srv/ecom/media/;": f"alias {chain.media_root}/;",
@@ -293,7 +298,7 @@ def start_chain(
     """Start ``instances`` Gunicorns (through the container entrypoint, one after the other,
     so only the first migrates) and Nginx; wait until they answer. ``env`` adds settings."""
     ports = [free_port() for _ in range(instances)]
-    chain = Chain(free_port(), free_port(), ports, workdir, workdir / "media")
+    chain = Chain(free_port(), free_port(), ports, free_port(), workdir, workdir / "media")
     chain.media_root.mkdir()
     chain.env = {**_app_environment(database_url, redis_url, chain.media_root), **(env or {})}
     webroot = workdir / "acme"
@@ -306,6 +311,7 @@ def start_chain(
     try:
         for index in range(instances):
             start_instance(chain, index)
+        start_realtime(chain)
         # -e: even the start-up error log stays here (a non-root run cannot write /var/log).
         nginx = ["nginx", "-e", str(workdir / "nginx-error.log"), "-c", str(main)]
         subprocess.run([*nginx, "-t", "-q"], check=True, capture_output=True)
@@ -346,6 +352,45 @@ def start_instance(chain: Chain, index: int) -> None:
     else:
         chain.instances.append(process)
     _wait_until_answering(chain, instance=index)
+
+
+def start_realtime(chain: Chain) -> None:
+    """Start the real-time service as Compose does: the same image and Gunicorn settings,
+    one threaded worker (a thread per connection)."""
+    (chain.workdir / "metrics-realtime").mkdir()
+    with (chain.workdir / "realtime.log").open("ab") as log:
+        process = subprocess.Popen(
+            [
+                str(ROOT / "docker" / "entrypoint.sh"),
+                "gunicorn", "--config", "gunicorn.conf.py",
+                "--bind", f"127.0.0.1:{chain.realtime_port}", "wsgi:app",
+                "--control-socket", str(chain.workdir / "gunicorn-realtime.ctl"),
+            ],
+            cwd=ROOT,
+            env={
+                **chain.env,
+                **REALTIME_SERVICE,
+                "RUN_MIGRATIONS": "0",
+                "PROMETHEUS_MULTIPROC_DIR": str(chain.workdir / "metrics-realtime"),
+            },
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )  # fmt: skip
+    chain.processes.append(process)
+    wait_for_port(chain.realtime_port, process, chain.workdir / "realtime.log")
+
+
+def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"Nothing answered on {port} in time:\n{log.read_text()[-3000:]}")
 
 
 def kill_instance(chain: Chain, index: int) -> None:

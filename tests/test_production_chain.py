@@ -12,8 +12,13 @@ from urllib.parse import urlsplit
 
 import pytest
 import redis
+import requests
+import socketio
+import websocket
 from PIL import Image
 
+from ecom.realtime.stream import RedisStream
+from tests.background import wait_for
 from tests.factories import ADDRESS
 from tests.production_chain import (
     ROOT,
@@ -237,3 +242,39 @@ def test_nginx_answers_429_to_a_burst_of_logins_from_one_address(chain):
     assert replies[6].status == 429
     assert replies[6].json()["code"] == "rate_limited"
     assert replies[6].headers["retry-after"] == "60"
+
+
+def socket_client(chain: Chain) -> socketio.Client:
+    session = requests.Session()
+    session.verify = str(chain.certificate)
+    return socketio.Client(http_session=session, reconnection=False)
+
+
+def test_a_client_hears_live_events_through_nginxs_websocket_upgrade(chain):
+    redis_url = os.environ["TEST_REDIS_URL"]
+    if not redis_answers(redis_url):
+        pytest.skip("Live updates travel on Redis: the Redis-down pass has none.")
+    user, headers = register_and_login(chain)
+    token = headers["Authorization"].removeprefix("Bearer ")
+    client, heard = socket_client(chain), []
+    client.on("event", heard.append)
+    client.connect(chain.url("/"), auth={"token": token}, transports=["websocket"])
+    try:
+        assert client.transport() == "websocket"
+        hint = {"event": "order.placed", "event_id": "e1", "occurred_at": "now", "staff": True}
+        RedisStream(redis_url, 60).publish({**hint, "user_id": user["id"], "data": {"order_id": 1}})
+        wait_for(lambda: heard, 10, "the event through Nginx")
+        assert heard[0]["data"] == {"order_id": 1}
+    finally:
+        client.disconnect()
+
+
+def test_a_socket_from_another_origin_is_refused_and_from_the_shop_accepted(chain):
+    url = chain.url("/socket.io/?EIO=4&transport=websocket").replace("https", "wss", 1)
+    tls = {"ca_certs": str(chain.certificate)}
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(url, origin="https://elsewhere.example", sslopt=tls)
+    assert refused.value.status_code == 400
+    own = websocket.create_connection(url, origin=chain.url("").rstrip("/"), sslopt=tls)
+    assert own.recv().startswith("0{")  # Engine.IO's open packet
+    own.close()
