@@ -25,6 +25,7 @@ from ecom.catalog import options, variants
 from ecom.catalog.models import Product, ProductVariant
 from ecom.extensions import db
 from ecom.orders.models import Order
+from tests.background import wait_for
 from tests.factories import PASSWORD, make_order, make_product, run_seed
 from tests.workers import SERVER_STACKS
 
@@ -193,6 +194,24 @@ def test_staff_run_the_shop_and_the_api_sees_their_changes(app, browser, staff, 
         "processing",
         "shipped",
     ]
+
+
+@pytest.mark.committed
+@pytest.mark.usefixtures("embedded_jobs")
+def test_the_dashboard_shows_new_orders_as_they_are_placed(app, browser, staff, customer):
+    db.session.commit()
+    connections = app.extensions["realtime.hub"].connections
+    before = len(connections)
+    browser.log_in(staff.email)
+    browser.find("#live-orders .empty")
+    wait_for(lambda: len(connections) > before, WAIT_SECONDS, "the page's socket")
+
+    order = make_order(customer, (make_product(title="Live kettle"), 1))
+    db.session.commit()
+
+    shown = browser.find(f'#live-orders li[data-order-id="{order.id}"]')
+    assert f"Order #{order.id}: {order.total_amount}" in shown.text
+    assert browser.csp_violations() == []
 
 
 def test_a_customer_login_sees_403(browser, customer):

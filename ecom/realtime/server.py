@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 EVENT = "event"
 RESYNC = "resync"
 ENDED = "session_ended"
+NOT_AUTHENTICATED = "not_authenticated"
 WAIT_SECONDS = 1.0
 
 
@@ -58,12 +59,12 @@ class Hub:
             try:
                 _, user, _ = validate(token, "access")
             except TokenNotValid as exc:
-                raise ConnectionRefusedError({"code": "not_authenticated"}) from exc
+                raise ConnectionRefusedError(NOT_AUTHENTICATED) from exc
             return self._connection(user, lambda: _token_holds(token))
         stored = session.get(BACK_OFFICE_SESSION_KEY)
         user = back_office_user(stored)
         if user is None or not has_role(user, "staff"):
-            raise ConnectionRefusedError({"code": "not_authenticated"})
+            raise ConnectionRefusedError(NOT_AUTHENTICATED)
         return self._connection(user, lambda: back_office_user(stored) is not None)
 
     @staticmethod
@@ -110,7 +111,7 @@ class Hub:
         if not connection.unseen(entry_id) or not connection.hears(hint):
             return
         if not connection.still_valid():
-            self.socketio.emit(ENDED, {"code": "not_authenticated"}, to=connection.sid)
+            self.socketio.emit(ENDED, {"code": NOT_AUTHENTICATED}, to=connection.sid)
             self.socketio.server.disconnect(connection.sid, namespace="/")
             self.connections.remove(connection.sid)
             return
