@@ -9,6 +9,7 @@ of this package); docs/CONFIGURATION.md is generated from those declarations
 import os
 from collections.abc import Mapping
 
+from config.audit import AuditSettings
 from config.cache import CacheSettings
 from config.database import REPLICA_BIND, DatabaseSettings, database_url
 from config.fields import ConfigError, Group, read_groups
@@ -42,6 +43,7 @@ GROUPS: tuple[type[Group], ...] = (
     CacheSettings,
     MailSettings,
     JobSettings,
+    AuditSettings,
     PaymentSettings,
     PricingSettings,
     RealtimeSettings,

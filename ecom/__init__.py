@@ -13,11 +13,12 @@ from ecom.accounts.pages import blp as account_pages_blp
 from ecom.accounts.routes import blp as accounts_blp
 from ecom.accounts.tokens import register_jwt_callbacks
 from ecom.admin import register_admin
+from ecom.audit.routes import blp as audit_blp
 from ecom.cart.routes import blp as cart_blp
 from ecom.catalog import listeners as catalog_listeners
 from ecom.catalog.routes import blp as catalog_blp
 from ecom.cli import register_commands
-from ecom.common import events
+from ecom.common import audit_capture, events
 from ecom.common.api import document_conventions
 from ecom.common.cache_hits import register_cached_hits
 from ecom.common.errors import register_error_handlers
@@ -99,6 +100,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     mail.init_app(app)
     init_jobs(app)
+    audit_capture.init_app(app)
     api.init_app(app)
     document_conventions(api)
 
@@ -142,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
         promotions_blp,
         vouchers_blp,
         tax_blp,
+        audit_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -6,6 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from ecom.accounts.models import User
 from ecom.admin.accounts import LoginView, LogoutView, UsersView
+from ecom.admin.audit import AuditView
 from ecom.admin.base import back_office_not_found, format_money, format_utc
 from ecom.admin.catalog import CategoriesView, ProductsView
 from ecom.admin.home import DashboardView
@@ -17,6 +18,7 @@ from ecom.admin.shipping import ShippingMethodsView, ShippingZonesView
 from ecom.admin.tax import TaxClassesView, TaxRatesView
 from ecom.admin.variant_list import VariantsView
 from ecom.catalog.models import Category, Product, ProductVariant
+from ecom.common.audit import AuditEntry
 from ecom.common.outbox import OutboxMessage
 from ecom.common.security import csp_nonce
 from ecom.common.storage import image_url
@@ -116,6 +118,7 @@ def register_admin(app: Flask) -> None:
     admin.add_view(
         OutboxView(OutboxMessage, db, name="Outbox", endpoint="admin_outbox", url="outbox")
     )
+    admin.add_view(AuditView(AuditEntry, db, name="Audit log", endpoint="admin_audit", url="audit"))
     app.add_template_filter(format_utc, "utc")
     app.add_template_filter(format_money, "money")
     app.add_template_filter(image_url, "image_url")
