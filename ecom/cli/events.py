@@ -21,11 +21,14 @@ A service records a domain event inside its transaction; the listeners each doma
 registers in the app factory act on it (`ecom/common/events.py`):
 
 - **in the transaction** listeners run just before the commit and write durable rows
-  (outbox jobs today; webhook deliveries and audit entries next), which commit with the
+  (outbox jobs: e-mails, real-time hints, webhook deliveries), which commit with the
   change or roll back with it;
-- **after commit** listeners run once the change is stored (cache invalidation, counters,
-  real-time hints). One that fails is logged; the others still run and the request still
+- **after commit** listeners run once the change is stored (cache invalidation,
+  counters). One that fails is logged; the others still run and the request still
   succeeds, since its change is stored.
+
+(Audit entries are not listeners: the session writes them at each flush of a staff or
+integration write, [AUDIT.md](AUDIT.md).)
 
 A rolled-back transaction dispatches nothing, and a savepoint that rolls back forgets the
 events recorded inside it. The same event (kind and payload) recorded twice in one

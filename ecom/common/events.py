@@ -2,9 +2,9 @@
 
 A service calls ``record(KIND, **data)`` inside its transaction. The event waits on the
 session; when the transaction commits, its **in-transaction** listeners run first, before
-the commit, and write durable rows (outbox jobs now; webhook deliveries and audit entries
-later) that commit with the change. Once the commit is done, the **after-commit**
-listeners run (cache invalidation, counters, real-time hints); one that raises is logged
+the commit, and write durable rows (outbox jobs: e-mails, real-time hints, webhook
+deliveries) that commit with the change. Once the commit is done, the **after-commit**
+listeners run (cache invalidation, counters); one that raises is logged
 and the others still run, since the change is already stored. A rollback runs nothing,
 and a savepoint neither dispatches (only the outermost commit does) nor keeps what was
 recorded inside it when it rolls back.
