@@ -258,7 +258,7 @@ def test_a_client_hears_live_events_through_nginxs_websocket_upgrade(chain):
     token = headers["Authorization"].removeprefix("Bearer ")
     client, heard = socket_client(chain), []
     client.on("event", heard.append)
-    client.connect(chain.url("/"), auth={"token": token}, transports=["websocket"])
+    client.connect(chain.url("/"), auth={"token": token}, transports=["websocket"], wait_timeout=10)
     try:
         assert client.transport() == "websocket"
         hint = {"event": "order.placed", "event_id": "e1", "occurred_at": "now", "staff": True}
