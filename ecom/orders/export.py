@@ -3,10 +3,11 @@ every cell safe to open in a spreadsheet."""
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import selectinload
 
 from ecom.extensions import db
@@ -70,11 +71,15 @@ def _line(cells: list[str]) -> str:
     return buffer.getvalue()
 
 
-def order_rows(filters: dict[str, Any]) -> Iterator[str]:
-    """The header, then one CSV line per order meeting ``filters``, in their ordering;
-    the orders arrive ``BATCH`` at a time (a server-side cursor on PostgreSQL)."""
+def order_rows(
+    filters: dict[str, Any], *, also: Iterable[ColumnElement[bool]] = ()
+) -> Iterator[str]:
+    """The header, then one CSV line per order meeting ``filters`` (and the conditions
+    ``also``), in their ordering; the orders arrive ``BATCH`` at a time (a server-side
+    cursor on PostgreSQL)."""
     currency = current_app.config["SHOP_CURRENCY"]
-    query = filtered(filters).options(selectinload(Order.user), selectinload(Order.items))
+    query = filtered(filters).where(*also)
+    query = query.options(selectinload(Order.user), selectinload(Order.items))
     yield _line(list(COLUMNS))
     for order in db.session.scalars(query.execution_options(yield_per=BATCH)):
         yield _line(_row(order, currency))
