@@ -20,6 +20,18 @@ from ecom.orders.search_schemas import (
     OrderNoteSchema,
 )
 
+CSV_RESPONSE = {
+    "description": "`orders.csv`: a header row, then one row per order; a cell that would "
+    "start with `=`, `+`, `-`, `@`, a tab or a carriage return starts with `'`.",
+    "content": {"text/csv": {"schema": {"type": "string"}}},
+    "headers": {
+        "Content-Disposition": {
+            "description": '`attachment; filename="orders.csv"`',
+            "schema": {"type": "string"},
+        }
+    },
+}
+
 blp = Blueprint("orders", __name__, url_prefix="/api/v1/orders", description="Checkout and orders.")
 
 
@@ -110,12 +122,7 @@ class OrderCancel(MethodView):
 class OrdersExport(MethodView):
     @blp.auth("staff")
     @blp.arguments(OrderFilterSchema, location="query")
-    @blp.response(
-        200,
-        content_type="text/csv",
-        description="A header row, then one row per order; a cell that would start with "
-        "`=`, `+`, `-`, `@`, a tab or a carriage return starts with `'`.",
-    )
+    @blp.doc(responses={"200": CSV_RESPONSE})
     def get(self, args):
         """The orders the list's filters find, as CSV, streamed (staff)."""
         return Response(
