@@ -4,7 +4,7 @@ from ecom.accounts.models import Address, TokenFamily, User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Category, OptionValue, Product, ProductOption, ProductVariant
 from ecom.common.outbox import OutboxMessage
-from ecom.orders.models import Order, OrderItem, OrderStatusChange
+from ecom.orders.models import Order, OrderItem, OrderNote, OrderStatusChange
 from ecom.payments.models import Payment, PaymentEvent, Refund
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
 from ecom.reviews.models import Review
@@ -19,6 +19,7 @@ __all__ = [
     "OptionValue",
     "Order",
     "OrderItem",
+    "OrderNote",
     "OrderStatusChange",
     "OutboxMessage",
     "Payment",

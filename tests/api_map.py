@@ -259,6 +259,13 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ),
     # staff capture the order's authorized payment
     ("/api/v1/orders/<int:order_id>/capture/", "POST"): (None, (401, 403, 403, 202, 202)),
+    # finding orders: staff export the list and keep internal notes the customer never sees
+    ("/api/v1/orders/export/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/orders/<int:order_id>/notes/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/orders/<int:order_id>/notes/", "POST"): (
+        {"body": "Called the customer."},
+        (401, 403, 403, 201, 201),
+    ),
     # reviews: public reads, one's own edits; staff may delete
     ("/api/v1/reviews/", "GET"): (None, OPEN),
     ("/api/v1/reviews/", "POST"): (

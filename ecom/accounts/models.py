@@ -9,6 +9,9 @@ class User(TimestampMixin, db.Model):
         db.CheckConstraint(
             "role IN (" + ", ".join(f"'{role}'" for role in ROLES) + ")", name="role"
         ),
+        # E-mails are kept lower-case: a prefix search (LIKE 'ann%') walks this index on
+        # PostgreSQL whatever the database's collation.
+        db.Index("ix_users_email_pattern", "email", postgresql_ops={"email": "text_pattern_ops"}),
     )
 
     id = db.Column(db.Integer, primary_key=True)

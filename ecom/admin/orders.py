@@ -6,12 +6,6 @@ import marshmallow as ma
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import (
-    DateTimeBetweenFilter,
-    DateTimeGreaterFilter,
-    DateTimeSmallerFilter,
-    FilterEqual,
-)
 from sqlalchemy import ColumnElement, false, or_
 
 from ecom.accounts.models import User
@@ -23,10 +17,11 @@ from ecom.admin.base import (
     show_money,
     show_related,
 )
+from ecom.admin.order_search import ORDER_FILTERS, OrderSearchMixin
 from ecom.admin.session import current_admin_user
 from ecom.common.ids import parse_id
 from ecom.orders import transitions
-from ecom.orders.models import ORDER_STATUSES, Order, OrderItem
+from ecom.orders.models import Order, OrderItem
 from ecom.payments import capture, manual, refunds
 from ecom.payments.schemas import RefundRequestSchema
 from ecom.payments.services import order_payments
@@ -73,7 +68,7 @@ def order_search(term: str) -> ColumnElement[bool]:
     return or_(Order.id == number, *matches) if number else or_(*matches)
 
 
-class OrdersView(TermSearch, ServiceModelView):
+class OrdersView(OrderSearchMixin, TermSearch, ServiceModelView):
     """Orders by status and date; no creation and no raw edit: a status changes only through
     ``transitions.change_status`` (history, payment status and restocking stay right)."""
 
@@ -100,12 +95,7 @@ class OrdersView(TermSearch, ServiceModelView):
         "total_amount",
         "created_at",
     )
-    column_filters = (
-        FilterEqual(Order.status, "Status", options=[(s, s) for s in ORDER_STATUSES]),
-        DateTimeGreaterFilter(Order.created_at, "Placed"),
-        DateTimeSmallerFilter(Order.created_at, "Placed"),
-        DateTimeBetweenFilter(Order.created_at, "Placed"),
-    )
+    column_filters = ORDER_FILTERS
     column_default_sort = ("created_at", True)
 
     action_status_processing = _status_action("processing")

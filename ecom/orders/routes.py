@@ -1,18 +1,36 @@
+from flask import Response, stream_with_context
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from ecom.common.api import Blueprint
 from ecom.common.pagination import page_schema, paginate
-from ecom.orders import placing, services, transitions
+from ecom.orders import export, notes, placing, search, services, transitions
 from ecom.orders.schemas import (
     CancelSchema,
     CheckoutSchema,
     IdempotencyHeaderSchema,
-    OrderListArgsSchema,
     OrderSchema,
     StatusChangeSchema,
     StatusPatchSchema,
 )
+from ecom.orders.search_schemas import (
+    OrderFilterSchema,
+    OrderListArgsSchema,
+    OrderNoteCreateSchema,
+    OrderNoteSchema,
+)
+
+CSV_RESPONSE = {
+    "description": "`orders.csv`: a header row, then one row per order; a cell that would "
+    "start with `=`, `+`, `-`, `@`, a tab or a carriage return starts with `'`.",
+    "content": {"text/csv": {"schema": {"type": "string"}}},
+    "headers": {
+        "Content-Disposition": {
+            "description": '`attachment; filename="orders.csv"`',
+            "schema": {"type": "string"},
+        }
+    },
+}
 
 blp = Blueprint("orders", __name__, url_prefix="/api/v1/orders", description="Checkout and orders.")
 
@@ -23,9 +41,9 @@ class Orders(MethodView):
     @blp.arguments(OrderListArgsSchema, location="query")
     @blp.response(200, page_schema(OrderSchema))
     def get(self, args):
-        """Orders, newest first: the caller's own, or everybody's for staff (who may
-        also filter by `user` and creation time)."""
-        return paginate(services.orders_query(current_user, args), args)
+        """Orders, newest first unless `ordering` says otherwise: the caller's own, or
+        everybody's for staff, who may also find them by customer (docs/ORDERS.md)."""
+        return paginate(search.orders_query(current_user, args), args)
 
     @blp.auth()
     @blp.arguments(CheckoutSchema, required=False)
@@ -98,3 +116,35 @@ class OrderCancel(MethodView):
     def post(self, data, order_id):
         """Cancel one's own pending order; its stock is put back."""
         return transitions.cancel_own_order(current_user, order_id, data["note"])
+
+
+@blp.route("/export/")
+class OrdersExport(MethodView):
+    @blp.auth("staff")
+    @blp.arguments(OrderFilterSchema, location="query")
+    @blp.doc(responses={"200": CSV_RESPONSE})
+    def get(self, args):
+        """The orders the list's filters find, as CSV, streamed (staff)."""
+        return Response(
+            stream_with_context(export.order_rows(args)),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="orders.csv"'},
+        )
+
+
+@blp.route("/<int:order_id>/notes/")
+class OrderNotes(MethodView):
+    @blp.auth("staff")
+    @blp.response(200, OrderNoteSchema(many=True))
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, order_id):
+        """Staff's internal notes on the order, oldest first; customers never see them."""
+        return notes.order_notes(order_id)
+
+    @blp.auth("staff")
+    @blp.arguments(OrderNoteCreateSchema)
+    @blp.response(201, OrderNoteSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def post(self, data, order_id):
+        """Add an internal note to the order, signed by the caller (staff)."""
+        return notes.add_note(order_id, current_user, data["body"])

@@ -6,8 +6,7 @@ from marshmallow import validate
 from ecom.accounts.schemas import ShippingAddressCopySchema, ShippingAddressSchema
 from ecom.common.ids import ID_RANGE
 from ecom.common.money import Currency, Money
-from ecom.common.pagination import PageArgsSchema
-from ecom.common.schemas import QueryInteger, ResponseSchema, Text, UtcDateTime
+from ecom.common.schemas import ResponseSchema, Text
 from ecom.orders.models import ORDER_STATUSES, PAYMENT_STATUSES
 from ecom.pricing.schemas import Rate
 
@@ -121,17 +120,6 @@ class IdempotencyHeaderSchema(ma.Schema):
             "description": "Replaying a key with the same request returns the order it first "
             "created (200); the same key with another request or cart is a 422."
         },
-    )
-
-
-class OrderListArgsSchema(PageArgsSchema):
-    status = Text(validate=STATUS)
-    user = QueryInteger(
-        validate=ID_RANGE, metadata={"description": "Staff only: one customer's orders."}
-    )
-    created_after = UtcDateTime(metadata={"description": "ISO 8601 (UTC unless given); inclusive."})
-    created_before = UtcDateTime(
-        metadata={"description": "ISO 8601 (UTC unless given); exclusive."}
     )
 
 
