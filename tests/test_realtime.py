@@ -24,9 +24,14 @@ ARRIVAL = 10
 def hub(app):
     hub = app.extensions["realtime.hub"]
     yield hub
+    server = hub.socketio.server
     for connection in hub.connections.all():
-        hub.socketio.server.disconnect(connection.sid, namespace="/")
+        server.disconnect(connection.sid, namespace="/")
         hub.connections.remove(connection.sid)
+    # Flask-SocketIO's test client replaces how the server sends packets (into its queues):
+    # real clients of later tests (a browser, a Python client) need the server's own again.
+    for name in ("_send_packet", "_send_eio_packet"):
+        vars(server).pop(name, None)
 
 
 def connect(hub, app, token=None, **auth):
