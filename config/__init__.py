@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from config.cache import CacheSettings
 from config.database import REPLICA_BIND, DatabaseSettings, database_url
 from config.fields import ConfigError, Group, read_groups
+from config.invoices import InvoiceSettings
 from config.jobs import JobSettings
 from config.mail import MailSettings
 from config.metrics import MetricsSettings
@@ -43,6 +44,7 @@ GROUPS: tuple[type[Group], ...] = (
     JobSettings,
     PaymentSettings,
     PricingSettings,
+    InvoiceSettings,
     StorageSettings,
     MetricsSettings,
 )
