@@ -1,10 +1,9 @@
-from flask import Response
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from ecom.common.api import Blueprint
 from ecom.invoices import services
-from ecom.invoices.models import CreditNote, Invoice
+from ecom.invoices.downloads import pdf_response
 from ecom.invoices.schemas import PDF, CreditNoteSchema
 
 blp = Blueprint(
@@ -12,14 +11,6 @@ blp = Blueprint(
 )
 
 NOT_READY = "document_not_ready: issued, its PDF not rendered yet (retry shortly)."
-
-
-def _pdf(document: Invoice | CreditNote) -> Response:
-    return Response(
-        services.pdf_of(document),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{document.number}.pdf"'},
-    )
 
 
 @blp.route("/<int:order_id>/invoice/")
@@ -32,7 +23,7 @@ class OrderInvoice(MethodView):
     @blp.alt_response(409, response="CONFLICT", description=NOT_READY)
     def get(self, order_id):
         """The invoice of a paid order as a PDF (own orders only, unless staff)."""
-        return _pdf(services.order_invoice(order_id, current_user))
+        return pdf_response(services.order_invoice(order_id, current_user))
 
 
 @blp.route("/<int:order_id>/credit-notes/")
@@ -56,4 +47,4 @@ class OrderCreditNote(MethodView):
     @blp.alt_response(409, response="CONFLICT", description=NOT_READY)
     def get(self, order_id, credit_note_id):
         """One credit note of an order as a PDF (own orders only, unless staff)."""
-        return _pdf(services.order_credit_note(order_id, credit_note_id, current_user))
+        return pdf_response(services.order_credit_note(order_id, credit_note_id, current_user))

@@ -7,6 +7,8 @@ from ecom.extensions import db
 from ecom.invoices import rendering
 from ecom.invoices.errors import CreditNoteNotFound, DocumentNotReady, InvoiceNotIssued
 from ecom.invoices.issuing import invoice_of
+
+__all__ = ["credit_notes_of", "invoice_of"]
 from ecom.invoices.models import CreditNote, Invoice
 from ecom.orders.services import get_order
 
@@ -20,14 +22,15 @@ def order_invoice(order_id: int, viewer: User) -> Invoice:
     return invoice
 
 
+def credit_notes_of(order_id: int) -> list[CreditNote]:
+    query = select(CreditNote).where(CreditNote.order_id == order_id).order_by(CreditNote.id)
+    return list(db.session.scalars(query))
+
+
 def order_credit_notes(order_id: int, viewer: User) -> list[CreditNote]:
     """The credit notes of an order the viewer may see, oldest first."""
     get_order(order_id, viewer)
-    return list(
-        db.session.scalars(
-            select(CreditNote).where(CreditNote.order_id == order_id).order_by(CreditNote.id)
-        )
-    )
+    return credit_notes_of(order_id)
 
 
 def order_credit_note(order_id: int, credit_note_id: int, viewer: User) -> CreditNote:
