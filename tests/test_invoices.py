@@ -10,9 +10,11 @@ from sqlalchemy import update
 
 from ecom.common.models import utcnow
 from ecom.common.storage import get_storage
+from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.invoices import rendering
 from ecom.invoices.models import Invoice
+from ecom.invoices.numbering import next_number
 from tests.factories import token_headers
 from tests.invoices import german_order, german_shop, invoice_of, pay_by_hand, pdf_text, row
 
@@ -148,3 +150,13 @@ def test_the_paid_email_links_to_the_invoice(app, embedded_jobs, paid_order):
     [paid] = [m for m in embedded_jobs if m.subject.startswith(f"Order #{paid_order.id}: paid")]
     url = f"{app.config['SHOP_URL']}/api/v1/orders/{paid_order.id}/invoice/"
     assert url in paid.body
+
+
+def test_a_number_taken_by_a_transaction_that_rolls_back_is_taken_again():
+    year = utcnow().year
+    with pytest.raises(RuntimeError), atomic():
+        taken = next_number("invoice", year)
+        raise RuntimeError("the paying transaction failed after the invoice was issued")
+    with atomic():
+        assert next_number("invoice", year) == taken
+        assert next_number("invoice", year) == taken + 1
