@@ -59,7 +59,6 @@ class Invoice(IssuedDocument, db.Model):
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id"), nullable=False, unique=True)
     reverse_charge = db.Column(db.Boolean, nullable=False, default=False)
 
-    order = db.relationship("Order")
     credit_notes = db.relationship("CreditNote", back_populates="invoice", order_by="CreditNote.id")
 
 
@@ -75,4 +74,3 @@ class CreditNote(IssuedDocument, db.Model):
     reason = db.Column(db.Text, nullable=False, default="")
 
     invoice = db.relationship("Invoice", back_populates="credit_notes")
-    order = db.relationship("Order")
