@@ -13,6 +13,7 @@ from config.audit import AuditSettings
 from config.cache import CacheSettings
 from config.database import REPLICA_BIND, DatabaseSettings, database_url
 from config.fields import ConfigError, Group, read_groups
+from config.invoices import InvoiceSettings
 from config.jobs import JobSettings
 from config.mail import MailSettings
 from config.metrics import MetricsSettings
@@ -47,6 +48,7 @@ GROUPS: tuple[type[Group], ...] = (
     PaymentSettings,
     PricingSettings,
     RealtimeSettings,
+    InvoiceSettings,
     StorageSettings,
     MetricsSettings,
 )

@@ -32,6 +32,8 @@ from ecom.common.security import register_security
 from ecom.common.sessions import LazyCookieSessions
 from ecom.common.storage import register_media_route
 from ecom.extensions import api, cache, csrf, db, jwt, mail, migrate
+from ecom.invoices import listeners as invoices_listeners
+from ecom.invoices.routes import blp as invoices_blp
 from ecom.logging import configure_logging
 from ecom.orders import listeners as orders_listeners
 from ecom.orders.routes import blp as orders_blp
@@ -57,6 +59,7 @@ DOMAIN_LISTENERS = (
     orders_listeners,
     payments_listeners,
     realtime_listeners,
+    invoices_listeners,
 )
 
 
@@ -145,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
         vouchers_blp,
         tax_blp,
         audit_blp,
+        invoices_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -4,6 +4,7 @@ from ecom.accounts.models import Address, TokenFamily, User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Category, OptionValue, Product, ProductOption, ProductVariant
 from ecom.common.outbox import OutboxMessage
+from ecom.invoices.models import CreditNote, DocumentCounter, Invoice
 from ecom.orders.models import Order, OrderItem, OrderNote, OrderStatusChange
 from ecom.payments.models import Payment, PaymentEvent, Refund
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
@@ -16,7 +17,10 @@ __all__ = [
     "Cart",
     "CartItem",
     "Category",
+    "CreditNote",
+    "DocumentCounter",
     "OptionValue",
+    "Invoice",
     "Order",
     "OrderItem",
     "OrderNote",

@@ -266,6 +266,14 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
         {"body": "Called the customer."},
         (401, 403, 403, 201, 201),
     ),
+    # invoices: the shop's order is unpaid, so none is issued (invoice_not_issued) and no
+    # credit note either; tests/test_invoices.py and test_credit_notes.py download issued ones
+    ("/api/v1/orders/<int:order_id>/invoice/", "GET"): (None, (401, 404, 404, 404, 404)),
+    ("/api/v1/orders/<int:order_id>/credit-notes/", "GET"): (None, (401, 200, 404, 200, 200)),
+    ("/api/v1/orders/<int:order_id>/credit-notes/<int:credit_note_id>/", "GET"): (
+        None,
+        (401, 404, 404, 404, 404),
+    ),
     # reviews: public reads, one's own edits; staff may delete
     ("/api/v1/reviews/", "GET"): (None, OPEN),
     ("/api/v1/reviews/", "POST"): (
@@ -371,6 +379,7 @@ def make_shop() -> Shop:
             "option_id": size.id,
             "item_id": line.id,
             "order_id": order.id,
+            "credit_note_id": 1,
             "provider": "dummy",
             "review_id": review.id,
             "promotion_id": promotion.id,

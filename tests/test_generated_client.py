@@ -19,8 +19,12 @@ from tests.factories import make_category, make_product
 
 FLOW = Path(__file__).with_name("client_flow.py")
 TOOLS = Path(sys.executable).parent
-# No post hooks: the generated code is checked by mypy, not formatted.
-GENERATOR_CONFIG = "package_name_override: ecom_client\npost_hooks: []\n"
+# No post hooks: the generated code is checked by mypy, not formatted. Invoices are PDFs,
+# which the generator reads as any binary body.
+GENERATOR_CONFIG = (
+    "package_name_override: ecom_client\npost_hooks: []\n"
+    "content_type_overrides:\n  application/pdf: application/octet-stream\n"
+)
 
 
 def run(*command: object, env: dict[str, str] | None = None) -> str:

@@ -113,6 +113,7 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "address_id": [address.id],
             "item_id": [line.id for line in cart_lines],
             "order_id": [order.id],
+            "credit_note_id": [1],
             "provider": ["dummy"],
             "review_id": [review.id],
             "zone_id": [zone.id for zone in zones],

@@ -10,6 +10,7 @@ from ecom.admin.audit import AuditView
 from ecom.admin.base import back_office_not_found, format_money, format_utc
 from ecom.admin.catalog import CategoriesView, ProductsView
 from ecom.admin.home import DashboardView
+from ecom.admin.invoices import CreditNotesView, DocumentsView
 from ecom.admin.orders import OrdersView
 from ecom.admin.outbox import OutboxView
 from ecom.admin.promotions import PromotionsView, RedemptionsView, VouchersView
@@ -23,6 +24,7 @@ from ecom.common.outbox import OutboxMessage
 from ecom.common.security import csp_nonce
 from ecom.common.storage import image_url
 from ecom.extensions import db
+from ecom.invoices.models import CreditNote, Invoice
 from ecom.orders.models import Order
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
 from ecom.reviews.models import Review
@@ -78,6 +80,14 @@ def register_admin(app: Flask) -> None:
         TaxRatesView(TaxRate, db, name="Tax rates", endpoint="admin_tax_rates", url="tax-rates")
     )
     admin.add_view(OrdersView(Order, db, name="Orders", endpoint="admin_orders", url="orders"))
+    admin.add_view(
+        DocumentsView(Invoice, db, name="Invoices", endpoint="admin_invoices", url="invoices")
+    )
+    admin.add_view(
+        CreditNotesView(
+            CreditNote, db, name="Credit notes", endpoint="admin_credit_notes", url="credit-notes"
+        )
+    )
     admin.add_view(ReviewsView(Review, db, name="Reviews", endpoint="admin_reviews", url="reviews"))
     admin.add_view(
         ShippingZonesView(

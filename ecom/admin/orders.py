@@ -20,6 +20,7 @@ from ecom.admin.base import (
 from ecom.admin.order_search import ORDER_FILTERS, OrderSearchMixin
 from ecom.admin.session import current_admin_user
 from ecom.common.ids import parse_id
+from ecom.invoices import services as invoices
 from ecom.orders import transitions
 from ecom.orders.models import Order, OrderItem
 from ecom.payments import capture, manual, refunds
@@ -114,6 +115,8 @@ class OrdersView(OrderSearchMixin, TermSearch, ServiceModelView):
             action_name=action_name,
             order_payments=order_payments,
             live_payment=manual.live_payment,
+            invoice_of=invoices.invoice_of,
+            credit_notes_of=invoices.credit_notes_of,
             **kwargs,
         )
 

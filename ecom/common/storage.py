@@ -2,10 +2,13 @@
 
 ``S3_BUCKET`` picks S3 (``S3_ENDPOINT_URL`` for S3-compatible services); otherwise files
 live under ``MEDIA_ROOT``. Callers store keys such as ``products/7/3f2a….png`` and ask
-``image_url(key)`` for the URL a client can fetch.
+``image_url(key)`` for the URL a client can fetch. Keys under ``PRIVATE_PREFIX`` (issued
+documents) are never public: not served at /media/, stored without the public ACL, and read
+back by the app alone (``read``).
 """
 
 import os
+import posixpath
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
@@ -15,11 +18,15 @@ from botocore.config import Config as BotoConfig
 from flask import Flask, Response, current_app, has_request_context, request, send_from_directory
 from werkzeug.exceptions import NotFound
 
+PRIVATE_PREFIX = "private/"
+
 
 class Storage(Protocol):
     def save(self, key: str, data: bytes, content_type: str) -> None: ...
 
     def delete(self, key: str) -> None: ...
+
+    def read(self, key: str) -> bytes: ...
 
     def url(self, key: str) -> str: ...
 
@@ -41,6 +48,9 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
+
+    def read(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
 
     def url(self, key: str) -> str:
         url = self.base_url + quote(key)
@@ -69,12 +79,16 @@ class S3Storage:
         self.public_base = config["S3_PUBLIC_URL"] or f"{endpoint.rstrip('/')}/{self.bucket}"
 
     def save(self, key: str, data: bytes, content_type: str) -> None:
+        extra_args = {} if key.startswith(PRIVATE_PREFIX) else self.extra_args
         self.client.put_object(
-            Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, **self.extra_args
+            Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, **extra_args
         )
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
     def url(self, key: str) -> str:
         if self.presigned:
@@ -125,7 +139,8 @@ def image_url(key: str | None) -> str | None:
 
 def serve_media(filename: str) -> Response:
     """Local files under MEDIA_ROOT (only when images are stored locally)."""
-    if current_app.config["S3_BUCKET"]:
+    private = posixpath.normpath(filename).lstrip("/").startswith(PRIVATE_PREFIX)
+    if current_app.config["S3_BUCKET"] or private:
         raise NotFound()
     return send_from_directory(media_root(current_app), filename)
 

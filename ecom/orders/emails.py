@@ -55,6 +55,12 @@ def _totals(order: Order) -> list[dict[str, str]]:
     return [{"label": label, "amount": f"{amount:.2f} {currency}"} for label, amount in rows]
 
 
+def invoice_url(order: Order) -> str:
+    """Where the owner downloads the invoice issued when the order was paid (the API's
+    `GET orders/{id}/invoice/`, docs/INVOICES.md)."""
+    return f"{current_app.config['SHOP_URL']}/api/v1/orders/{order.id}/invoice/"
+
+
 def send_confirmation(order: Order) -> None:
     """Write the confirmation of a placed order (flushed: it has an id; the caller commits)."""
     lines = [
@@ -88,6 +94,8 @@ def send_status_change(order: Order, status: str) -> None:
             "news": NEWS[status],
             "totals": _totals(order),
         }
+        if status == "paid":
+            payload["invoice_url"] = invoice_url(order)
         outbox.enqueue(STATUS_CHANGED, payload, key=f"{STATUS_CHANGED}:{order.id}:{status}")
 
 

@@ -7,13 +7,14 @@ from uuid import uuid4
 from sqlalchemy import select
 
 from ecom.accounts.models import User
-from ecom.common import outbox
+from ecom.common import events, outbox
 from ecom.common.errors import Conflict, NotFound
 from ecom.common.models import lock_row, locked
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.orders import transitions
 from ecom.payments import capture
+from ecom.payments.events import REFUND_SUCCEEDED
 from ecom.payments.models import Payment, Refund
 from ecom.payments.providers import get_provider
 from ecom.payments.services import lock_order, record
@@ -121,12 +122,25 @@ def send_refund(key: str, payload: dict) -> None:
             settle(refund.payment, confirmed=(refund.reference,))
 
 
+def _record_succeeded(refund: Refund) -> None:
+    payment = refund.payment
+    events.record(
+        REFUND_SUCCEEDED,
+        refund_id=refund.id,
+        payment_id=payment.id,
+        order_id=payment.order_id,
+        amount=refund.amount,
+        currency=payment.currency,
+    )
+
+
 def settle(payment: Payment, *, confirmed: tuple[str, ...], total: Decimal | None = None) -> None:
     """The provider confirmed refunds ``confirmed`` (and ``total`` refunded so far, when it
     says): the payment and, once all is refunded, the order follow."""
     for refund in payment.refunds:
         if refund.reference in confirmed and refund.status == "pending":
             refund.status = "succeeded"
+            _record_succeeded(refund)
     succeeded = sum((r.amount for r in payment.refunds if r.status == "succeeded"), Decimal(0))
     payment.refunded_amount = min(payment.amount, max(succeeded, total or Decimal(0)))
     if payment.refunded_amount <= 0:
