@@ -17,6 +17,7 @@ from config.mail import MailSettings
 from config.metrics import MetricsSettings
 from config.payments import PaymentSettings
 from config.pricing import PricingSettings
+from config.returns import ReturnSettings
 from config.security import DEV_SECRET, MIN_SECRET_LENGTH, SecuritySettings
 from config.storage import StorageSettings
 from config.testing import TestingSettings
@@ -43,6 +44,7 @@ GROUPS: tuple[type[Group], ...] = (
     JobSettings,
     PaymentSettings,
     PricingSettings,
+    ReturnSettings,
     StorageSettings,
     MetricsSettings,
 )

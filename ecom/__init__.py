@@ -39,6 +39,8 @@ from ecom.payments.providers import check_settings as check_payment_settings
 from ecom.payments.routes import blp as payments_blp
 from ecom.pricing import listeners as pricing_listeners
 from ecom.promotions.routes import promotions_blp, vouchers_blp
+from ecom.returns import listeners as returns_listeners
+from ecom.returns.routes import blp as returns_blp
 from ecom.reviews import listeners as reviews_listeners
 from ecom.reviews.routes import blp as reviews_blp
 from ecom.shipping.routes import blp as shipping_blp
@@ -53,6 +55,7 @@ DOMAIN_LISTENERS = (
     reviews_listeners,
     orders_listeners,
     payments_listeners,
+    returns_listeners,
 )
 
 
@@ -133,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
         cart_blp,
         orders_blp,
         payments_blp,
+        returns_blp,
         reviews_blp,
         shipping_blp,
         promotions_blp,

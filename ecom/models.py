@@ -7,6 +7,7 @@ from ecom.common.outbox import OutboxMessage
 from ecom.orders.models import Order, OrderItem, OrderStatusChange
 from ecom.payments.models import Payment, PaymentEvent, Refund
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
+from ecom.returns.models import Return, ReturnLine, ReturnStatusChange
 from ecom.reviews.models import Review
 from ecom.shipping.models import ShippingArea, ShippingMethod, ShippingRateBand, ShippingZone
 from ecom.tax.models import TaxClass, TaxRate
@@ -28,6 +29,9 @@ __all__ = [
     "ProductVariant",
     "Promotion",
     "Refund",
+    "Return",
+    "ReturnLine",
+    "ReturnStatusChange",
     "Review",
     "ShippingArea",
     "ShippingMethod",
