@@ -18,7 +18,6 @@ from ecom.payments.refunds import NothingToRefund, RefundTooLarge
 from ecom.returns import handling, refunds, requests
 from ecom.returns.errors import (
     InvalidReturnTransition,
-    NoShippingCharge,
     NotReturnable,
     ReturnWindowClosed,
     ShippingAlreadyRefunded,
@@ -159,10 +158,10 @@ def test_shipping_is_refunded_at_most_once_per_order(customer, staff):
     assert (second.status, count(Refund)) == ("received", 1)
 
 
-def test_no_shipping_charge_to_refund(customer, staff):
-    return_ = received(customer, delivered_order(customer), staff)
-    with pytest.raises(NoShippingCharge):
-        refunds.refund_return(return_.id, actor=staff, with_shipping=True)
+def test_a_free_shipping_adds_nothing(customer, staff):
+    return_ = received(customer, delivered_order(customer, price="10.00"), staff)
+    refunds.refund_return(return_.id, actor=staff, with_shipping=True)
+    assert (return_.refund_amount, return_.shipping_refunded) == (Decimal("10.00"), True)
 
 
 def test_refunding_more_than_was_captured_is_refused_and_nothing_is_written(customer, staff):

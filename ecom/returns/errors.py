@@ -47,11 +47,6 @@ class ShippingAlreadyRefunded(Conflict):
     message = "The order's shipping was already refunded with another return."
 
 
-class NoShippingCharge(Conflict):
-    code = "no_shipping_charge"
-    message = "The order has no shipping charge to refund."
-
-
 class TooManyUnits(Conflict):
     code = "too_many_units"
 

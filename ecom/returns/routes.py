@@ -119,7 +119,7 @@ class ReturnRefund(MethodView):
         409,
         response="CONFLICT",
         description=f"{STEP_REFUSED} refund_too_large, nothing_to_refund, "
-        "shipping_already_refunded, no_shipping_charge.",
+        "shipping_already_refunded.",
     )
     def post(self, data, return_id):
         """Refund a received return once (staff): its units' share of what was paid, and
