@@ -56,7 +56,11 @@ def test_a_return_is_asked_seen_and_handled_through_the_api(client, customer, st
     )
     money = get(client, customer, f"orders/{order.id}/refunds/").json
     [entry] = money["refunds"]
-    assert (entry["return"], entry["amount"], entry["status"]) == (return_id, "20.00", "pending")
+    assert (entry["return"], entry["amount"], entry["reason"]) == (
+        return_id,
+        "20.00",
+        f"Return #{return_id}",
+    )
 
 
 def test_bad_lines_are_refused_with_their_field_and_nothing_is_written(client, customer):
