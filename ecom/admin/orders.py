@@ -23,6 +23,7 @@ from ecom.admin.base import (
     show_money,
     show_related,
 )
+from ecom.admin.returns import ReturnActions
 from ecom.admin.session import current_admin_user
 from ecom.common.ids import parse_id
 from ecom.orders import transitions
@@ -73,7 +74,7 @@ def order_search(term: str) -> ColumnElement[bool]:
     return or_(Order.id == number, *matches) if number else or_(*matches)
 
 
-class OrdersView(TermSearch, ServiceModelView):
+class OrdersView(ReturnActions, TermSearch, ServiceModelView):
     """Orders by status and date; no creation and no raw edit: a status changes only through
     ``transitions.change_status`` (history, payment status and restocking stay right)."""
 
@@ -124,6 +125,7 @@ class OrdersView(TermSearch, ServiceModelView):
             action_name=action_name,
             order_payments=order_payments,
             live_payment=manual.live_payment,
+            **self.returns_context(),
             **kwargs,
         )
 
