@@ -20,6 +20,7 @@ from config.metrics import MetricsSettings
 from config.payments import PaymentSettings
 from config.pricing import PricingSettings
 from config.realtime import RealtimeSettings
+from config.returns import ReturnSettings
 from config.security import DEV_SECRET, MIN_SECRET_LENGTH, SecuritySettings
 from config.storage import StorageSettings
 from config.testing import TestingSettings
@@ -49,6 +50,7 @@ GROUPS: tuple[type[Group], ...] = (
     PricingSettings,
     RealtimeSettings,
     InvoiceSettings,
+    ReturnSettings,
     StorageSettings,
     MetricsSettings,
 )

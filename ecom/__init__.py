@@ -44,6 +44,8 @@ from ecom.pricing import listeners as pricing_listeners
 from ecom.promotions.routes import promotions_blp, vouchers_blp
 from ecom.realtime import listeners as realtime_listeners
 from ecom.realtime.server import register_realtime
+from ecom.returns import listeners as returns_listeners
+from ecom.returns.routes import blp as returns_blp
 from ecom.reviews import listeners as reviews_listeners
 from ecom.reviews.routes import blp as reviews_blp
 from ecom.shipping.routes import blp as shipping_blp
@@ -60,6 +62,7 @@ DOMAIN_LISTENERS = (
     payments_listeners,
     realtime_listeners,
     invoices_listeners,
+    returns_listeners,
 )
 
 
@@ -142,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
         cart_blp,
         orders_blp,
         payments_blp,
+        returns_blp,
         reviews_blp,
         shipping_blp,
         promotions_blp,

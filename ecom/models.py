@@ -8,6 +8,7 @@ from ecom.invoices.models import CreditNote, DocumentCounter, Invoice
 from ecom.orders.models import Order, OrderItem, OrderNote, OrderStatusChange
 from ecom.payments.models import Payment, PaymentEvent, Refund
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
+from ecom.returns.models import Return, ReturnLine, ReturnStatusChange
 from ecom.reviews.models import Review
 from ecom.shipping.models import ShippingArea, ShippingMethod, ShippingRateBand, ShippingZone
 from ecom.tax.models import TaxClass, TaxRate
@@ -33,6 +34,9 @@ __all__ = [
     "ProductVariant",
     "Promotion",
     "Refund",
+    "Return",
+    "ReturnLine",
+    "ReturnStatusChange",
     "Review",
     "ShippingArea",
     "ShippingMethod",

@@ -19,6 +19,8 @@ from ecom.common.models import utcnow
 from ecom.extensions import db
 from ecom.promotions import services as promotions
 from ecom.promotions import vouchers
+from ecom.returns import handling, requests
+from ecom.returns.models import Return
 from ecom.tax import services as tax
 from tests.factories import (
     ADDRESS,
@@ -33,6 +35,7 @@ from tests.factories import (
     make_user,
     make_zone,
 )
+from tests.factories import deliver as deliver_order
 from tests.payments import captured_payment
 
 CALLERS = ("anonymous", "customer", "other", "staff", "admin")
@@ -79,6 +82,24 @@ PROMOTION = {
     "ends_at": None,
 }
 VOUCHER = {"code": "SPRING5", "kind": "fixed", "value": "5", "starts_at": "2026-03-01T00:00:00Z"}
+
+
+def return_at(*steps: str, **body: object) -> Callable[[Shop, dict], dict]:
+    """``body``, once staff moved the shop's return through ``steps`` (those not yet
+    taken: the bad-input suite asks for a body several times)."""
+    moves = {"approve": ("requested", handling.approve), "receive": ("approved", handling.receive)}
+
+    def make(shop: Shop, _tokens: dict) -> dict:
+        staff = db.session.get(User, shop.ids["staff"])
+        return_id = shop.path_values["return_id"]
+        for step in steps:
+            before, move = moves[step]
+            if db.session.get(Return, return_id).status == before:
+                extra = {"restock": []} if step == "receive" else {}
+                move(return_id, actor=staff, **extra)
+        return body
+
+    return make
 
 
 def product_body(shop: Shop, _tokens: dict) -> dict:
@@ -274,6 +295,29 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
         None,
         (401, 404, 404, 404, 404),
     ),
+    # returns: the owner asks and cancels; the owner and staff see them; staff handle them
+    ("/api/v1/orders/<int:order_id>/returns/", "GET"): (None, (401, 200, 404, 200, 200)),
+    ("/api/v1/orders/<int:order_id>/returns/", "POST"): (
+        lambda shop, _: {"lines": [{"item": shop.ids["item"], "quantity": 1, "reason": "damaged"}]},
+        (401, 201, 404, 404, 404),
+    ),
+    ("/api/v1/returns/<int:return_id>/", "GET"): (None, (401, 200, 404, 200, 200)),
+    ("/api/v1/returns/<int:return_id>/cancel/", "POST"): (None, OWNER_ONLY),
+    ("/api/v1/returns/<int:return_id>/approve/", "POST"): ({}, STAFF_ONLY),
+    ("/api/v1/returns/<int:return_id>/reject/", "POST"): ({"reason": "Worn."}, STAFF_ONLY),
+    ("/api/v1/returns/<int:return_id>/receive/", "POST"): (
+        return_at("approve", restock=[]),
+        STAFF_ONLY,
+    ),
+    ("/api/v1/returns/<int:return_id>/refund/", "POST"): (
+        return_at("approve", "receive", include_shipping=False),
+        STAFF_ONLY,
+    ),
+    ("/api/v1/orders/<int:order_id>/goodwill-refunds/", "POST"): (
+        {"reason": "Late delivery", "amount": "1.00"},
+        (401, 403, 403, 201, 201),
+    ),
+    ("/api/v1/orders/<int:order_id>/refunds/", "GET"): (None, (401, 200, 404, 200, 200)),
     # reviews: public reads, one's own edits; staff may delete
     ("/api/v1/reviews/", "GET"): (None, OPEN),
     ("/api/v1/reviews/", "POST"): (
@@ -355,11 +399,15 @@ def make_shop() -> Shop:
     empty = make_category("Empty")
     product, spare = make_product(shoes, stock=20), make_product(shoes, stock=20)
     size = options.create_option(spare.id, {"name": "Size", "values": ["S"]})
-    order = make_order(owner, (product, 1))
+    order = deliver_order(make_order(owner, (product, 2)))
     captured_payment(order)
     captured_payment(order, status="authorized")
     [line] = fill_cart(owner, (product, 2))
     review = make_review(owner, product)
+    [item] = order.items
+    return_ = requests.request_return(
+        owner, order.id, [{"item": item.id, "quantity": 1, "reason": "size_or_fit"}]
+    )
     address = make_address(owner)
     empty_zone, method = make_zone("SE"), make_method(make_zone("US", "GB"))
     promotion = promotions.create_promotion({**PROMOTION, "starts_at": utcnow()})
@@ -390,9 +438,16 @@ def make_shop() -> Shop:
             "method_id": method.id,
             "tax_class_id": reduced.id,
             "tax_rate_id": rate.id,
+            "return_id": return_.id,
         },
         tokens={name: issue_tokens(user) for name, user in users.items()},
-        ids={"shoes": shoes.id, "product": product.id, "spare": spare.id},
+        ids={
+            "shoes": shoes.id,
+            "product": product.id,
+            "spare": spare.id,
+            "item": item.id,
+            "staff": staff.id,
+        },
     )
 
 

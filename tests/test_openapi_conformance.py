@@ -28,8 +28,10 @@ from ecom.catalog import options
 from ecom.common.models import utcnow
 from ecom.promotions import services as promotions
 from ecom.promotions import vouchers
+from ecom.returns import requests
 from ecom.tax import services as tax
 from tests.factories import (
+    deliver,
     fill_cart,
     make_address,
     make_category,
@@ -83,7 +85,11 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     shoes = make_category("Shoes")
     boots = make_category("Boots", parent=shoes)
     products = [make_product(boots, stock=50), make_product(shoes, stock=50)]
-    order = make_order(customer, (products[0], 1))
+    order = deliver(make_order(customer, (products[0], 2)))
+    [line] = order.items
+    return_ = requests.request_return(
+        customer, order.id, [{"item": line.id, "quantity": 1, "reason": "other"}]
+    )
     # In a zone with a method: checkout needs a method that ships to the address.
     address = make_address(customer, country="DE", postal_code="10115")
     cart_lines = fill_cart(customer, (products[1], 2))
@@ -114,6 +120,7 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "item_id": [line.id for line in cart_lines],
             "order_id": [order.id],
             "credit_note_id": [1],
+            "return_id": [return_.id],
             "provider": ["dummy"],
             "review_id": [review.id],
             "zone_id": [zone.id for zone in zones],

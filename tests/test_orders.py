@@ -214,10 +214,12 @@ def test_post_orders_answers_the_order_contract(client, customer, address, auth_
     )
     assert response.status_code == 201
     body = response.json
+    [item] = db.session.get(Order, body["id"]).items
     assert body["user"] == customer.id and body["status"] == "pending"
     assert body["payment_status"] == "unpaid" and body["total_amount"] == "9.98"
     assert body["items"] == [
         {
+            "id": item.id,
             "product": product.id,
             "variant_id": product.variants[0].id,
             "title": product.title,
@@ -473,6 +475,7 @@ def test_an_order_keeps_its_variants_copies_when_the_variant_changes(
 
     assert body["items"] == [
         {
+            "id": order.items[0].id,
             "product": product.id,
             "variant_id": medium.id,
             "title": product.title,

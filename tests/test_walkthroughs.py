@@ -23,6 +23,7 @@ WALKTHROUGHS = (
     "docs/PAYMENTS.md",
     "docs/PRICING.md",
     "docs/ORDERS.md",
+    "docs/RETURNS.md",
     "docs/AUDIT.md",
 )
 RUNNABLE = re.compile(r"^```sh runnable\n(.*?)^```$", re.MULTILINE | re.DOTALL)

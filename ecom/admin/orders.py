@@ -18,6 +18,7 @@ from ecom.admin.base import (
     show_related,
 )
 from ecom.admin.order_search import ORDER_FILTERS, OrderSearchMixin
+from ecom.admin.returns import ReturnActions
 from ecom.admin.session import current_admin_user
 from ecom.common.ids import parse_id
 from ecom.invoices import services as invoices
@@ -69,7 +70,7 @@ def order_search(term: str) -> ColumnElement[bool]:
     return or_(Order.id == number, *matches) if number else or_(*matches)
 
 
-class OrdersView(OrderSearchMixin, TermSearch, ServiceModelView):
+class OrdersView(OrderSearchMixin, ReturnActions, TermSearch, ServiceModelView):
     """Orders by status and date; no creation and no raw edit: a status changes only through
     ``transitions.change_status`` (history, payment status and restocking stay right)."""
 
@@ -117,6 +118,7 @@ class OrdersView(OrderSearchMixin, TermSearch, ServiceModelView):
             live_payment=manual.live_payment,
             invoice_of=invoices.invoice_of,
             credit_notes_of=invoices.credit_notes_of,
+            **self.returns_context(),
             **kwargs,
         )
 

@@ -16,6 +16,7 @@ STATUS = validate.OneOf(ORDER_STATUSES)
 class OrderItemSchema(ResponseSchema):
     """A line as sold: its price, its share of the voucher and its tax, kept at checkout."""
 
+    id = ma.fields.Integer(metadata={"description": "The line: what a return names."})
     product = ma.fields.Integer(attribute="product_id", metadata={"description": "Product id."})
     variant_id = ma.fields.Integer(metadata={"description": "The variant sold."})
     title = ma.fields.String(metadata={"description": "Product title when ordered."})

@@ -13,7 +13,7 @@ from ecom.common.models import utcnow
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.orders.events import ORDER_PAYMENT_STATUS_CHANGED, ORDER_STATUS_CHANGED
-from ecom.orders.models import NEW_ORDER_STATUS, Order, OrderStatusChange
+from ecom.orders.models import NEW_ORDER_STATUS, Order, OrderItem, OrderStatusChange
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "pending": ("paid", "cancelled"),
@@ -118,6 +118,8 @@ def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None
     )
     if to_status == "cancelled":
         restock_all({item.variant_id: item.quantity for item in order.items})
+    if to_status == "delivered":
+        deliver_all(order)
     record(
         ORDER_STATUS_CHANGED,
         order_id=order.id,
@@ -128,6 +130,21 @@ def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None
     )
     if payment_status != order.payment_status:
         _payment_status_changed(order, order.payment_status, payment_status)
+
+
+def deliver_all(order: Order) -> None:
+    """Every unit of the order arrived now (an order delivered as one block): the lines
+    count them delivered, and their return window opens."""
+    db.session.execute(
+        update(OrderItem)
+        .where(OrderItem.order_id == order.id, OrderItem.quantity_delivered < OrderItem.quantity)
+        .values(
+            quantity_fulfilled=OrderItem.quantity,
+            quantity_delivered=OrderItem.quantity,
+            delivered_at=utcnow(),
+        )
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def mark_refunded(order: Order) -> None:
