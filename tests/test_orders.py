@@ -218,6 +218,7 @@ def test_post_orders_answers_the_order_contract(client, customer, address, auth_
     assert body["payment_status"] == "unpaid" and body["total_amount"] == "9.98"
     assert body["items"] == [
         {
+            "id": db.session.get(Order, body["id"]).items[0].id,
             "product": product.id,
             "variant_id": product.variants[0].id,
             "title": product.title,
@@ -233,6 +234,9 @@ def test_post_orders_answers_the_order_contract(client, customer, address, auth_
             "tax_rate": "0.000",
             "tax": "0.00",
             "gross": "9.98",
+            "quantity_fulfilled": 0,
+            "quantity_delivered": 0,
+            "delivered_at": None,
         }
     ]
     assert body["shipping_address"]["country"] == "GB"
@@ -473,6 +477,7 @@ def test_an_order_keeps_its_variants_copies_when_the_variant_changes(
 
     assert body["items"] == [
         {
+            "id": order.items[0].id,
             "product": product.id,
             "variant_id": medium.id,
             "title": product.title,
@@ -488,6 +493,9 @@ def test_an_order_keeps_its_variants_copies_when_the_variant_changes(
             "tax_rate": "0.000",
             "tax": "0.00",
             "gross": "18.00",
+            "quantity_fulfilled": 0,
+            "quantity_delivered": 0,
+            "delivered_at": None,
         }
     ]
 
