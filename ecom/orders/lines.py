@@ -63,7 +63,6 @@ def fulfil_rest(order_id: int) -> None:
         update(OrderItem)
         .where(OrderItem.order_id == order_id, OrderItem.quantity_fulfilled < OrderItem.quantity)
         .values(quantity_fulfilled=OrderItem.quantity)
-        .execution_options(synchronize_session=False)
     )
 
 
@@ -77,7 +76,6 @@ def deliver_all(order_id: int) -> None:
             quantity_delivered=OrderItem.quantity,
             delivered_at=utcnow(),
         )
-        .execution_options(synchronize_session=False)
     )
 
 
@@ -114,7 +112,7 @@ def _left(order_id: int, quantities: Mapping[int, int], room: ColumnElement[int]
             OrderItem.order_id == order_id, OrderItem.id.in_(list(quantities))
         )
     )
-    left = dict(rows.tuples().all())
+    left = {line_id: units for line_id, units in rows}
     if missing := set(quantities) - set(left):
         raise LineNotInOrder(list(missing))
     return left
@@ -145,7 +143,6 @@ def _add(
         update(OrderItem)
         .where(OrderItem.id == line_id, counter + units <= ceiling)
         .values({counter.key: counter + units, **also})
-        .execution_options(synchronize_session=False)
     ).rowcount
     if not added:
         _refuse_beyond({line_id: units}, {line_id: 0}, what)

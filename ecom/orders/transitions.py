@@ -5,6 +5,7 @@ payment status follows (``mark_refunded``)."""
 from collections import deque
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ecom.accounts.models import User
 from ecom.catalog.stock import restock_all
@@ -125,6 +126,10 @@ def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None
     if not moved:
         current = db.session.scalar(select(Order.status).where(Order.id == order.id))
         raise InvalidTransition(current, to_status)
+    from_payment_status = order.payment_status
+    # The caller's copy says what the row now says (it may keep it past the commit).
+    set_committed_value(order, "status", to_status)
+    set_committed_value(order, "payment_status", payment_status)
     db.session.add(
         OrderStatusChange(
             order_id=order.id,
@@ -143,8 +148,8 @@ def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None
         to_status=to_status,
         changed_by_id=actor.id if actor else None,
     )
-    if payment_status != order.payment_status:
-        _payment_status_changed(order, order.payment_status, payment_status)
+    if payment_status != from_payment_status:
+        _payment_status_changed(order, from_payment_status, payment_status)
 
 
 def _units_follow(order_id: int, to_status: str) -> None:
