@@ -5,18 +5,21 @@ from ecom.common.ids import ID_RANGE, MAX_ID
 from ecom.common.schemas import NOT_BLANK, ResponseSchema, Text
 from ecom.fulfilment.models import TRACKING_PLACEHOLDER
 
+# The very end of the text, in Python as in the document's ECMAScript (Python's `$` also
+# matches before a final newline).
+END = r"(?![\s\S])"
 NAME = [validate.Length(max=100, error="At most 100 characters."), NOT_BLANK]
 TEMPLATE = [
     validate.Length(max=500, error="At most 500 characters."),
     validate.Regexp(
-        r"^https?://[^\s\x00]*\{tracking_number\}[^\s\x00]*$",
-        error=f"An http(s) URL without spaces, holding {TRACKING_PLACEHOLDER}.",
+        rf"^https?://[^\s\x00]*\{{tracking_number\}}[^\s\x00]*{END}",
+        error="An http(s) URL without spaces, holding {{tracking_number}}.",
     ),
 ]
 TRACKING_NUMBER = [
     validate.Length(max=100, error="At most 100 characters."),
     validate.Regexp(
-        r"^[A-Za-z0-9]([A-Za-z0-9 -]*[A-Za-z0-9])?$",
+        rf"^[A-Za-z0-9]([A-Za-z0-9 -]*[A-Za-z0-9])?{END}",
         error="Letters and digits, with spaces or hyphens between them.",
     ),
 ]
