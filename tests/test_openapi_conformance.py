@@ -86,6 +86,7 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     boots = make_category("Boots", parent=shoes)
     products = [make_product(boots, stock=50), make_product(shoes, stock=50)]
     order = make_order(customer, (products[0], 1))
+    shipped = paid_order(make_user("customer"), staff, 3)
     # In a zone with a method: checkout needs a method that ships to the address.
     address = make_address(customer, country="DE", postal_code="10115")
     cart_lines = fill_cart(customer, (products[1], 2))
@@ -105,7 +106,6 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     classes = [tax.create_class({"name": "Standard"}), tax.create_class({"name": "Reduced"})]
     zero = tax.create_class({"name": "Zero"})
     rate = tax.create_rate({"country": "DE", "tax_class_id": classes[1].id, "rate": Decimal(7)})
-    shipped = paid_order(make_user("customer"), staff, 3)
     carrier = make_carrier("Shop Post")
     parcel = ship(shipped, staff, carrier, 1)
     return Shop(

@@ -8,6 +8,7 @@ from ecom.accounts.models import User
 from ecom.admin.accounts import LoginView, LogoutView, UsersView
 from ecom.admin.base import back_office_not_found, format_money, format_utc
 from ecom.admin.catalog import CategoriesView, ProductsView
+from ecom.admin.fulfilment import CarriersView, FulfilmentsView
 from ecom.admin.home import DashboardView
 from ecom.admin.orders import OrdersView
 from ecom.admin.outbox import OutboxView
@@ -21,6 +22,7 @@ from ecom.common.outbox import OutboxMessage
 from ecom.common.security import csp_nonce
 from ecom.common.storage import image_url
 from ecom.extensions import db
+from ecom.fulfilment.models import Carrier, Fulfilment
 from ecom.orders.models import Order
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
 from ecom.reviews.models import Review
@@ -76,6 +78,14 @@ def register_admin(app: Flask) -> None:
         TaxRatesView(TaxRate, db, name="Tax rates", endpoint="admin_tax_rates", url="tax-rates")
     )
     admin.add_view(OrdersView(Order, db, name="Orders", endpoint="admin_orders", url="orders"))
+    admin.add_view(
+        FulfilmentsView(
+            Fulfilment, db, name="Fulfilments", endpoint="admin_fulfilments", url="fulfilments"
+        )
+    )
+    admin.add_view(
+        CarriersView(Carrier, db, name="Carriers", endpoint="admin_carriers", url="carriers")
+    )
     admin.add_view(ReviewsView(Review, db, name="Reviews", endpoint="admin_reviews", url="reviews"))
     admin.add_view(
         ShippingZonesView(

@@ -23,6 +23,7 @@ from ecom.admin.base import (
     show_money,
     show_related,
 )
+from ecom.admin.fulfilment import carrier_choices, order_fulfilments
 from ecom.admin.session import current_admin_user
 from ecom.common.ids import parse_id
 from ecom.orders import transitions
@@ -124,6 +125,8 @@ class OrdersView(TermSearch, ServiceModelView):
             action_name=action_name,
             order_payments=order_payments,
             live_payment=manual.live_payment,
+            order_fulfilments=order_fulfilments,
+            carrier_choices=carrier_choices,
             **kwargs,
         )
 

@@ -1,15 +1,23 @@
 """Carriers: a name and a tracking-URL template, written by staff."""
 
+import re
 from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from ecom.common.errors import ValidationFailed
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.fulfilment.errors import CarrierInUse, CarrierNameTaken, CarrierNotFound
 from ecom.fulfilment.models import Carrier, Fulfilment
 
 FIELDS = ("name", "tracking_url_template")
+# The very end of the text, in Python as in the document's ECMAScript (Python's `$` also
+# matches before a final newline).
+END = r"(?![\s\S])"
+TEMPLATE_PATTERN = rf"^https?://[^\s\x00]*\{{tracking_number\}}[^\s\x00]*{END}"
+TEMPLATE_RULE = "An http(s) URL without spaces, holding {tracking_number}."
+NAME_RULE = "Give a name of 1 to 100 characters."
 
 
 def carriers_query() -> Select:
@@ -25,6 +33,7 @@ def get_carrier(carrier_id: int) -> Carrier:
 
 def create_carrier(data: dict[str, Any]) -> Carrier:
     """A carrier; its name is the shop's only one of that name (409 ``carrier_name_taken``)."""
+    _check(data)
     with atomic(keep_loaded=True, on_conflict=CarrierNameTaken()):
         carrier = Carrier(**{field: data[field] for field in FIELDS})
         _check_name(carrier.name, None)
@@ -34,6 +43,9 @@ def create_carrier(data: dict[str, Any]) -> Carrier:
 
 def update_carrier(carrier_id: int, changes: dict[str, Any]) -> Carrier:
     carrier = get_carrier(carrier_id)
+    _check(
+        {"name": carrier.name, "tracking_url_template": carrier.tracking_url_template, **changes}
+    )
     with atomic(keep_loaded=True, on_conflict=CarrierNameTaken()):
         if "name" in changes:
             _check_name(changes["name"], carrier.id)
@@ -61,3 +73,16 @@ def _check_name(name: str, carrier_id: int | None) -> None:
     found = db.session.scalar(same)
     if found is not None and found != carrier_id:
         raise CarrierNameTaken()
+
+
+def _check(values: dict[str, Any]) -> None:
+    """A 400 naming each field at fault, before anything is written."""
+    errors = {}
+    name = values.get("name") or ""
+    if not name.strip() or len(name) > 100:
+        errors["name"] = [NAME_RULE]
+    template = values.get("tracking_url_template") or ""
+    if len(template) > 500 or not re.match(TEMPLATE_PATTERN, template):
+        errors["tracking_url_template"] = [TEMPLATE_RULE]
+    if errors:
+        raise ValidationFailed(errors=errors)

@@ -3,18 +3,14 @@ from marshmallow import validate
 
 from ecom.common.ids import ID_RANGE, MAX_ID
 from ecom.common.schemas import NOT_BLANK, ResponseSchema, Text
+from ecom.fulfilment.carriers import END, TEMPLATE_PATTERN, TEMPLATE_RULE
 from ecom.fulfilment.models import TRACKING_PLACEHOLDER
 
-# The very end of the text, in Python as in the document's ECMAScript (Python's `$` also
-# matches before a final newline).
-END = r"(?![\s\S])"
 NAME = [validate.Length(max=100, error="At most 100 characters."), NOT_BLANK]
 TEMPLATE = [
     validate.Length(max=500, error="At most 500 characters."),
-    validate.Regexp(
-        rf"^https?://[^\s\x00]*\{{tracking_number\}}[^\s\x00]*{END}",
-        error="An http(s) URL without spaces, holding {{tracking_number}}.",
-    ),
+    # (The message is a format string: its braces doubled.)
+    validate.Regexp(TEMPLATE_PATTERN, error=TEMPLATE_RULE.replace("{", "{{").replace("}", "}}")),
 ]
 TRACKING_NUMBER = [
     validate.Length(max=100, error="At most 100 characters."),
