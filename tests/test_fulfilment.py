@@ -8,10 +8,11 @@ from ecom.common.errors import DomainError
 from ecom.common.outbox import OutboxMessage
 from ecom.extensions import db
 from ecom.fulfilment import emails, services
-from ecom.fulfilment.models import Fulfilment
+from ecom.fulfilment.models import Carrier, Fulfilment
 from ecom.orders import transitions
-from ecom.orders.models import Order, OrderItem
+from ecom.orders.models import ORDER_STATUSES, Order, OrderItem
 from ecom.orders.transitions import StatusFollowsUnits
+from tests.factories import run_seed
 from tests.fulfilments import make_carrier, paid_order, ship
 
 
@@ -262,3 +263,22 @@ def test_each_parcel_writes_its_tracking_e_mail_to_the_outbox(customer, staff, c
     assert row.payload["email"] == customer.email
     assert row.payload["tracking_url"] == "https://track.example/parcels/1Z999"
     assert row.payload["lines"][0]["quantity"] == 1
+
+
+def test_the_seed_writes_carriers_and_counters_that_follow_each_status(app):
+    run_seed(app, "--products", "20", "--users", "4", "--orders", "40", "--reviews", "0")
+
+    assert {c.name for c in db.session.scalars(select(Carrier))} == {"DHL", "UPS", "Royal Mail"}
+    seen = set()
+    for order in db.session.scalars(select(Order)):
+        units = sum(item.quantity for item in order.items)
+        shipped = sum(item.quantity_fulfilled for item in order.items)
+        delivered = sum(item.quantity_delivered for item in order.items)
+        expected_shipped = {"shipped": units, "delivered": units}.get(order.status, 0)
+        if order.status == "partially_shipped":
+            assert 0 < shipped < units, order.id
+        else:
+            assert shipped == expected_shipped, order.id
+        assert delivered == (units if order.status == "delivered" else 0), order.id
+        seen.add(order.status)
+    assert seen == set(ORDER_STATUSES)
