@@ -230,7 +230,7 @@ def test_the_detail_page_shows_items_address_history_and_the_allowed_moves(clien
     assert "pending" in body.split('id="order-history"')[1]
     assert ">\n        Mark processing</button>" in body
     assert "Cancel</button>" in body
-    assert "Mark shipped</button>" not in body
+    assert "Mark delivered</button>" not in body
 
 
 def test_a_detail_button_returns_to_the_detail_page(client, staff, customer):

@@ -15,7 +15,9 @@ FIELDS = ("name", "tracking_url_template")
 # The very end of the text, in Python as in the document's ECMAScript (Python's `$` also
 # matches before a final newline).
 END = r"(?![\s\S])"
-TEMPLATE_PATTERN = rf"^https?://[^\s\x00]*\{{tracking_number\}}[^\s\x00]*{END}"
+# No space nor control character (spelled out: Python's \s and ECMAScript's differ).
+VISIBLE = r"[^\x00-\x20\x7f]"
+TEMPLATE_PATTERN = rf"^https?://{VISIBLE}*\{{tracking_number\}}{VISIBLE}*{END}"
 TEMPLATE_RULE = "An http(s) URL without spaces, holding {tracking_number}."
 NAME_RULE = "Give a name of 1 to 100 characters."
 
