@@ -119,7 +119,7 @@ def seed(
     seed_tax()
     db.session.commit()
     shipping_methods = seed_shipping(seeder.end)
-    carriers = seed_carriers()
+    carriers = seed_carriers(seeder.end)
     seed_promotions(seeder)
     invalidate(*EVERY_FAMILY)
     click.echo(
