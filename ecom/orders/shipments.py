@@ -49,7 +49,7 @@ def check_shippable(order: Order) -> None:
     """Only a paid order with units left ships."""
     if order.status not in (*SHIPPABLE, "pending"):
         raise OrderNotShippable(order.status)
-    if order.payment_status != "paid" or order.status == "pending":
+    if order.payment_status != "paid":
         raise OrderUnpaid()
 
 
