@@ -250,8 +250,7 @@ def test_cancelling_puts_back_only_what_never_shipped(customer, staff):
     order = paid_order(customer, staff, 3)
     product = order.items[0].product
     before = product.variants[0].stock_quantity
-    # A line one unit of which left (as migration 0015 may have left an order): the
-    # cancellation's rule, whatever the machine allows today.
+    # One unit of the line left (written directly: the rule holds whatever path led here).
     shipped_one = update(OrderItem).where(OrderItem.order_id == order.id)
     db.session.execute(shipped_one.values(quantity_fulfilled=1))
 
