@@ -32,6 +32,8 @@ from ecom.common.security import register_security
 from ecom.common.sessions import LazyCookieSessions
 from ecom.common.storage import register_media_route
 from ecom.extensions import api, cache, csrf, db, jwt, mail, migrate
+from ecom.fulfilment import listeners as fulfilment_listeners
+from ecom.fulfilment.routes import blp as fulfilment_blp
 from ecom.invoices import listeners as invoices_listeners
 from ecom.invoices.routes import blp as invoices_blp
 from ecom.logging import configure_logging
@@ -63,6 +65,7 @@ DOMAIN_LISTENERS = (
     realtime_listeners,
     invoices_listeners,
     returns_listeners,
+    fulfilment_listeners,
 )
 
 
@@ -153,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
         tax_blp,
         audit_blp,
         invoices_blp,
+        fulfilment_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -4,6 +4,7 @@ from ecom.accounts.models import Address, TokenFamily, User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Category, OptionValue, Product, ProductOption, ProductVariant
 from ecom.common.outbox import OutboxMessage
+from ecom.fulfilment.models import Carrier, Fulfilment, FulfilmentLine
 from ecom.invoices.models import CreditNote, DocumentCounter, Invoice
 from ecom.orders.models import Order, OrderItem, OrderNote, OrderStatusChange
 from ecom.payments.models import Payment, PaymentEvent, Refund
@@ -15,11 +16,14 @@ from ecom.tax.models import TaxClass, TaxRate
 
 __all__ = [
     "Address",
+    "Carrier",
     "Cart",
     "CartItem",
     "Category",
     "CreditNote",
     "DocumentCounter",
+    "Fulfilment",
+    "FulfilmentLine",
     "OptionValue",
     "Invoice",
     "Order",

@@ -17,6 +17,7 @@ from ecom.accounts.tokens import issue_tokens
 from ecom.catalog import options
 from ecom.common.models import utcnow
 from ecom.extensions import db
+from ecom.fulfilment import services as fulfilments
 from ecom.promotions import services as promotions
 from ecom.promotions import vouchers
 from ecom.returns import handling, requests
@@ -36,6 +37,7 @@ from tests.factories import (
     make_zone,
 )
 from tests.factories import deliver as deliver_order
+from tests.fulfilments import make_carrier
 from tests.payments import captured_payment
 
 CALLERS = ("anonymous", "customer", "other", "staff", "admin")
@@ -48,6 +50,45 @@ class Shop:
     path_values: dict[str, object]
     tokens: dict[str, dict[str, str]]
     ids: dict[str, int]
+
+    def value(self, name: str) -> object:
+        """A path value; those of ``LATER`` are made on first use (most cells need none)."""
+        if name not in self.path_values and name in LATER:
+            self.path_values.update(LATER[name](self))
+        return self.path_values[name]
+
+
+def shipped_order(shop: Shop) -> dict[str, int]:
+    """The customer's paid order, one unit of it shipped with a carrier of its own."""
+    owner = db.session.scalar(db.select(User).where(User.email == shop.path_values["email"]))
+    staff = make_user("staff")
+    order = make_order(owner, (make_product(stock=5), 2), statuses=("paid",), actor=staff)
+    line = order.items[0]  # (the customer's cart line joined it)
+    carrier = make_carrier("Shop Post")
+    fulfilment = fulfilments.create_fulfilment(
+        order.id,
+        {
+            "carrier": carrier.id,
+            "tracking_number": "SP1",
+            "lines": [{"line": line.id, "quantity": 1}],
+        },
+        actor=staff,
+    )
+    return {
+        "shipped_order_id": order.id,
+        "shipped_line_id": line.id,
+        "shipping_carrier_id": carrier.id,
+        "fulfilment_id": fulfilment.id,
+    }
+
+
+LATER: dict[str, Callable[[Shop], dict[str, int]]] = {
+    "carrier_id": lambda _shop: {"carrier_id": make_carrier("Spare Post").id},
+    **{
+        name: shipped_order
+        for name in ("shipped_order_id", "shipped_line_id", "shipping_carrier_id", "fulfilment_id")
+    },
+}
 
 
 # A row: (body, or a function of the shop and the caller's tokens, or None) and the
@@ -318,6 +359,34 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
         (401, 403, 403, 201, 201),
     ),
     ("/api/v1/orders/<int:order_id>/refunds/", "GET"): (None, (401, 200, 404, 200, 200)),
+    # fulfilments (of the customer's shipped order): staff ship and deliver, the owner sees
+    ("/api/v1/orders/<int:order_id>/fulfilments/", "GET"): (None, (401, 200, 404, 200, 200)),
+    ("/api/v1/orders/<int:order_id>/fulfilments/", "POST"): (
+        lambda shop, _: {
+            "carrier": shop.value("shipping_carrier_id"),
+            "tracking_number": "SP2",
+            "lines": [{"line": shop.value("shipped_line_id"), "quantity": 1}],
+        },
+        (401, 403, 403, 201, 201),
+    ),
+    ("/api/v1/orders/<int:order_id>/fulfilments/<int:fulfilment_id>/", "GET"): (
+        None,
+        (401, 200, 404, 200, 200),
+    ),
+    ("/api/v1/orders/<int:order_id>/fulfilments/<int:fulfilment_id>/delivered/", "POST"): (
+        None,
+        STAFF_ONLY,
+    ),
+    ("/api/v1/orders/<int:order_id>/fulfilments/delivered/", "POST"): (None, STAFF_ONLY),
+    # carriers: staff's (this one never shipped a parcel, so it may go)
+    ("/api/v1/carriers/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/carriers/", "POST"): (
+        {"name": "Bpost", "tracking_url_template": "https://track.bpost.example/{tracking_number}"},
+        (401, 403, 403, 201, 201),
+    ),
+    ("/api/v1/carriers/<int:carrier_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/carriers/<int:carrier_id>/", "PATCH"): ({"name": "Spare Post 2"}, STAFF_ONLY),
+    ("/api/v1/carriers/<int:carrier_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
     # reviews: public reads, one's own edits; staff may delete
     ("/api/v1/reviews/", "GET"): (None, OPEN),
     ("/api/v1/reviews/", "POST"): (
@@ -451,9 +520,20 @@ def make_shop() -> Shop:
     )
 
 
+# A fulfilment's rules name the customer's shipped order (the shop's order is unpaid).
+SHIPPED_ORDER_RULES = "/api/v1/orders/<int:order_id>/fulfilments/"
+
+
 def path_for(rule: str, shop: Shop) -> str:
     """``rule`` with its variables filled from the shop."""
-    return CONVERTER.sub(lambda match: str(shop.path_values[match.group(1)]), rule)
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if name == "order_id" and rule.startswith(SHIPPED_ORDER_RULES):
+            name = "shipped_order_id"
+        return str(shop.value(name))
+
+    return CONVERTER.sub(value, rule)
 
 
 def body_for(rule: str, method: str, shop: Shop, caller: str) -> dict | None:

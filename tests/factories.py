@@ -9,7 +9,7 @@ from itertools import count
 
 import pytest
 import redis
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, text, update
 from sqlalchemy.engine import make_url
 
 import config
@@ -20,9 +20,9 @@ from ecom.cart import quotes as cart_quotes
 from ecom.cart import services as cart
 from ecom.catalog import categories, options, variants
 from ecom.catalog import services as catalog
-from ecom.common.models import utcnow
 from ecom.extensions import db
-from ecom.orders import placing, transitions
+from ecom.orders import lines, placing, transitions
+from ecom.orders.models import OrderItem
 from ecom.reviews import services as reviews
 from ecom.shipping import services as shipping
 
@@ -194,12 +194,14 @@ def make_order(user, *lines, statuses=(), actor=None):
 
 
 def deliver(order, at=None):
-    """Every unit of the order's lines delivered (at ``at``, default now): what the order's
-    fulfilment records; the order's status is left as it is."""
-    for item in order.items:
-        item.quantity_fulfilled = item.quantity_delivered = item.quantity
-        item.delivered_at = at or utcnow()
+    """Every unit of the order's lines delivered, as a whole-order delivery records it
+    (``at``: when, for a delivery in the past); the order's status is left as it is."""
+    lines.deliver_all(order.id)
+    if at is not None:
+        arrived = update(OrderItem).where(OrderItem.order_id == order.id).values(delivered_at=at)
+        db.session.execute(arrived)
     db.session.commit()
+    db.session.expire(order)
     return order
 
 

@@ -43,6 +43,7 @@ from tests.factories import (
     make_zone,
     token_headers,
 )
+from tests.fulfilments import make_carrier, paid_order, ship
 
 MAX_EXAMPLES = 15
 ROLES = ("anonymous", "customer", "staff")
@@ -55,6 +56,7 @@ BODY_IDS = {
     "shipping_address_id": "address_id",
     "zone": "zone_id",
     "shipping_method_id": "method_id",
+    "carrier": "carrier_id",
 }
 TAX_CLASS_FIELDS = ("tax_class", "tax_class_id")
 
@@ -90,6 +92,7 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     return_ = requests.request_return(
         customer, order.id, [{"item": line.id, "quantity": 1, "reason": "other"}]
     )
+    shipped = paid_order(make_user("customer"), staff, 3)
     # In a zone with a method: checkout needs a method that ships to the address.
     address = make_address(customer, country="DE", postal_code="10115")
     cart_lines = fill_cart(customer, (products[1], 2))
@@ -109,6 +112,8 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     classes = [tax.create_class({"name": "Standard"}), tax.create_class({"name": "Reduced"})]
     zero = tax.create_class({"name": "Zero"})
     rate = tax.create_rate({"country": "DE", "tax_class_id": classes[1].id, "rate": Decimal(7)})
+    carrier = make_carrier("Shop Post")
+    parcel = ship(shipped, staff, carrier, 1)
     return Shop(
         ids={
             "user_id": [customer.id, staff.id],
@@ -118,9 +123,11 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "option_id": [size.id],
             "address_id": [address.id],
             "item_id": [line.id for line in cart_lines],
-            "order_id": [order.id],
+            "order_id": [order.id, shipped.id],
             "credit_note_id": [1],
             "return_id": [return_.id],
+            "carrier_id": [carrier.id],
+            "fulfilment_id": [parcel.id],
             "provider": ["dummy"],
             "review_id": [review.id],
             "zone_id": [zone.id for zone in zones],

@@ -235,6 +235,9 @@ def test_post_orders_answers_the_order_contract(client, customer, address, auth_
             "tax_rate": "0.000",
             "tax": "0.00",
             "gross": "9.98",
+            "quantity_fulfilled": 0,
+            "quantity_delivered": 0,
+            "delivered_at": None,
         }
     ]
     assert body["shipping_address"]["country"] == "GB"
@@ -491,6 +494,9 @@ def test_an_order_keeps_its_variants_copies_when_the_variant_changes(
             "tax_rate": "0.000",
             "tax": "0.00",
             "gross": "18.00",
+            "quantity_fulfilled": 0,
+            "quantity_delivered": 0,
+            "delivered_at": None,
         }
     ]
 

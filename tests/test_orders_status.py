@@ -50,8 +50,9 @@ def walk(order, statuses, actor):
 def test_the_machine_is_the_documented_one():
     assert TRANSITIONS == {
         "pending": ("paid", "cancelled"),
-        "paid": ("processing", "cancelled"),
-        "processing": ("shipped", "cancelled"),
+        "paid": ("processing", "partially_shipped", "shipped", "cancelled"),
+        "processing": ("partially_shipped", "shipped", "cancelled"),
+        "partially_shipped": ("shipped",),
         "shipped": ("delivered",),
         "delivered": (),
         "cancelled": (),

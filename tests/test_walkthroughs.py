@@ -23,6 +23,7 @@ WALKTHROUGHS = (
     "docs/PAYMENTS.md",
     "docs/PRICING.md",
     "docs/ORDERS.md",
+    "docs/FULFILMENT.md",
     "docs/RETURNS.md",
     "docs/AUDIT.md",
 )

@@ -9,6 +9,7 @@ from ecom.admin.accounts import LoginView, LogoutView, UsersView
 from ecom.admin.audit import AuditView
 from ecom.admin.base import back_office_not_found, format_money, format_utc
 from ecom.admin.catalog import CategoriesView, ProductsView
+from ecom.admin.fulfilment import CarriersView, FulfilmentsView
 from ecom.admin.home import DashboardView
 from ecom.admin.invoices import CreditNotesView, DocumentsView
 from ecom.admin.orders import OrdersView
@@ -24,6 +25,7 @@ from ecom.common.outbox import OutboxMessage
 from ecom.common.security import csp_nonce
 from ecom.common.storage import image_url
 from ecom.extensions import db
+from ecom.fulfilment.models import Carrier, Fulfilment
 from ecom.invoices.models import CreditNote, Invoice
 from ecom.orders.models import Order
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
@@ -87,6 +89,14 @@ def register_admin(app: Flask) -> None:
         CreditNotesView(
             CreditNote, db, name="Credit notes", endpoint="admin_credit_notes", url="credit-notes"
         )
+    )
+    admin.add_view(
+        FulfilmentsView(
+            Fulfilment, db, name="Fulfilments", endpoint="admin_fulfilments", url="fulfilments"
+        )
+    )
+    admin.add_view(
+        CarriersView(Carrier, db, name="Carriers", endpoint="admin_carriers", url="carriers")
     )
     admin.add_view(ReviewsView(Review, db, name="Reviews", endpoint="admin_reviews", url="reviews"))
     admin.add_view(

@@ -17,6 +17,7 @@ from ecom.admin.base import (
     show_money,
     show_related,
 )
+from ecom.admin.fulfilment import carrier_choices, order_fulfilments
 from ecom.admin.order_search import ORDER_FILTERS, OrderSearchMixin
 from ecom.admin.returns import ReturnActions
 from ecom.admin.session import current_admin_user
@@ -119,6 +120,8 @@ class OrdersView(OrderSearchMixin, ReturnActions, TermSearch, ServiceModelView):
             invoice_of=invoices.invoice_of,
             credit_notes_of=invoices.credit_notes_of,
             **self.returns_context(),
+            order_fulfilments=order_fulfilments,
+            carrier_choices=carrier_choices,
             **kwargs,
         )
 

@@ -63,8 +63,9 @@ def document(check: bool) -> None:
 def render(listeners: Listeners) -> str:
     """The page: every registered event, its payload's JSON Schema and its listeners."""
     # A converter of its own: the payloads as marshmallow states them, whatever the API's
-    # document adds to its own schemas.
-    plugin = MarshmallowPlugin()
+    # document adds to its own schemas; a nested schema is written in place (no $ref to a
+    # component this page does not have).
+    plugin = MarshmallowPlugin(schema_name_resolver=lambda _schema: None)
     APISpec("events", "1", "3.1.0", plugins=[plugin])
     sections = [INTRODUCTION]
     for name in sorted(listeners.kinds):

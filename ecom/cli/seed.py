@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 
 from ecom.accounts.passwords import hash_password
 from ecom.catalog.models import Category
+from ecom.cli.seeding.carriers import seed_carriers
 from ecom.cli.seeding.catalog import seed_categories, seed_products
 from ecom.cli.seeding.images import seed_images
 from ecom.cli.seeding.orders import seed_orders
@@ -118,12 +119,13 @@ def seed(
     seed_tax()
     db.session.commit()
     shipping_methods = seed_shipping(seeder.end)
+    carriers = seed_carriers(seeder.end)
     seed_promotions(seeder)
     invalidate(*EVERY_FAMILY)
     click.echo(
         f"Seeded {products} products ({len(seeder.variants)} variants on sale, {pictured} "
         f"with a picture), {users} "
-        f"customers, {orders} orders, {written_reviews} reviews and {shipping_methods} "
-        f"shipping methods in "
+        f"customers, {orders} orders, {written_reviews} reviews, {shipping_methods} "
+        f"shipping methods and {carriers} carriers in "
         f"{time.perf_counter() - started:.1f} s."
     )

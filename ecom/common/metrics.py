@@ -90,6 +90,7 @@ CACHE_LOOKUPS = Counter("ecom_cache_lookups", "Cached-response lookups.", ["resu
 RATE_LIMITED = Counter("ecom_rate_limited", "Requests refused by a rate limit.")
 ORDERS = Counter("ecom_orders", "Orders placed, and orders moved to a status.", ["event"])
 PAYMENTS = Counter("ecom_payments", "Orders whose payment moved to a status.", ["status"])
+FULFILMENTS = Counter("ecom_fulfilments", "Parcels shipped and delivered.", ["event"])
 OUTBOX_JOBS = Counter(
     "ecom_outbox_jobs",
     "Outbox deliveries: delivered, retried (failed, tried again later), failed (for good).",

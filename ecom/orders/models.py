@@ -13,7 +13,17 @@ def amount_column() -> db.Column:
     return db.Column(AMOUNT, nullable=False, default=0)
 
 
-ORDER_STATUSES = ("pending", "paid", "processing", "shipped", "delivered", "cancelled")
+ORDER_STATUSES = (
+    "pending",
+    "paid",
+    "processing",
+    "partially_shipped",
+    "shipped",
+    "delivered",
+    "cancelled",
+)
+# The longest status, "partially_shipped", fits.
+STATUS_LENGTH = 20
 PAYMENT_STATUSES = ("unpaid", "paid", "refunded")
 NEW_ORDER_STATUS, NEW_PAYMENT_STATUS = "pending", "unpaid"
 
@@ -41,7 +51,7 @@ class Order(TimestampMixin, db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    status = db.Column(db.String(16), nullable=False, default=NEW_ORDER_STATUS)
+    status = db.Column(db.String(STATUS_LENGTH), nullable=False, default=NEW_ORDER_STATUS)
     payment_status = db.Column(db.String(16), nullable=False, default=NEW_PAYMENT_STATUS)
     # The breakdown at checkout (ecom.pricing), kept as it was: later changes of rates,
     # methods or promotions never change a placed order.
@@ -145,8 +155,8 @@ class OrderStatusChange(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id"), nullable=False, index=True)
-    from_status = db.Column(db.String(16))
-    to_status = db.Column(db.String(16), nullable=False)
+    from_status = db.Column(db.String(STATUS_LENGTH))
+    to_status = db.Column(db.String(STATUS_LENGTH), nullable=False)
     changed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     note = db.Column(db.Text, nullable=False, default="")
     created_at = db.Column(UTCDateTime(), nullable=False, default=utcnow)

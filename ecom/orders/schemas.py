@@ -8,15 +8,21 @@ from ecom.common.ids import ID_RANGE
 from ecom.common.money import Currency, Money
 from ecom.common.schemas import ResponseSchema, Text
 from ecom.orders.models import ORDER_STATUSES, PAYMENT_STATUSES
+from ecom.orders.transitions import SET_BY_UNITS
 from ecom.pricing.schemas import Rate
 
 STATUS = validate.OneOf(ORDER_STATUSES)
+# What staff may ask for; the others follow the units shipped.
+SETTABLE_STATUS = validate.OneOf([s for s in ORDER_STATUSES if s not in SET_BY_UNITS])
 
 
 class OrderItemSchema(ResponseSchema):
-    """A line as sold: its price, its share of the voucher and its tax, kept at checkout."""
+    """A line as sold: its price, its share of the voucher and its tax, kept at checkout;
+    then its units shipped and arrived."""
 
-    id = ma.fields.Integer(metadata={"description": "The line: what a return names."})
+    id = ma.fields.Integer(
+        metadata={"description": "The line's id: what a fulfilment or a return names."}
+    )
     product = ma.fields.Integer(attribute="product_id", metadata={"description": "Product id."})
     variant_id = ma.fields.Integer(metadata={"description": "The variant sold."})
     title = ma.fields.String(metadata={"description": "Product title when ordered."})
@@ -39,6 +45,11 @@ class OrderItemSchema(ResponseSchema):
     tax_rate = Rate(metadata={"description": "Percent."})
     tax = Money(attribute="tax_amount")
     gross = Money(attribute="gross_amount", metadata={"description": "What the line costs."})
+    quantity_fulfilled = ma.fields.Integer(metadata={"description": "Units shipped."})
+    quantity_delivered = ma.fields.Integer(metadata={"description": "Units known to have arrived."})
+    delivered_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "When the last units arrived; null before."}
+    )
 
 
 class OrderShippingSchema(ResponseSchema):
@@ -128,7 +139,7 @@ class StatusChangeSchema(ma.Schema):
     class Meta:
         example = {"status": "processing", "note": "Picked and packed."}
 
-    status = Text(required=True, validate=STATUS)
+    status = Text(required=True, validate=SETTABLE_STATUS)
     note = Text(load_default="", validate=validate.Length(max=1000))
 
 
@@ -141,7 +152,7 @@ class StatusPatchSchema(ma.Schema):
             "not": {"required": ["note"], "not": {"required": ["status"]}},
         }
 
-    status = Text(validate=STATUS)
+    status = Text(validate=SETTABLE_STATUS)
     note = Text(validate=validate.Length(max=1000))
 
     @ma.validates_schema

@@ -1,9 +1,11 @@
-"""The status machine of an order and its history; cancelling restocks, and the
+"""The status machine of an order and its history; the units of its lines follow a
+whole-order move (shipped, delivered), cancelling restocks what was not shipped, and the
 payment status follows (``mark_refunded``)."""
 
 from collections import deque
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ecom.accounts.models import User
 from ecom.catalog.stock import restock_all
@@ -12,17 +14,24 @@ from ecom.common.events import record
 from ecom.common.models import utcnow
 from ecom.common.transactions import atomic
 from ecom.extensions import db
+from ecom.orders import lines
 from ecom.orders.events import ORDER_PAYMENT_STATUS_CHANGED, ORDER_STATUS_CHANGED
-from ecom.orders.models import NEW_ORDER_STATUS, Order, OrderItem, OrderStatusChange
+from ecom.orders.models import NEW_ORDER_STATUS, Order, OrderStatusChange
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "pending": ("paid", "cancelled"),
-    "paid": ("processing", "cancelled"),
-    "processing": ("shipped", "cancelled"),
+    "paid": ("processing", "partially_shipped", "shipped", "cancelled"),
+    "processing": ("partially_shipped", "shipped", "cancelled"),
+    # Once units left, the order is shipped or returned, no longer cancelled.
+    "partially_shipped": ("shipped",),
     "shipped": ("delivered",),
     "delivered": (),
     "cancelled": (),
 }
+
+
+# Statuses that follow the units shipped (``shipments``), never set by hand.
+SET_BY_UNITS = ("partially_shipped",)
 
 
 def status_path(*stops: str) -> tuple[str, ...]:
@@ -52,6 +61,14 @@ def payment_status_after(payment_status: str, to_status: str) -> str:
     return "paid" if to_status == "paid" else payment_status
 
 
+class StatusFollowsUnits(Conflict):
+    code = "status_follows_units"
+
+    def __init__(self, requested: str) -> None:
+        message = f"An order becomes {requested} when some of its units ship (a fulfilment)."
+        super().__init__(message, errors={"status": [message]})
+
+
 class InvalidTransition(Conflict):
     code = "invalid_transition"
 
@@ -64,7 +81,9 @@ class InvalidTransition(Conflict):
 
 
 def change_status(order_id: int, to_status: str, *, actor: User, note: str = "") -> Order:
-    """Move an order along ``TRANSITIONS``; cancelling puts its stock back."""
+    """Move an order along ``TRANSITIONS`` (staff); cancelling puts its stock back."""
+    if to_status in SET_BY_UNITS:
+        raise StatusFollowsUnits(to_status)
     with atomic():
         order = db.session.get(Order, order_id)
         if order is None:
@@ -107,6 +126,10 @@ def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None
     if not moved:
         current = db.session.scalar(select(Order.status).where(Order.id == order.id))
         raise InvalidTransition(current, to_status)
+    from_payment_status = order.payment_status
+    # The caller's copy says what the row now says (it may keep it past the commit).
+    set_committed_value(order, "status", to_status)
+    set_committed_value(order, "payment_status", payment_status)
     db.session.add(
         OrderStatusChange(
             order_id=order.id,
@@ -116,10 +139,7 @@ def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None
             note=note,
         )
     )
-    if to_status == "cancelled":
-        restock_all({item.variant_id: item.quantity for item in order.items})
-    if to_status == "delivered":
-        deliver_all(order)
+    _units_follow(order.id, to_status)
     record(
         ORDER_STATUS_CHANGED,
         order_id=order.id,
@@ -128,23 +148,19 @@ def move(order: Order, to_status: str, *, actor: User | None, note: str) -> None
         to_status=to_status,
         changed_by_id=actor.id if actor else None,
     )
-    if payment_status != order.payment_status:
-        _payment_status_changed(order, order.payment_status, payment_status)
+    if payment_status != from_payment_status:
+        _payment_status_changed(order, from_payment_status, payment_status)
 
 
-def deliver_all(order: Order) -> None:
-    """Every unit of the order arrived now (an order delivered as one block): the lines
-    count them delivered, and their return window opens."""
-    db.session.execute(
-        update(OrderItem)
-        .where(OrderItem.order_id == order.id, OrderItem.quantity_delivered < OrderItem.quantity)
-        .values(
-            quantity_fulfilled=OrderItem.quantity,
-            quantity_delivered=OrderItem.quantity,
-            delivered_at=utcnow(),
-        )
-        .execution_options(synchronize_session="fetch")
-    )
+def _units_follow(order_id: int, to_status: str) -> None:
+    """A whole-order shipment ships what was left; a whole-order delivery delivers every
+    unit; a cancellation puts back on the shelf what never left."""
+    if to_status == "shipped":
+        lines.fulfil_rest(order_id)
+    elif to_status == "delivered":
+        lines.deliver_all(order_id)
+    elif to_status == "cancelled" and (unshipped := lines.unshipped(order_id)):
+        restock_all(unshipped)
 
 
 def mark_refunded(order: Order) -> None:

@@ -1,5 +1,5 @@
-"""Seeded orders in every status, with their lines (variant, SKU and label copied), totals
-and status history."""
+"""Seeded orders in every status, with their lines (variant, SKU and label copied), totals,
+status history and units shipped and delivered as their status says."""
 
 import functools
 import random
@@ -25,7 +25,7 @@ from ecom.orders.transitions import payment_status_after, status_path
 from ecom.pricing.breakdown import Breakdown
 from ecom.pricing.services import price
 
-STATUS_WEIGHTS = (10, 15, 10, 15, 40, 10)
+STATUS_WEIGHTS = (10, 15, 10, 5, 15, 40, 10)
 
 
 @dataclass
@@ -45,12 +45,28 @@ def _order_status(rng: random.Random, number: int) -> str:
     return rng.choices(ORDER_STATUSES, STATUS_WEIGHTS)[0]
 
 
-def _lines(seeder: Seeder) -> Breakdown:
+def _lines(seeder: Seeder, min_units: int) -> Breakdown:
     size = min(len(seeder.variants), seeder.rng.choices((1, 2, 3, 4), (50, 30, 15, 5))[0])
     chosen = seeder.rng.sample(seeder.variants, size)
-    return price(
+    lines = [
         SeededLine(variant, seeder.rng.choices((1, 2, 3), (75, 20, 5))[0]) for variant in chosen
-    )
+    ]
+    lines[0].quantity += max(0, min_units - sum(line.quantity for line in lines))
+    return price(lines)
+
+
+def _units_shipped(quantities: list[int], status: str) -> list[int]:
+    """Units shipped per line: all once shipped, the first half of them while partially
+    shipped, none before."""
+    if status in ("shipped", "delivered"):
+        return quantities
+    if status != "partially_shipped":
+        return [0] * len(quantities)
+    left, shipped = sum(quantities) // 2, []
+    for quantity in quantities:
+        shipped.append(min(quantity, left))
+        left -= shipped[-1]
+    return shipped
 
 
 def _history(seeder: Seeder, user_id: int, path: tuple[str, ...], placed: datetime) -> list[dict]:
@@ -89,7 +105,8 @@ def seed_orders(seeder: Seeder, count: int) -> None:
         stops = ("paid", final) if final == "cancelled" and rng.random() < 0.5 else (final,)
         path = status_path(*stops)
         placed = seeder.moment(ORDER_WINDOW_DAYS)
-        pricing = _lines(seeder)
+        # Some units of a partially shipped order are still to ship.
+        pricing = _lines(seeder, min_units=2 if final == "partially_shipped" else 1)
         history = _history(seeder, user_id, path, placed)
         orders.append(
             {
@@ -102,7 +119,7 @@ def seed_orders(seeder: Seeder, count: int) -> None:
                 "updated_at": history[-1]["created_at"],
             }
         )
-        lines.append(pricing.lines)
+        lines.append((pricing.lines, path[-1], history[-1]["created_at"]))
         histories.append(history)
         if path[-1] == "delivered":
             seeder.delivered_pairs.update(
@@ -115,9 +132,11 @@ def seed_orders(seeder: Seeder, count: int) -> None:
 
 
 def _item_rows(order_ids: list[int], lines: list) -> Iterator[dict]:
-    for order_id, order_lines in zip(order_ids, lines, strict=True):
-        for line in order_lines:
+    for order_id, (order_lines, status, moved_at) in zip(order_ids, lines, strict=True):
+        shipped = _units_shipped([line.quantity for line in order_lines], status)
+        for line, units in zip(order_lines, shipped, strict=True):
             variant = line.source.variant
+            delivered = status == "delivered"
             yield {
                 "order_id": order_id,
                 "product_id": variant.product_id,
@@ -126,6 +145,9 @@ def _item_rows(order_ids: list[int], lines: list) -> Iterator[dict]:
                 "sku": variant.sku,
                 "variant_label": variant.label,
                 "quantity": line.quantity,
+                "quantity_fulfilled": units,
+                "quantity_delivered": units if delivered else 0,
+                "delivered_at": moved_at if delivered else None,
                 **line_amounts(line),
             }
 
