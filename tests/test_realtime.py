@@ -14,6 +14,7 @@ from ecom.orders import transitions
 from ecom.orders.events import ORDER_STATUS_CHANGED
 from tests.background import wait_for
 from tests.factories import admin_session, bearer, login, make_order, make_product, make_user
+from tests.fulfilments import make_carrier, paid_order, ship
 
 pytestmark = [pytest.mark.committed, pytest.mark.usefixtures("embedded_jobs")]
 
@@ -166,3 +167,17 @@ def test_the_back_office_session_of_staff_connects_and_hears_new_orders(app, hub
 def test_a_customers_back_office_session_is_refused(app, hub, client):
     admin_session(client, make_user())
     assert not hub.socketio.test_client(app, flask_test_client=client).is_connected()
+
+
+def test_a_parcel_reaches_its_customer_with_its_tracking_link(app, hub, client):
+    customer, staff = make_user(), make_user("staff")
+    order = paid_order(customer, staff, 2)
+    listening = connect(hub, app, login(client, customer)["access"])
+
+    ship(order, staff, make_carrier("Live Post"), 1, tracking="LP 42")
+
+    heard = {event["event"]: event["data"] for event in arrive(listening, 2)}
+    parcel = heard["fulfilment.created"]
+    assert (parcel["order_id"], parcel["tracking_number"]) == (order.id, "LP 42")
+    assert parcel["tracking_url"] == "https://track.example/parcels/LP%2042"
+    assert heard["order.status_changed"]["to_status"] == "partially_shipped"

@@ -9,8 +9,10 @@ from flask import current_app
 from ecom.common import outbox
 from ecom.common.events import Event, EventKind, Listeners, When
 from ecom.common.outbox import Handlers
+from ecom.fulfilment.events import FULFILMENT_CREATED, FULFILMENT_DELIVERED
 from ecom.orders.events import ORDER_PAYMENT_STATUS_CHANGED, ORDER_PLACED, ORDER_STATUS_CHANGED
 from ecom.realtime.stream import Stream
+from ecom.returns.events import RETURN_REQUESTED, RETURN_STATUS_CHANGED
 
 PUBLISH = "realtime.publish"
 CUSTOMER = "customer"  # the customer the payload's user_id names
@@ -20,6 +22,10 @@ AUDIENCES: dict[EventKind, tuple[str, ...]] = {
     ORDER_PLACED: (CUSTOMER, STAFF),
     ORDER_STATUS_CHANGED: (CUSTOMER, STAFF),
     ORDER_PAYMENT_STATUS_CHANGED: (CUSTOMER, STAFF),
+    FULFILMENT_CREATED: (CUSTOMER, STAFF),
+    FULFILMENT_DELIVERED: (CUSTOMER, STAFF),
+    RETURN_REQUESTED: (CUSTOMER, STAFF),
+    RETURN_STATUS_CHANGED: (CUSTOMER, STAFF),
 }
 
 
