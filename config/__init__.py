@@ -20,6 +20,7 @@ from config.pricing import PricingSettings
 from config.security import DEV_SECRET, MIN_SECRET_LENGTH, SecuritySettings
 from config.storage import StorageSettings
 from config.testing import TestingSettings
+from config.webhooks import WebhookSettings
 
 __all__ = [
     "DEV_SECRET",
@@ -45,6 +46,7 @@ GROUPS: tuple[type[Group], ...] = (
     PricingSettings,
     StorageSettings,
     MetricsSettings,
+    WebhookSettings,
 )
 
 
@@ -134,6 +136,7 @@ class ProductionConfig(Config):
                 "job queue"
             )
         problems.update(groups[PaymentSettings].production_problems(self.SECRET_KEY))
+        problems.update(groups[WebhookSettings].production_problems())
         return problems
 
 

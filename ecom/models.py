@@ -4,6 +4,7 @@ from ecom.accounts.models import Address, TokenFamily, User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Category, OptionValue, Product, ProductOption, ProductVariant
 from ecom.common.outbox import OutboxMessage
+from ecom.integrations.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from ecom.orders.models import Order, OrderItem, OrderStatusChange
 from ecom.payments.models import Payment, PaymentEvent, Refund
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
@@ -39,4 +40,7 @@ __all__ = [
     "User",
     "Voucher",
     "VoucherRedemption",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]
