@@ -3,19 +3,27 @@ loopback verifies every signature with the ``standardwebhooks`` library."""
 
 from datetime import timedelta
 
+import jsonschema
 import pytest
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
 from sqlalchemy import func, select
 
 from ecom.catalog import services as catalog
 from ecom.common.outbox import OutboxMessage
 from ecom.common.transactions import atomic
 from ecom.extensions import db
+from ecom.integrations.webhooks import document
 from ecom.integrations.webhooks.errors import TargetRefused
 from ecom.integrations.webhooks.models import WebhookDelivery, WebhookSubscription
 from ecom.integrations.webhooks.targets import check_target
+from ecom.integrations.webhooks.topics import TOPICS
 from tests.factories import make_order, make_product, make_user
 from tests.webhook_receiver import Receiver
 from tests.webhooks import deliveries, settle, subscribe
+
+PLUGIN = MarshmallowPlugin()
+APISpec("webhooks", "1", "3.1.0", plugins=[PLUGIN])
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +60,13 @@ def test_an_order_sends_signed_created_and_paid_webhooks_the_receiver_verifies(
     assert (paid["type"], paid["data"]["to_status"]) == ("order.paid", "paid")
     assert receiver.ids(path) == [d.message_id for d in deliveries(subscription.id)]
     assert receiver.forged == []
+    for body in (created, paid):
+        jsonschema.validate(body, document.body_schema(TOPICS[body["type"]], PLUGIN))
+
+
+def test_docs_webhooks_md_is_generated_from_the_topics(app):
+    result = app.test_cli_runner().invoke(args=["events", "document", "--check"])
+    assert result.exit_code == 0, result.output
 
 
 def test_a_rolled_back_change_writes_no_delivery_and_sends_nothing(receiver, path):
