@@ -19,7 +19,7 @@ def tell_admins_disabled(subscription: WebhookSubscription, failures: int) -> No
     admins = db.session.scalars(
         select(User).where(User.role == "admin", User.is_active.is_(True)).order_by(User.id)
     )
-    page = f"{current_app.config['SHOP_URL']}/admin/webhooks/details/?id={subscription.id}"
+    page = f"{current_app.config['SHOP_URL']}/admin/webhooks/edit/?id={subscription.id}"
     for admin in admins:
         payload = {
             "email": admin.email,
