@@ -3,6 +3,7 @@ reaches the loopback receiver exactly once, though each job is handed over twice
 answers ask for a retry."""
 
 import os
+import threading
 import time
 
 import pytest
@@ -35,11 +36,16 @@ def receiver():
 def two_workers(broker, tmp_path):  # noqa: F811
     env = {**os.environ, "WEBHOOK_RETRY_BASE_SECONDS": "0.2", "WEBHOOK_RETRY_MAX_SECONDS": "1"}
     workers = [Worker(env, free_port(), tmp_path / f"worker-{n}.log") for n in range(2)]
+    for worker in workers:  # both start side by side
+        worker.launch()
     for worker in workers:
-        worker.start()
+        worker.wait_ready()
     yield workers
-    for worker in workers:
-        worker.stop()
+    stopping = [threading.Thread(target=worker.stop) for worker in workers]
+    for thread in stopping:
+        thread.start()
+    for thread in stopping:
+        thread.join()
 
 
 def test_two_workers_deliver_each_event_exactly_once(receiver, two_workers):
