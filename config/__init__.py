@@ -24,6 +24,7 @@ from config.returns import ReturnSettings
 from config.security import DEV_SECRET, MIN_SECRET_LENGTH, SecuritySettings
 from config.storage import StorageSettings
 from config.testing import TestingSettings
+from config.webhooks import WebhookSettings
 
 __all__ = [
     "DEV_SECRET",
@@ -53,6 +54,7 @@ GROUPS: tuple[type[Group], ...] = (
     ReturnSettings,
     StorageSettings,
     MetricsSettings,
+    WebhookSettings,
 )
 
 
@@ -142,6 +144,7 @@ class ProductionConfig(Config):
                 "job queue"
             )
         problems.update(groups[PaymentSettings].production_problems(self.SECRET_KEY))
+        problems.update(groups[WebhookSettings].production_problems())
         return problems
 
 

@@ -13,13 +13,16 @@ TEST_DEFAULTS = {
         "RATELIMIT_WRITES",
     )
 }
+# The suite's webhook receivers listen on loopback.
+TEST_DEFAULTS["WEBHOOK_ALLOW_PRIVATE_TARGETS"] = "true"
 
 
 class TestingSettings(Group):
     """With `APP_ENV=testing` these replace `DATABASE_URL`, `REDIS_URL` and
     `CELERY_BROKER_URL` (so a suite never touches the development stores); the limits on
     writes, logins and registration default to `1000/minute`, e-mail to `locmem` unless
-    `EMAIL_HOST` is set, and password hashing to its cheapest profile."""
+    `EMAIL_HOST` is set, password hashing to its cheapest profile, and webhooks may reach
+    loopback receivers (`WEBHOOK_ALLOW_PRIVATE_TARGETS`)."""
 
     title = "Testing"
     __test__ = False  # Not a pytest test class.

@@ -34,6 +34,8 @@ from ecom.common.storage import register_media_route
 from ecom.extensions import api, cache, csrf, db, jwt, mail, migrate
 from ecom.fulfilment import listeners as fulfilment_listeners
 from ecom.fulfilment.routes import blp as fulfilment_blp
+from ecom.integrations.webhooks import listeners as webhooks_listeners
+from ecom.integrations.webhooks.routes import blp as webhooks_blp
 from ecom.invoices import listeners as invoices_listeners
 from ecom.invoices.routes import blp as invoices_blp
 from ecom.logging import configure_logging
@@ -66,6 +68,7 @@ DOMAIN_LISTENERS = (
     invoices_listeners,
     returns_listeners,
     fulfilment_listeners,
+    webhooks_listeners,
 )
 
 
@@ -157,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
         audit_blp,
         invoices_blp,
         fulfilment_blp,
+        webhooks_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -5,6 +5,7 @@ from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Category, OptionValue, Product, ProductOption, ProductVariant
 from ecom.common.outbox import OutboxMessage
 from ecom.fulfilment.models import Carrier, Fulfilment, FulfilmentLine
+from ecom.integrations.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from ecom.invoices.models import CreditNote, DocumentCounter, Invoice
 from ecom.orders.models import Order, OrderItem, OrderNote, OrderStatusChange
 from ecom.payments.models import Payment, PaymentEvent, Refund
@@ -52,4 +53,7 @@ __all__ = [
     "User",
     "Voucher",
     "VoucherRedemption",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

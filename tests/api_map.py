@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import update
+
 from ecom.accounts.links import ACTIVATION, EMAIL_CHANGE, PASSWORD_RESET, make_link
 from ecom.accounts.models import User
 from ecom.accounts.tokens import issue_tokens
@@ -18,6 +20,8 @@ from ecom.catalog import options
 from ecom.common.models import utcnow
 from ecom.extensions import db
 from ecom.fulfilment import services as fulfilments
+from ecom.integrations.webhooks import services as webhooks
+from ecom.integrations.webhooks.models import WebhookDelivery, WebhookSubscription
 from ecom.promotions import services as promotions
 from ecom.promotions import vouchers
 from ecom.returns import handling, requests
@@ -122,6 +126,8 @@ PROMOTION = {
     "starts_at": "2026-03-01T00:00:00Z",
     "ends_at": None,
 }
+# A receiver nothing listens on: the test environment allows loopback targets.
+WEBHOOK = {"url": "http://127.0.0.1:9/hooks", "events": ["order.paid", "product.created"]}
 VOUCHER = {"code": "SPRING5", "kind": "fixed", "value": "5", "starts_at": "2026-03-01T00:00:00Z"}
 
 
@@ -454,6 +460,18 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/tax/rates/<int:tax_rate_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
     # the audit log: admins read it, nobody writes it
     ("/api/v1/audit/", "GET"): (None, ADMIN_ONLY),
+    # webhooks: staff's
+    ("/api/v1/webhooks/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/webhooks/", "POST"): (WEBHOOK, (401, 403, 403, 201, 201)),
+    ("/api/v1/webhooks/<int:subscription_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/webhooks/<int:subscription_id>/", "PATCH"): ({"is_active": False}, STAFF_ONLY),
+    ("/api/v1/webhooks/<int:subscription_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    ("/api/v1/webhooks/<int:subscription_id>/ping/", "POST"): (None, (401, 403, 403, 202, 202)),
+    ("/api/v1/webhooks/<int:subscription_id>/deliveries/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/webhooks/deliveries/<int:delivery_id>/redeliver/", "POST"): (
+        None,
+        (401, 403, 403, 202, 202),
+    ),
 }
 
 CONVERTER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
@@ -484,6 +502,7 @@ def make_shop() -> Shop:
     tax.create_class({"name": "Standard"})
     reduced = tax.create_class({"name": "Reduced"})
     rate = tax.create_rate({"country": "DE", "tax_class_id": reduced.id, "rate": Decimal("7")})
+    subscription, delivery = finished_ping()
     users = {"customer": owner, "other": other, "staff": staff, "admin": admin}
     return Shop(
         path_values={
@@ -508,6 +527,8 @@ def make_shop() -> Shop:
             "tax_class_id": reduced.id,
             "tax_rate_id": rate.id,
             "return_id": return_.id,
+            "subscription_id": subscription.id,
+            "delivery_id": delivery.id,
         },
         tokens={name: issue_tokens(user) for name, user in users.items()},
         ids={
@@ -522,6 +543,17 @@ def make_shop() -> Shop:
 
 # A fulfilment's rules name the customer's shipped order (the shop's order is unpaid).
 SHIPPED_ORDER_RULES = "/api/v1/orders/<int:order_id>/fulfilments/"
+
+
+def finished_ping() -> tuple[WebhookSubscription, WebhookDelivery]:
+    """A subscription and a ping to it that failed (so it may be redelivered)."""
+    subscription = webhooks.create_subscription(WEBHOOK)
+    delivery = webhooks.ping(subscription.id)
+    db.session.execute(
+        update(WebhookDelivery).where(WebhookDelivery.id == delivery.id).values(state="failed")
+    )
+    db.session.commit()
+    return subscription, delivery
 
 
 def path_for(rule: str, shop: Shop) -> str:

@@ -113,6 +113,11 @@ class Worker:
     ready_line = " ready."
 
     def start(self) -> "Worker":
+        return self.launch().wait_ready()
+
+    def launch(self) -> "Worker":
+        """Start the process without waiting for it (from the thread that outlives it:
+        ``die_with_parent`` follows the thread that started it)."""
         command = [str(Path(sys.executable).with_name("celery")), "-A", "wsgi:celery"]
         command += self.arguments
         with self.log.open("ab") as log:
@@ -124,6 +129,9 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 preexec_fn=die_with_parent,
             )
+        return self
+
+    def wait_ready(self) -> "Worker":
         wait_for(self._ready, START_TIMEOUT, f"{self.arguments[0]} to start (log: {self.log})")
         return self
 

@@ -30,6 +30,7 @@ from ecom.promotions import services as promotions
 from ecom.promotions import vouchers
 from ecom.returns import requests
 from ecom.tax import services as tax
+from tests.api_map import finished_ping
 from tests.factories import (
     deliver,
     fill_cart,
@@ -114,6 +115,9 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     rate = tax.create_rate({"country": "DE", "tax_class_id": classes[1].id, "rate": Decimal(7)})
     carrier = make_carrier("Shop Post")
     parcel = ship(shipped, staff, carrier, 1)
+    # Generated subscriptions name any host: a delivery to one gives up quickly.
+    monkeypatch.setitem(app.config, "WEBHOOK_TIMEOUT_SECONDS", 1)
+    subscription, delivery = finished_ping()
     return Shop(
         ids={
             "user_id": [customer.id, staff.id],
@@ -136,6 +140,8 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "voucher_id": [voucher.id],
             "tax_class_id": [c.id for c in classes],
             "tax_rate_id": [rate.id],
+            "subscription_id": [subscription.id],
+            "delivery_id": [delivery.id],
             # Named in bodies only: no operation deletes it meanwhile.
             "body_tax_class": [zero.id],
         },

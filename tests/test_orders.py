@@ -129,7 +129,7 @@ def test_checkout_never_sells_more_than_the_stock_even_if_the_cart_was_filled_ea
     assert stock_of(product) == 1
 
 
-def test_a_checkout_costs_thirteen_statements_whatever_its_lines_and_labels(
+def test_a_checkout_costs_fourteen_statements_whatever_its_lines_and_labels(
     client, customer, address, queue_down
 ):
     if db.engine.dialect.name != "postgresql":
@@ -146,9 +146,10 @@ def test_a_checkout_costs_thirteen_statements_whatever_its_lines_and_labels(
     assert [item["variant_label"] for item in order["items"]] == ["S", "M"] * 3
     # User, cart lock, lines under their products' locks, address, the destination's tax
     # rates, whether the shop ships, the stock taken with the products' sums, then order,
-    # items, history, the emptied cart, the customer's count of orders and the outbox row
-    # (its delivery, after the commit, is the queue's).
-    assert len(two_lines) == len(six_labelled_lines) == 13
+    # items, history, the emptied cart, the customer's count of orders, the active webhook
+    # subscriptions (for `order.created`) and the outbox row (its delivery, after the commit,
+    # is the queue's).
+    assert len(two_lines) == len(six_labelled_lines) == 14
 
 
 def test_an_address_of_another_user_cannot_be_shipped_to(customer, other_customer):

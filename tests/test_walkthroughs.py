@@ -26,6 +26,7 @@ WALKTHROUGHS = (
     "docs/FULFILMENT.md",
     "docs/RETURNS.md",
     "docs/AUDIT.md",
+    "docs/INTEGRATIONS.md",
 )
 RUNNABLE = re.compile(r"^```sh runnable\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 SEED = ("--products", "12", "--users", "2", "--orders", "3", "--reviews", "6")

@@ -19,6 +19,7 @@ from ecom.admin.reviews import ReviewsView
 from ecom.admin.shipping import ShippingMethodsView, ShippingZonesView
 from ecom.admin.tax import TaxClassesView, TaxRatesView
 from ecom.admin.variant_list import VariantsView
+from ecom.admin.webhooks import WebhookAttemptsView, WebhookDeliveriesView, WebhooksView
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.common.audit import AuditEntry
 from ecom.common.outbox import OutboxMessage
@@ -26,6 +27,7 @@ from ecom.common.security import csp_nonce
 from ecom.common.storage import image_url
 from ecom.extensions import db
 from ecom.fulfilment.models import Carrier, Fulfilment
+from ecom.integrations.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from ecom.invoices.models import CreditNote, Invoice
 from ecom.orders.models import Order
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
@@ -139,7 +141,42 @@ def register_admin(app: Flask) -> None:
         OutboxView(OutboxMessage, db, name="Outbox", endpoint="admin_outbox", url="outbox")
     )
     admin.add_view(AuditView(AuditEntry, db, name="Audit log", endpoint="admin_audit", url="audit"))
+    _add_webhook_views(admin)
     app.add_template_filter(format_utc, "utc")
     app.add_template_filter(format_money, "money")
     app.add_template_filter(image_url, "image_url")
     app.register_error_handler(404, back_office_not_found(admin.index_view))
+
+
+def _add_webhook_views(admin: Admin) -> None:
+    category = "Webhooks"
+    admin.add_view(
+        WebhooksView(
+            WebhookSubscription,
+            db,
+            name="Subscriptions",
+            endpoint="admin_webhooks",
+            url="webhooks",
+            category=category,
+        )
+    )
+    admin.add_view(
+        WebhookDeliveriesView(
+            WebhookDelivery,
+            db,
+            name="Deliveries",
+            endpoint="admin_webhook_deliveries",
+            url="webhook-deliveries",
+            category=category,
+        )
+    )
+    admin.add_view(
+        WebhookAttemptsView(
+            WebhookAttempt,
+            db,
+            name="Delivery log",
+            endpoint="admin_webhook_attempts",
+            url="webhook-attempts",
+            category=category,
+        )
+    )

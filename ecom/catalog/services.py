@@ -12,7 +12,7 @@ from ecom.catalog.errors import (
     UnknownCategory,
     UnknownTaxClass,
 )
-from ecom.catalog.events import PRODUCT_DELETED
+from ecom.catalog.events import PRODUCT_CREATED, PRODUCT_DELETED
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.catalog.slugs import add_with_unique_slug
 from ecom.catalog.stock import lock_products
@@ -72,6 +72,7 @@ def create_product(data: dict) -> Product:
         db.session.flush()
         variant_fields.setdefault("sku", f"P{product.id}")
         product.variants = [ProductVariant(option_key="", **variant_fields)]
+        record(PRODUCT_CREATED, product_id=product.id)
         refresh_summary(product)
         prices_changed(product.id)
 

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import (
     Integer,
     Select,
@@ -30,7 +31,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import contains_eager
 
 from ecom.catalog.errors import InsufficientStock
+from ecom.catalog.events import STOCK_LOW
 from ecom.catalog.models import Product, ProductVariant
+from ecom.common.events import record
 from ecom.common.models import is_postgresql, locked, utcnow
 from ecom.extensions import db
 
@@ -126,7 +129,25 @@ def take_all(variants: Mapping[int, ProductVariant], quantities: Mapping[int, in
         raise InsufficientStock(
             [shortage(variants[vid], quantities[vid], on_sale(variants[vid])) for vid in short]
         )
+    _tell_low(variants, quantities)
     _forget_stock(variants.values())
+
+
+def _tell_low(variants: Mapping[int, ProductVariant], taken: Mapping[int, int]) -> None:
+    """Record ``stock.low`` for each variant the take brought down to the threshold."""
+    threshold = current_app.config["LOW_STOCK_THRESHOLD"]
+    for variant_id, quantity in taken.items():
+        variant = variants[variant_id]
+        left = variant.stock_quantity - quantity  # read under the lock, before the take
+        if left <= threshold < variant.stock_quantity:
+            record(
+                STOCK_LOW,
+                product_id=variant.product_id,
+                variant_id=variant.id,
+                sku=variant.sku,
+                stock_quantity=left,
+                threshold=threshold,
+            )
 
 
 def _take_and_settle(quantities: Mapping[int, int]) -> set[int]:

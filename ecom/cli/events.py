@@ -11,8 +11,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ecom.common.events import EventKind, Listeners
+from ecom.integrations.webhooks import document as webhooks_document
 
 DOCUMENT = Path("docs/EVENTS.md")
+WEBHOOKS = Path("docs/WEBHOOKS.md")
 
 INTRODUCTION = """\
 # Domain events
@@ -47,17 +49,21 @@ def events_commands() -> None:
 
 
 @events_commands.command("document")
-@click.option("--check", is_flag=True, help="Fail if docs/EVENTS.md is not up to date.")
+@click.option("--check", is_flag=True, help="Fail if the pages are not up to date.")
 @with_appcontext
 def document(check: bool) -> None:
-    """Write docs/EVENTS.md from the registered events and listeners."""
-    text = render(current_app.extensions["events"])
-    if check:
-        if not DOCUMENT.exists() or DOCUMENT.read_text() != text:
-            raise click.ClickException(f"{DOCUMENT} is out of date: run `flask events document`.")
-        return
-    DOCUMENT.write_text(text)
-    click.echo(f"Wrote {DOCUMENT}.")
+    """Write docs/EVENTS.md (events and listeners) and docs/WEBHOOKS.md (webhook topics)."""
+    pages = {
+        DOCUMENT: render(current_app.extensions["events"]),
+        WEBHOOKS: webhooks_document.render(),
+    }
+    for path, text in pages.items():
+        if check:
+            if not path.exists() or path.read_text() != text:
+                raise click.ClickException(f"{path} is out of date: run `flask events document`.")
+            continue
+        path.write_text(text)
+        click.echo(f"Wrote {path}.")
 
 
 def render(listeners: Listeners) -> str:

@@ -10,10 +10,11 @@ the domain that owns the job (``Handlers.add``; one per name).
 ``deliver`` claims the row with a lease (``OUTBOX_LEASE_SECONDS``) and commits, runs the
 handler outside any transaction, then records the result in a new one: a hung SMTP server
 or provider holds neither a lock nor a connection. A failure is retried with exponential
-backoff, and the row is failed after ``OUTBOX_MAX_ATTEMPTS``. Delivery is **at least
-once**: a worker that dies after the handler ran and before the result was recorded
-leaves a lease that expires, and the row is claimed and run again. Handlers must therefore
-be idempotent, keyed by the row's ``key`` (a Message-ID, a provider's idempotency key).
+backoff, and the row is failed after ``OUTBOX_MAX_ATTEMPTS`` (a handler with a policy of its
+own raises ``RetryLater`` or ``GiveUp``: ``outbox_failures``). Delivery is **at least
+once**: a worker that dies after the handler ran and before the result was recorded leaves
+a lease that expires, and the row is claimed and run again. Handlers must therefore be
+idempotent, keyed by the row's ``key`` (a Message-ID, a provider's idempotency key).
 """
 
 import logging
@@ -31,6 +32,7 @@ from ecom.common import events
 from ecom.common.errors import Conflict, NotFound
 from ecom.common.metrics import OUTBOX_JOBS
 from ecom.common.models import TimestampMixin, UTCDateTime, utcnow
+from ecom.common.outbox_failures import GiveUp, RetryLater
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -163,6 +165,10 @@ def deliver(message_id: int) -> float | None:
         return None
     try:
         _handlers()[claim.handler](claim.key, claim.payload)
+    except RetryLater as exc:
+        return _record_failure(claim, str(exc)[:2000], delay=exc.delay)
+    except GiveUp as exc:
+        return _record_failure(claim, str(exc)[:2000], final=True)
     except Exception as exc:  # any failure is recorded on the row
         return _record_failure(claim, f"{type(exc).__name__}: {exc}"[:2000])
     _record_success(claim)
@@ -215,18 +221,21 @@ def _record_success(claim: Claim) -> None:
     OUTBOX_JOBS.labels("delivered").inc()
 
 
-def _record_failure(claim: Claim, error: str) -> float | None:
-    """A retry after the backoff, or failed for good; the seconds until the retry, if any.
-    Recorded only while the lease is still this worker's (else its new holder records)."""
+def _record_failure(
+    claim: Claim, error: str, *, delay: float | None = None, final: bool = False
+) -> float | None:
+    """A retry after the backoff (or the handler's ``delay``), or failed for good; the seconds
+    until the retry, if any. Recorded only while the lease is this worker's."""
     now = utcnow()
     values: dict[str, Any] = {"last_error": error, "claimed_until": None, "updated_at": now}
     retry_in = None
-    if claim.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+    spent = delay is None and claim.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    if final or spent:
         values["state"] = result = "failed"
     else:
-        delay = _backoff(claim.attempts)
-        values["next_attempt_at"] = now + delay
-        retry_in = delay.total_seconds()
+        wait = _backoff(claim.attempts) if delay is None else timedelta(seconds=delay)
+        values["next_attempt_at"] = now + wait
+        retry_in = wait.total_seconds()
         result = "retried"
     with db.engine.begin() as conn:
         recorded = conn.execute(

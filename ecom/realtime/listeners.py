@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app
 
+from ecom.catalog.events import STOCK_LOW
 from ecom.common import outbox
 from ecom.common.events import Event, EventKind, Listeners, When
 from ecom.common.outbox import Handlers
@@ -26,6 +27,7 @@ AUDIENCES: dict[EventKind, tuple[str, ...]] = {
     FULFILMENT_DELIVERED: (CUSTOMER, STAFF),
     RETURN_REQUESTED: (CUSTOMER, STAFF),
     RETURN_STATUS_CHANGED: (CUSTOMER, STAFF),
+    STOCK_LOW: (STAFF,),
 }
 
 

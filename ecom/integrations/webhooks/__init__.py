@@ -1,0 +1,1 @@
+"""Outgoing webhooks: subscriptions, signed deliveries through the outbox, their log."""

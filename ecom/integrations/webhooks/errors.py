@@ -1,0 +1,23 @@
+"""The webhooks' refusals."""
+
+from ecom.common.errors import Conflict, DomainError
+
+
+class TargetRefused(DomainError):
+    """The target URL resolves to an address the shop does not call."""
+
+    status = 400
+    code = "webhook_target_refused"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The target URL is refused: {reason}.", errors={"url": [reason]})
+
+
+class DeliveryPending(Conflict):
+    code = "webhook_delivery_pending"
+    message = "This delivery is still under way: it cannot be redelivered yet."
+
+
+class SubscriptionInactive(Conflict):
+    code = "webhook_subscription_inactive"
+    message = "The subscription is inactive: activate it before redelivering."
