@@ -2,14 +2,14 @@
 loopback verifies every signature with the ``standardwebhooks`` library."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import jsonschema
 import pytest
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 from sqlalchemy import func, select
 
 from ecom.catalog import services as catalog
+from ecom.common.events import payload_schemas
 from ecom.common.outbox import OutboxMessage
 from ecom.common.transactions import atomic
 from ecom.extensions import db
@@ -18,12 +18,15 @@ from ecom.integrations.webhooks.errors import TargetRefused
 from ecom.integrations.webhooks.models import WebhookDelivery, WebhookSubscription
 from ecom.integrations.webhooks.targets import check_target
 from ecom.integrations.webhooks.topics import TOPICS
-from tests.factories import make_order, make_product, make_user
+from ecom.returns import refunds as returns_refunds
+from ecom.returns import requests
+from tests.factories import deliver, make_order, make_product, make_user
+from tests.fulfilments import make_carrier, ship
+from tests.payments import pay
 from tests.webhook_receiver import Receiver
 from tests.webhooks import deliveries, settle, subscribe
 
-PLUGIN = MarshmallowPlugin()
-APISpec("webhooks", "1", "3.1.0", plugins=[PLUGIN])
+PLUGIN = payload_schemas()
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +79,34 @@ def test_a_rolled_back_change_writes_no_delivery_and_sends_nothing(receiver, pat
         raise RuntimeError("the change fails after the product was written")
     assert db.session.scalar(select(func.count(WebhookDelivery.id))) == 0
     assert receiver.bodies(path) == []
+
+
+def test_after_the_sale_parcels_a_fulfilled_order_a_return_and_a_refund_are_sent(
+    receiver, path, client, customer, staff
+):
+    topics = ("fulfilment.created", "order.fulfilled", "return.requested", "order.refunded")
+    subscription = subscribe(receiver, path, *topics)
+    order = make_order(customer, (make_product(), 2))
+    assert pay(client, customer, order).status_code == 201  # the dummy captures it
+    carrier = make_carrier()
+    ship(order, staff, carrier, 1)
+    ship(order, staff, carrier, 1, tracking="TRACK 2")
+    deliver(order)
+    asked = requests.request_return(
+        customer, order.id, [{"item": order.items[0].id, "quantity": 1, "reason": "damaged"}]
+    )
+    returns_refunds.goodwill_refund(order.id, actor=staff, reason="Late", amount=Decimal("1.00"))
+    settle(subscription.id)
+    bodies = {body["id"]: body for body in receiver.bodies(path)}.values()
+    sent = sorted(body["type"] for body in bodies)
+    assert sent == sorted(["fulfilment.created"] * 2 + list(topics[1:]))
+    by_type = {body["type"]: body["data"] for body in bodies}
+    assert by_type["return.requested"]["return_id"] == asked.id
+    assert by_type["order.refunded"]["amount"] == "1.00"
+    assert by_type["order.fulfilled"]["order_id"] == order.id
+    assert receiver.forged == []
+    for body in bodies:
+        jsonschema.validate(body, document.body_schema(TOPICS[body["type"]], PLUGIN))
 
 
 def test_a_new_product_is_created_not_updated_and_an_edit_is_updated(receiver, path):

@@ -5,12 +5,11 @@ import json
 from pathlib import Path
 
 import click
-from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ecom.common.events import EventKind, Listeners
+from ecom.common.events import EventKind, Listeners, payload_schemas
 from ecom.integrations.webhooks import document as webhooks_document
 
 DOCUMENT = Path("docs/EVENTS.md")
@@ -68,11 +67,7 @@ def document(check: bool) -> None:
 
 def render(listeners: Listeners) -> str:
     """The page: every registered event, its payload's JSON Schema and its listeners."""
-    # A converter of its own: the payloads as marshmallow states them, whatever the API's
-    # document adds to its own schemas; a nested schema is written in place (no $ref to a
-    # component this page does not have).
-    plugin = MarshmallowPlugin(schema_name_resolver=lambda _schema: None)
-    APISpec("events", "1", "3.1.0", plugins=[plugin])
+    plugin = payload_schemas()
     sections = [INTRODUCTION]
     for name in sorted(listeners.kinds):
         sections.append(_section(listeners, listeners.kinds[name], plugin))

@@ -26,6 +26,8 @@ from types import MappingProxyType
 from typing import Any
 from uuid import uuid4
 
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, current_app
 from marshmallow import Schema
 from sqlalchemy import event
@@ -194,3 +196,12 @@ def _forget_transaction(session: Session, transaction: SessionTransaction) -> No
     if transaction.parent is None:
         for key in (PENDING_KEY, SAVEPOINTS_KEY, COMMITTED_KEY):
             session.info.pop(key, None)
+
+
+def payload_schemas() -> MarshmallowPlugin:
+    """A converter of event payloads to JSON Schema, as marshmallow states them (whatever
+    the API's document adds to its own schemas), a nested schema written in place: the
+    pages that document payloads (EVENTS.md, WEBHOOKS.md) have no components to refer to."""
+    plugin = MarshmallowPlugin(schema_name_resolver=lambda _schema: None)
+    APISpec("payloads", "1", "3.1.0", plugins=[plugin])
+    return plugin

@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 import marshmallow as ma
-from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from ecom.common.events import payload_schemas
 from ecom.integrations.webhooks.topics import PING, TOPICS, Topic
 
 INTRODUCTION = """\
@@ -39,8 +39,7 @@ This page is generated: `flask events document` writes it.
 
 
 def render() -> str:
-    plugin = MarshmallowPlugin()
-    APISpec("webhooks", "1", "3.1.0", plugins=[plugin])
+    plugin = payload_schemas()
     rows = [_row(topic) for topic in TOPICS.values()]
     rows.append(f"| `{PING}` | (none: staff's ping) | on demand |")
     sections = [INTRODUCTION + "\n".join(rows) + "\n"]
