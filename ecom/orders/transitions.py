@@ -63,7 +63,7 @@ class InvalidTransition(Conflict):
         self.requested = requested
 
 
-def change_status(order_id: int, to_status: str, *, actor: User, note: str = "") -> Order:
+def change_status(order_id: int, to_status: str, *, actor: User | None, note: str = "") -> Order:
     """Move an order along ``TRANSITIONS``; cancelling puts its stock back."""
     with atomic():
         order = db.session.get(Order, order_id)
