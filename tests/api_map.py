@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ecom.accounts import groups, integration_tokens
 from ecom.accounts.links import ACTIVATION, EMAIL_CHANGE, PASSWORD_RESET, make_link
 from ecom.accounts.models import User
 from ecom.accounts.tokens import issue_tokens
@@ -324,6 +325,51 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/tax/rates/<int:tax_rate_id>/", "GET"): (None, STAFF_ONLY),
     ("/api/v1/tax/rates/<int:tax_rate_id>/", "PATCH"): ({"rate": "7.5"}, STAFF_ONLY),
     ("/api/v1/tax/rates/<int:tax_rate_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    # permission groups and integration tokens: staff's (granting only what they hold)
+    ("/api/v1/permission-groups/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/permission-groups/", "POST"): (
+        {"name": "Team leads", "permissions": ["manage_staff"]},
+        (401, 403, 403, 201, 201),
+    ),
+    ("/api/v1/permission-groups/<int:group_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/permission-groups/<int:group_id>/", "PATCH"): ({"name": "Leads"}, STAFF_ONLY),
+    ("/api/v1/permission-groups/<int:group_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    ("/api/v1/integration-tokens/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/integration-tokens/", "POST"): (
+        {"name": "Warehouse", "permissions": ["manage_integrations"]},
+        (401, 403, 403, 201, 201),
+    ),
+    ("/api/v1/integration-tokens/<int:token_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/integration-tokens/<int:token_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+}
+
+# The permission each staff operation needs (its ``auth(permission=...)``): the matrix
+# checks it against the OpenAPI document, and calls the operation as staff of a group
+# granting exactly it, staff lacking it, and integration tokens with and without it.
+_CATALOG_WRITES = [
+    (rule, method)
+    for (rule, method) in MATRIX
+    if rule.startswith(("/api/v1/categories/", "/api/v1/products/")) and method != "GET"
+]
+PERMISSION_OF: dict[tuple[str, str], str] = {
+    **dict.fromkeys(_CATALOG_WRITES, "manage_catalog"),
+    ("/api/v1/orders/<int:order_id>/", "PUT"): "manage_orders",
+    ("/api/v1/orders/<int:order_id>/", "PATCH"): "manage_orders",
+    ("/api/v1/orders/<int:order_id>/capture/", "POST"): "manage_orders",
+    ("/api/v1/orders/<int:order_id>/refund/", "POST"): "manage_refunds",
+    **{
+        row: "manage_pricing"
+        for row in MATRIX
+        if row[0].startswith(
+            ("/api/v1/shipping/", "/api/v1/promotions/", "/api/v1/vouchers/", "/api/v1/tax/")
+        )
+    },
+    **{row: "manage_staff" for row in MATRIX if row[0].startswith("/api/v1/permission-groups/")},
+    **{
+        row: "manage_integrations"
+        for row in MATRIX
+        if row[0].startswith("/api/v1/integration-tokens/")
+    },
 }
 
 CONVERTER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
@@ -334,6 +380,9 @@ def make_shop() -> Shop:
     a spare product in one size; a shipping zone without methods and a method of another."""
     owner, other = make_user("customer"), make_user("customer")
     staff, admin = make_user("staff"), make_user("admin")
+    [staff_group] = staff.groups
+    team = groups.create_group(None, {"name": "Support", "permissions": ["manage_staff"]})
+    token, _secret = integration_tokens.create_token(None, "Old ERP", ["manage_orders"])
     shoes = make_category("Shoes")
     empty = make_category("Empty")
     product, spare = make_product(shoes, stock=20), make_product(shoes, stock=20)
@@ -372,9 +421,16 @@ def make_shop() -> Shop:
             "method_id": method.id,
             "tax_class_id": reduced.id,
             "tax_rate_id": rate.id,
+            "group_id": team.id,
+            "token_id": token.id,
         },
         tokens={name: issue_tokens(user) for name, user in users.items()},
-        ids={"shoes": shoes.id, "product": product.id, "spare": spare.id},
+        ids={
+            "shoes": shoes.id,
+            "product": product.id,
+            "spare": spare.id,
+            "staff_group": staff_group.id,
+        },
     )
 
 
