@@ -54,7 +54,7 @@ create_admin = _account_command(
     "create-admin", "admin", "an administrator (the whole back office, user management)"
 )
 create_staff = _account_command(
-    "create-staff", "staff", "a staff member (the back office without user management)"
+    "create-staff", "staff", "a staff member (who may do what their permission groups grant)"
 )
 
 
