@@ -24,6 +24,7 @@ from PIL import Image
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
+from ecom.accounts import groups, integration_tokens
 from ecom.catalog import options
 from ecom.common.models import utcnow
 from ecom.promotions import services as promotions
@@ -103,6 +104,8 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     classes = [tax.create_class({"name": "Standard"}), tax.create_class({"name": "Reduced"})]
     zero = tax.create_class({"name": "Zero"})
     rate = tax.create_rate({"country": "DE", "tax_class_id": classes[1].id, "rate": Decimal(7)})
+    team = groups.create_group(None, {"name": "Team", "permissions": ["manage_orders"]})
+    token, _secret = integration_tokens.create_token(None, "ERP", ["manage_orders"])
     return Shop(
         ids={
             "user_id": [customer.id, staff.id],
@@ -121,6 +124,8 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "voucher_id": [voucher.id],
             "tax_class_id": [c.id for c in classes],
             "tax_rate_id": [rate.id],
+            "group_id": [team.id],
+            "token_id": [token.id],
             # Named in bodies only: no operation deletes it meanwhile.
             "body_tax_class": [zero.id],
         },
