@@ -88,15 +88,6 @@ def delete_group(grantor: Any, group_id: int) -> None:
         db.session.delete(group)
 
 
-def join_groups(user: User, names: Iterable[str]) -> None:
-    """Put a staff member in the named groups (inside the caller's transaction)."""
-    wanted = set(names)
-    found = db.session.scalars(select(PermissionGroup).where(PermissionGroup.name.in_(wanted)))
-    for group in found:
-        if user not in group.members:
-            group.members.append(user)
-
-
 def _ensure_unique_name(name: str) -> None:
     if db.session.scalar(select(PermissionGroup.id).where(PermissionGroup.name == name)):
         raise GroupExists()
