@@ -13,8 +13,12 @@ from sqlalchemy import Select, select
 from ecom.accounts.errors import BeyondOwnPermissions, GroupExists, NotStaff
 from ecom.accounts.models import PermissionGroup, User
 from ecom.common.errors import NotFound
+from ecom.common.permissions import PERMISSIONS
 from ecom.common.transactions import atomic
 from ecom.extensions import db
+
+# The group an upgraded shop's staff and ``flask create-staff``'s join by default.
+ALL_PERMISSIONS = "All permissions"
 
 
 def groups_query() -> Select:
@@ -86,6 +90,25 @@ def delete_group(grantor: Any, group_id: int) -> None:
     check_grant(grantor, group.permissions)
     with atomic():
         db.session.delete(group)
+
+
+def unknown_groups(names: Iterable[str]) -> list[str]:
+    """Which of ``names`` name no group (``ALL_PERMISSIONS`` is always known)."""
+    wanted = set(names) - {ALL_PERMISSIONS}
+    found = db.session.scalars(select(PermissionGroup.name).where(PermissionGroup.name.in_(wanted)))
+    return sorted(wanted - set(found))
+
+
+def join(user: User, names: Iterable[str]) -> None:
+    """Put a staff member in the named groups; ``ALL_PERMISSIONS`` is made when missing
+    (the group of staff who may do everything, as before permissions existed)."""
+    with atomic():
+        for name in names:
+            group = db.session.scalar(select(PermissionGroup).where(PermissionGroup.name == name))
+            if group is None:
+                group = PermissionGroup(name=name, permissions=sorted(PERMISSIONS))
+                db.session.add(group)
+            group.members.append(user)
 
 
 def _ensure_unique_name(name: str) -> None:
