@@ -8,9 +8,11 @@ from swagger_ui_bundle import swagger_ui_path
 
 from config import Config, config_from_env
 from ecom import health, landing, models  # noqa: F401  (registers every table)
+from ecom.accounts import integration_tokens
 from ecom.accounts import listeners as accounts_listeners
 from ecom.accounts.pages import blp as account_pages_blp
 from ecom.accounts.routes import blp as accounts_blp
+from ecom.accounts.staff_routes import blp as staff_blp
 from ecom.accounts.tokens import register_jwt_callbacks
 from ecom.admin import register_admin
 from ecom.audit.routes import blp as audit_blp
@@ -107,6 +109,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True)
     jwt.init_app(app)
     register_jwt_callbacks(jwt)
+    integration_tokens.register(app)
     cache.init_app(app, config=_cache_config(app))
     limiter.init_app(app)
     csrf.init_app(app)
@@ -147,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
         landing.blp,
         health.blp,
         accounts_blp,
+        staff_blp,
         catalog_blp,
         cart_blp,
         orders_blp,

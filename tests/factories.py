@@ -13,13 +13,15 @@ from sqlalchemy import create_engine, event, text, update
 from sqlalchemy.engine import make_url
 
 import config
-from ecom.accounts import addresses
+from ecom.accounts import addresses, groups, integration_tokens
 from ecom.accounts import services as accounts
+from ecom.accounts.models import PermissionGroup
 from ecom.accounts.tokens import issue_tokens, start_family
 from ecom.cart import quotes as cart_quotes
 from ecom.cart import services as cart
 from ecom.catalog import categories, options, variants
 from ecom.catalog import services as catalog
+from ecom.common.permissions import PERMISSIONS
 from ecom.extensions import db
 from ecom.orders import lines, placing, transitions
 from ecom.orders.models import OrderItem
@@ -48,13 +50,32 @@ def production_env(**overrides: str) -> dict[str, str]:
     }
 
 
-def make_user(role: str = "customer", **fields):
-    """A saved user; the password is ``PASSWORD`` unless given."""
+def make_user(role: str = "customer", *, permissions=None, **fields):
+    """A saved user; the password is ``PASSWORD`` unless given. A staff member belongs to
+    a group of ``permissions`` (every permission unless given)."""
     n = next(_serial)
     fields.setdefault("email", f"user{n}@example.com")
     fields.setdefault("username", f"user{n}")
     fields.setdefault("password", PASSWORD)
-    return accounts.create_user(role=role, **fields)
+    user = accounts.create_user(role=role, **fields)
+    if role == "staff":
+        grant(user, PERMISSIONS if permissions is None else permissions)
+    return user
+
+
+def grant(user, permissions) -> PermissionGroup:
+    """Put ``user`` in a new group of exactly ``permissions``."""
+    group = groups.create_group(
+        None,
+        {"name": f"group{next(_serial)}", "permissions": list(permissions), "members": [user.id]},
+    )
+    db.session.refresh(user)
+    return group
+
+
+def make_token(permissions=PERMISSIONS, name: str = "ERP") -> str:
+    """The secret of a new integration token holding ``permissions``."""
+    return integration_tokens.create_token(None, name, list(permissions))[1]
 
 
 def login(client, user, password: str = PASSWORD) -> dict:

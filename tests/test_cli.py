@@ -5,10 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text
 
+from ecom.accounts import groups
 from ecom.accounts.models import TokenFamily, User
 from ecom.accounts.passwords import verify_password
 from ecom.catalog.models import Product, ProductVariant
 from ecom.cli.seed import SEED_PASSWORD
+from ecom.common.permissions import PERMISSIONS
 from ecom.extensions import db
 from ecom.orders.models import (
     NEW_ORDER_STATUS,
@@ -321,3 +323,34 @@ def test_seed_as_of_today_writes_nothing_dated_in_the_future(app):
         )
     ]
     assert all(moment <= now for moment in latest)
+
+
+def test_create_staff_joins_all_permissions_or_the_groups_named(app):
+    invoke(app, "create-staff", "--email", "clerk@example.com", "--password", "long-pass-1")
+    groups.create_group(None, {"name": "Warehouse", "permissions": ["manage_stock"]})
+    named = invoke(
+        app,
+        "create-staff",
+        "--email",
+        "packer@example.com",
+        "--password",
+        "long-pass-1",
+        "--group",
+        "Warehouse",
+    )
+    unknown = invoke(
+        app,
+        "create-staff",
+        "--email",
+        "ghost@example.com",
+        "--password",
+        "long-pass-1",
+        "--group",
+        "Nobody",
+    )
+
+    assert user_by_email("clerk@example.com").permissions == set(PERMISSIONS)
+    assert named.exit_code == 0 and user_by_email("packer@example.com").permissions == {
+        "manage_stock"
+    }
+    assert unknown.exit_code != 0 and user_by_email("ghost@example.com") is None

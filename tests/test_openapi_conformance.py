@@ -24,6 +24,7 @@ from PIL import Image
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
+from ecom.accounts import groups, integration_tokens
 from ecom.catalog import options
 from ecom.common.models import utcnow
 from ecom.promotions import services as promotions
@@ -118,6 +119,8 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     # Generated subscriptions name any host: a delivery to one gives up quickly.
     monkeypatch.setitem(app.config, "WEBHOOK_TIMEOUT_SECONDS", 1)
     subscription, delivery = finished_ping()
+    team = groups.create_group(None, {"name": "Team", "permissions": ["manage_orders"]})
+    token, _secret = integration_tokens.create_token(None, "ERP", ["manage_orders"])
     return Shop(
         ids={
             "user_id": [customer.id, staff.id],
@@ -142,6 +145,8 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "tax_rate_id": [rate.id],
             "subscription_id": [subscription.id],
             "delivery_id": [delivery.id],
+            "group_id": [team.id],
+            "token_id": [token.id],
             # Named in bodies only: no operation deletes it meanwhile.
             "body_tax_class": [zero.id],
         },

@@ -1,6 +1,6 @@
 """The accounts' error codes, declared once."""
 
-from ecom.common.errors import Conflict, NotAuthenticated
+from ecom.common.errors import Conflict, NotAuthenticated, PermissionDenied
 
 
 class AccountExists(Conflict):
@@ -36,3 +36,23 @@ class InvalidLink(Conflict):
 class PasswordIsEmail(Conflict):
     code = "password_is_email"
     message = "Password cannot be the same as the email address."
+
+
+class GroupExists(Conflict):
+    code = "group_exists"
+    message = "A permission group with this name already exists."
+
+    def __init__(self) -> None:
+        super().__init__(errors={"name": [self.message]})
+
+
+class NotStaff(Conflict):
+    code = "not_staff"
+    message = "Only staff members belong to permission groups."
+
+
+class BeyondOwnPermissions(PermissionDenied):
+    """Nobody hands out a permission they do not hold (no way up through a group or token)."""
+
+    code = "beyond_own_permissions"
+    message = "You cannot grant permissions you do not hold yourself."

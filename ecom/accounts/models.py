@@ -1,5 +1,5 @@
 from ecom.common.models import TimestampMixin, UTCDateTime
-from ecom.common.permissions import ROLES
+from ecom.common.permissions import PERMISSIONS, ROLES
 from ecom.extensions import db
 
 
@@ -30,6 +30,19 @@ class User(TimestampMixin, db.Model):
     token_version = db.Column(db.Integer, nullable=False, default=0)
     # Orders placed, cancelled ones too (kept by checkout): "first order only" vouchers.
     orders_placed = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+
+    groups = db.relationship(
+        "PermissionGroup", secondary="permission_group_members", back_populates="members"
+    )
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        """What the user may do as staff: all for an admin, their groups' for staff."""
+        if self.role == "admin":
+            return frozenset(PERMISSIONS)
+        if self.role != "staff":
+            return frozenset()
+        return frozenset(name for group in self.groups for name in group.permissions)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -79,3 +92,54 @@ class Address(TimestampMixin, db.Model):
     vat_number = db.Column(db.String(32), nullable=False, default="")
     phone = db.Column(db.String(32), nullable=False, default="")
     is_default = db.Column(db.Boolean, nullable=False, default=False)
+
+
+group_members = db.Table(
+    "permission_group_members",
+    db.Column(
+        "group_id",
+        db.Integer,
+        db.ForeignKey("permission_groups.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    db.Column(
+        "user_id",
+        db.Integer,
+        db.ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class PermissionGroup(TimestampMixin, db.Model):
+    """A named set of permissions (``ecom.common.permissions.PERMISSIONS``) staff belong to."""
+
+    __tablename__ = "permission_groups"
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80), nullable=False, unique=True)
+    # Permission names, sorted; the service keeps them within PERMISSIONS.
+    permissions = db.Column(db.JSON, nullable=False, default=list)
+    members = db.relationship(
+        User, secondary=group_members, back_populates="groups", order_by=User.id
+    )
+
+
+class IntegrationToken(TimestampMixin, db.Model):
+    """A long-lived API token of another system; only the SHA-256 of its secret is kept."""
+
+    __tablename__ = "integration_tokens"
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80), nullable=False)
+    digest = db.Column(db.String(64), nullable=False, unique=True)
+    # The first characters of the token, so staff can tell tokens apart.
+    hint = db.Column(db.String(16), nullable=False)
+    permissions = db.Column(db.JSON, nullable=False, default=list)
+    created_by_id = db.Column(
+        db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    # Written at most once a minute (``LAST_USED_RESOLUTION``), not on every request.
+    last_used_at = db.Column(UTCDateTime(), nullable=True)
+    revoked_at = db.Column(UTCDateTime(), nullable=True)

@@ -4,7 +4,7 @@ from flask import Blueprint, Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from ecom.accounts.models import User
+from ecom.accounts.models import IntegrationToken, PermissionGroup, User
 from ecom.admin.accounts import LoginView, LogoutView, UsersView
 from ecom.admin.audit import AuditView
 from ecom.admin.base import back_office_not_found, format_money, format_utc
@@ -17,6 +17,7 @@ from ecom.admin.outbox import OutboxView
 from ecom.admin.promotions import PromotionsView, RedemptionsView, VouchersView
 from ecom.admin.reviews import ReviewsView
 from ecom.admin.shipping import ShippingMethodsView, ShippingZonesView
+from ecom.admin.staff import IntegrationTokensView, PermissionGroupsView
 from ecom.admin.tax import TaxClassesView, TaxRatesView
 from ecom.admin.variant_list import VariantsView
 from ecom.admin.webhooks import WebhookAttemptsView, WebhookDeliveriesView, WebhooksView
@@ -137,6 +138,24 @@ def register_admin(app: Flask) -> None:
         )
     )
     admin.add_view(UsersView(User, db, name="Users", endpoint="admin_users", url="users"))
+    admin.add_view(
+        PermissionGroupsView(
+            PermissionGroup,
+            db,
+            name="Permission groups",
+            endpoint="admin_permission_groups",
+            url="permission-groups",
+        )
+    )
+    admin.add_view(
+        IntegrationTokensView(
+            IntegrationToken,
+            db,
+            name="Integration tokens",
+            endpoint="admin_integration_tokens",
+            url="integration-tokens",
+        )
+    )
     admin.add_view(
         OutboxView(OutboxMessage, db, name="Outbox", endpoint="admin_outbox", url="outbox")
     )

@@ -24,7 +24,8 @@ def _changes(view: Any, context: Any, entry: AuditEntry, name: str) -> Markup:
 class AuditView(ServiceModelView):
     """Entries are never created, edited or deleted here (nor anywhere: append-only)."""
 
-    required_role = "admin"
+    required_permission = "view_reports"
+
     can_create = False
     can_edit = False
     can_delete = False

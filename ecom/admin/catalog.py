@@ -66,6 +66,8 @@ class CategoriesView(ServiceModelView):
     """Categories with their parent; a move under a descendant or the deletion of a
     category still in use is refused by the catalog service."""
 
+    required_permission = "manage_catalog"
+
     column_list = ("id", "name", "slug", "parent", "created_at")
     column_searchable_list = ("name", "slug")
     column_sortable_list = ("id", "name", "slug", "created_at")
@@ -93,6 +95,8 @@ class ProductsView(TermSearch, ProductVariantPages, ServiceModelView):
     a product edits its options and variants; price and stock are the product's own only
     while it has one variant (its default one). The page's Save writes its variant rows
     too."""
+
+    required_permission = "manage_catalog"
 
     edit_template = "ecom_admin/product_edit.html"
     column_list = (

@@ -49,6 +49,8 @@ def shipping_form(form: dict[str, str], order: Order) -> dict[str, Any]:
 class CarriersView(ServiceModelView):
     """Carriers and their tracking-URL templates; one that shipped a parcel stays."""
 
+    required_permission = "manage_orders"
+
     column_list = ("id", "name", "tracking_url_template", "updated_at")
     column_labels = {"tracking_url_template": "Tracking URL template"}
     column_searchable_list = ("name",)
@@ -76,6 +78,8 @@ class CarriersView(ServiceModelView):
 
 class FulfilmentsView(ServiceModelView):
     """Every parcel, newest first; created and delivered from the order page."""
+
+    required_permission = "manage_orders"
 
     can_create = False
     can_edit = False

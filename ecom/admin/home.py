@@ -7,7 +7,7 @@ from flask import abort, current_app, request
 from flask_admin import AdminIndexView, expose
 
 from ecom.admin import dashboard
-from ecom.admin.base import StaffOnly
+from ecom.admin.base import StaffOnly, admin_may
 from ecom.admin.charts import revenue_chart
 from ecom.common.ids import MAX_ID
 
@@ -15,8 +15,12 @@ LOW_STOCK_PAGE_SIZE = 20
 
 
 class DashboardView(StaffOnly, AdminIndexView):
+    """Every staff member's home; its figures are for those with ``view_reports``."""
+
     @expose("/")
     def index(self) -> str:
+        if not admin_may("view_reports"):
+            return self.render("ecom_admin/welcome.html")
         now = datetime.now(UTC)
         config = current_app.config
         threshold = config["LOW_STOCK_THRESHOLD"]

@@ -28,6 +28,8 @@ def _order_link(view: Any, context: Any, document: Invoice | CreditNote, name: s
 class DocumentsView(ServiceModelView):
     """Issued documents never change: no creation, edit or deletion here."""
 
+    required_permission = "manage_orders"
+
     can_create = False
     can_edit = False
     can_delete = False

@@ -13,6 +13,7 @@ from ecom.admin.base import (
     ServiceModelView,
     TermSearch,
     containing,
+    requires,
     row_ids,
     show_money,
     show_related,
@@ -74,6 +75,8 @@ def order_search(term: str) -> ColumnElement[bool]:
 class OrdersView(OrderSearchMixin, ReturnActions, TermSearch, ServiceModelView):
     """Orders by status and date; no creation and no raw edit: a status changes only through
     ``transitions.change_status`` (history, payment status and restocking stay right)."""
+
+    required_permission = "manage_orders"
 
     can_create = False
     can_edit = False
@@ -142,6 +145,7 @@ class OrdersView(OrderSearchMixin, ReturnActions, TermSearch, ServiceModelView):
             flash(f"{len(moved)} order(s) now {to_status}: #{numbers}.", "success")
 
     @expose("/refund/", methods=("POST",))
+    @requires("manage_refunds")
     def refund(self) -> Any:
         """Refund all or part of an order's captured payment through the payments service."""
         order_id = request.form.get("order_id", type=int)

@@ -32,6 +32,8 @@ class OutboxView(ServiceModelView):
     account mail's holds the state its link is made from). Failed rows get a new round of
     attempts through ``outbox.retry``."""
 
+    required_permission = "manage_integrations"
+
     can_create = False
     can_edit = False
     can_delete = False

@@ -55,6 +55,8 @@ class TargetedView(ServiceModelView):
 class PromotionsView(TargetedView):
     """Catalogue promotions; their sale prices follow each write."""
 
+    required_permission = "manage_pricing"
+
     column_list = ("id", "name", "kind", "value", *PERIOD_FIELDS)
     column_labels = {"is_active": "Active"}
     column_filters = ("is_active", "kind")
@@ -88,6 +90,8 @@ def _usage(view: Any, context: Any, model: Voucher, name: str) -> Markup:
 
 class VouchersView(TargetedView):
     """Vouchers with their usage; a used voucher is deactivated, never deleted."""
+
+    required_permission = "manage_pricing"
 
     column_list = (
         "id",
@@ -135,6 +139,8 @@ class VouchersView(TargetedView):
 
 class RedemptionsView(ServiceModelView):
     """Who used which voucher on which order (read only)."""
+
+    required_permission = "manage_pricing"
 
     can_create = False
     can_edit = False

@@ -3,9 +3,10 @@ returns' services, and see the order's money history."""
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 
+from ecom.admin.base import admin_may
 from ecom.admin.session import current_admin_user
 from ecom.returns import handling, refunds, services
 from ecom.returns.models import RETURN_REASONS
@@ -46,6 +47,8 @@ class ReturnActions:
             flash("No such step of a return.", "error")
         elif step == "reject" and not request.form.get("reason", "").strip():
             flash("A rejection needs a reason.", "error")
+        elif step == "refund" and not admin_may("manage_refunds"):
+            abort(403)
         else:
             actor = current_admin_user()
             if self.perform(lambda: act(return_id, actor, request.form)):

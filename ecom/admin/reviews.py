@@ -13,6 +13,8 @@ from ecom.reviews.models import Review
 class ReviewsView(ServiceModelView):
     """Moderation: hidden reviews leave the product's rating, which the service recomputes."""
 
+    required_permission = "manage_customers"
+
     can_create = False
     can_edit = False
     can_view_details = True

@@ -60,6 +60,8 @@ class ShippingZonesView(ServiceModelView):
     """Zones: a country (and prefix) claimed twice, a second rest of the world or the
     deletion of a zone with methods is refused by the service."""
 
+    required_permission = "manage_pricing"
+
     column_list = ("id", "name", "rest_of_world", "countries", "postal_prefixes", "updated_at")
     column_labels = {"rest_of_world": "Rest of the world", "postal_prefixes": "Postal prefixes"}
     column_formatters = {
@@ -100,6 +102,8 @@ class ShippingZonesView(ServiceModelView):
 
 class ShippingMethodsView(ServiceModelView):
     """Methods with their rate; the bands of a band rate are edited as lines of text."""
+
+    required_permission = "manage_pricing"
 
     column_list = (
         "id",

@@ -34,6 +34,8 @@ class TaxClassesView(ServiceModelView):
     """Tax classes; exactly one is the default, which cannot be deleted or unmarked (the
     tax service refuses), only replaced by marking another."""
 
+    required_permission = "manage_pricing"
+
     column_list = ("id", "name", "is_default")
     column_labels = {"is_default": "Default"}
     column_default_sort = "name"
@@ -52,6 +54,8 @@ class TaxClassesView(ServiceModelView):
 
 class TaxRatesView(ServiceModelView):
     """Rates per country or region and class; a rate without a class is the shipping line's."""
+
+    required_permission = "manage_pricing"
 
     column_list = ("id", "country", "region", "tax_class", "rate")
     column_formatters = {"tax_class": show_related("name")}

@@ -25,6 +25,8 @@ class VariantsView(ServiceModelView):
     """Every variant: searchable by SKU, filterable by product; price, stock and active
     flag edited in the list; each write through ``update_variant``."""
 
+    required_permission = "manage_catalog"
+
     can_create = False
     column_list = (
         "id",

@@ -40,6 +40,8 @@ def _shortened(view: Any, context: Any, row: Any, name: str) -> Markup:
 class WebhooksView(ServiceModelView):
     """Subscriptions: the URL is checked (public addresses only) by the service."""
 
+    required_permission = "manage_integrations"
+
     column_list = (
         "id",
         "url",
@@ -104,6 +106,8 @@ class WebhooksView(ServiceModelView):
 class WebhookDeliveriesView(ServiceModelView):
     """One row per message; failed or delivered ones may be sent again."""
 
+    required_permission = "manage_integrations"
+
     can_create = False
     can_edit = False
     can_delete = False
@@ -138,6 +142,8 @@ class WebhookDeliveriesView(ServiceModelView):
 
 class WebhookAttemptsView(ServiceModelView):
     """The log: every request, its status, latency and the answer's first KB."""
+
+    required_permission = "manage_integrations"
 
     can_create = False
     can_edit = False

@@ -16,7 +16,7 @@ blp = Blueprint(
 
 @blp.route("/")
 class AuditEntries(MethodView):
-    @blp.auth("admin")
+    @blp.auth(permission="view_reports")
     @blp.arguments(AuditListArgsSchema, location="query")
     @blp.response(200, page_schema(AuditEntrySchema))
     def get(self, args):

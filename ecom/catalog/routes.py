@@ -38,7 +38,7 @@ class Categories(MethodView):
         """List categories by name, optionally the children of one (`?parent=<id>|root`)."""
         return paginate(categories.categories_query(args.get("parent")), args)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(CategoryWriteSchema)
     @blp.response(201, CategoryDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND", description="No such parent category.")
@@ -66,7 +66,7 @@ class CategoryDetail(MethodView):
         """One category with its children and breadcrumbs (`path`)."""
         return categories.get_category(category_id)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(CategoryWriteSchema)
     @blp.response(200, CategoryDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -75,7 +75,7 @@ class CategoryDetail(MethodView):
         """Replace a category (staff); moving it under its own descendant is a 400."""
         return categories.update_category(category_id, data)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(CategoryPatchSchema(partial=True))
     @blp.response(200, CategoryDetailSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -84,7 +84,7 @@ class CategoryDetail(MethodView):
         """Update some fields of a category (staff)."""
         return categories.update_category(category_id, data)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -107,7 +107,7 @@ class Products(MethodView):
         `cursor=` walks the whole list in id order."""
         return listing.list_products(args, include_inactive=is_staff())
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(ProductWriteSchema)
     @blp.response(201, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND", description="No such category.")
@@ -129,7 +129,7 @@ class ProductDetail(MethodView):
         inactive product is a 404 except for staff."""
         return details.product_detail(product_id, include_inactive=is_staff())
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(ProductWriteSchema)
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -139,7 +139,7 @@ class ProductDetail(MethodView):
         `sku` go to its only variant (400 `variant_required` when it has several: use variants/)."""
         return services.update_product(product_id, data)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(ProductPatchSchema(partial=True))
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -149,7 +149,7 @@ class ProductDetail(MethodView):
         to its only variant (400 `variant_required` when it has several: use variants/)."""
         return services.update_product(product_id, data)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -171,7 +171,7 @@ class ProductBySlug(MethodView):
 
 @blp.route("/products/<int:product_id>/image/")
 class ProductImage(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(ProductImageSchema, location="files")
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -180,7 +180,7 @@ class ProductImage(MethodView):
         """Upload or replace the product's image (staff); the old file is deleted."""
         return images.save_product_image(product_id, files["image"])
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.response(200, ProductSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, product_id):

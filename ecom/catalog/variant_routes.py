@@ -31,7 +31,7 @@ class Variants(MethodView):
         """A product's variants; customers see an active product's active ones."""
         return details.product_variants(product_id, include_inactive=is_staff())
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(VariantWriteSchema)
     @blp.response(201, VariantSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -51,7 +51,7 @@ class VariantDetail(MethodView):
         """One variant; an inactive one (or of an inactive product) is a 404 except for staff."""
         return details.product_variant(product_id, variant_id, include_inactive=is_staff())
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(VariantWriteSchema)
     @blp.response(200, VariantSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -60,7 +60,7 @@ class VariantDetail(MethodView):
         """Replace a variant's fields (staff); without `options` its values stay."""
         return variants.update_variant(product_id, variant_id, data)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(VariantPatchSchema(partial=True))
     @blp.response(200, VariantSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -69,7 +69,7 @@ class VariantDetail(MethodView):
         """Update some fields of a variant (staff)."""
         return variants.update_variant(product_id, variant_id, data)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(
@@ -85,7 +85,7 @@ class VariantDetail(MethodView):
 
 @blp.route("/products/<int:product_id>/variants/<int:variant_id>/image/")
 class VariantImage(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(ProductImageSchema, location="files")
     @blp.response(200, VariantSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -94,7 +94,7 @@ class VariantImage(MethodView):
         """Upload or replace a variant's image (staff); the old file is deleted."""
         return images.save_variant_image(product_id, variant_id, files["image"])
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.response(200, VariantSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, product_id: int, variant_id: int) -> ProductVariant:
@@ -112,7 +112,7 @@ class Options(MethodView):
         """A product's options (Size, Colour) with their values, in display order."""
         return details.product_options(product_id, include_inactive=is_staff())
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(OptionWriteSchema)
     @blp.response(201, OptionSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -124,7 +124,7 @@ class Options(MethodView):
 
 @blp.route("/products/<int:product_id>/options/<int:option_id>/")
 class OptionDetail(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.arguments(OptionPatchSchema(partial=True))
     @blp.response(200, OptionSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -137,7 +137,7 @@ class OptionDetail(MethodView):
         """Rename an option or replace its values (staff)."""
         return options.update_option(product_id, option_id, data)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_catalog")
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(

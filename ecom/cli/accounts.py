@@ -5,7 +5,7 @@ import marshmallow as ma
 from flask.cli import with_appcontext
 from marshmallow import validate
 
-from ecom.accounts import tokens
+from ecom.accounts import groups, tokens
 from ecom.accounts.services import create_user, normalise_email
 from ecom.common.errors import Conflict, ValidationFailed
 
@@ -18,11 +18,16 @@ def _valid_email(_ctx: click.Context, _param: click.Parameter, value: str) -> st
     return value
 
 
-def _create(email: str, password: str, role: str) -> None:
+def _create(email: str, password: str, role: str, group_names: tuple[str, ...] = ()) -> None:
     email = normalise_email(email)
+    group_names = group_names or (groups.ALL_PERMISSIONS,)
+    if role == "staff" and (unknown := groups.unknown_groups(group_names)):
+        raise click.ClickException(f"No permission group is named {', '.join(unknown)}.")
     try:
         # The email doubles as the username (the API's username rule accepts it).
         user = create_user(email=email, username=email, password=password, role=role)
+        if role == "staff":
+            groups.join(user, group_names)
     except ValidationFailed as exc:
         raise click.ClickException(" ".join(sum(exc.errors.values(), []))) from exc
     except Conflict as exc:
@@ -44,8 +49,8 @@ def _account_command(name: str, role: str, who: str) -> click.Command:
         help="Prompted for (hidden, twice) when omitted.",
     )
     @with_appcontext
-    def command(email: str, password: str) -> None:
-        _create(email, password, role)
+    def command(email: str, password: str, **options: tuple[str, ...]) -> None:
+        _create(email, password, role, options.get("group", ()))
 
     return command
 
@@ -53,8 +58,14 @@ def _account_command(name: str, role: str, who: str) -> click.Command:
 create_admin = _account_command(
     "create-admin", "admin", "an administrator (the whole back office, user management)"
 )
-create_staff = _account_command(
-    "create-staff", "staff", "a staff member (the back office without user management)"
+create_staff = click.option(
+    "--group",
+    multiple=True,
+    help=f'A permission group to join (repeatable); "{groups.ALL_PERMISSIONS}" when omitted.',
+)(
+    _account_command(
+        "create-staff", "staff", "a staff member (who may do what their permission groups grant)"
+    )
 )
 
 

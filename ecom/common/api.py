@@ -1,6 +1,7 @@
 """The Blueprint every domain uses (flask-smorest's, with our validation status and auth
 docs) and the conventions the whole OpenAPI document shares."""
 
+import inspect
 import json
 from collections.abc import Callable
 from functools import wraps
@@ -13,11 +14,13 @@ from webargs.flaskparser import FlaskParser, abort
 from werkzeug.routing import UnicodeConverter
 
 from ecom.common.login_limits import login_limit
-from ecom.common.permissions import authorize
+from ecom.common.permissions import PERMISSIONS, TOKEN_PREFIX, authorize
 from ecom.common.ratelimit import client_ip, configured, limiter, submitted_email
 from ecom.common.schemas import NO_NUL, ResponseSchema
 
 BEARER_SCHEME = "bearerAuth"
+# The operation's permission in the OpenAPI document (and a sentence of its description).
+PERMISSION_EXTENSION = "x-permission"
 INTRODUCTION = """\
 The shop's REST API: accounts, catalog, cart, checkout, orders, payments and reviews.
 
@@ -29,7 +32,13 @@ with `POST /api/v1/auth/users/`. A shop filled by `flask seed` has `staff@shop.e
 `admin@shop.example` and customers, all with the password `shop-demo-password`; `flask
 create-admin` makes an administrator.
 
-**Roles** nest: admin ⊇ staff ⊇ customer; each operation says who may call it.
+**Roles** nest: admin ⊇ staff ⊇ customer; each operation says who may call it. A staff
+operation names its **permission** (`x-permission`, and the last sentence of its
+description): staff hold the permissions of their permission groups, admins hold all.
+
+**Integration tokens** (`ecom_it_…`, made by staff with `manage_integrations`) are sent the
+same way, `Authorization: Bearer <token>`, and may call the staff operations whose
+permission they hold, and the public reads.
 
 **Servers.** Paths are absolute (`/api/v1/...`, `/health/`): the server is the one that
 serves this document. Every path answers with or without its trailing slash.
@@ -134,6 +143,14 @@ def _body_required(view: Callable) -> Callable:
     return wrapper
 
 
+def _needs(permission: str) -> str:
+    """The sentence a staff operation's description ends with."""
+    return (
+        f"**Permission:** `{permission}`: staff of a permission group that grants it, "
+        f"admins, or an integration token (`{TOKEN_PREFIX}…`) that holds it."
+    )
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ApiParser()
 
@@ -144,16 +161,32 @@ class Blueprint(flask_smorest.Blueprint):
             return parse
         return lambda view: _body_required(parse(view))
 
-    def auth(self, role: str | None = "customer", *, optional: bool = False) -> Callable:
-        """Require a valid access token for ``role`` (or above); document it in OpenAPI.
+    def auth(
+        self,
+        role: str | None = "customer",
+        *,
+        optional: bool = False,
+        permission: str | None = None,
+    ) -> Callable:
+        """Require a valid token for ``role`` (or above); document it in OpenAPI.
 
+        ``permission`` makes a staff operation: staff whose groups grant it, admins, and
+        integration tokens holding it may call it; the document says which (its
+        ``x-permission`` and a sentence of its description). A staff operation always
+        names its permission: ``auth("staff")`` alone is refused.
         ``optional=True`` accepts anonymous callers but still rejects a bad token.
         """
+        if permission is not None:
+            if permission not in PERMISSIONS:
+                raise ValueError(f"unknown permission {permission!r}")
+            role = "staff"
+        elif role == "staff":
+            raise ValueError('a staff operation names its permission: auth(permission="...")')
 
         def decorator(view: Callable) -> Callable:
             @wraps(view)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
-                authorize(role, optional=optional)
+                authorize(role, optional=optional, permission=permission)
                 return view(*args, **kwargs)
 
             # `{}` first: anonymous callers are welcome, a token (when sent) is checked.
@@ -162,6 +195,10 @@ class Blueprint(flask_smorest.Blueprint):
             wrapper = self.alt_response(401, response="UNAUTHORIZED")(wrapper)
             if role not in (None, "customer"):
                 wrapper = self.alt_response(403, response="FORBIDDEN")(wrapper)
+            if permission is not None:
+                wrapper = self.doc(**{PERMISSION_EXTENSION: permission})(wrapper)
+                wrapper.__doc__ = f"{inspect.cleandoc(view.__doc__ or '')}\n\n{_needs(permission)}"
+                wrapper.required_permission = permission
             return wrapper
 
         return decorator

@@ -27,6 +27,10 @@ from ecom.orders.models import Order
 def order_fulfilments(order_id: int, viewer: User) -> list[Fulfilment]:
     """An order's fulfilments, oldest first, for its owner or staff (404 for others)."""
     orders.get_order(order_id, viewer)
+    return _fulfilments(order_id)
+
+
+def _fulfilments(order_id: int) -> list[Fulfilment]:
     query = (
         select(Fulfilment)
         .where(Fulfilment.order_id == order_id)
@@ -41,13 +45,17 @@ def order_fulfilments(order_id: int, viewer: User) -> list[Fulfilment]:
 
 def get_fulfilment(order_id: int, fulfilment_id: int, viewer: User) -> Fulfilment:
     orders.get_order(order_id, viewer)
+    return _fulfilment(order_id, fulfilment_id)
+
+
+def _fulfilment(order_id: int, fulfilment_id: int) -> Fulfilment:
     fulfilment = db.session.get(Fulfilment, fulfilment_id)
     if fulfilment is None or fulfilment.order_id != order_id:
         raise FulfilmentNotFound()
     return fulfilment
 
 
-def create_fulfilment(order_id: int, data: dict[str, Any], *, actor: User) -> Fulfilment:
+def create_fulfilment(order_id: int, data: dict[str, Any], *, actor: User | None) -> Fulfilment:
     """Ship ``data["lines"]`` (``line`` and ``quantity``; a line named twice counts the
     sum) with ``carrier`` and ``tracking_number``: the units, the order's status and the
     parcel commit together, or nothing does."""
@@ -62,7 +70,7 @@ def create_fulfilment(order_id: int, data: dict[str, Any], *, actor: User) -> Fu
             order_id=order.id,
             carrier=carrier,
             tracking_number=data["tracking_number"],
-            created_by_id=actor.id,
+            created_by_id=actor.id if actor else None,
             lines=[FulfilmentLine(order_item_id=i, quantity=n) for i, n in quantities.items()],
         )
         db.session.add(fulfilment)
@@ -71,22 +79,22 @@ def create_fulfilment(order_id: int, data: dict[str, Any], *, actor: User) -> Fu
     return fulfilment
 
 
-def deliver_fulfilment(order_id: int, fulfilment_id: int, *, actor: User) -> Fulfilment:
+def deliver_fulfilment(order_id: int, fulfilment_id: int, *, actor: User | None) -> Fulfilment:
     """The parcel arrived: its units count as delivered, and the order is delivered once
     every unit is."""
     with atomic(keep_loaded=True):
         order = shipments.locked_order(order_id)
-        fulfilment = get_fulfilment(order_id, fulfilment_id, actor)
+        fulfilment = _fulfilment(order_id, fulfilment_id)
         if not _deliver(order, fulfilment, actor):
             raise AlreadyDelivered()
     return fulfilment
 
 
-def deliver_order(order_id: int, *, actor: User) -> list[Fulfilment]:
+def deliver_order(order_id: int, *, actor: User | None) -> list[Fulfilment]:
     """Every parcel of the order arrived (those already delivered stay as they were)."""
     with atomic(keep_loaded=True):
         order = shipments.locked_order(order_id)
-        fulfilments = order_fulfilments(order_id, actor)
+        fulfilments = _fulfilments(order_id)
         waiting = [f for f in fulfilments if f.delivered_at is None]
         if not waiting:
             raise AlreadyDelivered("Every fulfilment of this order was already delivered.")
@@ -112,7 +120,7 @@ def units_by_line(lines: Iterable[dict[str, int]]) -> dict[int, int]:
     return dict(total)
 
 
-def _deliver(order: Order, fulfilment: Fulfilment, actor: User) -> bool:
+def _deliver(order: Order, fulfilment: Fulfilment, actor: User | None) -> bool:
     """Mark the parcel delivered, then its units; False when it already was."""
     if not _mark_delivered(order, fulfilment):
         return False

@@ -172,7 +172,8 @@ class OrderNote(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("orders.id"), nullable=False, index=True)
-    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    # None: written by an integration token (the audit log names which).
+    author_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     body = db.Column(db.Text, nullable=False)
     created_at = db.Column(UTCDateTime(), nullable=False, default=utcnow)
 

@@ -18,8 +18,8 @@ def _existing_order(order_id: int) -> Order:
     return order
 
 
-def add_note(order_id: int, author: User, body: str) -> OrderNote:
-    """A note by ``author`` (staff) on the order, timed now."""
+def add_note(order_id: int, author: User | None, body: str) -> OrderNote:
+    """A note by ``author`` (staff; None: an integration token) on the order, timed now."""
     with atomic(keep_loaded=True):
         note = OrderNote(order_id=_existing_order(order_id).id, author=author, body=body.strip())
         db.session.add(note)

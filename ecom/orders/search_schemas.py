@@ -76,7 +76,11 @@ class OrderNoteCreateSchema(ma.Schema):
 class OrderNoteSchema(ResponseSchema):
     id = ma.fields.Integer()
     order = ma.fields.Integer(attribute="order_id", metadata={"description": "Order id."})
-    author = ma.fields.Integer(attribute="author_id", metadata={"description": "Staff user id."})
-    author_email = ma.fields.String(attribute="author.email")
+    author = ma.fields.Integer(
+        attribute="author_id",
+        allow_none=True,
+        metadata={"description": "Staff user id; null when an integration token wrote it."},
+    )
+    author_email = ma.fields.String(attribute="author.email", allow_none=True)
     body = ma.fields.String()
     created_at = ma.fields.DateTime()

@@ -80,8 +80,8 @@ class InvalidTransition(Conflict):
         self.requested = requested
 
 
-def change_status(order_id: int, to_status: str, *, actor: User, note: str = "") -> Order:
-    """Move an order along ``TRANSITIONS`` (staff); cancelling puts its stock back."""
+def change_status(order_id: int, to_status: str, *, actor: User | None, note: str = "") -> Order:
+    """Move an order along ``TRANSITIONS``; cancelling puts its stock back."""
     if to_status in SET_BY_UNITS:
         raise StatusFollowsUnits(to_status)
     with atomic():

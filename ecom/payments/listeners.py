@@ -3,6 +3,7 @@
 from ecom.common import outbox
 from ecom.common.events import Event, Listeners, When
 from ecom.common.outbox import Handlers
+from ecom.common.permissions import integration_token_id
 from ecom.orders.events import ORDER_STATUS_CHANGED
 from ecom.payments import capture, jobs, manual, refunds
 from ecom.payments.services import DUMMY_WEBHOOK
@@ -28,9 +29,11 @@ def _settle_if_cancelled(event: Event) -> None:
 
 def _refuse_paid_by_hand(event: Event) -> None:
     """An order paying through a provider becomes paid by its capture alone (actor: the
-    shop), never by a person, through the API's status change or the back office."""
+    shop), never by a person or an integration token, through the API's status change or
+    the back office."""
     change = event.payload
-    if change["to_status"] == "paid" and change["changed_by_id"] is not None:
+    by_hand = change["changed_by_id"] is not None or integration_token_id() is not None
+    if change["to_status"] == "paid" and by_hand:
         payment = manual.live_payment(change["order_id"])
         if payment is not None:
             raise manual.PaidThroughProvider(payment)

@@ -3,6 +3,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from ecom.common.api import Blueprint
+from ecom.common.permissions import current_user_or_none
 from ecom.payments import capture, refunds, services, webhooks
 from ecom.payments.schemas import (
     PayHeaderSchema,
@@ -47,7 +48,7 @@ class OrderPayments(MethodView):
 
 @blp.route("/orders/<int:order_id>/refund/")
 class OrderRefund(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_refunds")
     @blp.arguments(RefundRequestSchema)
     @blp.response(201, RefundSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -55,12 +56,12 @@ class OrderRefund(MethodView):
     def post(self, data, order_id):
         """Refund all or part of the order's captured payment (staff). The provider is
         asked by a background job; the refund is `succeeded` once it confirms."""
-        return refunds.request_refund(order_id, actor=current_user, **data)
+        return refunds.request_refund(order_id, actor=current_user_or_none(), **data)
 
 
 @blp.route("/orders/<int:order_id>/capture/")
 class OrderCapture(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_orders")
     @blp.response(202, PaymentSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="No authorized payment to capture.")

@@ -32,14 +32,14 @@ vouchers_blp = Blueprint(
 
 @promotions_blp.route("/")
 class Promotions(MethodView):
-    @promotions_blp.auth("staff")
+    @promotions_blp.auth(permission="manage_pricing")
     @promotions_blp.arguments(ActiveListArgsSchema, location="query")
     @promotions_blp.response(200, page_schema(PromotionSchema))
     def get(self, args):
         """Promotions, newest first (staff)."""
         return paginate(services.promotions_query(args.get("is_active")), args)
 
-    @promotions_blp.auth("staff")
+    @promotions_blp.auth(permission="manage_pricing")
     @promotions_blp.arguments(PromotionWriteSchema)
     @promotions_blp.response(201, PromotionSchema)
     @promotions_blp.alt_response(404, response="NOT_FOUND", description="A target not found.")
@@ -53,14 +53,14 @@ class Promotions(MethodView):
 
 @promotions_blp.route("/<int:promotion_id>/")
 class PromotionDetail(MethodView):
-    @promotions_blp.auth("staff")
+    @promotions_blp.auth(permission="manage_pricing")
     @promotions_blp.response(200, PromotionSchema)
     @promotions_blp.alt_response(404, response="NOT_FOUND")
     def get(self, promotion_id):
         """One promotion (staff)."""
         return services.get_promotion(promotion_id)
 
-    @promotions_blp.auth("staff")
+    @promotions_blp.auth(permission="manage_pricing")
     @promotions_blp.arguments(PromotionWriteSchema)
     @promotions_blp.response(200, PromotionSchema)
     @promotions_blp.alt_response(404, response="NOT_FOUND")
@@ -71,7 +71,7 @@ class PromotionDetail(MethodView):
         """Replace a promotion (staff)."""
         return services.update_promotion(promotion_id, data)
 
-    @promotions_blp.auth("staff")
+    @promotions_blp.auth(permission="manage_pricing")
     @promotions_blp.arguments(PromotionPatchSchema(partial=True))
     @promotions_blp.response(200, PromotionSchema)
     @promotions_blp.alt_response(404, response="NOT_FOUND")
@@ -82,7 +82,7 @@ class PromotionDetail(MethodView):
         """Change some fields of a promotion (staff)."""
         return services.update_promotion(promotion_id, data)
 
-    @promotions_blp.auth("staff")
+    @promotions_blp.auth(permission="manage_pricing")
     @promotions_blp.response(204)
     @promotions_blp.alt_response(404, response="NOT_FOUND")
     def delete(self, promotion_id):
@@ -92,14 +92,14 @@ class PromotionDetail(MethodView):
 
 @vouchers_blp.route("/")
 class Vouchers(MethodView):
-    @vouchers_blp.auth("staff")
+    @vouchers_blp.auth(permission="manage_pricing")
     @vouchers_blp.arguments(ActiveListArgsSchema, location="query")
     @vouchers_blp.response(200, page_schema(VoucherSchema))
     def get(self, args):
         """Vouchers with their usage counts, newest first (staff)."""
         return paginate(vouchers.vouchers_query(args.get("is_active")), args)
 
-    @vouchers_blp.auth("staff")
+    @vouchers_blp.auth(permission="manage_pricing")
     @vouchers_blp.arguments(VoucherWriteSchema)
     @vouchers_blp.response(201, VoucherSchema)
     @vouchers_blp.alt_response(404, response="NOT_FOUND", description="A target not found.")
@@ -116,14 +116,14 @@ class Vouchers(MethodView):
 
 @vouchers_blp.route("/<int:voucher_id>/")
 class VoucherDetail(MethodView):
-    @vouchers_blp.auth("staff")
+    @vouchers_blp.auth(permission="manage_pricing")
     @vouchers_blp.response(200, VoucherSchema)
     @vouchers_blp.alt_response(404, response="NOT_FOUND")
     def get(self, voucher_id):
         """One voucher with its usage count (staff)."""
         return vouchers.get_voucher(voucher_id)
 
-    @vouchers_blp.auth("staff")
+    @vouchers_blp.auth(permission="manage_pricing")
     @vouchers_blp.arguments(VoucherWriteSchema)
     @vouchers_blp.response(200, VoucherSchema)
     @vouchers_blp.alt_response(404, response="NOT_FOUND")
@@ -137,7 +137,7 @@ class VoucherDetail(MethodView):
         """Replace a voucher (staff)."""
         return vouchers.update_voucher(voucher_id, data)
 
-    @vouchers_blp.auth("staff")
+    @vouchers_blp.auth(permission="manage_pricing")
     @vouchers_blp.arguments(VoucherPatchSchema(partial=True))
     @vouchers_blp.response(200, VoucherSchema)
     @vouchers_blp.alt_response(404, response="NOT_FOUND")
@@ -151,7 +151,7 @@ class VoucherDetail(MethodView):
         """Change some fields of a voucher (staff)."""
         return vouchers.update_voucher(voucher_id, data)
 
-    @vouchers_blp.auth("staff")
+    @vouchers_blp.auth(permission="manage_pricing")
     @vouchers_blp.response(204)
     @vouchers_blp.alt_response(404, response="NOT_FOUND")
     @vouchers_blp.alt_response(409, response="CONFLICT", description="Orders used it.")
@@ -162,7 +162,7 @@ class VoucherDetail(MethodView):
 
 @vouchers_blp.route("/<int:voucher_id>/redemptions/")
 class VoucherRedemptions(MethodView):
-    @vouchers_blp.auth("staff")
+    @vouchers_blp.auth(permission="manage_pricing")
     @vouchers_blp.arguments(PageArgsSchema, location="query")
     @vouchers_blp.response(200, page_schema(RedemptionSchema))
     @vouchers_blp.alt_response(404, response="NOT_FOUND")

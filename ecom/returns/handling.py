@@ -9,14 +9,14 @@ from ecom.returns.errors import UnknownLine
 from ecom.returns.models import Return
 
 
-def approve(return_id: int, *, actor: User, note: str = "") -> Return:
+def approve(return_id: int, *, actor: User | None, note: str = "") -> Return:
     with atomic(keep_loaded=True):
         return_ = status.lock_return(return_id)
         status.move(return_, "approved", actor=actor, note=note)
     return return_
 
 
-def reject(return_id: int, *, actor: User, reason: str) -> Return:
+def reject(return_id: int, *, actor: User | None, reason: str) -> Return:
     """Refuse a requested return; its units may be asked for again."""
     with atomic(keep_loaded=True):
         return_ = status.lock_return(return_id)
@@ -25,7 +25,7 @@ def reject(return_id: int, *, actor: User, reason: str) -> Return:
     return return_
 
 
-def receive(return_id: int, *, actor: User, restock: list[int], note: str = "") -> Return:
+def receive(return_id: int, *, actor: User | None, restock: list[int], note: str = "") -> Return:
     """The approved return's units arrived; the lines named in ``restock`` (return line
     ids) go back to stock, the others stay off sale."""
     with atomic(keep_loaded=True):

@@ -69,7 +69,7 @@ def _shipping(order: Order) -> Decimal:
 
 
 def refund_return(
-    return_id: int, *, actor: User, with_shipping: bool = False, note: str = ""
+    return_id: int, *, actor: User | None, with_shipping: bool = False, note: str = ""
 ) -> Return:
     """Pay a received return back, once: the return is locked (after its order) and moves
     to ``refunded`` in the transaction that writes the refund."""
@@ -93,7 +93,7 @@ def refund_return(
 def goodwill_refund(
     order_id: int,
     *,
-    actor: User,
+    actor: User | None,
     reason: str,
     amount: Decimal | None = None,
     lines: list[dict] | None = None,

@@ -2,6 +2,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from ecom.common.api import Blueprint
+from ecom.common.permissions import current_user_or_none
 from ecom.payments.schemas import RefundSchema
 from ecom.returns import handling, refunds, requests, services
 from ecom.returns.schemas import (
@@ -70,31 +71,31 @@ class ReturnCancel(MethodView):
 
 @blp.route("/returns/<int:return_id>/approve/")
 class ReturnApprove(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_orders")
     @blp.arguments(ReturnNoteSchema, required=False)
     @blp.response(200, ReturnSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description=STEP_REFUSED)
     def post(self, data, return_id):
         """Accept a requested return (staff): the customer is told to send the units."""
-        return handling.approve(return_id, actor=current_user, note=data["note"])
+        return handling.approve(return_id, actor=current_user_or_none(), note=data["note"])
 
 
 @blp.route("/returns/<int:return_id>/reject/")
 class ReturnReject(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_orders")
     @blp.arguments(ReturnRejectSchema)
     @blp.response(200, ReturnSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description=STEP_REFUSED)
     def post(self, data, return_id):
         """Refuse a requested return with a reason (staff); its units may be asked again."""
-        return handling.reject(return_id, actor=current_user, reason=data["reason"])
+        return handling.reject(return_id, actor=current_user_or_none(), reason=data["reason"])
 
 
 @blp.route("/returns/<int:return_id>/receive/")
 class ReturnReceive(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_orders")
     @blp.arguments(ReturnReceiveSchema, required=False)
     @blp.response(200, ReturnSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -105,13 +106,13 @@ class ReturnReceive(MethodView):
         """The approved return's units arrived (staff); the lines in `restock` go back on
         sale."""
         return handling.receive(
-            return_id, actor=current_user, restock=data["restock"], note=data["note"]
+            return_id, actor=current_user_or_none(), restock=data["restock"], note=data["note"]
         )
 
 
 @blp.route("/returns/<int:return_id>/refund/")
 class ReturnRefund(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_refunds")
     @blp.arguments(ReturnRefundSchema, required=False)
     @blp.response(200, ReturnSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -126,7 +127,7 @@ class ReturnRefund(MethodView):
         the shipping if asked. The provider is asked by a background job."""
         return refunds.refund_return(
             return_id,
-            actor=current_user,
+            actor=current_user_or_none(),
             with_shipping=data["include_shipping"],
             note=data["note"],
         )
@@ -134,7 +135,7 @@ class ReturnRefund(MethodView):
 
 @blp.route("/orders/<int:order_id>/goodwill-refunds/")
 class GoodwillRefunds(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_refunds")
     @blp.arguments(GoodwillRefundSchema)
     @blp.response(201, RefundSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -146,7 +147,7 @@ class GoodwillRefunds(MethodView):
     def post(self, data, order_id):
         """Refund without a return (staff): an amount, or some units' share of their
         lines, with a reason."""
-        return refunds.goodwill_refund(order_id, actor=current_user, **data), 201
+        return refunds.goodwill_refund(order_id, actor=current_user_or_none(), **data), 201
 
 
 @blp.route("/orders/<int:order_id>/refunds/")

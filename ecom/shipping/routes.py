@@ -24,14 +24,14 @@ blp = Blueprint(
 
 @blp.route("/zones/")
 class Zones(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(ShippingZoneSchema))
     def get(self, args):
         """Shipping zones by name (staff)."""
         return paginate(services.zones_query(), args)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.arguments(ShippingZoneWriteSchema)
     @blp.response(201, ShippingZoneSchema)
     @blp.alt_response(
@@ -47,14 +47,14 @@ class Zones(MethodView):
 
 @blp.route("/zones/<int:zone_id>/")
 class ZoneDetail(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.response(200, ShippingZoneSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, zone_id):
         """One zone (staff)."""
         return services.get_zone(zone_id)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.arguments(ShippingZonePatchSchema(partial=True))
     @blp.response(200, ShippingZoneSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -68,7 +68,7 @@ class ZoneDetail(MethodView):
         the zone's."""
         return services.update_zone(zone_id, data)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="`shipping_zone_not_empty`.")
@@ -79,14 +79,14 @@ class ZoneDetail(MethodView):
 
 @blp.route("/methods/")
 class Methods(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.arguments(ShippingMethodListArgsSchema, location="query")
     @blp.response(200, page_schema(ShippingMethodSchema))
     def get(self, args):
         """Shipping methods by zone (staff)."""
         return paginate(services.methods_query(args.get("zone")), args)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.arguments(ShippingMethodWriteSchema)
     @blp.response(201, ShippingMethodSchema)
     @blp.alt_response(404, response="NOT_FOUND", description="No such zone.")
@@ -97,14 +97,14 @@ class Methods(MethodView):
 
 @blp.route("/methods/<int:method_id>/")
 class MethodDetail(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.response(200, ShippingMethodSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, method_id):
         """One method with its bands (staff)."""
         return services.get_method(method_id)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.arguments(ShippingMethodPatchSchema(partial=True))
     @blp.response(200, ShippingMethodSchema)
     @blp.alt_response(404, response="NOT_FOUND", description="No such method or zone.")
@@ -117,7 +117,7 @@ class MethodDetail(MethodView):
         """Change some fields of a method (staff); `bands` replace the method's."""
         return services.update_method(method_id, data)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, method_id):

@@ -22,14 +22,14 @@ blp = Blueprint(
 
 @blp.route("/classes/")
 class TaxClasses(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(TaxClassSchema))
     def get(self, args):
         """Tax classes by name (staff)."""
         return paginate(services.classes_query(), args)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.arguments(TaxClassWriteSchema)
     @blp.response(201, TaxClassSchema)
     @blp.alt_response(409, response="CONFLICT", description="`tax_class_exists`: name taken.")
@@ -40,14 +40,14 @@ class TaxClasses(MethodView):
 
 @blp.route("/classes/<int:tax_class_id>/")
 class TaxClassDetail(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.response(200, TaxClassSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, tax_class_id):
         """One tax class (staff)."""
         return services.get_class(tax_class_id)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.arguments(TaxClassPatchSchema(partial=True))
     @blp.response(200, TaxClassSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -56,7 +56,7 @@ class TaxClassDetail(MethodView):
         """Rename a tax class or make it the default (staff)."""
         return services.update_class(tax_class_id, data)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="`default_tax_class`.")
@@ -68,14 +68,14 @@ class TaxClassDetail(MethodView):
 
 @blp.route("/rates/")
 class TaxRates(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(TaxRateSchema))
     def get(self, args):
         """Tax rates by country, region and class (staff)."""
         return paginate(services.rates_query(), args)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.arguments(TaxRateWriteSchema)
     @blp.response(201, TaxRateSchema)
     @blp.alt_response(409, response="CONFLICT", description="`tax_rate_exists`.")
@@ -86,14 +86,14 @@ class TaxRates(MethodView):
 
 @blp.route("/rates/<int:tax_rate_id>/")
 class TaxRateDetail(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.response(200, TaxRateSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, tax_rate_id):
         """One tax rate (staff)."""
         return services.get_rate(tax_rate_id)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.arguments(TaxRatePatchSchema(partial=True))
     @blp.response(200, TaxRateSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -102,7 +102,7 @@ class TaxRateDetail(MethodView):
         """Change some of a rate's values (staff)."""
         return services.update_rate(tax_rate_id, data)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_pricing")
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, tax_rate_id):

@@ -1,11 +1,19 @@
-"""Seeded accounts: an admin, a staff member and customers, each customer with an address."""
+"""Seeded accounts: an admin, a staff member and customers, each customer with an address;
+example permission groups, the staff member in the first."""
 
-from ecom.accounts.models import Address, User
-from ecom.cli.seeding.rows import Seeder, insert_rows
+from ecom.accounts.models import Address, PermissionGroup, User, group_members
+from ecom.cli.seeding.rows import Seeder, insert_links, insert_rows
 from ecom.cli.vocabulary import CITIES, FIRST_NAMES, LAST_NAMES, STREETS
+from ecom.common.permissions import PERMISSIONS
 
 SEED_ADMIN_EMAIL = "admin@shop.example"
 SEED_STAFF_EMAIL = "staff@shop.example"
+# Example groups (the seeded staff member is in the first): docs/PERMISSIONS.md.
+SEED_GROUPS = {
+    "Shop managers": sorted(PERMISSIONS),
+    "Warehouse": ["manage_orders", "manage_stock"],
+    "Customer service": ["manage_customers", "manage_orders", "manage_refunds"],
+}
 
 
 def _user_row(seeder: Seeder, email: str, username: str, role: str) -> dict:
@@ -57,7 +65,21 @@ def seed_users(seeder: Seeder, count: int) -> None:
     ]
     ids = insert_rows(User, rows)
     seeder.staff_id = ids[1]
+    seed_groups(seeder)
     seeder.customer_ids = ids[2:]
     addresses = [_address_row(seeder, row, id) for id, row in zip(ids[2:], rows[2:], strict=True)]
     insert_rows(Address, addresses)
     seeder.addresses = {row["user_id"]: row for row in addresses}
+
+
+def seed_groups(seeder: Seeder) -> None:
+    """``SEED_GROUPS``, the seeded staff member in the first."""
+    created = seeder.before_orders()
+    group_ids = insert_rows(
+        PermissionGroup,
+        [
+            {"name": name, "permissions": permissions, "created_at": created, "updated_at": created}
+            for name, permissions in SEED_GROUPS.items()
+        ],
+    )
+    insert_links(group_members, [{"group_id": group_ids[0], "user_id": seeder.staff_id}])

@@ -27,14 +27,14 @@ REFUSED += "link-local address (or does not resolve)."
 
 @blp.route("/")
 class Subscriptions(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_integrations")
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(SubscriptionSchema))
     def get(self, args):
         """Webhook subscriptions (staff)."""
         return paginate(services.subscriptions_query(), args)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_integrations")
     @blp.arguments(SubscriptionWriteSchema)
     @blp.response(201, NewSubscriptionSchema)
     @blp.alt_response(400, response="BAD_REQUEST", description=REFUSED)
@@ -45,14 +45,14 @@ class Subscriptions(MethodView):
 
 @blp.route("/<int:subscription_id>/")
 class SubscriptionDetail(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_integrations")
     @blp.response(200, SubscriptionSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, subscription_id):
         """One subscription, without its secret (staff)."""
         return services.get_subscription(subscription_id)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_integrations")
     @blp.arguments(SubscriptionPatchSchema(partial=True))
     @blp.response(200, SubscriptionSchema)
     @blp.alt_response(400, response="BAD_REQUEST", description=REFUSED)
@@ -61,7 +61,7 @@ class SubscriptionDetail(MethodView):
         """Change some fields (staff); activating a disabled one resets its failures."""
         return services.update_subscription(subscription_id, data)
 
-    @blp.auth("staff")
+    @blp.auth(permission="manage_integrations")
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, subscription_id):
@@ -71,7 +71,7 @@ class SubscriptionDetail(MethodView):
 
 @blp.route("/<int:subscription_id>/ping/")
 class Ping(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_integrations")
     @blp.response(202, DeliverySchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def post(self, subscription_id):
@@ -81,7 +81,7 @@ class Ping(MethodView):
 
 @blp.route("/<int:subscription_id>/deliveries/")
 class Deliveries(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_integrations")
     @blp.arguments(DeliveryListArgsSchema, location="query")
     @blp.response(200, page_schema(DeliverySchema))
     @blp.alt_response(404, response="NOT_FOUND")
@@ -92,7 +92,7 @@ class Deliveries(MethodView):
 
 @blp.route("/deliveries/<int:delivery_id>/redeliver/")
 class Redeliver(MethodView):
-    @blp.auth("staff")
+    @blp.auth(permission="manage_integrations")
     @blp.response(202, DeliverySchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(
