@@ -31,6 +31,8 @@ from ecom.common.security import register_security
 from ecom.common.sessions import LazyCookieSessions
 from ecom.common.storage import register_media_route
 from ecom.extensions import api, cache, csrf, db, jwt, mail, migrate
+from ecom.integrations.bulk import listeners as bulk_listeners
+from ecom.integrations.bulk.routes import blp as bulk_blp
 from ecom.logging import configure_logging
 from ecom.orders import listeners as orders_listeners
 from ecom.orders.routes import blp as orders_blp
@@ -53,6 +55,7 @@ DOMAIN_LISTENERS = (
     reviews_listeners,
     orders_listeners,
     payments_listeners,
+    bulk_listeners,
 )
 
 
@@ -138,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
         promotions_blp,
         vouchers_blp,
         tax_blp,
+        bulk_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -4,6 +4,7 @@ from ecom.accounts.models import Address, TokenFamily, User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Category, OptionValue, Product, ProductOption, ProductVariant
 from ecom.common.outbox import OutboxMessage
+from ecom.integrations.bulk.models import BulkJob
 from ecom.orders.models import Order, OrderItem, OrderStatusChange
 from ecom.payments.models import Payment, PaymentEvent, Refund
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
@@ -13,6 +14,7 @@ from ecom.tax.models import TaxClass, TaxRate
 
 __all__ = [
     "Address",
+    "BulkJob",
     "Cart",
     "CartItem",
     "Category",

@@ -2,7 +2,8 @@
 
 ``S3_BUCKET`` picks S3 (``S3_ENDPOINT_URL`` for S3-compatible services); otherwise files
 live under ``MEDIA_ROOT``. Callers store keys such as ``products/7/3f2a….png`` and ask
-``image_url(key)`` for the URL a client can fetch.
+``image_url(key)`` for the URL a client can fetch. Files the app reads back (bulk import
+uploads, exports) are read with ``read(key)`` and never given a public URL.
 """
 
 import os
@@ -20,6 +21,8 @@ class Storage(Protocol):
     def save(self, key: str, data: bytes, content_type: str) -> None: ...
 
     def delete(self, key: str) -> None: ...
+
+    def read(self, key: str) -> bytes: ...
 
     def url(self, key: str) -> str: ...
 
@@ -41,6 +44,9 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
+
+    def read(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
 
     def url(self, key: str) -> str:
         url = self.base_url + quote(key)
@@ -75,6 +81,9 @@ class S3Storage:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
     def url(self, key: str) -> str:
         if self.presigned:

@@ -1,0 +1,1 @@
+"""ecom talking to other systems: outgoing webhooks, integration tokens, bulk import and export."""
