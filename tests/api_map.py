@@ -20,6 +20,7 @@ from ecom.extensions import db
 from ecom.promotions import services as promotions
 from ecom.promotions import vouchers
 from ecom.tax import services as tax
+from tests.bulk import make_bulk_jobs
 from tests.factories import (
     ADDRESS,
     PASSWORD,
@@ -324,6 +325,12 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/tax/rates/<int:tax_rate_id>/", "GET"): (None, STAFF_ONLY),
     ("/api/v1/tax/rates/<int:tax_rate_id>/", "PATCH"): ({"rate": "7.5"}, STAFF_ONLY),
     ("/api/v1/tax/rates/<int:tax_rate_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    # bulk import and export: staff's (a JSON body is no multipart upload: 400)
+    ("/api/v1/imports/", "POST"): (None, (401, 403, 403, 400, 400)),
+    ("/api/v1/imports/<int:import_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/exports/", "POST"): ({"kind": "customers"}, (401, 403, 403, 202, 202)),
+    ("/api/v1/exports/<int:export_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/exports/<int:export_id>/file/", "GET"): (None, STAFF_ONLY),
 }
 
 CONVERTER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
@@ -350,6 +357,7 @@ def make_shop() -> Shop:
     tax.create_class({"name": "Standard"})
     reduced = tax.create_class({"name": "Reduced"})
     rate = tax.create_rate({"country": "DE", "tax_class_id": reduced.id, "rate": Decimal("7")})
+    bulk_import, bulk_export = make_bulk_jobs()
     users = {"customer": owner, "other": other, "staff": staff, "admin": admin}
     return Shop(
         path_values={
@@ -372,6 +380,8 @@ def make_shop() -> Shop:
             "method_id": method.id,
             "tax_class_id": reduced.id,
             "tax_rate_id": rate.id,
+            "import_id": bulk_import.id,
+            "export_id": bulk_export.id,
         },
         tokens={name: issue_tokens(user) for name, user in users.items()},
         ids={"shoes": shoes.id, "product": product.id, "spare": spare.id},

@@ -23,12 +23,14 @@ from hypothesis import strategies as st
 from PIL import Image
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.transport.serialization import Binary
 
 from ecom.catalog import options
 from ecom.common.models import utcnow
 from ecom.promotions import services as promotions
 from ecom.promotions import vouchers
 from ecom.tax import services as tax
+from tests.bulk import make_bulk_jobs
 from tests.factories import (
     fill_cart,
     make_address,
@@ -57,6 +59,8 @@ BODY_IDS = {
 TAX_CLASS_FIELDS = ("tax_class", "tax_class_id")
 
 REAL_VAT_NUMBER = "DE136695976"
+PRODUCTS_HEADER = b"sku,title,category,price,stock\n"
+STOCK_HEADER = b"sku,stock\n"
 
 generated_cases = {"count": 0}
 
@@ -103,6 +107,7 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     classes = [tax.create_class({"name": "Standard"}), tax.create_class({"name": "Reduced"})]
     zero = tax.create_class({"name": "Zero"})
     rate = tax.create_rate({"country": "DE", "tax_class_id": classes[1].id, "rate": Decimal(7)})
+    bulk_import, bulk_export = make_bulk_jobs()
     return Shop(
         ids={
             "user_id": [customer.id, staff.id],
@@ -121,6 +126,8 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "voucher_id": [voucher.id],
             "tax_class_id": [c.id for c in classes],
             "tax_rate_id": [rate.id],
+            "import_id": [bulk_import.id],
+            "export_id": [bulk_export.id],
             # Named in bodies only: no operation deletes it meanwhile.
             "body_tax_class": [zero.id],
         },
@@ -173,6 +180,19 @@ def upload_a_real_image(case) -> None:
     valid = not case.meta.is_negative_at(ParameterLocation.BODY)
     if isinstance(case.body, dict) and "image" in case.body:
         case.body = {**case.body, "image": png() if valid else b"not an image"}
+
+
+def upload_a_real_table(case) -> None:
+    """A valid import's bytes become a CSV header of its kind, an invalid one's no table:
+    the document says "binary", the server "a table with these columns". The generated
+    part's bytes change in place, and the case keeps the mode it was generated in (a body
+    holding bytes is never judged valid again)."""
+    if not (isinstance(case.body, dict) and isinstance(case.body.get("file"), Binary)):
+        return
+    valid = not case.meta.is_negative_at(ParameterLocation.BODY)
+    header = STOCK_HEADER if case.body.get("kind") == "stock" else PRODUCTS_HEADER
+    case.body["file"].data = header if valid else b"\xff\xfe not a table"
+    case.meta.clear_dirty(ParameterLocation.BODY)
 
 
 def name_options_without_nul(case) -> None:
@@ -249,6 +269,7 @@ def run_operation(operation, shop: Shop, role: str) -> None:
         order_what_openapi_cannot_compare(case)
         real_tax_classes(case, shop)
         real_vat_numbers(case)
+        upload_a_real_table(case)
         user = shop.users.get(role)
         # A case invalid in its headers keeps them: our token would make it valid.
         invalid_headers = case.meta.is_negative_at(ParameterLocation.HEADER)

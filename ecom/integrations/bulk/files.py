@@ -15,6 +15,7 @@ CONTENT_TYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+ZIP_MAGIC = b"PK\x03\x04"
 # A cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What tablib, csv and openpyxl raise on a file that is not the table it claims to be.
@@ -40,8 +41,11 @@ def read_bounded(stream: IO[bytes], limit: int) -> bytes:
     return data
 
 
-def format_of(filename: str) -> str:
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+def format_of(filename: str, data: bytes) -> str:
+    """The file's extension; without one, XLSX for a ZIP archive, else CSV."""
+    if "." not in filename:
+        return "xlsx" if data.startswith(ZIP_MAGIC) else "csv"
+    extension = filename.rsplit(".", 1)[-1].lower()
     if extension not in CONTENT_TYPES:
         raise BadFile("unsupported_format", "Upload a .csv or .xlsx file.")
     return extension

@@ -38,7 +38,7 @@ def start_import(
 ) -> BulkJob:
     """A dry run's report (a job never stored), or the queued job of a real run."""
     data = read_bounded(upload.stream, current_app.config["IMPORT_MAX_BYTES"])
-    file_format = format_of(upload.filename or "")
+    file_format = format_of(upload.filename or "", data)
     headers, values = load_table(data, file_format)
     check_columns(headers, kind)
     job = BulkJob(

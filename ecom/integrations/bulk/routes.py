@@ -77,14 +77,14 @@ class Imports(MethodView):
         return (job, 200) if form["dry_run"] else job
 
 
-@blp.route("/imports/<int:job_id>/")
+@blp.route("/imports/<int:import_id>/")
 class ImportDetail(MethodView):
     @blp.auth("staff")
     @blp.response(200, BulkJobSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, job_id):
+    def get(self, import_id):
         """An import's progress and outcome (staff)."""
-        return jobs.get_job(job_id, "import")
+        return jobs.get_job(import_id, "import")
 
 
 @blp.route("/exports/")
@@ -98,17 +98,17 @@ class Exports(MethodView):
         return exports.start_export(data, _user_id())
 
 
-@blp.route("/exports/<int:job_id>/")
+@blp.route("/exports/<int:export_id>/")
 class ExportDetail(MethodView):
     @blp.auth("staff")
     @blp.response(200, BulkJobSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, job_id):
+    def get(self, export_id):
         """An export's progress, and its `download_url` once done (staff)."""
-        return jobs.get_job(job_id, "export")
+        return jobs.get_job(export_id, "export")
 
 
-@blp.route("/exports/<int:job_id>/file/")
+@blp.route("/exports/<int:export_id>/file/")
 class ExportFile(MethodView):
     @blp.auth("staff")
     @blp.response(
@@ -118,9 +118,9 @@ class ExportFile(MethodView):
     )
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT", description="`export_not_ready`.")
-    def get(self, job_id):
+    def get(self, export_id):
         """Download a done export (staff)."""
-        job, data = exports.export_file(job_id)
+        job, data = exports.export_file(export_id)
         return Response(
             data,
             mimetype=CONTENT_TYPES[job.format],

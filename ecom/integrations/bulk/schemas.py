@@ -37,16 +37,25 @@ class ImportUploadSchema(ma.Schema):
 class ExportRequestSchema(ma.Schema):
     class Meta:
         example = {"kind": "orders", "format": "csv", "date_from": "2026-01-01"}
+        # Dates only for orders.
+        joint_rules = {
+            "anyOf": [
+                {"properties": {"kind": {"enum": ["orders"]}}},
+                {"not": {"anyOf": [{"required": ["date_from"]}, {"required": ["date_to"]}]}},
+            ]
+        }
 
     kind = Text(required=True, validate=validate.OneOf(EXPORT_KINDS))
     format = Text(load_default="csv", validate=validate.OneOf(FORMATS))
     date_from = ma.fields.Date(metadata={"description": "Orders placed on this UTC day or later."})
-    date_to = ma.fields.Date(metadata={"description": "Orders placed on this UTC day or before."})
+    date_to = ma.fields.Date(
+        metadata={
+            "description": "Orders placed on this UTC day or before (before date_from: none)."
+        }
+    )
 
     @ma.validates_schema
     def _dates(self, data: dict, **_kwargs: object) -> None:
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise ma.ValidationError("Must not be before date_from.", "date_to")
         if data["kind"] != "orders" and (data.get("date_from") or data.get("date_to")):
             raise ma.ValidationError("Only orders are exported by date.", "date_from")
 
