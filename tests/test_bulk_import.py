@@ -260,3 +260,16 @@ def test_a_file_past_the_limit_is_refused_after_a_bounded_read(
 
     assert (response.status_code, response.json["code"]) == (413, "upload_too_large")
     assert row_counts() == counts
+
+
+def test_a_large_import_writes_batch_by_batch_and_counts_every_row(
+    app, client, staff_headers, embedded_jobs, monkeypatch
+):
+    monkeypatch.setitem(app.config, "IMPORT_BATCH_ROWS", 2)
+    make_category("Kitchen")
+    data = csv_file(*[f"K-{n},,Pot {n},Kitchen,{n + 1}.00,{n}," for n in range(5)])
+
+    job = job_of(client, staff_headers, upload(client, staff_headers, data))
+
+    assert (job["state"], job["rows_done"], job["counts"]) == ("done", 5, {"created": 5})
+    assert [variant(f"K-{n}").stock_quantity for n in range(5)] == [0, 1, 2, 3, 4]

@@ -96,10 +96,10 @@ def _write_batches(job_id: int, plan: Plan, done: int, counts: Counter) -> None:
     """Each batch and the progress it makes commit together: a resumed job skips the
     ``done`` rows a dead worker committed."""
     size = current_app.config["IMPORT_BATCH_ROWS"]
-    skipped = 0
+    resume_after, skipped = done, 0
     batch: list[Group] = []
     for group in plan.groups:
-        if skipped < done:
+        if skipped < resume_after:
             skipped += len(group.rows)
             continue
         batch.append(group)
