@@ -18,7 +18,7 @@ from tests.factories import run_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 README = "README.md"
-WALKTHROUGHS = ("docs/API.md", "docs/PAYMENTS.md", "docs/PRICING.md")
+WALKTHROUGHS = ("docs/API.md", "docs/PAYMENTS.md", "docs/PRICING.md", "docs/INTEGRATIONS.md")
 RUNNABLE = re.compile(r"^```sh runnable\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 SEED = ("--products", "12", "--users", "2", "--orders", "3", "--reviews", "6")
 
