@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ecom.catalog.models import Category
 from ecom.extensions import db
 from tests.bulk import HEADER, IMPORTS, csv_file, row_counts, upload, variant
-from tests.factories import make_category, make_product
+from tests.factories import admin_session, make_category, make_product
 
 SHIRTS = (
     "TEE-S,tee,Tee,Clothes/Shirts,12.50,3,Size=S",
@@ -273,3 +273,17 @@ def test_a_large_import_writes_batch_by_batch_and_counts_every_row(
 
     assert (job["state"], job["rows_done"], job["counts"]) == ("done", 5, {"created": 5})
     assert [variant(f"K-{n}").stock_quantity for n in range(5)] == [0, 1, 2, 3, 4]
+
+
+def test_the_back_office_lists_each_import_with_its_progress_and_problems(
+    client, staff, staff_headers, embedded_jobs
+):
+    make_category("Kitchen")
+    upload(client, staff_headers, csv_file("P-1,,Pan,Kitchen,5.00,1,"))
+    upload(client, staff_headers, csv_file("P-2,,Pan,Kitchen,5.00,-1,"))
+    admin_session(client, staff)
+
+    page = client.get("/admin/bulk-jobs/").get_data(as_text=True)
+
+    assert "1 / 1" in page and "0 / 1" in page
+    assert "row 2 stock: negative_stock" in page

@@ -7,6 +7,7 @@ from flask_admin.theme import Bootstrap4Theme
 from ecom.accounts.models import User
 from ecom.admin.accounts import LoginView, LogoutView, UsersView
 from ecom.admin.base import back_office_not_found, format_money, format_utc
+from ecom.admin.bulk import BulkJobsView
 from ecom.admin.catalog import CategoriesView, ProductsView
 from ecom.admin.home import DashboardView
 from ecom.admin.orders import OrdersView
@@ -21,6 +22,7 @@ from ecom.common.outbox import OutboxMessage
 from ecom.common.security import csp_nonce
 from ecom.common.storage import image_url
 from ecom.extensions import db
+from ecom.integrations.bulk.models import BulkJob
 from ecom.orders.models import Order
 from ecom.promotions.models import Promotion, Voucher, VoucherRedemption
 from ecom.reviews.models import Review
@@ -115,6 +117,9 @@ def register_admin(app: Flask) -> None:
     admin.add_view(UsersView(User, db, name="Users", endpoint="admin_users", url="users"))
     admin.add_view(
         OutboxView(OutboxMessage, db, name="Outbox", endpoint="admin_outbox", url="outbox")
+    )
+    admin.add_view(
+        BulkJobsView(BulkJob, db, name="Bulk jobs", endpoint="admin_bulk_jobs", url="bulk-jobs")
     )
     app.add_template_filter(format_utc, "utc")
     app.add_template_filter(format_money, "money")
