@@ -1,4 +1,4 @@
-"""Product images: on local disk, or on S3 when ``S3_BUCKET`` is set."""
+"""Product images and bulk files: on local disk, or on S3 when ``S3_BUCKET`` is set."""
 
 from config.fields import Group, setting
 
@@ -13,6 +13,14 @@ class StorageSettings(Group):
     )
     MAX_IMAGE_PIXELS: int = setting(
         40_000_000, "most pixels (width × height) a product image may declare; more → 400"
+    )
+    IMPORT_MAX_BYTES: int = setting(
+        50 * 1024 * 1024,
+        "largest bulk import file accepted; larger → 413, refused before it is read",
+        shown="`52428800` (50 MB)",
+    )
+    IMPORT_BATCH_ROWS: int = setting(
+        500, "rows a bulk import writes per transaction (its progress steps)"
     )
     MEDIA_ROOT: str | None = setting(
         None, "directory of locally stored images", shown="`instance/media`"

@@ -36,6 +36,8 @@ from ecom.common.storage import register_media_route
 from ecom.extensions import api, cache, csrf, db, jwt, mail, migrate
 from ecom.fulfilment import listeners as fulfilment_listeners
 from ecom.fulfilment.routes import blp as fulfilment_blp
+from ecom.integrations.bulk import listeners as bulk_listeners
+from ecom.integrations.bulk.routes import blp as bulk_blp
 from ecom.integrations.webhooks import listeners as webhooks_listeners
 from ecom.integrations.webhooks.routes import blp as webhooks_blp
 from ecom.invoices import listeners as invoices_listeners
@@ -71,6 +73,7 @@ DOMAIN_LISTENERS = (
     returns_listeners,
     fulfilment_listeners,
     webhooks_listeners,
+    bulk_listeners,
 )
 
 
@@ -165,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
         invoices_blp,
         fulfilment_blp,
         webhooks_blp,
+        bulk_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -5,6 +5,7 @@ from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Category, OptionValue, Product, ProductOption, ProductVariant
 from ecom.common.outbox import OutboxMessage
 from ecom.fulfilment.models import Carrier, Fulfilment, FulfilmentLine
+from ecom.integrations.bulk.models import BulkJob
 from ecom.integrations.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from ecom.invoices.models import CreditNote, DocumentCounter, Invoice
 from ecom.orders.models import Order, OrderItem, OrderNote, OrderStatusChange
@@ -18,6 +19,7 @@ from ecom.tax.models import TaxClass, TaxRate
 __all__ = [
     "Address",
     "Carrier",
+    "BulkJob",
     "Cart",
     "CartItem",
     "Category",

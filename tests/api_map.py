@@ -28,6 +28,7 @@ from ecom.promotions import vouchers
 from ecom.returns import handling, requests
 from ecom.returns.models import Return
 from ecom.tax import services as tax
+from tests.bulk import make_bulk_jobs
 from tests.factories import (
     ADDRESS,
     PASSWORD,
@@ -489,6 +490,12 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ),
     ("/api/v1/integration-tokens/<int:token_id>/", "GET"): (None, STAFF_ONLY),
     ("/api/v1/integration-tokens/<int:token_id>/", "DELETE"): (None, (401, 403, 403, 204, 204)),
+    # bulk import and export: staff's (a JSON body is no multipart upload: 400)
+    ("/api/v1/imports/", "POST"): (None, (401, 403, 403, 400, 400)),
+    ("/api/v1/imports/<int:import_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/exports/", "POST"): ({"kind": "customers"}, (401, 403, 403, 202, 202)),
+    ("/api/v1/exports/<int:export_id>/", "GET"): (None, STAFF_ONLY),
+    ("/api/v1/exports/<int:export_id>/file/", "GET"): (None, STAFF_ONLY),
 }
 
 # The permission each staff operation needs (its ``auth(permission=...)``): the matrix
@@ -533,6 +540,11 @@ PERMISSION_OF: dict[tuple[str, str], str] = {
     ("/api/v1/orders/<int:order_id>/goodwill-refunds/", "POST"): "manage_refunds",
     ("/api/v1/orders/export/", "GET"): "view_reports",
     ("/api/v1/audit/", "GET"): "view_reports",
+    ("/api/v1/imports/", "POST"): "manage_catalog",
+    ("/api/v1/imports/<int:import_id>/", "GET"): "manage_catalog",
+    ("/api/v1/exports/", "POST"): "view_reports",
+    ("/api/v1/exports/<int:export_id>/", "GET"): "view_reports",
+    ("/api/v1/exports/<int:export_id>/file/", "GET"): "view_reports",
 }
 
 CONVERTER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
@@ -567,6 +579,7 @@ def make_shop() -> Shop:
     reduced = tax.create_class({"name": "Reduced"})
     rate = tax.create_rate({"country": "DE", "tax_class_id": reduced.id, "rate": Decimal("7")})
     subscription, delivery = finished_ping()
+    bulk_import, bulk_export = make_bulk_jobs()
     users = {"customer": owner, "other": other, "staff": staff, "admin": admin}
     return Shop(
         path_values={
@@ -595,6 +608,8 @@ def make_shop() -> Shop:
             "delivery_id": delivery.id,
             "group_id": team.id,
             "token_id": token.id,
+            "import_id": bulk_import.id,
+            "export_id": bulk_export.id,
         },
         tokens={name: issue_tokens(user) for name, user in users.items()},
         ids={

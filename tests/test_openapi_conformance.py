@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from PIL import Image
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.transport.serialization import Binary
 
 from ecom.accounts import groups, integration_tokens
 from ecom.catalog import options
@@ -32,6 +33,7 @@ from ecom.promotions import vouchers
 from ecom.returns import requests
 from ecom.tax import services as tax
 from tests.api_map import finished_ping
+from tests.bulk import make_bulk_jobs
 from tests.factories import (
     deliver,
     fill_cart,
@@ -63,6 +65,8 @@ BODY_IDS = {
 TAX_CLASS_FIELDS = ("tax_class", "tax_class_id")
 
 REAL_VAT_NUMBER = "DE136695976"
+PRODUCTS_HEADER = b"sku,title,category,price,stock\n"
+STOCK_HEADER = b"sku,stock\n"
 
 generated_cases = {"count": 0}
 
@@ -121,6 +125,7 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
     subscription, delivery = finished_ping()
     team = groups.create_group(None, {"name": "Team", "permissions": ["manage_orders"]})
     token, _secret = integration_tokens.create_token(None, "ERP", ["manage_orders"])
+    bulk_import, bulk_export = make_bulk_jobs()
     return Shop(
         ids={
             "user_id": [customer.id, staff.id],
@@ -147,6 +152,8 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "delivery_id": [delivery.id],
             "group_id": [team.id],
             "token_id": [token.id],
+            "import_id": [bulk_import.id],
+            "export_id": [bulk_export.id],
             # Named in bodies only: no operation deletes it meanwhile.
             "body_tax_class": [zero.id],
         },
@@ -199,6 +206,19 @@ def upload_a_real_image(case) -> None:
     valid = not case.meta.is_negative_at(ParameterLocation.BODY)
     if isinstance(case.body, dict) and "image" in case.body:
         case.body = {**case.body, "image": png() if valid else b"not an image"}
+
+
+def upload_a_real_table(case) -> None:
+    """A valid import's bytes become a CSV header of its kind, an invalid one's no table:
+    the document says "binary", the server "a table with these columns". The generated
+    part's bytes change in place, and the case keeps the mode it was generated in (a body
+    holding bytes is never judged valid again)."""
+    if not (isinstance(case.body, dict) and isinstance(case.body.get("file"), Binary)):
+        return
+    valid = not case.meta.is_negative_at(ParameterLocation.BODY)
+    header = STOCK_HEADER if case.body.get("kind") == "stock" else PRODUCTS_HEADER
+    case.body["file"].data = header if valid else b"\xff\xfe not a table"
+    case.meta.clear_dirty(ParameterLocation.BODY)
 
 
 def name_options_without_nul(case) -> None:
@@ -275,6 +295,7 @@ def run_operation(operation, shop: Shop, role: str) -> None:
         order_what_openapi_cannot_compare(case)
         real_tax_classes(case, shop)
         real_vat_numbers(case)
+        upload_a_real_table(case)
         user = shop.users.get(role)
         # A case invalid in its headers keeps them: our token would make it valid.
         invalid_headers = case.meta.is_negative_at(ParameterLocation.HEADER)

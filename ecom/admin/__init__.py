@@ -8,6 +8,7 @@ from ecom.accounts.models import IntegrationToken, PermissionGroup, User
 from ecom.admin.accounts import LoginView, LogoutView, UsersView
 from ecom.admin.audit import AuditView
 from ecom.admin.base import back_office_not_found, format_money, format_utc
+from ecom.admin.bulk import BulkJobsView
 from ecom.admin.catalog import CategoriesView, ProductsView
 from ecom.admin.fulfilment import CarriersView, FulfilmentsView
 from ecom.admin.home import DashboardView
@@ -28,6 +29,7 @@ from ecom.common.security import csp_nonce
 from ecom.common.storage import image_url
 from ecom.extensions import db
 from ecom.fulfilment.models import Carrier, Fulfilment
+from ecom.integrations.bulk.models import BulkJob
 from ecom.integrations.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from ecom.invoices.models import CreditNote, Invoice
 from ecom.orders.models import Order
@@ -161,6 +163,9 @@ def register_admin(app: Flask) -> None:
     )
     admin.add_view(AuditView(AuditEntry, db, name="Audit log", endpoint="admin_audit", url="audit"))
     _add_webhook_views(admin)
+    admin.add_view(
+        BulkJobsView(BulkJob, db, name="Bulk jobs", endpoint="admin_bulk_jobs", url="bulk-jobs")
+    )
     app.add_template_filter(format_utc, "utc")
     app.add_template_filter(format_money, "money")
     app.add_template_filter(image_url, "image_url")

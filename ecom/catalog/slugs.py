@@ -18,6 +18,9 @@ SLUG_ATTEMPTS = 3
 def unique_slug(model: type[Category | Product], text: str) -> str:
     """A slug of ``text`` unused in ``model``: ``iphone-15``, then ``iphone-15-2``…"""
     base = slugify(text, max_length=100) or model.__name__.lower()
+    # The free base needs one index lookup; the LIKE scan only runs for a taken one.
+    if db.session.scalar(select(model.id).where(model.slug == base)) is None:
+        return base
     taken = set(
         db.session.scalars(
             select(model.slug).where(or_(model.slug == base, model.slug.like(f"{base}-%")))

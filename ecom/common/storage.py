@@ -3,8 +3,9 @@
 ``S3_BUCKET`` picks S3 (``S3_ENDPOINT_URL`` for S3-compatible services); otherwise files
 live under ``MEDIA_ROOT``. Callers store keys such as ``products/7/3f2a….png`` and ask
 ``image_url(key)`` for the URL a client can fetch. Keys under ``PRIVATE_PREFIX`` (issued
-documents) are never public: not served at /media/, stored without the public ACL, and read
-back by the app alone (``read``).
+documents) are never public: not served at /media/, stored without the public ACL. Files
+the app reads back (issued documents, bulk import uploads, exports) are read with
+``read(key)`` and never given a public URL.
 """
 
 import os

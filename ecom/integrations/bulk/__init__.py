@@ -1,0 +1,1 @@
+"""Bulk import and export: products, variants and stock in; products, orders and customers out."""
