@@ -30,7 +30,7 @@ from ecom.common.replica import register_read_replica
 from ecom.common.security import register_security
 from ecom.common.sessions import LazyCookieSessions
 from ecom.common.storage import register_media_route
-from ecom.extensions import api, cache, csrf, db, jwt, mail, migrate
+from ecom.extensions import api, cache, compress, csrf, db, jwt, mail, migrate
 from ecom.logging import configure_logging
 from ecom.orders import listeners as orders_listeners
 from ecom.orders.routes import blp as orders_blp
@@ -91,6 +91,8 @@ def register_extensions(app: Flask) -> None:
     jwt.init_app(app)
     register_jwt_callbacks(jwt)
     cache.init_app(app, config=_cache_config(app))
+    if app.config["COMPRESS_RESPONSES"]:
+        compress.init_app(app)
     limiter.init_app(app)
     csrf.init_app(app)
     mail.init_app(app)

@@ -5,6 +5,8 @@ from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from ecom.catalog.listing import ORDERING
+from ecom.catalog.renditions import image_set, rendition_names
+from ecom.common.fieldsets import FieldSet
 from ecom.common.ids import COUNT_RANGE, ID_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Currency, Money
 from ecom.common.ordering import OrderingField
@@ -30,6 +32,36 @@ def sku_field(description: str, **kwargs: object) -> ma.fields.String:
         metadata={"description": description, "example": "TEE-M-RED"},
         **kwargs,
     )
+
+
+def _rendition_field(name: str) -> ma.fields.String:
+    width, _, webp = name[1:].partition("_")
+    shape = "WebP" if webp else "the original's format"
+    return ma.fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"format": "uri", "description": f"At most {width} pixels wide, in {shape}."},
+    )
+
+
+# An image's URLs: the original, and its renditions once made (null before).
+ImageSetSchema = ResponseSchema.from_dict(
+    {
+        "original": ma.fields.String(dump_only=True, metadata={"format": "uri"}),
+        **{name: _rendition_field(name) for name in rendition_names()},
+    },
+    name="ImageSetSchema",
+)
+
+
+class ImageSet(ma.fields.Nested):
+    """An owner's ``image_set``: null when it has no image."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(ImageSetSchema, dump_only=True, allow_none=True, **kwargs)
+
+    def _serialize(self, value: object, attr: str | None, obj: object, **kwargs: object) -> object:
+        return super()._serialize(image_set(obj), attr, obj, **kwargs)
 
 
 # --- categories -------------------------------------------------------------------------
@@ -139,6 +171,10 @@ class ProductSummarySchema(ResponseSchema):
 
 
 class ProductSchema(ProductSummarySchema):
+    images = ImageSet(
+        attribute="image",
+        metadata={"description": "The image and its renditions by width (docs/API.md)."},
+    )
     description = ma.fields.String(dump_only=True)
     category = ma.fields.Integer(attribute="category_id", dump_only=True)
     category_name = ma.fields.String(attribute="category.name", dump_only=True)
@@ -265,6 +301,8 @@ class ProductListArgsSchema(PageArgsSchema):
         "a customer pays over a product's active variants (sale prices included).",
         metadata={"example": "category,-price"},
     )
+
+    fieldset = FieldSet(ProductSchema, data_key="fields")
 
     cursor = Cursor(
         metadata={

@@ -19,6 +19,8 @@ from werkzeug.exceptions import NotFound
 class Storage(Protocol):
     def save(self, key: str, data: bytes, content_type: str) -> None: ...
 
+    def read(self, key: str) -> bytes: ...
+
     def delete(self, key: str) -> None: ...
 
     def url(self, key: str) -> str: ...
@@ -38,6 +40,9 @@ class LocalStorage:
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+    def read(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
@@ -72,6 +77,9 @@ class S3Storage:
         self.client.put_object(
             Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, **self.extra_args
         )
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)

@@ -2,6 +2,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from ecom.common.api import Blueprint
+from ecom.common.conditional import private_etag
 from ecom.common.pagination import page_schema, paginate
 from ecom.orders import placing, services, transitions
 from ecom.orders.schemas import (
@@ -55,6 +56,7 @@ class Orders(MethodView):
 
 @blp.route("/<int:order_id>/")
 class OrderDetail(MethodView):
+    @private_etag
     @blp.auth()
     @blp.response(200, OrderSchema)
     @blp.alt_response(404, response="NOT_FOUND")
