@@ -1,7 +1,7 @@
 """How many bytes a mobile client downloads: answer sizes before and after compression and
 sparse fieldsets, on a small seeded shop.
 
-``.venv/bin/python bench/answer_sizes.py [--products 200] [--out bench/results/x.md]``
+``.venv/bin/python bench/answer_sizes.py [--products 200]``
 migrates and seeds a throwaway SQLite shop (the embedded default: its pictures' renditions
 are made by the job as the seed commits), then asks the app itself, in process, for a
 list of 20 products, a product's detail and the category tree: plain, and compressed as
@@ -10,7 +10,7 @@ level 3: flask-compress's defaults) for a client that accepts each. Nginx's own 
 (``gzip_comp_level 5``, ``gzip_min_length 1024`` in the shipped site) is shown as
 Python's zlib at level 5, the same deflate. "Without `images`" is the list as it was before
 renditions were listed (every other field, through ``fields=``). Prints a Markdown table
-(and writes it to ``--out``).
+and writes it to ``bench/results/<date>-mobile-sizes.md``.
 """
 
 import argparse
@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,12 +108,15 @@ def table(rows: list[tuple[str, int, int, dict[str, int]]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=200)
-    parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    result = table(measure(args.products))
-    sys.stdout.write(result + "\n")
-    if args.out:
-        args.out.write_text(result + "\n")
+    result = (
+        f"# Answer sizes for mobile clients ({date.today()}, in process, SQLite, "
+        f"{args.products} products seeded)\n\nBytes on the wire; `bench/answer_sizes.py`.\n\n"
+        + table(measure(args.products))
+        + "\n"
+    )
+    sys.stdout.write(result)
+    (ROOT / "bench" / "results" / f"{date.today()}-mobile-sizes.md").write_text(result)
 
 
 if __name__ == "__main__":
