@@ -4,8 +4,8 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
+from ecom.catalog.image_schemas import ImageSet
 from ecom.catalog.listing import ORDERING
-from ecom.catalog.renditions import image_set, rendition_names
 from ecom.common.fieldsets import FieldSet
 from ecom.common.ids import COUNT_RANGE, ID_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Currency, Money
@@ -32,36 +32,6 @@ def sku_field(description: str, **kwargs: object) -> ma.fields.String:
         metadata={"description": description, "example": "TEE-M-RED"},
         **kwargs,
     )
-
-
-def _rendition_field(name: str) -> ma.fields.String:
-    width, _, webp = name[1:].partition("_")
-    shape = "WebP" if webp else "the original's format"
-    return ma.fields.String(
-        dump_only=True,
-        allow_none=True,
-        metadata={"format": "uri", "description": f"At most {width} pixels wide, in {shape}."},
-    )
-
-
-# An image's URLs: the original, and its renditions once made (null before).
-ImageSetSchema = ResponseSchema.from_dict(
-    {
-        "original": ma.fields.String(dump_only=True, metadata={"format": "uri"}),
-        **{name: _rendition_field(name) for name in rendition_names()},
-    },
-    name="ImageSetSchema",
-)
-
-
-class ImageSet(ma.fields.Nested):
-    """An owner's ``image_set``: null when it has no image."""
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(ImageSetSchema, dump_only=True, allow_none=True, **kwargs)
-
-    def _serialize(self, value: object, attr: str | None, obj: object, **kwargs: object) -> object:
-        return super()._serialize(image_set(obj), attr, obj, **kwargs)
 
 
 # --- categories -------------------------------------------------------------------------

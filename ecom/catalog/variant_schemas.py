@@ -3,7 +3,8 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from ecom.catalog.schemas import ImageSet, ProductSchema, sku_field
+from ecom.catalog.image_schemas import ImageSet
+from ecom.catalog.schemas import ProductSchema, sku_field
 from ecom.common.fieldsets import FieldSet
 from ecom.common.ids import COUNT_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Money
