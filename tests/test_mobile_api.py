@@ -7,7 +7,7 @@ import json
 import brotli
 import pytest
 
-from config import ProductionConfig, TestingConfig
+import config
 from tests.factories import (
     fill_cart,
     make_order,
@@ -177,6 +177,6 @@ def test_a_compressed_answer_still_answers_304_to_its_etag(client):
 
 
 def test_the_app_compresses_except_in_production_behind_nginx():
-    assert TestingConfig({}).COMPRESS_RESPONSES is True
-    assert ProductionConfig(production_env()).COMPRESS_RESPONSES is False
-    assert ProductionConfig(production_env(COMPRESS_RESPONSES="true")).COMPRESS_RESPONSES
+    assert config.TestingConfig({}).COMPRESS_RESPONSES is True
+    assert config.ProductionConfig(production_env()).COMPRESS_RESPONSES is False
+    assert config.ProductionConfig(production_env(COMPRESS_RESPONSES="true")).COMPRESS_RESPONSES
