@@ -80,6 +80,12 @@ class CacheSettings(Group):
         "password-reset and activation e-mails one address receives; past it a request still "
         "answers 204 and sends nothing (see [SECURITY.md](SECURITY.md#login-limits))",
     )
+    COMPRESS_RESPONSES: bool | None = setting(
+        None,
+        "compress JSON, HTML, CSS and JS answers in the app (zstd, brotli or gzip, as the "
+        "client accepts); behind the shipped Nginx, which compresses, leave it off",
+        shown="`false` in production",
+    )
     MAX_CONTENT_LENGTH: int = setting(10 * 1024 * 1024, "request body limit in bytes → 413")
     MAX_JSON_DEPTH: int = setting(32, "JSON bodies nested deeper → 400")
 
@@ -88,3 +94,5 @@ class CacheSettings(Group):
         config.CACHE_KEY_PREFIX = self.CACHE_KEY_PREFIX or f"ecom:{config.ENV_NAME}:"
         config.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         config.RATELIMIT_KEY_PREFIX = config.CACHE_KEY_PREFIX + "limits"
+        if self.COMPRESS_RESPONSES is None:
+            config.COMPRESS_RESPONSES = not config.is_production

@@ -33,7 +33,7 @@ from ecom.common.replica import register_read_replica
 from ecom.common.security import register_security
 from ecom.common.sessions import LazyCookieSessions
 from ecom.common.storage import register_media_route
-from ecom.extensions import api, cache, csrf, db, jwt, mail, migrate
+from ecom.extensions import api, cache, compress, csrf, db, jwt, mail, migrate
 from ecom.fulfilment import listeners as fulfilment_listeners
 from ecom.fulfilment.routes import blp as fulfilment_blp
 from ecom.integrations.bulk import listeners as bulk_listeners
@@ -114,6 +114,8 @@ def register_extensions(app: Flask) -> None:
     register_jwt_callbacks(jwt)
     integration_tokens.register(app)
     cache.init_app(app, config=_cache_config(app))
+    if app.config["COMPRESS_RESPONSES"]:
+        compress.init_app(app)
     limiter.init_app(app)
     csrf.init_app(app)
     mail.init_app(app)

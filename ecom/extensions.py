@@ -5,6 +5,7 @@ from typing import Any
 
 from celery import Celery, Task
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_jwt_extended import JWTManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
@@ -51,11 +52,12 @@ migrate = Migrate()
 jwt = JWTManager()
 api = ShopApi()
 cache = Cache()
+compress = Compress()
 csrf = CSRFProtect()
 mail = Mail()
 celery = Celery("ecom", task_cls=AppContextTask)
 
-__all__ = ["api", "cache", "celery", "csrf", "db", "jwt", "mail", "migrate"]
+__all__ = ["api", "cache", "celery", "compress", "csrf", "db", "jwt", "mail", "migrate"]
 
 
 @event.listens_for(Engine, "connect")

@@ -123,6 +123,7 @@ def test_a_png_round_trips_through_local_disk_under_a_generated_name(client, hea
     assert served.mimetype == "image/png"
 
 
+@pytest.mark.usefixtures("queue_down")  # the original alone: no renditions yet
 def test_replacing_and_deleting_a_local_image_deletes_the_old_file(client, headers, media_root):
     product = make_product()
     upload(client, headers, product.id, image_bytes(colour="red"))
@@ -218,6 +219,7 @@ def fetch(url: str) -> bytes:
         return response.read()
 
 
+@pytest.mark.usefixtures("queue_down")  # the original alone: no renditions yet
 def test_a_png_round_trips_through_s3_with_a_presigned_url(client, headers, s3):
     product = make_product()
     data = image_bytes()
@@ -239,6 +241,7 @@ def test_s3_answers_public_urls_when_presigning_is_off(client, headers, s3, app,
     assert fetch(url) == data
 
 
+@pytest.mark.usefixtures("queue_down")  # the original alone: no renditions yet
 def test_replacing_and_deleting_an_s3_image_deletes_the_old_object(client, headers, s3):
     product = make_product()
     upload(client, headers, product.id, image_bytes(colour="red"))

@@ -36,6 +36,7 @@ def test_a_product_answers_every_documented_field(client):
         "category_name": "Phones",
         "tax_class_id": None,
         "image": None,
+        "images": None,
         "stock_quantity": 3,
         "in_stock": True,
         "is_active": True,
@@ -55,6 +56,7 @@ def test_a_product_answers_every_documented_field(client):
                 "is_active": True,
                 "weight_grams": None,
                 "image": None,
+                "images": None,
                 "options": {},
                 "label": "",
             }

@@ -52,10 +52,18 @@ def test_every_field_of_every_answer_is_required(document):
     schemas = document["components"]["schemas"]
     answers = answer_schemas(document)
     assert {"Product", "ProductPage", "Order", "Cart", "Review", "User"} <= answers
-    assert {"ProductDetail", "Variant", "Option", "OptionValue"} <= answers
-    for name in answers:
+    assert {"ProductDetail", "Variant", "Option", "OptionValue", "ImageSet"} <= answers
+    for name in answers - {"ProductFields", "ProductDetailFields"}:
         schema = schemas[name]
         assert set(schema.get("required", [])) == set(schema["properties"]), name
+
+
+@pytest.mark.parametrize("name", ["Product", "ProductDetail"])
+def test_a_sparse_answer_is_its_full_answer_with_every_field_optional(document, name):
+    schemas = document["components"]["schemas"]
+    sparse = schemas[f"{name}Fields"]
+    assert "required" not in sparse
+    assert sparse["properties"] == schemas[name]["properties"]
 
 
 def test_a_review_is_sent_without_the_fields_the_server_fills_in(document):

@@ -5,6 +5,8 @@ openssl and curl. Every test goes through Nginx over HTTPS and HTTP/2: the catal
 written by staff through the API, a customer shops, uploads are served by Nginx itself.
 """
 
+import gzip
+import json
 import os
 import time
 from itertools import count
@@ -203,6 +205,15 @@ def test_a_customer_lists_products_fills_a_cart_and_places_an_order_through_ngin
     assert chain.request("GET", detail).json()["stock_quantity"] == 3
     [line] = [e for e in chain.request_log() if e["path"] == "/api/v1/orders/"]
     assert (line["status"], line["user_id"]) == (201, str(user["id"]))
+
+
+def test_nginx_alone_gzips_json_for_a_client_that_accepts_it(chain):
+    plain = chain.request("GET", "/api/v1/schema/")
+    packed = chain.request("GET", "/api/v1/schema/", headers={"Accept-Encoding": "gzip, br"})
+
+    assert packed.headers["content-encoding"] == "gzip"  # once: the app leaves it to Nginx
+    assert json.loads(gzip.decompress(packed.body)) == plain.json()
+    assert len(packed.body) < len(plain.body) / 4
 
 
 def test_a_body_over_the_upload_limit_is_refused_by_nginx_with_413(chain):

@@ -13,6 +13,7 @@ from ecom.cart.schemas import (
     VoucherCodeSchema,
 )
 from ecom.common.api import Blueprint
+from ecom.common.conditional import private_etag
 
 blp = Blueprint(
     "cart", __name__, url_prefix="/api/v1/cart", description="The caller's shopping cart."
@@ -21,6 +22,7 @@ blp = Blueprint(
 
 @blp.route("/")
 class CartView(MethodView):
+    @private_etag
     @blp.auth()
     @blp.arguments(CartQuoteArgsSchema, location="query")
     @blp.response(200, CartSchema)

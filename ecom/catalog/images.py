@@ -1,5 +1,6 @@
 """Product and variant images: checked to be a real, small enough picture, stored under a
-new name; a replaced or removed image's file is deleted."""
+new name, its renditions made by a job after the commit; a replaced or removed image's
+files are deleted."""
 
 from io import BytesIO
 from uuid import uuid4
@@ -10,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from ecom.catalog.errors import ImageTooLarge
 from ecom.catalog.models import Product, ProductVariant
+from ecom.catalog.renditions import delete_image, enqueue_render
 from ecom.catalog.services import get_product
 from ecom.catalog.summary import product_changed
 from ecom.catalog.variants import variant_of
@@ -59,12 +61,14 @@ def _replace_image(owner: Product | ProductVariant, folder: str, file: FileStora
     try:
         with atomic():
             owner.image = key
+            owner.image_renditions = False
             product_changed(_product_id(owner))
+            enqueue_render(owner, key)
     except Exception:
         storage.delete(key)
         raise
     if old_key:
-        storage.delete(old_key)
+        delete_image(old_key)
 
 
 def _product_id(owner: Product | ProductVariant) -> int:
@@ -75,9 +79,10 @@ def _remove_image(owner: Product | ProductVariant) -> None:
     old_key = owner.image
     with atomic():
         owner.image = None
+        owner.image_renditions = False
         product_changed(_product_id(owner))
     if old_key:
-        get_storage().delete(old_key)
+        delete_image(old_key)
 
 
 def save_product_image(product_id: int, file: FileStorage) -> Product:

@@ -102,6 +102,10 @@ class Product(TimestampMixin, db.Model):
     )
     # Storage key of the image (local path or S3 key); the API answers its URL.
     image = db.Column(db.String(500))
+    # Whether the renditions of ``image`` are stored (ecom.catalog.renditions).
+    image_renditions = db.Column(
+        db.Boolean, nullable=False, default=False, server_default=db.false()
+    )
     is_active = db.Column(db.Boolean, nullable=False, default=True, index=True)
     # Kept up to date by the reviews service, so lists need no per-row aggregate.
     average_rating = db.Column(db.Numeric(2, 1))
@@ -222,6 +226,9 @@ class ProductVariant(TimestampMixin, db.Model):
     stock_quantity = db.Column(db.Integer, nullable=False, default=0)
     is_active = db.Column(db.Boolean, nullable=False, default=True)
     image = db.Column(db.String(500))
+    image_renditions = db.Column(
+        db.Boolean, nullable=False, default=False, server_default=db.false()
+    )
     weight_grams = db.Column(db.Integer)
     option_key = db.Column(db.String(200), nullable=False, default="")
 

@@ -22,11 +22,18 @@ from ecom.catalog.schemas import (
     ProductSchema,
     ProductWriteSchema,
 )
-from ecom.catalog.variant_schemas import ProductDetailSchema
+from ecom.catalog.variant_schemas import ProductDetailArgsSchema, ProductDetailSchema
 from ecom.common.cache import cached_response
 from ecom.common.cache_families import CATEGORY_READS, PRODUCT_READS, STOCK_SHOWN
+from ecom.common.fieldsets import either, optional_fields, sparse_answer, sparse_page
 from ecom.common.pagination import page_schema, paginate
 from ecom.common.permissions import is_staff
+
+
+def _chosen(product: details.ProductDetail, args: dict) -> object:
+    """The detail, or only the fields ``?fields=`` names."""
+    only = args.get("fieldset")
+    return product if only is None else sparse_answer(ProductDetailSchema, only, product)
 
 
 @blp.route("/categories/")
@@ -99,13 +106,17 @@ class Products(MethodView):
     @blp.auth(None, optional=True)
     @blp.arguments(ProductListArgsSchema, location="query")
     @blp.response(200, page_schema(ProductSchema))
+    @blp.doc(**either(page_schema(ProductSchema), page_schema(optional_fields(ProductSchema))))
     def get(self, args):
         """List products: filters, search and ordering; inactive ones for staff only.
 
         Counts above 1,000 are estimates (`count_is_estimate`), and a search with more
         matches than that is not ranked (newest first); page numbers stop at 500;
-        `cursor=` walks the whole list in id order."""
-        return listing.list_products(args, include_inactive=is_staff())
+        `cursor=` walks the whole list in id order. `fields=` answers only those fields
+        of each product."""
+        only = args.pop("fieldset", None)
+        page = listing.list_products(args, include_inactive=is_staff())
+        return page if only is None else sparse_page(ProductSchema, only, page)
 
     @blp.auth(permission="manage_catalog")
     @blp.arguments(ProductWriteSchema)
@@ -122,12 +133,15 @@ class Products(MethodView):
 class ProductDetail(MethodView):
     @cached_response(*PRODUCT_READS, timeout_setting=STOCK_SHOWN)
     @blp.auth(None, optional=True)
+    @blp.arguments(ProductDetailArgsSchema, location="query")
     @blp.response(200, ProductDetailSchema)
+    @blp.doc(**either(ProductDetailSchema, optional_fields(ProductDetailSchema)))
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, product_id):
+    def get(self, args, product_id):
         """One product with its options and variants (customers see the active ones); an
-        inactive product is a 404 except for staff."""
-        return details.product_detail(product_id, include_inactive=is_staff())
+        inactive product is a 404 except for staff. `fields=` answers only those fields."""
+        product = details.product_detail(product_id, include_inactive=is_staff())
+        return _chosen(product, args)
 
     @blp.auth(permission="manage_catalog")
     @blp.arguments(ProductWriteSchema)
@@ -162,11 +176,14 @@ class ProductDetail(MethodView):
 class ProductBySlug(MethodView):
     @cached_response(*PRODUCT_READS, timeout_setting=STOCK_SHOWN)
     @blp.auth(None, optional=True)
+    @blp.arguments(ProductDetailArgsSchema, location="query")
     @blp.response(200, ProductDetailSchema)
+    @blp.doc(**either(ProductDetailSchema, optional_fields(ProductDetailSchema)))
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, slug):
+    def get(self, args, slug):
         """One product by slug, as its detail; an inactive one is a 404 except for staff."""
-        return details.product_detail_by_slug(slug, include_inactive=is_staff())
+        product = details.product_detail_by_slug(slug, include_inactive=is_staff())
+        return _chosen(product, args)
 
 
 @blp.route("/products/<int:product_id>/image/")

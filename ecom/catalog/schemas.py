@@ -4,7 +4,9 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
+from ecom.catalog.image_schemas import ImageSet
 from ecom.catalog.listing import ORDERING
+from ecom.common.fieldsets import FieldSet
 from ecom.common.ids import COUNT_RANGE, ID_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Currency, Money
 from ecom.common.ordering import OrderingField
@@ -139,6 +141,10 @@ class ProductSummarySchema(ResponseSchema):
 
 
 class ProductSchema(ProductSummarySchema):
+    images = ImageSet(
+        attribute="image",
+        metadata={"description": "The image and its renditions by width (docs/API.md)."},
+    )
     description = ma.fields.String(dump_only=True)
     category = ma.fields.Integer(attribute="category_id", dump_only=True)
     category_name = ma.fields.String(attribute="category.name", dump_only=True)
@@ -265,6 +271,8 @@ class ProductListArgsSchema(PageArgsSchema):
         "a customer pays over a product's active variants (sale prices included).",
         metadata={"example": "category,-price"},
     )
+
+    fieldset = FieldSet(ProductSchema, data_key="fields")
 
     cursor = Cursor(
         metadata={

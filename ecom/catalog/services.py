@@ -14,6 +14,7 @@ from ecom.catalog.errors import (
 )
 from ecom.catalog.events import PRODUCT_CREATED, PRODUCT_DELETED
 from ecom.catalog.models import Category, Product, ProductVariant
+from ecom.catalog.renditions import delete_image
 from ecom.catalog.slugs import add_with_unique_slug
 from ecom.catalog.stock import lock_products
 from ecom.catalog.summary import (
@@ -25,7 +26,6 @@ from ecom.catalog.summary import (
 from ecom.catalog.variants import check_price_and_stock, check_sku_free, single_variant
 from ecom.catalog.visibility import visible_product
 from ecom.common.events import record
-from ecom.common.storage import get_storage
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -112,7 +112,7 @@ def delete_product(product_id: int) -> None:
         db.session.delete(product)
         record(PRODUCT_DELETED, product_id=product.id)
     for image in images:
-        get_storage().delete(image)
+        delete_image(image)
 
 
 def set_rating(product_id: int, average: Decimal | None, count: int) -> None:

@@ -3,7 +3,9 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from ecom.catalog.image_schemas import ImageSet
 from ecom.catalog.schemas import ProductSchema, sku_field
+from ecom.common.fieldsets import FieldSet
 from ecom.common.ids import COUNT_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Money
 from ecom.common.schemas import NOT_BLANK, Boolean, ResponseSchema, Text
@@ -51,6 +53,7 @@ class VariantSchema(ResponseSchema):
         allow_none=True,
         metadata={"type": "string", "format": "uri"},
     )
+    images = ImageSet(attribute="image")
     options = ma.fields.Dict(
         attribute="named_values",
         keys=ma.fields.String(),
@@ -78,6 +81,10 @@ class ProductDetailSchema(ProductSchema):
 
 
 # --- requests ---------------------------------------------------------------------------
+
+
+class ProductDetailArgsSchema(ma.Schema):
+    fieldset = FieldSet(ProductDetailSchema, data_key="fields")
 
 
 class VariantWriteSchema(ma.Schema):

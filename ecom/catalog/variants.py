@@ -16,9 +16,9 @@ from ecom.catalog.errors import (
     VariantRequired,
 )
 from ecom.catalog.models import OptionValue, Product, ProductOption, ProductVariant
+from ecom.catalog.renditions import delete_image
 from ecom.catalog.summary import locked_product, prices_changed, refresh_summary
 from ecom.common.errors import NotFound, ValidationFailed
-from ecom.common.storage import get_storage
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -134,7 +134,7 @@ def delete_variant(product_id: int, variant_id: int) -> None:
         db.session.flush()
         refresh_summary(product)
     if image:
-        get_storage().delete(image)
+        delete_image(image)
 
 
 def single_variant(product: Product, field: str, message: str | None = None) -> ProductVariant:

@@ -13,6 +13,7 @@ from flask import Request, request
 from webargs.flaskparser import FlaskParser, abort
 from werkzeug.routing import UnicodeConverter
 
+from ecom.common.conditional import ETAG, IF_NONE_MATCH
 from ecom.common.login_limits import login_limit
 from ecom.common.permissions import PERMISSIONS, TOKEN_PREFIX, authorize
 from ecom.common.ratelimit import client_ip, configured, limiter, submitted_email
@@ -202,6 +203,18 @@ class Blueprint(flask_smorest.Blueprint):
             return wrapper
 
         return decorator
+
+    def _prepare_etag_doc(self, doc: dict, doc_info: dict, **kwargs: Any) -> dict:
+        """flask-smorest's ETag document, with its parameter and header written in place
+        (as every other operation's) rather than as references to components."""
+        doc = super()._prepare_etag_doc(doc, doc_info, **kwargs)
+        if "parameters" in doc:
+            parameters = doc["parameters"]
+            doc["parameters"] = [IF_NONE_MATCH if p == "IF_NONE_MATCH" else p for p in parameters]
+        for response in doc.get("responses", {}).values():
+            if isinstance(response, dict) and response.get("headers", {}).get("ETag") == "ETAG":
+                response["headers"]["ETag"] = ETAG
+        return doc
 
     def strict_limit(self, identity: Callable[[], str] = submitted_email) -> Callable:
         """``strict_limit`` on a view, with its 429 documented."""

@@ -15,7 +15,7 @@ invalidation that failed is retried before this process reads the cache again.
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -86,10 +86,17 @@ def _visibility() -> str:
     return "staff" if is_staff() else "public"
 
 
+def _normalised(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """The query's pairs, with a sparse fieldset (``ecom.common.fieldsets``) in one order:
+    it names a set, answered in the schema's order whatever its own."""
+    for name, value in pairs:
+        yield (name, ",".join(sorted(set(value.split(","))))) if name == "fields" else (name, value)
+
+
 def entry_key(visibility: str, req: Request) -> str:
     """The entry for ``req`` (Flask's request, or Werkzeug's before Flask): visibility,
     scheme and host (the answer's links hold both), path and sorted query."""
-    query = urlencode(sorted(req.args.items(multi=True)))
+    query = urlencode(sorted(_normalised(req.args.items(multi=True))))
     where = f"{req.scheme}://{req.host}{req.path}?{query}"
     digest = hashlib.sha256(f"{visibility}|{where}".encode()).hexdigest()
     return RESPONSE_PREFIX + digest
@@ -100,18 +107,23 @@ def response_key() -> str:
     return entry_key(_visibility(), request)
 
 
-def cache_headers(etag: str, private: bool) -> dict[str, str]:
-    """What every answer from an entry carries, 200 or 304."""
+def cache_headers(etag: str, private: bool, compressed: bool) -> dict[str, str]:
+    """What every answer from an entry carries, 200 or 304 (``compressed``: when the app
+    compresses answers, which vary with the encodings a client accepts)."""
     return {
         "ETag": f'"{etag}"',
         "Cache-Control": f"{'private' if private else 'public'}, max-age=0, must-revalidate",
-        "Vary": "Authorization",
+        "Vary": "Authorization, Accept-Encoding" if compressed else "Authorization",
     }
 
 
 def _conditional(body: bytes, etag: str) -> Response:
     """The cached answer, or 304 when the caller holds its ETag."""
-    headers = cache_headers(etag, private="Authorization" in request.headers)
+    headers = cache_headers(
+        etag,
+        private="Authorization" in request.headers,
+        compressed=current_app.config["COMPRESS_RESPONSES"],
+    )
     if request.if_none_match.contains_weak(etag):
         return current_app.response_class(status=304, headers=headers)
     return current_app.response_class(body, mimetype="application/json", headers=headers)

@@ -7,7 +7,8 @@ JSON request line, the request metrics and the cache's hit counter, the security
 and ``cached_response``'s ETag, 304 and Cache-Control. Flask answers, as before, whatever
 a hit cannot settle here: a bearer token (it must be verified, and staff see other data),
 rate limits turned on (every read counts against them), CORS, an HTTPS redirect to make,
-a request body, Flask's ``SERVER_NAME`` or ``TRUSTED_HOSTS``, an invalidation to retry,
+a request body, Flask's ``SERVER_NAME`` or ``TRUSTED_HOSTS``, an answer to compress
+(``COMPRESS_RESPONSES``, for a client that accepts an encoding), an invalidation to retry,
 the cache down or turned off, and every miss (whose read it reuses).
 """
 
@@ -71,6 +72,7 @@ class CachedHits:
             and not config.get("RATELIMIT_ENABLED", True)
             and not any(config.get(name) for name in FLASK_ONLY)
             and not response_cache.pending()
+            and not (config["COMPRESS_RESPONSES"] and "HTTP_ACCEPT_ENCODING" in environ)
         )
 
     def _cached_families(self, endpoint: str) -> tuple[str, ...] | None:
@@ -117,7 +119,8 @@ class CachedHits:
     ) -> tuple[str, list, bytes]:
         body, etag = entry
         request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
-        headers = list(response_cache.cache_headers(etag, private=False).items())
+        compressed = self.app.config["COMPRESS_RESPONSES"]
+        headers = list(response_cache.cache_headers(etag, False, compressed).items())
         if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(etag):
             code, body = 304, b""
         else:

@@ -25,6 +25,8 @@ PRIVATE_PREFIX = "private/"
 class Storage(Protocol):
     def save(self, key: str, data: bytes, content_type: str) -> None: ...
 
+    def read(self, key: str) -> bytes: ...
+
     def delete(self, key: str) -> None: ...
 
     def read(self, key: str) -> bytes: ...
@@ -46,6 +48,9 @@ class LocalStorage:
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+    def read(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
@@ -84,6 +89,9 @@ class S3Storage:
         self.client.put_object(
             Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, **extra_args
         )
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)

@@ -3,6 +3,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from ecom.common.api import Blueprint
+from ecom.common.conditional import private_etag
 from ecom.common.pagination import page_schema, paginate
 from ecom.common.permissions import current_user_or_none
 from ecom.orders import export, notes, placing, search, services, transitions
@@ -74,6 +75,7 @@ class Orders(MethodView):
 
 @blp.route("/<int:order_id>/")
 class OrderDetail(MethodView):
+    @private_etag
     @blp.auth()
     @blp.response(200, OrderSchema)
     @blp.alt_response(404, response="NOT_FOUND")

@@ -1,5 +1,6 @@
 """Pictures for the first seeded products, drawn locally: a coloured square with the
-product's initials and title, stored where uploaded product images go."""
+product's initials and title, stored where uploaded product images go; their renditions
+are made by the same job as an upload's, once the seed commits."""
 
 import zlib
 from colorsys import hls_to_rgb
@@ -10,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import bindparam, select, update
 
 from ecom.catalog.models import Product
+from ecom.catalog.renditions import enqueue_product_render
 from ecom.cli.seeding.rows import Seeder
 from ecom.common.storage import get_storage
 from ecom.extensions import db
@@ -69,6 +71,7 @@ def seed_images(seeder: Seeder, count: int) -> int:
         key = f"products/{product.id}/{product.slug}.png"
         storage.save(key, draw_picture(product.title), "image/png")
         rows.append({"product_id": product.id, "key": key})
+        enqueue_product_render(product.id, key)
     if rows:
         table = Product.__table__
         db.session.execute(
