@@ -25,8 +25,6 @@ PRIVATE_PREFIX = "private/"
 class Storage(Protocol):
     def save(self, key: str, data: bytes, content_type: str) -> None: ...
 
-    def read(self, key: str) -> bytes: ...
-
     def delete(self, key: str) -> None: ...
 
     def read(self, key: str) -> bytes: ...
@@ -54,9 +52,6 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
-
-    def read(self, key: str) -> bytes:
-        return self.path(key).read_bytes()
 
     def url(self, key: str) -> str:
         url = self.base_url + quote(key)
@@ -95,9 +90,6 @@ class S3Storage:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
-
-    def read(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
     def url(self, key: str) -> str:
         if self.presigned:
