@@ -27,14 +27,19 @@ def order_of(order_id) -> Order:
     return db.session.get(Order, order_id)
 
 
-def news(order) -> list[str]:
-    """The status e-mails written for an order, in order."""
+def status_mails(order) -> list[dict]:
+    """The payloads of the status e-mails written for an order, in order."""
     rows = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.handler == emails.STATUS_CHANGED)
         .order_by(OutboxMessage.id)
     )
-    return [row.payload["status"] for row in rows if row.payload["order_id"] == order.id]
+    return [row.payload for row in rows if row.payload["order_id"] == order.id]
+
+
+def news(order) -> list[str]:
+    """The statuses the order's e-mails told, in order."""
+    return [payload["status"] for payload in status_mails(order)]
 
 
 def stock_of(product) -> int:
@@ -101,6 +106,7 @@ def test_partial_refunds_add_up_and_never_exceed_the_capture(client, staff, paid
     assert refund(client, staff, order).json["code"] == "nothing_to_refund"
     assert order_of(order.id).payment_status == "refunded"
     assert news(order) == ["paid", "refunded"]
+    assert status_mails(order)[-1]["news"] == "Your payment was refunded in full."
 
 
 def test_only_staff_refund(client, customer, paid):
@@ -119,6 +125,7 @@ def test_cancelling_a_paid_order_refunds_it_through_the_provider(staff, paid):
     final = order_of(order.id)
     assert (final.status, final.payment_status) == ("cancelled", "refunded")
     assert news(order) == ["paid", "cancelled", "refunded"]
+    assert status_mails(order)[-1]["news"] == "Your order was cancelled and your payment refunded."
     assert stock_of(product) == 10
 
 

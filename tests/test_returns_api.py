@@ -149,3 +149,11 @@ def test_a_paid_order_delivered_returned_and_refunded_by_the_dummy_provider(
         for status in ("requested", "approved", "received", "refunded")
     ]
     assert "24.90" in embedded_jobs[-1].body
+    # A goodwill refund of the other unit refunds the whole payment: the order's e-mail
+    # says so, without telling of a cancellation
+    goodwill = {"lines": [{"item": order.items[0].id, "quantity": 1}], "reason": "Late"}
+    assert post(client, staff, f"orders/{order.id}/goodwill-refunds/", goodwill).status_code == 201
+    assert reload(payment_id).status == "refunded"
+    [told] = [m for m in embedded_jobs if m.subject.startswith(f"Order #{order.id}: refunded")]
+    assert "Your payment was refunded in full." in told.body
+    assert "cancelled" not in told.body.lower()

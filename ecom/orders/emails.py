@@ -16,14 +16,17 @@ SUBJECTS = {
     STATUS_CHANGED: "Order #{order_id}: {status}",
 }
 
-# What each status tells the customer; other statuses send nothing.
+# What each status tells the customer; other statuses send nothing. "refunded" is the
+# payment's, refunded in full: after the sale (returns, goodwill), or a cancelled order's,
+# told with its cancellation.
 NEWS = {
     "paid": "We received your payment.",
     "shipped": "Your order is on its way.",
     "delivered": "Your order was delivered.",
     "cancelled": "Your order was cancelled.",
-    "refunded": "Your order was cancelled and your payment refunded.",
+    "refunded": "Your payment was refunded in full.",
 }
+CANCELLED_AND_REFUNDED = "Your order was cancelled and your payment refunded."
 
 
 def _about(order: Order) -> dict[str, Any]:
@@ -85,13 +88,19 @@ def send_confirmation(order: Order) -> None:
     outbox.enqueue(CONFIRMATION, payload, key=f"{CONFIRMATION}:{order.id}")
 
 
+def _news(order: Order, status: str) -> str:
+    if status == "refunded" and order.status == "cancelled":
+        return CANCELLED_AND_REFUNDED
+    return NEWS[status]
+
+
 def send_status_change(order: Order, status: str) -> None:
     """Write the e-mail for an order that became ``status`` (or ``refunded``), if any."""
     if status in NEWS:
         payload = {
             **_about(order),
             "status": status,
-            "news": NEWS[status],
+            "news": _news(order, status),
             "totals": _totals(order),
         }
         if status == "paid":

@@ -164,7 +164,8 @@ def _units_follow(order_id: int, to_status: str) -> None:
 
 
 def mark_refunded(order: Order) -> None:
-    """The payment of a cancelled order was refunded (in the caller's transaction)."""
+    """The order's payment was refunded in full, on a cancellation or after the sale (in the
+    caller's transaction)."""
     refunded = db.session.execute(
         update(Order)
         .where(Order.id == order.id, Order.payment_status == "paid")
