@@ -21,22 +21,30 @@ pytestmark = [pytest.mark.committed, pytest.mark.usefixtures("embedded_jobs")]
 ARRIVAL = 10
 
 
+# The test clients a test opened, closed after it by the client itself (a disconnect the
+# server starts runs its handler outside the request context the test client keeps).
+OPENED: list = []
+
+
 @pytest.fixture
 def hub(app):
     hub = app.extensions["realtime.hub"]
     yield hub
-    server = hub.socketio.server
-    for connection in hub.connections.all():
-        server.disconnect(connection.sid, namespace="/")
-        hub.connections.remove(connection.sid)
+    while OPENED:
+        client = OPENED.pop()
+        if client.is_connected():
+            client.disconnect()
     # Flask-SocketIO's test client replaces how the server sends packets (into its queues):
     # real clients of later tests (a browser, a Python client) need the server's own again.
     for name in ("_send_packet", "_send_eio_packet"):
-        vars(server).pop(name, None)
+        vars(hub.socketio.server).pop(name, None)
 
 
-def connect(hub, app, token=None, **auth):
-    return hub.socketio.test_client(app, auth={"token": token, **auth} if token else auth)
+def connect(hub, app, token=None, flask_client=None, **auth):
+    auth = {"token": token, **auth} if token else auth
+    client = hub.socketio.test_client(app, auth=auth, flask_test_client=flask_client)
+    OPENED.append(client)
+    return client
 
 
 def events(client, name="event") -> list[dict]:
@@ -158,7 +166,7 @@ def test_logging_out_ends_the_connection_at_its_next_event(app, hub, client):
 def test_the_back_office_session_of_staff_connects_and_hears_new_orders(app, hub, client):
     staff, customer = make_user("staff"), make_user()
     admin_session(client, staff)
-    listening = hub.socketio.test_client(app, flask_test_client=client)
+    listening = connect(hub, app, flask_client=client)
     assert listening.is_connected()
     order = make_order(customer, (make_product(), 1))
     assert arrive(listening)[0]["data"]["order_id"] == order.id
@@ -166,7 +174,7 @@ def test_the_back_office_session_of_staff_connects_and_hears_new_orders(app, hub
 
 def test_a_customers_back_office_session_is_refused(app, hub, client):
     admin_session(client, make_user())
-    assert not hub.socketio.test_client(app, flask_test_client=client).is_connected()
+    assert not connect(hub, app, flask_client=client).is_connected()
 
 
 def test_a_parcel_reaches_its_customer_with_its_tracking_link(app, hub, client):

@@ -9,6 +9,7 @@ the stream keeps: it should then read the REST API again.
 """
 
 import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, request, session
@@ -32,7 +33,23 @@ EVENT = "event"
 RESYNC = "resync"
 ENDED = "session_ended"
 NOT_AUTHENTICATED = "not_authenticated"
+SOCKET_PATH = "/socket.io/"
 WAIT_SECONDS = 1.0
+
+
+class SocketPath:
+    """Flask-SocketIO's middleware for ``/socket.io/`` alone: it copies the environ it
+    passes on, and every other request keeps the one the WSGI server gave (Gunicorn's
+    access line reads the request id the app writes there)."""
+
+    def __init__(self, sockets: Callable, http: Callable) -> None:
+        self.sockets = sockets
+        self.http = http
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith(SOCKET_PATH):
+            return self.sockets(environ, start_response)
+        return self.http(environ, start_response)
 
 
 class Hub:
@@ -147,12 +164,14 @@ def register_realtime(app: Flask) -> None:
     url = config["REDIS_URL"]
     app.extensions["realtime.stream"] = RedisStream(url, replay) if url else LocalStream(replay)
     origins = [*config["CORS_ALLOWED_ORIGINS"], config["SHOP_URL"]]
+    http = app.wsgi_app
     socketio = SocketIO(
         app,
         async_mode="threading",
         transports=["websocket"],
         cors_allowed_origins=origins if config["CORS_ALLOWED_ORIGINS"] else None,
     )
+    app.wsgi_app = SocketPath(app.wsgi_app, http)
     hub = Hub(app, socketio)
     socketio.on_event("connect", hub.connect)
     socketio.on_event("disconnect", hub.disconnect)
