@@ -60,6 +60,15 @@ PAGES = [
     "/admin/permission-groups/",
     "/admin/integration-tokens/",
     "/admin/outbox/",
+    "/admin/audit/",
+    "/admin/bulk-jobs/",
+    "/admin/carriers/",
+    "/admin/fulfilments/",
+    "/admin/invoices/",
+    "/admin/credit-notes/",
+    "/admin/webhooks/",
+    "/admin/webhook-deliveries/",
+    "/admin/webhook-attempts/",
 ]
 
 

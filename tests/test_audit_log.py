@@ -11,6 +11,7 @@ from ecom.catalog.models import Product
 from ecom.common.audit import AuditEntry
 from ecom.common.audit_retention import purge_expired
 from ecom.common.models import is_postgresql, utcnow
+from ecom.common.permissions import PERMISSIONS
 from ecom.extensions import db
 from tests.audit_helpers import all_entries, entries_of
 from tests.factories import (
@@ -21,6 +22,7 @@ from tests.factories import (
     login,
     make_category,
     make_product,
+    make_user,
 )
 
 
@@ -91,8 +93,9 @@ def test_the_back_office_lists_entries_read_only_with_filters(client, admin):
     assert deleted.status_code in (302, 404) and len(all_entries()) == 2
 
 
-def test_staff_who_are_not_admins_cannot_open_the_back_office_log(client, staff):
-    admin_login(client, staff)
+def test_staff_without_view_reports_cannot_open_the_back_office_log(client):
+    lacking = make_user("staff", permissions=sorted(set(PERMISSIONS) - {"view_reports"}))
+    admin_login(client, lacking)
     assert client.get("/admin/audit/").status_code == 403
 
 
