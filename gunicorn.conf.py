@@ -70,6 +70,7 @@ if os.environ.get("ECOM_SERVICE") == "realtime":
     workers = 1
     worker_class = "gthread"
     threads = int(os.environ.get("REALTIME_CONNECTIONS", "1000"))
+    worker_connections = threads
 
 # A worker silent for `timeout` seconds is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import redis  # noqa: E402
 import socketio  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from bench import dataset, servers  # noqa: E402
 from bench.run import REDIS_URL, server_env  # noqa: E402
@@ -52,7 +53,8 @@ def prepare(customers: int) -> tuple[dict[str, str], list[tuple[int, str]], str]
     subprocess.run([flask, "db", "upgrade"], env={**env, "FLASK_APP": "wsgi:app"}, check=True)
     app = create_app(ProductionConfig(env))
     with app.app_context():
-        db.session.query(User).delete()
+        # A fresh set of customers each run (their token families go with them).
+        db.session.execute(text("TRUNCATE users RESTART IDENTITY CASCADE"))
         users = [
             User(email=f"live{n}@example.com", username=f"live{n}", password_hash="-", role=role)
             for n, role in enumerate(["staff"] + ["customer"] * customers)
