@@ -233,6 +233,13 @@ class ServiceModelView(StaffOnly, ModelView):
             return False
         return True
 
+    def perform_on_rows(self, ids: list[str], act: Callable[[int], object]) -> list[int]:
+        """``act`` on each row an action was posted with, through ``perform``: the ids it
+        succeeded on (each refusal is flashed)."""
+        return [
+            row_id for row_id in row_ids(ids) if self.perform(lambda row_id=row_id: act(row_id))
+        ]
+
     def create_with(self, create: Callable[[dict], Any], form: Form) -> Any:
         """The model ``create`` makes of the form's fields, or False when refused."""
         try:

@@ -14,7 +14,6 @@ from ecom.admin.base import (
     TermSearch,
     containing,
     requires,
-    row_ids,
     show_money,
     show_related,
 )
@@ -131,15 +130,12 @@ class OrdersView(OrderSearchMixin, ReturnActions, TermSearch, ServiceModelView):
     def move_orders(self, ids: list[str], to_status: str) -> None:
         """Move each order through the state machine; each refusal is flashed."""
         actor = current_admin_user()
-        moved = [
-            order_id
-            for order_id in row_ids(ids)
-            if self.perform(
-                lambda order_id=order_id: transitions.change_status(
-                    order_id, to_status, actor=actor, note="Back office"
-                )
-            )
-        ]
+        moved = self.perform_on_rows(
+            ids,
+            lambda order_id: transitions.change_status(
+                order_id, to_status, actor=actor, note="Back office"
+            ),
+        )
         if moved:
             numbers = ", #".join(map(str, moved))
             flash(f"{len(moved)} order(s) now {to_status}: #{numbers}.", "success")

@@ -7,7 +7,7 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
 from markupsafe import Markup
 
-from ecom.admin.base import ServiceModelView, row_ids
+from ecom.admin.base import ServiceModelView
 from ecom.common import mail, outbox
 from ecom.common.outbox import STATES, OutboxMessage
 
@@ -66,10 +66,6 @@ class OutboxView(ServiceModelView):
 
     @action("retry", "Retry", "Retry the selected failed messages?")
     def action_retry(self, ids: list[str]) -> None:
-        retried = [
-            message_id
-            for message_id in row_ids(ids)
-            if self.perform(lambda message_id=message_id: outbox.retry(message_id))
-        ]
+        retried = self.perform_on_rows(ids, outbox.retry)
         if retried:
             flash(f"{len(retried)} message(s) handed over again.", "success")

@@ -11,7 +11,7 @@ from wtforms import Form, SelectMultipleField
 
 from ecom.accounts import groups, integration_tokens
 from ecom.accounts.models import IntegrationToken, PermissionGroup, User
-from ecom.admin.base import ServiceModelView, row_ids
+from ecom.admin.base import ServiceModelView
 from ecom.admin.session import current_admin_user
 from ecom.common.permissions import PERMISSIONS
 from ecom.extensions import db
@@ -110,6 +110,6 @@ class IntegrationTokensView(ServiceModelView):
 
     @action("revoke", "Revoke", "Systems using these tokens are refused at once. Revoke?")
     def revoke(self, ids: list[str]) -> None:
-        for token_id in row_ids(ids):
-            self.perform(lambda token_id=token_id: integration_tokens.revoke_token(token_id))
-        flash(f"{len(ids)} token(s) revoked.", "success")
+        revoked = self.perform_on_rows(ids, integration_tokens.revoke_token)
+        if revoked:
+            flash(f"{len(revoked)} token(s) revoked.", "success")

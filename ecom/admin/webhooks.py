@@ -9,7 +9,7 @@ from flask_admin.contrib.sqla.filters import FilterEqual
 from markupsafe import Markup
 from wtforms import Form, SelectMultipleField, StringField
 
-from ecom.admin.base import ServiceModelView, row_ids
+from ecom.admin.base import ServiceModelView
 from ecom.integrations.webhooks import services as webhooks
 from ecom.integrations.webhooks.models import (
     DELIVERY_STATES,
@@ -94,11 +94,7 @@ class WebhooksView(ServiceModelView):
 
     @action("ping", "Send a test ping", "Send a webhook.ping to the selected subscriptions?")
     def action_ping(self, ids: list[str]) -> None:
-        sent = [
-            subscription_id
-            for subscription_id in row_ids(ids)
-            if self.perform(lambda subscription_id=subscription_id: webhooks.ping(subscription_id))
-        ]
+        sent = self.perform_on_rows(ids, webhooks.ping)
         if sent:
             flash(f"{len(sent)} ping(s) sent.", "success")
 
@@ -131,11 +127,7 @@ class WebhookDeliveriesView(ServiceModelView):
 
     @action("redeliver", "Redeliver", "Send the selected deliveries again?")
     def action_redeliver(self, ids: list[str]) -> None:
-        sent = [
-            delivery_id
-            for delivery_id in row_ids(ids)
-            if self.perform(lambda delivery_id=delivery_id: webhooks.redeliver(delivery_id))
-        ]
+        sent = self.perform_on_rows(ids, webhooks.redeliver)
         if sent:
             flash(f"{len(sent)} delivery(ies) handed over again.", "success")
 
