@@ -314,7 +314,7 @@ def test_the_back_office_runs_without_a_csp_refusal(browser, staff, customer):
     browser.open(f"/admin/orders/details/?id={order.id}")
     browser.find("#order-items")
     browser.open("/admin/orders/")
-    browser.find("a.nav-link.dropdown-toggle").click()  # Add Filter
+    browser.find(".nav-tabs a.nav-link.dropdown-toggle").click()  # Add Filter (not a menu)
     browser.wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "a.filter"))).click()
     browser.find(f'input.action-checkbox[value="{order.id}"]').click()
     browser.find('a[data-toggle="dropdown"][aria-haspopup="true"]').click()  # With selected

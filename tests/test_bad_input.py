@@ -249,3 +249,10 @@ def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(client, customer, a
 
     assert response.status_code == 200
     assert response.json["first_name"] == "C:\\u0000"
+
+
+def test_a_multipart_part_without_a_name_is_no_server_error(client):
+    body = b"--B\r\nContent-Disposition: form-data\r\n\r\nx\r\n--B--\r\n"
+    headers = {"Content-Type": "multipart/form-data; boundary=B"}
+    response = client.post("/api/v1/imports/", data=body, headers=headers)
+    assert response.status_code == 401

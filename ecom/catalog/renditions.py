@@ -62,11 +62,6 @@ def enqueue_render(owner: Product | ProductVariant, key: str) -> None:
     outbox.enqueue(RENDER, {"kind": kind, "id": owner.id, "key": key})
 
 
-def enqueue_product_render(product_id: int, key: str) -> None:
-    """``enqueue_render`` for a product known by its id."""
-    outbox.enqueue(RENDER, {"kind": "product", "id": product_id, "key": key})
-
-
 def delete_image(key: str) -> None:
     """Delete an original and its renditions (those not made yet are no error)."""
     storage = get_storage()

@@ -168,7 +168,8 @@ def _request_texts() -> Iterator[str]:
 def refuse_nul_characters() -> None:
     """400 for a NUL character in the path, query or form: no database text column can
     hold one (PostgreSQL refuses it), so it must not get that far."""
-    if any("\x00" in text for text in _request_texts()):
+    # A multipart part without a name is read with name None.
+    if any(text and "\x00" in text for text in _request_texts()):
         _refuse("request", "NUL characters are not accepted.")
 
 

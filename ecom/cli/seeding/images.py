@@ -1,6 +1,6 @@
 """Pictures for the first seeded products, drawn locally: a coloured square with the
-product's initials and title, stored where uploaded product images go; their renditions
-are made by the same job as an upload's, once the seed commits."""
+product's initials and title, stored where uploaded product images go, with their
+renditions made as an upload's job makes them (the seed queues no job)."""
 
 import zlib
 from colorsys import hls_to_rgb
@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import bindparam, select, update
 
 from ecom.catalog.models import Product
-from ecom.catalog.renditions import enqueue_product_render
+from ecom.catalog.renditions import render
 from ecom.cli.seeding.rows import Seeder
 from ecom.common.storage import get_storage
 from ecom.extensions import db
@@ -70,15 +70,16 @@ def seed_images(seeder: Seeder, count: int) -> int:
     for product in sorted(products):
         key = f"products/{product.id}/{product.slug}.png"
         storage.save(key, draw_picture(product.title), "image/png")
+        # Its renditions now, as the upload's job would make them: the seed writes no job.
+        render(key)
         rows.append({"product_id": product.id, "key": key})
-        enqueue_product_render(product.id, key)
     if rows:
         table = Product.__table__
         db.session.execute(
             update(table)
             .where(table.c.id == bindparam("product_id"))
             # updated_at as seeded, not the clock, so the same seed gives the same rows.
-            .values(image=bindparam("key"), updated_at=table.c.updated_at),
+            .values(image=bindparam("key"), image_renditions=True, updated_at=table.c.updated_at),
             rows,
         )
     return len(rows)
