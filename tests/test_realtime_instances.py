@@ -94,8 +94,13 @@ class Listener:
         self.client.connect(instance.url, auth=auth, transports=["websocket"], wait_timeout=10)
 
     def statuses(self, count: int) -> list[str]:
-        wait_for(lambda: len(self.events) >= count, ARRIVAL, f"{count} events")
-        return [event["data"].get("to_status") for event in self.events]
+        """The new statuses heard (an order.placed that came late is not one)."""
+
+        def heard() -> list[str]:
+            return [e["data"]["to_status"] for e in self.events if "to_status" in e["data"]]
+
+        wait_for(lambda: len(heard()) >= count, ARRIVAL, f"{count} status events")
+        return heard()
 
 
 def move(instance: Instance, staff_token: str, order: Order, status: str) -> None:
