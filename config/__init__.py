@@ -13,6 +13,7 @@ from config.audit import AuditSettings
 from config.cache import CacheSettings
 from config.database import REPLICA_BIND, DatabaseSettings, database_url
 from config.fields import ConfigError, Group, read_groups
+from config.i18n import LanguageSettings
 from config.invoices import InvoiceSettings
 from config.jobs import JobSettings
 from config.mail import MailSettings
@@ -43,6 +44,7 @@ __all__ = [
 GROUPS: tuple[type[Group], ...] = (
     SecuritySettings,
     DatabaseSettings,
+    LanguageSettings,
     CacheSettings,
     MailSettings,
     JobSettings,

@@ -24,6 +24,7 @@ from ecom.common import audit_capture, events
 from ecom.common.api import document_conventions
 from ecom.common.cache_hits import register_cached_hits
 from ecom.common.errors import register_error_handlers
+from ecom.common.i18n import negotiated_language
 from ecom.common.ids import IdConverter
 from ecom.common.jobs import init_jobs
 from ecom.common.metrics import meter_pools, register_metrics
@@ -33,7 +34,7 @@ from ecom.common.replica import register_read_replica
 from ecom.common.security import register_security
 from ecom.common.sessions import LazyCookieSessions
 from ecom.common.storage import register_media_route
-from ecom.extensions import api, cache, compress, csrf, db, jwt, mail, migrate
+from ecom.extensions import api, babel, cache, compress, csrf, db, jwt, mail, migrate
 from ecom.fulfilment import listeners as fulfilment_listeners
 from ecom.fulfilment.routes import blp as fulfilment_blp
 from ecom.integrations.bulk import listeners as bulk_listeners
@@ -110,6 +111,9 @@ def register_extensions(app: Flask) -> None:
     meter_pools(app.config)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
+    babel.init_app(
+        app, locale_selector=negotiated_language, default_locale=app.config["LANGUAGES"][0]
+    )
     jwt.init_app(app)
     register_jwt_callbacks(jwt)
     integration_tokens.register(app)

@@ -4,6 +4,7 @@ import sqlite3
 from typing import Any
 
 from celery import Celery, Task
+from flask_babel import Babel
 from flask_caching import Cache
 from flask_compress import Compress
 from flask_jwt_extended import JWTManager
@@ -51,13 +52,14 @@ db = SQLAlchemy(
 migrate = Migrate()
 jwt = JWTManager()
 api = ShopApi()
+babel = Babel()
 cache = Cache()
 compress = Compress()
 csrf = CSRFProtect()
 mail = Mail()
 celery = Celery("ecom", task_cls=AppContextTask)
 
-__all__ = ["api", "cache", "celery", "compress", "csrf", "db", "jwt", "mail", "migrate"]
+__all__ = ["api", "babel", "cache", "celery", "compress", "csrf", "db", "jwt", "mail", "migrate"]
 
 
 @event.listens_for(Engine, "connect")
