@@ -24,7 +24,7 @@ from ecom.common import audit_capture, events
 from ecom.common.api import document_conventions
 from ecom.common.cache_hits import register_cached_hits
 from ecom.common.errors import register_error_handlers
-from ecom.common.i18n import negotiated_language
+from ecom.common.i18n import negotiated_language, register_template_filters
 from ecom.common.ids import IdConverter
 from ecom.common.jobs import init_jobs
 from ecom.common.metrics import meter_pools, register_metrics
@@ -114,6 +114,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(
         app, locale_selector=negotiated_language, default_locale=app.config["LANGUAGES"][0]
     )
+    register_template_filters(app)
     jwt.init_app(app)
     register_jwt_callbacks(jwt)
     integration_tokens.register(app)
@@ -126,7 +127,7 @@ def register_extensions(app: Flask) -> None:
     init_jobs(app)
     audit_capture.init_app(app)
     api.init_app(app)
-    document_conventions(api)
+    document_conventions(api, app.config["LANGUAGES"])
 
 
 def register_listeners(app: Flask) -> None:

@@ -3,11 +3,13 @@
 
 A row of a mail with a link keeps the account's state digest, not the link: the link is
 made when the mail is sent (``ecom.accounts.links``), so the outbox holds no usable token.
+Each mail is written in the account's language (``ecom.common.mail``).
 """
 
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from ecom.accounts.links import ACTIVATION as ACTIVATION_LINK
 from ecom.accounts.links import EMAIL_CHANGE as EMAIL_CHANGE_LINK
@@ -23,11 +25,11 @@ EMAIL_CHANGE_CONFIRM = "accounts.email_change_confirm"
 EMAIL_CHANGE_NOTICE = "accounts.email_change_notice"
 
 SUBJECTS = {
-    ACTIVATION: "Activate your account",
-    PASSWORD_RESET: "Reset your password",
-    PASSWORD_CHANGED: "Your password was changed",
-    EMAIL_CHANGE_CONFIRM: "Confirm your new e-mail address",
-    EMAIL_CHANGE_NOTICE: "Your e-mail address is being changed",
+    ACTIVATION: _l("Activate your account"),
+    PASSWORD_RESET: _l("Reset your password"),
+    PASSWORD_CHANGED: _l("Your password was changed"),
+    EMAIL_CHANGE_CONFIRM: _l("Confirm your new e-mail address"),
+    EMAIL_CHANGE_NOTICE: _l("Your e-mail address is being changed"),
 }
 
 # The front end's page of each link, as ``{uid}`` and ``{token}`` fill it.
@@ -39,7 +41,7 @@ PAGES = {
 
 
 def _recipient(user: User) -> dict[str, Any]:
-    return {"email": user.email, "first_name": user.first_name}
+    return {"email": user.email, "first_name": user.first_name, "language": user.language}
 
 
 def _link(path: str) -> str:
@@ -80,33 +82,32 @@ def send_password_changed(user: User) -> None:
 def send_email_change(user: User) -> None:
     """The confirmation link to the new address, and a notice to the current one."""
     linked = _linked(user, EMAIL_CHANGE_LINK)
-    confirm = {"email": user.pending_email, "first_name": user.first_name, "hours": _hours()}
+    confirm = {**_recipient(user), "email": user.pending_email, "hours": _hours()}
     outbox.enqueue(EMAIL_CHANGE_CONFIRM, {**confirm, **linked})
     notice = {**_recipient(user), "new_email": user.pending_email}
     outbox.enqueue(EMAIL_CHANGE_NOTICE, {**notice, "url": _link("/password/reset")})
 
 
+def _send(name: str, template: str, key: str, payload: dict[str, Any], context: dict) -> None:
+    language = payload.get("language")
+    mail.send(payload["email"], SUBJECTS[name], template, context, key=key, language=language)
+
+
 def deliver_activation(key: str, payload: dict[str, Any]) -> None:
-    context = _with_link(payload)
-    mail.send(payload["email"], SUBJECTS[ACTIVATION], "activation", context, key=key)
+    _send(ACTIVATION, "activation", key, payload, _with_link(payload))
 
 
 def deliver_password_reset(key: str, payload: dict[str, Any]) -> None:
-    context = _with_link(payload)
-    mail.send(payload["email"], SUBJECTS[PASSWORD_RESET], "password_reset", context, key=key)
+    _send(PASSWORD_RESET, "password_reset", key, payload, _with_link(payload))
 
 
 def deliver_password_changed(key: str, payload: dict[str, Any]) -> None:
-    subject = SUBJECTS[PASSWORD_CHANGED]
-    mail.send(payload["email"], subject, "password_changed", payload, key=key)
+    _send(PASSWORD_CHANGED, "password_changed", key, payload, payload)
 
 
 def deliver_email_change_confirm(key: str, payload: dict[str, Any]) -> None:
-    context = _with_link(payload)
-    subject = SUBJECTS[EMAIL_CHANGE_CONFIRM]
-    mail.send(payload["email"], subject, "email_change_confirm", context, key=key)
+    _send(EMAIL_CHANGE_CONFIRM, "email_change_confirm", key, payload, _with_link(payload))
 
 
 def deliver_email_change_notice(key: str, payload: dict[str, Any]) -> None:
-    subject = SUBJECTS[EMAIL_CHANGE_NOTICE]
-    mail.send(payload["email"], subject, "email_change_notice", payload, key=key)
+    _send(EMAIL_CHANGE_NOTICE, "email_change_notice", key, payload, payload)

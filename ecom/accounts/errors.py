@@ -1,6 +1,6 @@
 """The accounts' error codes, declared once."""
 
-from ecom.common.errors import Conflict, NotAuthenticated, PermissionDenied
+from ecom.common.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
 
 
 class AccountExists(Conflict):
@@ -56,3 +56,13 @@ class BeyondOwnPermissions(PermissionDenied):
 
     code = "beyond_own_permissions"
     message = "You cannot grant permissions you do not hold yourself."
+
+
+class UnknownLanguage(ValidationFailed):
+    """An account's language must be one the shop speaks (``LANGUAGES``)."""
+
+    code = "unknown_language"
+
+    def __init__(self, spoken: list[str]) -> None:
+        message = f"Not a language of the shop: one of {', '.join(spoken)}."
+        super().__init__(message, errors={"language": [message]})

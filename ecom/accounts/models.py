@@ -28,6 +28,8 @@ class User(TimestampMixin, db.Model):
     pending_email = db.Column(db.String(254), nullable=True)
     # Bumped to revoke every token issued before (password change, fallback revocation).
     token_version = db.Column(db.Integer, nullable=False, default=0)
+    # The language of their e-mails and documents, one of LANGUAGES; null: the default.
+    language = db.Column(db.String(8), nullable=True)
     # Orders placed, cancelled ones too (kept by checkout): "first order only" vouchers.
     orders_placed = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 

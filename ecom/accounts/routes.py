@@ -41,7 +41,8 @@ class Users(MethodView):
     @blp.response(201, UserSchema)
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data):
-        """Register a customer account; an activation e-mail goes out."""
+        """Register a customer account; an activation e-mail goes out, in the account's
+        language (by default the request's)."""
         return services.create_user(**data, send_activation=True)
 
     @blp.auth("admin")
@@ -161,7 +162,7 @@ class UserDetail(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, data, user_id):
-        """Set a user's role or active flag (admin)."""
+        """Set a user's role, active flag or language (admin)."""
         return services.administer_user(current_user, user_id, data)
 
     @blp.auth("admin")

@@ -7,6 +7,7 @@ from stdnum.eu import vat
 
 from ecom.accounts.passwords import PASSWORD_POLICY, PASSWORD_RULE
 from ecom.common.countries import COUNTRY_CODES
+from ecom.common.i18n import current_language
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.permissions import ROLES
 from ecom.common.schemas import (
@@ -14,6 +15,7 @@ from ecom.common.schemas import (
     NOT_BLANK,
     Boolean,
     EmailAddress,
+    Language,
     ResponseSchema,
     Text,
 )
@@ -22,6 +24,10 @@ USERNAME = validate.Regexp(
     r"^[\w.@+-]{1,150}$", error="Letters, digits and @/./+/-/_ only, at most 150 characters."
 )
 NAME = [validate.Length(max=150), EMPTY_OR_NOT_BLANK]
+LANGUAGE = (
+    "The language of the account's e-mails and documents (invoices, credit notes): one of "
+    "`LANGUAGES`, else 400 `unknown_language`; null follows the shop's default."
+)
 
 
 class UserSchema(ResponseSchema):
@@ -33,6 +39,7 @@ class UserSchema(ResponseSchema):
     role = ma.fields.String(dump_only=True, metadata={"enum": list(ROLES)})
     is_active = ma.fields.Boolean(dump_only=True)
     is_verified = ma.fields.Boolean(dump_only=True)
+    language = Language(dump_only=True, metadata={"description": "Of e-mails and documents."})
     pending_email = ma.fields.Email(
         dump_only=True,
         allow_none=True,
@@ -62,13 +69,18 @@ class RegisterSchema(ma.Schema):
     )
     first_name = Text(validate=NAME)
     last_name = Text(validate=NAME)
+    language = Language(
+        load_default=current_language,
+        allow_none=True,
+        metadata={"description": f"{LANGUAGE} Default: the request's language."},
+    )
 
 
 class ProfileSchema(ma.Schema):
     """Own profile, replaced whole; `role`, `is_active` and `password` are refused here
     (400, unknown field). A new `email` needs `current_password` and takes effect once the
     link e-mailed to it is followed (`pending_email` until then); the current address is
-    told."""
+    told. An omitted `language` stays as it is."""
 
     class Meta:
         example = {
@@ -76,6 +88,7 @@ class ProfileSchema(ma.Schema):
             "username": "ann",
             "first_name": "Ann",
             "last_name": "Lee",
+            "language": "fr",
         }
 
     email = EmailAddress(required=True)
@@ -87,6 +100,7 @@ class ProfileSchema(ma.Schema):
     username = Text(required=True, validate=USERNAME)
     first_name = Text(load_default="", validate=NAME)
     last_name = Text(load_default="", validate=NAME)
+    language = Language(allow_none=True, metadata={"description": LANGUAGE})
 
 
 class ProfilePatchSchema(ProfileSchema):
@@ -174,6 +188,7 @@ class UserAdminUpdateSchema(ma.Schema):
 
     role = Text(validate=validate.OneOf(ROLES))
     is_active = Boolean()
+    language = Language(allow_none=True, metadata={"description": LANGUAGE})
 
 
 class UserListArgsSchema(PageArgsSchema):

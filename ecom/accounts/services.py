@@ -5,12 +5,19 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from ecom.accounts import tokens
-from ecom.accounts.errors import AccountExists, InvalidCredentials, SelfLockout, TokenNotValid
+from ecom.accounts.errors import (
+    AccountExists,
+    InvalidCredentials,
+    SelfLockout,
+    TokenNotValid,
+    UnknownLanguage,
+)
 from ecom.accounts.events import EMAIL_CHANGE_REQUESTED, PASSWORD_CHANGED, USER_REGISTERED
 from ecom.accounts.models import User
 from ecom.accounts.passwords import check_password_policy, hash_password, verify_password
 from ecom.common.errors import NotFound, PermissionDenied
 from ecom.common.events import record
+from ecom.common.i18n import languages
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -31,6 +38,14 @@ def ensure_unique(email: str | None, username: str | None, exclude_id: int | Non
         raise AccountExists(errors=errors)
 
 
+def check_language(changes: dict[str, Any]) -> None:
+    """400 ``unknown_language`` unless a ``language`` among ``changes`` is one the shop
+    speaks (None: the default, whatever it is)."""
+    language = changes.get("language")
+    if language is not None and language not in languages():
+        raise UnknownLanguage(languages())
+
+
 def create_user(
     *,
     email: str,
@@ -38,17 +53,20 @@ def create_user(
     password: str,
     role: str = "customer",
     send_activation: bool = False,
+    language: str | None = None,
     **names: str,
 ) -> User:
     """A new account; with ``send_activation`` (a sign-up), its activation e-mail goes out."""
     email = normalise_email(email)
     check_password_policy(password, email)
+    check_language({"language": language})
     ensure_unique(email, username)
     user = User(
         email=email,
         username=username,
         password_hash=hash_password(password),
         role=role,
+        language=language,
         **names,
     )
     with atomic(on_conflict=AccountExists()):
@@ -103,6 +121,7 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
         )
     if moving:
         check_current_password(user, password)
+    check_language(changes)
     ensure_unique(email if moving else None, changes.get("username"), exclude_id=user.id)
     with atomic(on_conflict=AccountExists()):
         for field, value in changes.items():
@@ -146,8 +165,10 @@ def users_query(role: str | None = None) -> Select:
 
 
 def administer_user(actor: User, user_id: int, changes: dict[str, Any]) -> User:
-    """An admin sets a user's role or active flag; admins cannot lock themselves out."""
+    """An admin sets a user's role, active flag or language; admins cannot lock themselves
+    out."""
     user = get_user(user_id)
+    check_language(changes)
     demotes_self = user.id == actor.id and (
         changes.get("role", "admin") != "admin" or changes.get("is_active") is False
     )

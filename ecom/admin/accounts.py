@@ -6,13 +6,14 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_admin import Admin, BaseView, expose
 from flask_limiter import RateLimitExceeded
 from werkzeug.wrappers import Response
-from wtforms import Form
+from wtforms import Form, SelectField
 
 from ecom.accounts import services as accounts
 from ecom.accounts.models import User
 from ecom.admin.base import LOGIN_ENDPOINT, BackOfficeView, ServiceModelView
 from ecom.admin.session import current_admin_user, log_in, log_out
 from ecom.common.errors import DomainError
+from ecom.common.i18n import languages
 from ecom.common.login_limits import login_limit
 from ecom.common.permissions import ROLES, has_role
 
@@ -76,8 +77,12 @@ class LogoutView(BackOfficeView, BaseView):
         return redirect(url_for(LOGIN_ENDPOINT))
 
 
+def _language_or_default(value: str | None) -> str | None:
+    return value or None
+
+
 class UsersView(ServiceModelView):
-    """Admins set a user's role and active flag, through the accounts service."""
+    """Admins set a user's role, active flag and language, through the accounts service."""
 
     required_role = "admin"
     can_create = False
@@ -91,6 +96,7 @@ class UsersView(ServiceModelView):
         "last_name",
         "role",
         "is_active",
+        "language",
         "created_at",
     )
     column_details_list = column_list + ("updated_at",)
@@ -98,9 +104,17 @@ class UsersView(ServiceModelView):
     column_filters = ("role", "is_active")
     column_editable_list = ("role", "is_active")
     column_default_sort = "id"
-    form_columns = ("role", "is_active")
+    form_columns = ("role", "is_active", "language")
     form_choices = {"role": [(role, role) for role in ROLES]}
+    # The languages are the settings', known once the app runs: see ``edit_form``.
+    form_overrides = {"language": SelectField}
+    form_args = {"language": {"coerce": _language_or_default}}
     written_fields = frozenset(form_columns)
+
+    def edit_form(self, obj: User | None = None) -> Form:
+        form = super().edit_form(obj)
+        form.language.choices = [("", "Shop default"), *((code, code) for code in languages())]
+        return form
 
     def update_model(self, form: Form, model: User) -> bool:
         return self.perform(

@@ -17,7 +17,7 @@ from ecom.common.conditional import ETAG, IF_NONE_MATCH
 from ecom.common.login_limits import login_limit
 from ecom.common.permissions import PERMISSIONS, TOKEN_PREFIX, authorize
 from ecom.common.ratelimit import client_ip, configured, limiter, submitted_email
-from ecom.common.schemas import NO_NUL, ResponseSchema
+from ecom.common.schemas import NO_NUL, Language, ResponseSchema
 
 BEARER_SCHEME = "bearerAuth"
 # The operation's permission in the OpenAPI document (and a sentence of its description).
@@ -82,6 +82,17 @@ def _default_in_description(
     return {"description": f"{ret['description']} {said}" if "description" in ret else said}
 
 
+def _spoken(languages: list[str]) -> Callable:
+    """The enum of every ``Language`` field: the languages the shop speaks."""
+
+    def enum(converter: Any, field: ma.fields.Field, **kwargs: Any) -> dict:
+        if not isinstance(field, Language):
+            return {}
+        return {"enum": [*languages, None] if field.allow_none else list(languages)}
+
+    return enum
+
+
 def _with_meta(schema2jsonschema: Callable[[ma.Schema], dict]) -> Callable:
     """A schema's ``Meta.joint_rules``: what its ``validates_schema`` checks across fields,
     said in JSON Schema, joins its document (e.g. "exactly one of two fields"); and a
@@ -99,10 +110,10 @@ def _with_meta(schema2jsonschema: Callable[[ma.Schema], dict]) -> Callable:
     return convert
 
 
-def document_conventions(api: flask_smorest.Api) -> None:
+def document_conventions(api: flask_smorest.Api, languages: list[str]) -> None:
     """What every operation shares: the introduction and the servers, the bearer scheme,
-    path text that holds no NUL, defaults said in words, the schemas' rules across fields
-    and their examples."""
+    path text that holds no NUL, defaults said in words, the shop's ``languages``, the
+    schemas' rules across fields and their examples."""
     api.spec.options["info"] = {"description": INTRODUCTION}
     # Relative: the server that serves the document (paths start with /api/v1/ or /health/).
     api.spec.options["servers"] = [{"url": "/", "description": "This server"}]
@@ -112,6 +123,7 @@ def document_conventions(api: flask_smorest.Api) -> None:
     converter = api.ma_plugin.converter
     converter.attribute_functions.remove(converter.field2default)
     converter.add_attribute_function(_default_in_description)
+    converter.add_attribute_function(_spoken(languages))
     converter.schema2jsonschema = _with_meta(converter.schema2jsonschema)
     api.register_converter(UnicodeConverter, lambda _: {"type": "string", "pattern": NO_NUL})
 

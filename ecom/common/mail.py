@@ -6,6 +6,12 @@ and sends them with ``MAIL_BACKEND`` (SMTP, or the console on the embedded defau
 The ``Message-ID`` comes from the outbox key, so a receiver can tell a repeat. A mail job
 names its subject when registered (``Handlers.add(..., mail_subject=...)``), so the back
 office shows a waiting row's recipient and subject (``heading``) and nothing else of it.
+
+A mail is written in its recipient's language, which its row keeps as ``language`` (their
+account's; None for the shop's default): the subject (a translatable format string of the
+context), the templates' texts, and the amounts and days they format (the ``currency``
+and ``day`` filters) are made inside ``i18n.speaking`` when the job runs, never in the
+request that wrote the row.
 """
 
 from typing import Any, NamedTuple
@@ -13,6 +19,7 @@ from typing import Any, NamedTuple
 from flask import current_app, render_template
 from flask_mailman import EmailMultiAlternatives
 
+from ecom.common.i18n import speaking
 from ecom.common.metrics import EMAILS
 
 
@@ -43,18 +50,31 @@ def message_id(key: str) -> str:
     return f"<{key.replace(':', '.')}@ecom.outbox>"
 
 
-def send(to: str, subject: str, template: str, context: dict[str, Any], *, key: str) -> None:
+def send(
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    *,
+    key: str,
+    language: str | None = None,
+) -> None:
+    """Render and send ``template`` in ``language``; ``subject`` (a format string of the
+    context, translated lazily) is translated and filled in that language too."""
     config = current_app.config
     context = {"shop_name": config["SHOP_NAME"], "shop_url": config["SHOP_URL"], **context}
-    message = EmailMultiAlternatives(
-        subject=subject_line(subject),
-        body=render_template(f"email/{template}.txt", subject=subject, **context),
-        to=[to],
-        headers={"Message-ID": message_id(key)},
-    )
-    message.attach_alternative(
-        render_template(f"email/{template}.html", subject=subject, **context), "text/html"
-    )
+    with speaking(language) as spoken:
+        subject = str(subject).format_map(context)
+        context = {**context, "subject": subject, "language": spoken}
+        message = EmailMultiAlternatives(
+            subject=subject_line(subject),
+            body=render_template(f"email/{template}.txt", **context),
+            to=[to],
+            headers={"Message-ID": message_id(key)},
+        )
+        message.attach_alternative(
+            render_template(f"email/{template}.html", **context), "text/html"
+        )
     try:
         message.send()
     except Exception:

@@ -1,5 +1,6 @@
 """Money in the API: ``Decimal`` inside, a string of ASCII digits on the wire, both ways,
-in the shop's one currency (``SHOP_CURRENCY``)."""
+in the shop's one currency (``SHOP_CURRENCY``); for people (e-mails, documents) as the
+current language writes it (``format_money``)."""
 
 import re
 from decimal import Decimal
@@ -7,6 +8,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import current_app
+from flask_babel import format_currency
 
 # What the API answers: two decimals, e.g. "19.90" (negative for a discount).
 AMOUNT_OUT = r"^-?[0-9]+\.[0-9]{2}$"
@@ -14,6 +16,12 @@ AMOUNT_OUT = r"^-?[0-9]+\.[0-9]{2}$"
 AMOUNT = r"^[0-9]{1,8}(\.[0-9]{1,2})?$"
 # The same above 0, written without leading zeros: "19.9", "5", "0.05".
 POSITIVE_AMOUNT = r"^([1-9][0-9]{0,7}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"
+
+
+def format_money(amount: Decimal | str, currency: str | None = None) -> str:
+    """``amount`` in ``currency`` (default ``SHOP_CURRENCY``) as the current language
+    writes it, after CLDR: "$12.50" in English, "12,50 $US" in French."""
+    return format_currency(Decimal(amount), currency or current_app.config["SHOP_CURRENCY"])
 
 
 class Money(ma.fields.Decimal):

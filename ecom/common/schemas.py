@@ -9,6 +9,8 @@ import marshmallow as ma
 from email_validator import EmailNotValidError, validate_email
 from marshmallow import validate
 
+from ecom.common.i18n import spoken
+
 # PostgreSQL cannot store NUL: no text holds one, and the document says so.
 NO_NUL = r"^[^\x00]*$"
 _SOME_TEXT = r"[^\x00]*[^\s\x00][^\x00]*"
@@ -59,6 +61,19 @@ class Text(ma.fields.String):
         ):
             validators.append(validate.Regexp(NO_NUL, error="Must not contain NUL characters."))
         super().__init__(validate=validators, **kwargs)
+
+
+class Language(Text):
+    """A language code: the document lists the shop's (``LANGUAGES``) as its enum; a
+    service refuses any other. Written out, an account's language the shop no longer
+    speaks, or none, reads as the default (``i18n.spoken``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Length(max=8))
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str:
+        return spoken(value)
 
 
 class EmailAddress(ma.fields.String):

@@ -3,12 +3,13 @@
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from ecom.common import mail, outbox
 from ecom.fulfilment.models import Fulfilment
 
 SHIPPED = "fulfilment.shipped"
-SUBJECTS = {SHIPPED: "Order #{order_id}: a parcel is on its way"}
+SUBJECTS = {SHIPPED: _l("Order #{order_id}: a parcel is on its way")}
 
 
 def send_shipped(fulfilment: Fulfilment) -> None:
@@ -18,7 +19,9 @@ def send_shipped(fulfilment: Fulfilment) -> None:
         "order_id": fulfilment.order_id,
         "fulfilment_id": fulfilment.id,
         "email": customer.email,
+        "language": customer.language,
         "first_name": customer.first_name,
+        "shipped_at": fulfilment.created_at.isoformat(),
         "url": f"{current_app.config['FRONTEND_URL']}/orders/{fulfilment.order_id}",
         "carrier": fulfilment.carrier.name,
         "tracking_number": fulfilment.tracking_number,
@@ -37,5 +40,6 @@ def send_shipped(fulfilment: Fulfilment) -> None:
 
 
 def deliver_shipped(key: str, payload: dict[str, Any]) -> None:
-    subject = SUBJECTS[SHIPPED].format_map(payload)
-    mail.send(payload["email"], subject, "fulfilment_shipped", payload, key=key)
+    language = payload.get("language")
+    subject = SUBJECTS[SHIPPED]
+    mail.send(payload["email"], subject, "fulfilment_shipped", payload, key=key, language=language)

@@ -1,14 +1,18 @@
 """Issuing documents, in the transaction that causes them: an invoice when an order is
 paid, a credit note when a refund succeeds. Each takes the next number of its series and
-leaves its PDF to an outbox job (``rendering``)."""
+leaves its PDF to an outbox job (``rendering``). An invoice is in its customer's language
+at issue (``users.language``, else the default), and its credit notes in the same one."""
 
 import logging
 from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ecom.common.i18n import speaking
 from ecom.common.models import utcnow
 from ecom.extensions import db
 from ecom.invoices import lines, rendering
@@ -59,10 +63,12 @@ def issue_invoice(order_id: int) -> Invoice:
     if invoice is not None:
         return invoice
     order = db.session.get(Order, order_id)
-    invoiced = lines.order_lines(order)
+    with speaking(order.user.language) as language:
+        invoiced = lines.order_lines(order)
     taxes = lines.by_rate(invoiced)
     invoice = Invoice(
         order_id=order.id,
+        language=language,
         reverse_charge=order.reverse_charge,
         buyer=_buyer(order),
         lines=invoiced,
@@ -87,9 +93,12 @@ def issue_credit_note(refund_id: int) -> CreditNote | None:
     if invoice is None:
         logger.info("Refund %s of an order without an invoice: no credit note.", refund_id)
         return None
-    refunded = lines.refund_lines(refund.amount, invoice.taxes, f"Refund of {invoice.number}")
+    with force_locale(invoice.language):
+        description = _("Refund of %(number)s", number=invoice.number)
+    refunded = lines.refund_lines(refund.amount, invoice.taxes, description)
     taxes = lines.by_rate(refunded)
     credit_note = CreditNote(
+        language=invoice.language,
         invoice_id=invoice.id,
         order_id=invoice.order_id,
         refund_id=refund.id,

@@ -1,8 +1,11 @@
 """What a document lists: an order's lines and shipping as invoiced, the totals per tax
-rate, and a refund's share of each rate. Amounts are kept as strings of two decimals."""
+rate, and a refund's share of each rate. Amounts are kept as strings of two decimals; the
+words of a line are written in the document's language when it is issued."""
 
 from collections.abc import Iterable
 from decimal import Decimal
+
+from flask_babel import gettext as _
 
 from ecom.orders.models import Order, OrderItem
 from ecom.pricing.money import allocate, round_money
@@ -49,7 +52,7 @@ def order_lines(order: Order) -> list[dict[str, str | int]]:
         net = charge.gross - charge.tax
         taxed = (net, charge.tax_rate, charge.tax, charge.gross)
         unit_price = charge.gross if order.prices_include_tax else net
-        lines.append(_line(f"Shipping: {charge.name}", "", 1, unit_price, taxed))
+        lines.append(_line(_("Shipping: %(name)s", name=charge.name), "", 1, unit_price, taxed))
     return lines
 
 

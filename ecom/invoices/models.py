@@ -31,6 +31,9 @@ class IssuedDocument:
     sequence = db.Column(db.Integer, nullable=False)
     issued_at = db.Column(UTCDateTime(), nullable=False, default=utcnow)
     currency = db.Column(db.String(3), nullable=False)
+    # The customer's language at issue: the document's labels, amounts and dates, rendered
+    # again the same. Documents issued before languages were all in English.
+    language = db.Column(db.String(8), nullable=False, server_default="en")
     # Copies taken at issue: the shop's legal details and the customer's address.
     seller = db.Column(db.JSON, nullable=False)
     buyer = db.Column(db.JSON, nullable=False)

@@ -1,13 +1,16 @@
 """The PDF of a document, rendered by an outbox job after the commit and stored once.
 
 The PDF is made from the document's rows alone (number, parties, lines and totals fixed
-at issue, the issue time as its creation date), so rendering it again gives the same
-bytes; and once its ``file_key`` is set, the job does nothing."""
+at issue, the issue time as its creation date, the language it was issued in for its
+labels, amounts and dates), so rendering it again gives the same bytes; and once its
+``file_key`` is set, the job does nothing."""
 
 import hashlib
 from typing import Any
 
 from flask import render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from weasyprint import HTML
 
@@ -24,7 +27,7 @@ MODELS: dict[str, type[Invoice] | type[CreditNote]] = {
     "credit_note": CreditNote,
 }
 FOLDERS = {"invoice": "invoices", "credit_note": "credit-notes"}
-TITLES = {"invoice": "Invoice", "credit_note": "Credit note"}
+TITLES = {"invoice": _l("Invoice"), "credit_note": _l("Credit note")}
 
 
 def kind_of(document: Invoice | CreditNote) -> str:
@@ -51,9 +54,15 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict:
 
 def render_pdf(document: Invoice | CreditNote) -> bytes:
     kind = kind_of(document)
-    html = render_template(
-        "invoices/document.html", document=document, kind=kind, title=TITLES[kind]
-    )
+    # The language it was issued in, even one the shop has stopped speaking since.
+    with force_locale(document.language):
+        html = render_template(
+            "invoices/document.html",
+            document=document,
+            kind=kind,
+            title=str(TITLES[kind]),
+            language=document.language,
+        )
     return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
 
 

@@ -1,8 +1,10 @@
-"""The e-mail that tells the admins a subscription was disabled (an outbox mail job)."""
+"""The e-mail that tells the admins a subscription was disabled (an outbox mail job), each
+in their own language."""
 
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ecom.accounts.models import User
@@ -11,7 +13,7 @@ from ecom.extensions import db
 from ecom.integrations.webhooks.models import WebhookSubscription
 
 DISABLED = "webhooks.disabled"
-SUBJECT = "Webhook subscription #{subscription_id} disabled"
+SUBJECT = _l("Webhook subscription #{subscription_id} disabled")
 
 
 def tell_admins_disabled(subscription: WebhookSubscription, failures: int) -> None:
@@ -23,6 +25,7 @@ def tell_admins_disabled(subscription: WebhookSubscription, failures: int) -> No
     for admin in admins:
         payload = {
             "email": admin.email,
+            "language": admin.language,
             "subscription_id": subscription.id,
             "target": subscription.url,
             "failures": failures,
@@ -33,5 +36,5 @@ def tell_admins_disabled(subscription: WebhookSubscription, failures: int) -> No
 
 
 def deliver_disabled(key: str, payload: dict[str, Any]) -> None:
-    subject = SUBJECT.format_map(payload)
-    mail.send(payload["email"], subject, "webhook_disabled", payload, key=key)
+    language = payload.get("language")
+    mail.send(payload["email"], SUBJECT, "webhook_disabled", payload, key=key, language=language)
