@@ -165,14 +165,14 @@ def test_admins_list_users_without_any_password_hash(client, admin):
         assert "password" not in body.lower()
 
 
-def test_the_user_edit_form_offers_only_role_and_active_flag(client, admin):
+def test_the_user_edit_form_offers_only_role_active_flag_and_language(client, admin):
     target = make_user("customer")
     admin_login(client, admin)
 
     body = html(client.get(f"/admin/users/edit/?id={target.id}"))
 
     fields = set(re.findall(r'<(?:input|select)[^>]* name="([^"]+)"', body))
-    assert fields == {"csrf_token", "role", "is_active", "_continue_editing"}
+    assert fields == {"csrf_token", "role", "is_active", "language", "_continue_editing"}
 
 
 def test_an_admin_changes_a_users_role_and_active_flag(client, admin):

@@ -59,7 +59,7 @@ def test_a_partial_refund_issues_a_credit_note_with_its_tax_share(client, staff,
     text = pdf_text(rendering.read_pdf(note))
     assert f"Credit note {note.number}" in text
     assert f"Corrects invoice {invoice.number}" in text and "Arrived damaged" in text
-    assert row(text, "Total")[-3:] == ["8.59", "1.41", "10.00"]
+    assert row(text, "Total")[-3:] == ["$8.59", "$1.41", "$10.00"]
 
 
 def test_each_refund_takes_the_next_credit_note_number(client, staff, paid_order):

@@ -66,12 +66,12 @@ def test_paying_an_order_issues_an_invoice_whose_pdf_shows_its_lines_and_totals(
         assert detail in text
     assert "Amtsgericht Berlin HRB 12345" in text and "Paid in full. Thank you." in text
     # Description, SKU, quantity, net, tax rate, tax, gross.
-    assert row(text, "Linen shirt")[-5:] == ["2", "40.00", "19%", "7.60", "47.60"]
-    assert row(text, "Field guide")[-5:] == ["1", "12.50", "7%", "0.88", "13.38"]
-    assert row(text, "Shipping:")[-5:] == ["1", "4.99", "19%", "0.95", "5.94"]
-    assert row(text, "Tax 19%")[-3:] == ["44.99", "8.55", "53.54"]
-    assert row(text, "Tax 7%")[-3:] == ["12.50", "0.88", "13.38"]
-    assert row(text, "Total")[-3:] == ["57.49", "9.43", "66.92"]
+    assert row(text, "Linen shirt")[-5:] == ["2", "$40.00", "19%", "$7.60", "$47.60"]
+    assert row(text, "Field guide")[-5:] == ["1", "$12.50", "7%", "$0.88", "$13.38"]
+    assert row(text, "Shipping:")[-5:] == ["1", "$4.99", "19%", "$0.95", "$5.94"]
+    assert row(text, "Tax 19%")[-3:] == ["$44.99", "$8.55", "$53.54"]
+    assert row(text, "Tax 7%")[-3:] == ["$12.50", "$0.88", "$13.38"]
+    assert row(text, "Total")[-3:] == ["$57.49", "$9.43", "$66.92"]
 
 
 def test_consecutive_payments_take_consecutive_numbers(app, monkeypatch, customer, staff, shop):

@@ -45,7 +45,8 @@ def test_checkout_writes_its_confirmation_row_in_the_same_transaction(customer, 
     [row] = rows(emails.CONFIRMATION)
     assert row.key == f"{emails.CONFIRMATION}:{order.id}"
     assert row.state == "pending"
-    assert row.payload["totals"][-1] == {"label": "Total", "amount": "25.00 USD"}
+    assert row.payload["totals"][-1] == {"kind": "total", "name": "", "amount": "25.00"}
+    assert row.payload["language"] is None  # the account follows the shop's default
     assert row.payload["lines"] == [
         {
             "title": order.items[0].title,
@@ -78,8 +79,8 @@ def test_embedded_jobs_send_the_confirmation_right_after_the_commit(customer, em
     [message] = embedded_jobs
     assert message.to == [customer.email]
     assert message.subject.startswith(f"Order #{order.id} confirmed")
-    assert "1 x Blue kettle at 30.00 = 30.00" in message.body
-    assert "Total: 30.00" in message.body
+    assert "1 x Blue kettle at $30.00 = $30.00" in message.body
+    assert "Total: $30.00" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and "Blue kettle" in html and "SW1Y 4JH" in html
     assert rows(emails.CONFIRMATION)[0].state == "done"
@@ -91,7 +92,7 @@ def test_the_confirmation_names_each_lines_variant_and_sku(customer, embedded_jo
     fill_cart_with_variants(customer, (product.variants[1], 1))
     placing.checkout(customer)
     [message] = embedded_jobs
-    assert "1 x Hoodie (XL) at 40.00 = 40.00" in message.body
+    assert "1 x Hoodie (XL) at $40.00 = $40.00" in message.body
     assert f"SKU P{product.id}-XL" in message.body
     html, _ = message.alternatives[0]
     assert "Hoodie (XL)" in html and f"SKU P{product.id}-XL" in html
