@@ -10,8 +10,17 @@ from ecom.common.models import utcnow
 from ecom.common.outbox import OutboxMessage
 from ecom.extensions import db
 from ecom.orders import emails
-from tests.factories import PASSWORD, make_order, make_product, make_user, token_headers
+from tests.factories import (
+    PASSWORD,
+    admin_login,
+    csrf_token_from,
+    make_order,
+    make_product,
+    make_user,
+    token_headers,
+)
 from tests.fulfilments import make_carrier, ship
+from tests.returns import delivered_order, refunded
 from tests.translations import NBSP, NNBSP, compile_catalogues
 
 pytestmark = pytest.mark.usefixtures("embedded_jobs")
@@ -100,6 +109,18 @@ def test_a_french_customer_is_told_of_a_parcel_in_french(staff, embedded_jobs):
     assert "Nous avons bien reçu votre paiement." in paid.body
 
 
+def test_a_french_customers_refunded_return_is_told_in_french(staff, embedded_jobs):
+    customer = make_user("customer", language="fr")
+    order = delivered_order(customer, price="12.50", quantity=2)
+
+    return_ = refunded(customer, order, staff, quantity=2)
+
+    subject = f"Retour n° {return_.id} de la commande n° {order.id}{NBSP}: remboursé"
+    [mail] = mails_about(embedded_jobs, subject)
+    assert "Votre retour a été remboursé." in mail.body
+    assert f"Remboursé{NBSP}: 25,00{NBSP}€" in mail.body
+
+
 def test_a_language_the_shop_no_longer_speaks_reads_the_default(app, monkeypatch, embedded_jobs):
     customer = make_user("customer", language="fr")
     monkeypatch.setitem(app.config, "LANGUAGES", ["en"])
@@ -157,6 +178,20 @@ def test_an_admin_sets_a_users_language(client, admin, customer):
     assert client.patch(url, json={"language": "fr"}, headers=headers).json["language"] == "fr"
     refused = client.patch(url, json={"language": "xx"}, headers=headers)
     assert refused.status_code == 400 and refused.json["code"] == "unknown_language"
+
+
+def test_an_admin_sets_a_users_language_in_the_back_office(client, admin, customer):
+    admin_login(client, admin)
+    url = f"/admin/users/edit/?id={customer.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert '<option value="fr">fr</option>' in page
+
+    form = {"role": "customer", "is_active": "y", "language": "fr"}
+    response = client.post(url, data={**form, "csrf_token": csrf_token_from(page)})
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert customer.language == "fr"
 
 
 def test_the_order_status_mail_words_and_amounts_are_built_in_the_job(staff, queue_down):
