@@ -2,10 +2,39 @@
 
 Flask-Babel's locale is the single answer: it is negotiated per request (``?lang=``, else
 ``Accept-Language`` with its quality values, else the default) and ``force_locale`` sets it
-for work done for someone else (a customer's e-mail)."""
+for work done for someone else (a customer's e-mail). ``choose_language`` is the rule, on
+the raw query value and header: Flask's locale selector and the cache hits answered before
+Flask (``ecom.common.cache_hits``) both call it, so they never disagree.
 
-from flask import current_app, has_request_context, request
-from flask_babel import get_locale
+Every JSON or HTML answer says ``Content-Language`` and ``Vary: Accept-Language``. An API
+request naming a language the shop does not speak (``?lang=xx``) is refused, 400
+``unsupported_language``; other pages (the back office) answer in the negotiated one.
+"""
+
+from collections.abc import Sequence
+
+from flask import Flask, Response, current_app, has_request_context, request
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
+from ecom.common.errors import ValidationFailed
+
+LANG_PARAMETER = "lang"
+# Answers whose body is written in a language (errors, catalogue reads, pages).
+LOCALIZED_TYPES = ("application/json", "text/html")
+
+
+class UnsupportedLanguage(ValidationFailed):
+    code = "unsupported_language"
+    message = _l("The shop does not speak this language.")
+    location = "query"
+
+    def __init__(self) -> None:
+        spoken = ", ".join(languages())
+        field = gettext("Must be one of: {choices}.").format(choices=spoken)
+        super().__init__(errors={LANG_PARAMETER: [field]})
 
 
 def languages() -> list[str]:
@@ -17,18 +46,62 @@ def default_language() -> str:
     return languages()[0]
 
 
+def choose_language(
+    asked: str | None, accept_language: str | None, spoken: Sequence[str]
+) -> str | None:
+    """The language of an answer: ``asked`` (``?lang=``) when given, None when the shop
+    does not speak it; else the best match of ``accept_language`` (quality values
+    honoured, ``fr-CH`` matching ``fr``), else the default (the first of ``spoken``)."""
+    if asked is not None:
+        return asked if asked in spoken else None
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(spoken, default=spoken[0])
+
+
 def negotiated_language() -> str | None:
-    """Flask-Babel's locale selector: ``?lang=`` when the shop speaks it, else the best
-    match of ``Accept-Language``; None (the default) outside a request."""
+    """Flask-Babel's locale selector: ``choose_language`` for this request (an unspoken
+    ``?lang=`` reads as absent: the refusal is written in the header's language); None
+    (the default) outside a request."""
     if not has_request_context():
         return None
-    asked = request.args.get("lang", "").lower()
-    if asked in languages():
-        return asked
-    return request.accept_languages.best_match(languages(), default=default_language())
+    header = request.headers.get("Accept-Language")
+    chosen = choose_language(request.args.get(LANG_PARAMETER), header, languages())
+    return chosen or choose_language(None, header, languages())
 
 
 def current_language() -> str:
     """The language of what is being written: the request's, or the one forced."""
     locale = get_locale()
     return locale.language if locale is not None else default_language()
+
+
+def refuse_unspoken_language() -> None:
+    """400 for an API request whose ``?lang=`` names a language the shop does not speak."""
+    asked = request.args.get(LANG_PARAMETER)
+    if asked is not None and asked not in languages() and request.path.startswith("/api/"):
+        raise UnsupportedLanguage()
+
+
+def add_language_headers(response: Response) -> Response:
+    if response.mimetype in LOCALIZED_TYPES:
+        response.headers["Content-Language"] = current_language()
+        response.vary.add("Accept-Language")
+    return response
+
+
+def lang_parameter(spoken: Sequence[str]) -> dict:
+    """``?lang=`` in the OpenAPI document, for every path of the API."""
+    return {
+        "name": LANG_PARAMETER,
+        "in": "query",
+        "required": False,
+        "description": "The language of the answer's texts (messages, and catalogue texts "
+        "where translated), ahead of `Accept-Language`; the answer says `Content-Language`. "
+        "Without either, the shop's default language (the first listed).",
+        "schema": {"type": "string", "enum": list(spoken)},
+    }
+
+
+def register_i18n(app: Flask) -> None:
+    app.before_request(refuse_unspoken_language)
+    app.after_request(add_language_headers)
