@@ -37,7 +37,8 @@ def _problems(fresh: Catalog, template: Catalog, catalogues: list[Path]) -> list
     for message_id in sorted(map(str, _ids(template) - _ids(fresh))):
         problems.append(f"{TEMPLATE.name}: no longer in the code {message_id!r}")
     for path in catalogues:
-        catalogue, where = _read(path), path.relative_to(TRANSLATIONS)
+        # <language>/LC_MESSAGES/messages.po
+        catalogue, where = _read(path), path.relative_to(path.parents[2])
         for message_id in sorted(map(str, _ids(template) - _ids(catalogue))):
             problems.append(f"{where}: missing {message_id!r}")
         for message in catalogue:

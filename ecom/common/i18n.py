@@ -14,7 +14,7 @@ request naming a language the shop does not speak (``?lang=xx``) is refused, 400
 from collections.abc import Sequence
 
 from flask import Flask, Response, current_app, has_request_context, request
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, refresh
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
@@ -50,12 +50,17 @@ def choose_language(
     asked: str | None, accept_language: str | None, spoken: Sequence[str]
 ) -> str | None:
     """The language of an answer: ``asked`` (``?lang=``) when given, None when the shop
-    does not speak it; else the best match of ``accept_language`` (quality values
-    honoured, ``fr-CH`` matching ``fr``), else the default (the first of ``spoken``)."""
+    does not speak it; else the first language of ``accept_language`` by quality that
+    the shop speaks, else the default (the first of ``spoken``)."""
     if asked is not None:
         return asked if asked in spoken else None
-    accepted = parse_accept_header(accept_language, LanguageAccept)
-    return accepted.best_match(spoken, default=spoken[0])
+    # Highest quality first; a tag is matched by its language (`fr-CH` is French), so
+    # `fr-CH, en;q=0.5` is French (Werkzeug's best_match would take the exact `en`).
+    for tag, quality in parse_accept_header(accept_language, LanguageAccept):
+        language = tag.replace("_", "-").split("-")[0].lower()
+        if quality > 0 and language in spoken:
+            return language
+    return spoken[0]
 
 
 def negotiated_language() -> str | None:
@@ -102,6 +107,13 @@ def lang_parameter(spoken: Sequence[str]) -> dict:
     }
 
 
+def _negotiate_afresh() -> None:
+    # Flask-Babel remembers the locale on flask.g, which outlives a request when an app
+    # context is held around several (tests, scripts): each request negotiates its own.
+    refresh()
+
+
 def register_i18n(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, _negotiate_afresh)
     app.before_request(refuse_unspoken_language)
     app.after_request(add_language_headers)

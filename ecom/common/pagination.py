@@ -23,8 +23,8 @@ from ecom.extensions import db
 
 # Page numbers stop here (OFFSET cost grows with depth); a cursor walks further.
 MAX_PAGE = 500
-WINDOW_HINT = (
-    f"Page numbers stop at {MAX_PAGE}: narrow the filters, or walk the list with `cursor=` "
+WINDOW_HINT = N_(
+    "Page numbers stop at {max}: narrow the filters, or walk the list with `cursor=` "
     "where it offers one."
 )
 
