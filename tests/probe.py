@@ -2,8 +2,8 @@
 
 import marshmallow as ma
 from flask import Blueprint, Flask, jsonify
-from flask_babel import gettext
 from flask.views import MethodView
+from flask_babel import gettext
 from sqlalchemy import select
 
 from config import TestingConfig
