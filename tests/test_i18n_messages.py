@@ -40,6 +40,7 @@ def refused_login(client, **request):
         (None, "de, es;q=0.9", "en"),
         (None, "*", "en"),
         (None, "fr-CH, en;q=0.5", "fr"),
+        (None, "de;q=0.2, " * 40 + "fr;q=0.5", "fr"),  # Too long to be remembered.
         (None, "fr;q=0, en;q=0.1", "en"),
         (None, "EN-gb;q=0.2, fr_FR;q=0.1", "en"),
         (None, "garbage;;q=x", "en"),

@@ -12,6 +12,7 @@ request naming a language the shop does not speak (``?lang=xx``) is refused, 400
 """
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import get_locale, gettext, refresh
@@ -22,6 +23,7 @@ from werkzeug.http import parse_accept_header
 from ecom.common.errors import ValidationFailed
 
 LANG_PARAMETER = "lang"
+REMEMBERED_HEADER_LENGTH = 256
 # Answers whose body is written in a language (errors, catalogue reads, pages).
 LOCALIZED_TYPES = ("application/json", "text/html")
 
@@ -54,6 +56,15 @@ def choose_language(
     the shop speaks, else the default (the first of ``spoken``)."""
     if asked is not None:
         return asked if asked in spoken else None
+    if accept_language is not None and len(accept_language) > REMEMBERED_HEADER_LENGTH:
+        return _from_header.__wrapped__(accept_language, tuple(spoken))
+    return _from_header(accept_language, tuple(spoken))
+
+
+# Browsers send few distinct headers, and parsing one costs more than the rest of a cache
+# hit before Flask: the choices of short ones are remembered (at most ~256 KB).
+@lru_cache(maxsize=1024)
+def _from_header(accept_language: str | None, spoken: tuple[str, ...]) -> str:
     # Highest quality first; a tag is matched by its language (`fr-CH` is French), so
     # `fr-CH, en;q=0.5` is French (Werkzeug's best_match would take the exact `en`).
     for tag, quality in parse_accept_header(accept_language, LanguageAccept):
