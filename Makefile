@@ -119,7 +119,7 @@ lint: install-dev
 # A Redis URL at a closed port: the third pass runs the tests that concern Redis (cache,
 # limits, tokens, the job queue and its outbox, health, the production chain) with Redis dead.
 DEAD_REDIS_URL := redis://127.0.0.1:1/0
-REDIS_TESTS := $(addprefix tests/test_,$(addsuffix .py,redis_down cache cache_hits cache_local api_cache rate_limits \
+REDIS_TESTS := $(addprefix tests/test_,$(addsuffix .py,redis_down cache cache_hits cache_local api_cache i18n_cache rate_limits \
 	faults tokens auth_api account_recovery security api_basics catalog_listing outbox \
 	background_jobs payments_flow payments_worker metrics production_chain))
 

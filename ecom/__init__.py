@@ -24,7 +24,7 @@ from ecom.common import audit_capture, events
 from ecom.common.api import document_conventions
 from ecom.common.cache_hits import register_cached_hits
 from ecom.common.errors import register_error_handlers
-from ecom.common.i18n import lang_parameter, negotiated_language, register_i18n
+from ecom.common.i18n import negotiated_language, register_i18n
 from ecom.common.ids import IdConverter
 from ecom.common.jobs import init_jobs
 from ecom.common.metrics import meter_pools, register_metrics
@@ -177,10 +177,8 @@ def register_blueprints(app: Flask) -> None:
         webhooks_blp,
         bulk_blp,
     )
-    languages = [lang_parameter(app.config["LANGUAGES"])]
     for blueprint in blueprints:
-        api_paths = (blueprint.url_prefix or "").startswith("/api/")
-        api.register_blueprint(blueprint, parameters=languages if api_paths else None)
+        api.register_blueprint(blueprint)
     app.register_blueprint(account_pages_blp)
     register_media_route(app)
     app.add_url_rule(

@@ -141,14 +141,20 @@ def test_a_private_answer_keeps_its_vary_and_adds_accept_language(client):
     assert {"Accept-Language", "Authorization"} <= vary
 
 
-def test_the_document_lists_lang_on_every_api_path_with_the_shops_languages(client):
+def test_the_document_lists_lang_on_the_api_reads_with_the_shops_languages(client):
     document = client.get("/api/v1/schema/").json
-    for path, item in document["paths"].items():
-        names = {p["name"] for p in item.get("parameters", []) if p["in"] == "query"}
-        assert "lang" not in names or path.startswith("/api/"), path
-    for path in (PRODUCTS, LOGIN, "/api/v1/cart/", "/api/v1/orders/"):
-        assert "lang" in {p["name"] for p in document["paths"][path]["parameters"]}, path
-    [lang] = [p for p in document["paths"][PRODUCTS]["parameters"] if p["name"] == "lang"]
+    listed = {
+        (path, method)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict)
+        and any(p["name"] == "lang" for p in operation.get("parameters", []))
+    }
+    assert {method for _, method in listed} == {"get"}
+    assert all(path.startswith("/api/") for path, _ in listed)
+    for path in (PRODUCTS, "/api/v1/cart/", "/api/v1/orders/", "/api/v1/categories/tree/"):
+        assert (path, "get") in listed, path
+    [lang] = [p for p in document["paths"][PRODUCTS]["get"]["parameters"] if p["name"] == "lang"]
     assert lang["schema"]["enum"] == SPOKEN
 
 

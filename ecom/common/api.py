@@ -15,6 +15,7 @@ from werkzeug.routing import UnicodeConverter
 
 from ecom.common.conditional import ETAG, IF_NONE_MATCH
 from ecom.common.field_messages import N_
+from ecom.common.i18n import lang_parameter
 from ecom.common.login_limits import login_limit
 from ecom.common.permissions import PERMISSIONS, TOKEN_PREFIX, authorize
 from ecom.common.ratelimit import client_ip, configured, limiter, submitted_email
@@ -160,6 +161,18 @@ def _needs(permission: str) -> str:
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ApiParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_language_doc)
+
+    def _prepare_language_doc(
+        self, doc: dict, doc_info: dict, *, app: Any, method: str, **kwargs: Any
+    ) -> dict:
+        """A read under /api/ lists ``?lang=`` (writes take it too, undocumented)."""
+        if method == "get" and (self.url_prefix or "").startswith("/api/"):
+            doc.setdefault("parameters", []).append(lang_parameter(app.config["LANGUAGES"]))
+        return doc
 
     def arguments(self, schema: Any, *, location: str = "json", **kwargs: Any) -> Callable:
         """flask-smorest's, and a body the document requires is required."""

@@ -106,7 +106,7 @@ def add_language_headers(response: Response) -> Response:
 
 
 def lang_parameter(spoken: Sequence[str]) -> dict:
-    """``?lang=`` in the OpenAPI document, for every path of the API."""
+    """``?lang=`` in the OpenAPI document (``ecom.common.api.Blueprint``: every read)."""
     return {
         "name": LANG_PARAMETER,
         "in": "query",
