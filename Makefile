@@ -16,8 +16,18 @@ TEST_CELERY_BROKER_URL ?= redis://127.0.0.1:6379/14
 PYTEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 CELERY := $(VENV)/bin/celery -A wsgi:celery
+PYBABEL := $(VENV)/bin/pybabel
+# The message catalogues (docs/I18N.md): one messages.po per language, compiled to .mo by
+# `make install` (the .mo files are not kept in git).
+TRANSLATIONS := ecom/translations
+CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+# lazy_gettext/_l mark a message declared at import, N_ one translated when an error body
+# is written (ecom/common/field_messages.py); no line numbers, so moving code changes nothing.
+EXTRACT := $(PYBABEL) -q extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location \
+	--sort-output --project ecom
 
-.PHONY: setup install install-dev run worker beat migrate superuser seed-data test test-sqlite test-postgres test-postgres-passes \
+.PHONY: setup install install-dev translations-extract translations-init translations-update \
+	translations-compile run worker beat migrate superuser seed-data test test-sqlite test-postgres test-postgres-passes \
 	test-coverage lint config-docs backup-db restore-db bench bench-1m \
 	docker-dev docker-prod docker-build docker-logs docker-shell docker-migrate docker-superuser \
 	docker-test docker-stop docker-clean docker-restart
@@ -40,9 +50,27 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed $(CATALOGUES:.po=.mo)
+install-dev: $(VENV)/.installed-dev $(CATALOGUES:.po=.mo)
 setup: install-dev migrate
+
+%.mo: %.po | $(VENV)/.installed
+	$(PYBABEL) compile -i $< -o $@
+
+# The catalogue's template, from the marked messages of the code and templates.
+translations-extract: $(VENV)/.installed
+	$(EXTRACT) -o $(TRANSLATIONS)/messages.pot .
+
+# A new language: `make translations-init LOCALE=de`, then add it to LANGUAGES.
+translations-init: translations-extract
+	$(PYBABEL) init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $(LOCALE)
+
+# Every catalogue gets the template's new messages (to translate) and loses the gone ones.
+translations-update: translations-extract
+	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+translations-compile: $(VENV)/.installed
+	$(PYBABEL) compile -d $(TRANSLATIONS)
 
 migrate: install
 	$(FLASK) db upgrade
@@ -74,6 +102,8 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	@tmp=$$(mktemp -d) && $(EXTRACT) -o $$tmp/messages.pot . && \
+		$(PY) scripts/translations.py $$tmp/messages.pot; status=$$?; rm -rf $$tmp; exit $$status
 	@if command -v docker-compose >/dev/null; then \
 		docker-compose -f docker-compose.yml config -q && \
 		ENV_FILE=.env.prod.example docker-compose -f docker-compose.prod.yml --env-file .env.prod.example config -q && \
@@ -89,7 +119,7 @@ lint: install-dev
 # A Redis URL at a closed port: the third pass runs the tests that concern Redis (cache,
 # limits, tokens, the job queue and its outbox, health, the production chain) with Redis dead.
 DEAD_REDIS_URL := redis://127.0.0.1:1/0
-REDIS_TESTS := $(addprefix tests/test_,$(addsuffix .py,redis_down cache cache_hits cache_local api_cache rate_limits \
+REDIS_TESTS := $(addprefix tests/test_,$(addsuffix .py,redis_down cache cache_hits cache_local api_cache i18n_cache rate_limits \
 	faults tokens auth_api account_recovery security api_basics catalog_listing outbox \
 	background_jobs payments_flow payments_worker metrics production_chain))
 

@@ -24,7 +24,7 @@ from ecom.common import audit_capture, events
 from ecom.common.api import document_conventions
 from ecom.common.cache_hits import register_cached_hits
 from ecom.common.errors import register_error_handlers
-from ecom.common.i18n import negotiated_language, register_template_filters
+from ecom.common.i18n import negotiated_language, register_i18n, register_template_filters
 from ecom.common.ids import IdConverter
 from ecom.common.jobs import init_jobs
 from ecom.common.metrics import meter_pools, register_metrics
@@ -95,6 +95,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_metrics(app)
     register_cached_hits(app)
     register_security(app)
+    register_i18n(app)
     register_blueprints(app)
     register_read_replica(app, blueprints=(catalog_blp.name, reviews_blp.name))
     register_admin(app)

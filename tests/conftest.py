@@ -32,6 +32,7 @@ from ecom.common.redis import create_client, socket_options
 from ecom.extensions import cache, db
 from ecom.logging import outage_warnings
 from scripts.databases import create_postgres_database
+from scripts.translations import compile_stale
 from tests import probe
 from tests.background import stop_broker
 from tests.factories import DEAD_REDIS, bearer, login, make_user
@@ -227,6 +228,8 @@ def pytest_configure(config):
         isolate_worker()
     except ValueError as error:
         raise pytest.UsageError(str(error)) from error
+    # Messages in every language, as `make install` compiles them, when pytest runs alone.
+    compile_stale()
     # SIGTERM (make's, CI's) unwinds like Ctrl-C: fixtures stop the servers they started.
     signal.signal(signal.SIGTERM, _interrupt)
 

@@ -3,12 +3,14 @@
 import marshmallow as ma
 from flask import Blueprint, Flask, jsonify
 from flask.views import MethodView
+from flask_babel import gettext
 from sqlalchemy import select
 
 from config import TestingConfig
 from ecom.accounts.models import User
 from ecom.common.api import Blueprint as ApiBlueprint
 from ecom.common.cache import cached_response
+from ecom.common.i18n import current_language
 from ecom.common.pagination import PageArgsSchema, page_schema, paginate
 from ecom.common.permissions import is_staff
 from ecom.common.ratelimit import client_ip
@@ -23,6 +25,13 @@ blp = Blueprint("probe", __name__, url_prefix="/probe")
 def users():
     emails = db.session.scalars(select(User.email).order_by(User.id)).all()
     return jsonify(emails=emails, staff=is_staff())
+
+
+@blp.get("/language/")
+@cached_response("users")
+def language():
+    """A cached answer written in the request's language."""
+    return jsonify(language=current_language(), message=gettext("Not found."))
 
 
 @blp.get("/missing/")

@@ -1,33 +1,36 @@
 """The accounts' error codes, declared once."""
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
 from ecom.common.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
 
 
 class AccountExists(Conflict):
     code = "account_exists"
-    message = "An account with these details already exists."
+    message = _l("An account with these details already exists.")
 
 
 class InvalidCredentials(NotAuthenticated):
     code = "invalid_credentials"
-    message = "No active account found with the given credentials."
+    message = _l("No active account found with the given credentials.")
 
 
 class TokenNotValid(NotAuthenticated):
     code = "token_not_valid"
-    message = "Token is invalid or expired."
+    message = _l("Token is invalid or expired.")
 
 
 class SelfLockout(Conflict):
     code = "self_lockout"
-    message = "Admins cannot demote or deactivate themselves."
+    message = _l("Admins cannot demote or deactivate themselves.")
 
 
 class InvalidLink(Conflict):
     """An activation or password reset link that is forged, spent or expired."""
 
     code = "invalid_token"
-    message = "The link is invalid or has expired."
+    message = _l("The link is invalid or has expired.")
 
     def __init__(self) -> None:
         super().__init__(errors={"token": [self.message]})
@@ -35,12 +38,12 @@ class InvalidLink(Conflict):
 
 class PasswordIsEmail(Conflict):
     code = "password_is_email"
-    message = "Password cannot be the same as the email address."
+    message = _l("Password cannot be the same as the email address.")
 
 
 class GroupExists(Conflict):
     code = "group_exists"
-    message = "A permission group with this name already exists."
+    message = _l("A permission group with this name already exists.")
 
     def __init__(self) -> None:
         super().__init__(errors={"name": [self.message]})
@@ -48,14 +51,14 @@ class GroupExists(Conflict):
 
 class NotStaff(Conflict):
     code = "not_staff"
-    message = "Only staff members belong to permission groups."
+    message = _l("Only staff members belong to permission groups.")
 
 
 class BeyondOwnPermissions(PermissionDenied):
     """Nobody hands out a permission they do not hold (no way up through a group or token)."""
 
     code = "beyond_own_permissions"
-    message = "You cannot grant permissions you do not hold yourself."
+    message = _l("You cannot grant permissions you do not hold yourself.")
 
 
 class UnknownLanguage(ValidationFailed):
@@ -64,5 +67,7 @@ class UnknownLanguage(ValidationFailed):
     code = "unknown_language"
 
     def __init__(self, spoken: list[str]) -> None:
-        message = f"Not a language of the shop: one of {', '.join(spoken)}."
+        message = gettext("Not a language of the shop: one of {choices}.").format(
+            choices=", ".join(spoken)
+        )
         super().__init__(message, errors={"language": [message]})

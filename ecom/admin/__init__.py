@@ -3,6 +3,7 @@
 from flask import Blueprint, Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
 
 from ecom.accounts.models import IntegrationToken, PermissionGroup, User
 from ecom.admin.accounts import LoginView, LogoutView, UsersView
@@ -53,62 +54,68 @@ def register_admin(app: Flask) -> None:
     )
     admin = Admin(
         app,
-        name="ecom back office",
+        name=_l("ecom back office"),
         theme=Bootstrap4Theme(base_template="ecom_admin/base.html"),
-        index_view=DashboardView(name="Dashboard", url="/admin"),
+        index_view=DashboardView(name=_l("Dashboard"), url="/admin"),
         csp_nonce_generator=csp_nonce,
     )
-    admin.add_view(LoginView(name="Log in", endpoint="admin_login", url="login"))
-    admin.add_view(LogoutView(name="Log out", endpoint="admin_logout", url="logout"))
+    admin.add_view(LoginView(name=_l("Log in"), endpoint="admin_login", url="login"))
+    admin.add_view(LogoutView(name=_l("Log out"), endpoint="admin_logout", url="logout"))
     admin.add_view(
-        ProductsView(Product, db, name="Products", endpoint="admin_products", url="products")
+        ProductsView(Product, db, name=_l("Products"), endpoint="admin_products", url="products")
     )
     admin.add_view(
         VariantsView(
             ProductVariant,
             db,
             currency=app.config["SHOP_CURRENCY"],
-            name="Variants",
+            name=_l("Variants"),
             endpoint="admin_variants",
             url="variants",
         )
     )
     admin.add_view(
         CategoriesView(
-            Category, db, name="Categories", endpoint="admin_categories", url="categories"
+            Category, db, name=_l("Categories"), endpoint="admin_categories", url="categories"
         )
     )
     admin.add_view(
         TaxClassesView(
-            TaxClass, db, name="Tax classes", endpoint="admin_tax_classes", url="tax-classes"
+            TaxClass, db, name=_l("Tax classes"), endpoint="admin_tax_classes", url="tax-classes"
         )
     )
     admin.add_view(
-        TaxRatesView(TaxRate, db, name="Tax rates", endpoint="admin_tax_rates", url="tax-rates")
+        TaxRatesView(TaxRate, db, name=_l("Tax rates"), endpoint="admin_tax_rates", url="tax-rates")
     )
-    admin.add_view(OrdersView(Order, db, name="Orders", endpoint="admin_orders", url="orders"))
+    admin.add_view(OrdersView(Order, db, name=_l("Orders"), endpoint="admin_orders", url="orders"))
     admin.add_view(
-        DocumentsView(Invoice, db, name="Invoices", endpoint="admin_invoices", url="invoices")
+        DocumentsView(Invoice, db, name=_l("Invoices"), endpoint="admin_invoices", url="invoices")
     )
     admin.add_view(
         CreditNotesView(
-            CreditNote, db, name="Credit notes", endpoint="admin_credit_notes", url="credit-notes"
+            CreditNote,
+            db,
+            name=_l("Credit notes"),
+            endpoint="admin_credit_notes",
+            url="credit-notes",
         )
     )
     admin.add_view(
         FulfilmentsView(
-            Fulfilment, db, name="Fulfilments", endpoint="admin_fulfilments", url="fulfilments"
+            Fulfilment, db, name=_l("Fulfilments"), endpoint="admin_fulfilments", url="fulfilments"
         )
     )
     admin.add_view(
-        CarriersView(Carrier, db, name="Carriers", endpoint="admin_carriers", url="carriers")
+        CarriersView(Carrier, db, name=_l("Carriers"), endpoint="admin_carriers", url="carriers")
     )
-    admin.add_view(ReviewsView(Review, db, name="Reviews", endpoint="admin_reviews", url="reviews"))
+    admin.add_view(
+        ReviewsView(Review, db, name=_l("Reviews"), endpoint="admin_reviews", url="reviews")
+    )
     admin.add_view(
         ShippingZonesView(
             ShippingZone,
             db,
-            name="Shipping zones",
+            name=_l("Shipping zones"),
             endpoint="admin_shipping_zones",
             url="shipping-zones",
         )
@@ -117,34 +124,34 @@ def register_admin(app: Flask) -> None:
         ShippingMethodsView(
             ShippingMethod,
             db,
-            name="Shipping methods",
+            name=_l("Shipping methods"),
             endpoint="admin_shipping_methods",
             url="shipping-methods",
         )
     )
     admin.add_view(
         PromotionsView(
-            Promotion, db, name="Promotions", endpoint="admin_promotions", url="promotions"
+            Promotion, db, name=_l("Promotions"), endpoint="admin_promotions", url="promotions"
         )
     )
     admin.add_view(
-        VouchersView(Voucher, db, name="Vouchers", endpoint="admin_vouchers", url="vouchers")
+        VouchersView(Voucher, db, name=_l("Vouchers"), endpoint="admin_vouchers", url="vouchers")
     )
     admin.add_view(
         RedemptionsView(
             VoucherRedemption,
             db,
-            name="Voucher usage",
+            name=_l("Voucher usage"),
             endpoint="admin_redemptions",
             url="voucher-redemptions",
         )
     )
-    admin.add_view(UsersView(User, db, name="Users", endpoint="admin_users", url="users"))
+    admin.add_view(UsersView(User, db, name=_l("Users"), endpoint="admin_users", url="users"))
     admin.add_view(
         PermissionGroupsView(
             PermissionGroup,
             db,
-            name="Permission groups",
+            name=_l("Permission groups"),
             endpoint="admin_permission_groups",
             url="permission-groups",
         )
@@ -153,18 +160,20 @@ def register_admin(app: Flask) -> None:
         IntegrationTokensView(
             IntegrationToken,
             db,
-            name="Integration tokens",
+            name=_l("Integration tokens"),
             endpoint="admin_integration_tokens",
             url="integration-tokens",
         )
     )
     admin.add_view(
-        OutboxView(OutboxMessage, db, name="Outbox", endpoint="admin_outbox", url="outbox")
+        OutboxView(OutboxMessage, db, name=_l("Outbox"), endpoint="admin_outbox", url="outbox")
     )
-    admin.add_view(AuditView(AuditEntry, db, name="Audit log", endpoint="admin_audit", url="audit"))
+    admin.add_view(
+        AuditView(AuditEntry, db, name=_l("Audit log"), endpoint="admin_audit", url="audit")
+    )
     _add_webhook_views(admin)
     admin.add_view(
-        BulkJobsView(BulkJob, db, name="Bulk jobs", endpoint="admin_bulk_jobs", url="bulk-jobs")
+        BulkJobsView(BulkJob, db, name=_l("Bulk jobs"), endpoint="admin_bulk_jobs", url="bulk-jobs")
     )
     app.add_template_filter(format_utc, "utc")
     app.add_template_filter(format_money, "money")
@@ -173,12 +182,12 @@ def register_admin(app: Flask) -> None:
 
 
 def _add_webhook_views(admin: Admin) -> None:
-    category = "Webhooks"
+    category = _l("Webhooks")
     admin.add_view(
         WebhooksView(
             WebhookSubscription,
             db,
-            name="Subscriptions",
+            name=_l("Subscriptions"),
             endpoint="admin_webhooks",
             url="webhooks",
             category=category,
@@ -188,7 +197,7 @@ def _add_webhook_views(admin: Admin) -> None:
         WebhookDeliveriesView(
             WebhookDelivery,
             db,
-            name="Deliveries",
+            name=_l("Deliveries"),
             endpoint="admin_webhook_deliveries",
             url="webhook-deliveries",
             category=category,
@@ -198,7 +207,7 @@ def _add_webhook_views(admin: Admin) -> None:
         WebhookAttemptsView(
             WebhookAttempt,
             db,
-            name="Delivery log",
+            name=_l("Delivery log"),
             endpoint="admin_webhook_attempts",
             url="webhook-attempts",
             category=category,

@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_admin import Admin, BaseView, expose
+from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 from werkzeug.wrappers import Response
 from wtforms import Form, SelectField
@@ -45,7 +46,7 @@ class LoginView(BackOfficeView, BaseView):
                 if has_role(user, "staff"):
                     log_in(user)
                     return redirect(_safe_next(request.args.get("next")))
-                flash("This account has no access to the back office.", "error")
+                flash(gettext("This account has no access to the back office."), "error")
                 return self._form(), 403
         return self._form()
 
@@ -59,7 +60,7 @@ class LoginView(BackOfficeView, BaseView):
 
     def too_many_attempts(self, _error: RateLimitExceeded) -> tuple[str, int]:
         """The login page again, with 429 (Flask-Limiter adds ``Retry-After``)."""
-        flash("Too many login attempts. Please wait a minute and try again.", "error")
+        flash(gettext("Too many login attempts. Please wait a minute and try again."), "error")
         return self._form(), 429
 
 
@@ -73,7 +74,7 @@ class LogoutView(BackOfficeView, BaseView):
     @expose("/", methods=("POST",))
     def index(self) -> Response:
         log_out()
-        flash("You are logged out.", "info")
+        flash(gettext("You are logged out."), "info")
         return redirect(url_for(LOGIN_ENDPOINT))
 
 

@@ -7,6 +7,7 @@ import marshmallow as ma
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import Form
@@ -104,7 +105,10 @@ class FulfilmentsView(ServiceModelView):
         else:
             actor = current_admin_user()
             if self.perform(lambda: services.create_fulfilment(order.id, data, actor=actor)):
-                flash(f"Order #{order.id}: parcel shipped, the customer is told.", "success")
+                flash(
+                    gettext("Order #%(id)s: parcel shipped, the customer is told.", id=order.id),
+                    "success",
+                )
         return redirect(url_for(ORDER_PAGE, id=order.id))
 
     @expose("/delivered/", methods=("POST",))
@@ -120,5 +124,5 @@ class FulfilmentsView(ServiceModelView):
         else:
             done = self.perform(lambda: services.deliver_order(order_id, actor=actor))
         if done:
-            flash(f"Order #{order_id}: delivery recorded.", "success")
+            flash(gettext("Order #%(id)s: delivery recorded.", id=order_id), "success")
         return redirect(url_for(ORDER_PAGE, id=order_id))

@@ -9,6 +9,7 @@ import marshmallow as ma
 from flask import Response, flash, redirect, request, stream_with_context, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from flask_babel import gettext
 
 from ecom.admin.session import current_admin_user
 from ecom.orders import export, notes, search
@@ -92,5 +93,5 @@ class OrderSearchMixin:
         else:
             author = current_admin_user()
             if self.perform(lambda: notes.add_note(order_id, author, data["body"])):
-                flash("Note added.", "success")
+                flash(gettext("Note added."), "success")
         return redirect(url_for(".details_view", id=order_id))

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, false, or_
 
 from ecom.accounts.models import User
@@ -156,7 +157,10 @@ class OrdersView(OrderSearchMixin, ReturnActions, TermSearch, ServiceModelView):
         else:
             actor = current_admin_user()
             if self.perform(lambda: refunds.request_refund(order_id, actor=actor, **data)):
-                flash(f"Refund of order #{order_id} asked of the provider.", "success")
+                flash(
+                    gettext("Refund of order #%(id)s asked of the provider.", id=order_id),
+                    "success",
+                )
         return redirect(url_for(".details_view", id=order_id))
 
     @expose("/capture/", methods=("POST",))
@@ -164,7 +168,9 @@ class OrdersView(OrderSearchMixin, ReturnActions, TermSearch, ServiceModelView):
         """Capture an order's authorized payment through the payments service."""
         order_id = request.form.get("order_id", type=int)
         if self.perform(lambda: capture.request_capture(order_id)):
-            flash(f"Capture of order #{order_id} asked of the provider.", "success")
+            flash(
+                gettext("Capture of order #%(id)s asked of the provider.", id=order_id), "success"
+            )
         return redirect(url_for(".details_view", id=order_id))
 
     @expose("/mark-paid/", methods=("POST",))

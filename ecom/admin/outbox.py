@@ -5,6 +5,7 @@ from typing import Any
 from flask import flash
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
+from flask_babel import gettext
 from markupsafe import Markup
 
 from ecom.admin.base import ServiceModelView
@@ -68,4 +69,4 @@ class OutboxView(ServiceModelView):
     def action_retry(self, ids: list[str]) -> None:
         retried = self.perform_on_rows(ids, outbox.retry)
         if retried:
-            flash(f"{len(retried)} message(s) handed over again.", "success")
+            flash(gettext("%(count)s message(s) handed over again.", count=len(retried)), "success")

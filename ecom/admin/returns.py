@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext
 
 from ecom.admin.base import admin_may
 from ecom.admin.session import current_admin_user
@@ -44,13 +45,13 @@ class ReturnActions:
         return_id = request.form.get("return_id", type=int)
         act = STEPS.get(step)
         if act is None or return_id is None:
-            flash("No such step of a return.", "error")
+            flash(gettext("No such step of a return."), "error")
         elif step == "reject" and not request.form.get("reason", "").strip():
-            flash("A rejection needs a reason.", "error")
+            flash(gettext("A rejection needs a reason."), "error")
         elif step == "refund" and not admin_may("manage_refunds"):
             abort(403)
         else:
             actor = current_admin_user()
             if self.perform(lambda: act(return_id, actor, request.form)):
-                flash(f"Return #{return_id}: {step} done.", "success")
+                flash(gettext("Return #%(id)s: %(step)s done.", id=return_id, step=step), "success")
         return redirect(url_for(".details_view", id=order_id))

@@ -6,6 +6,7 @@ from typing import Any
 from flask import flash, g
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_babel import gettext
 from sqlalchemy import select
 from wtforms import Form, SelectMultipleField
 
@@ -112,4 +113,4 @@ class IntegrationTokensView(ServiceModelView):
     def revoke(self, ids: list[str]) -> None:
         revoked = self.perform_on_rows(ids, integration_tokens.revoke_token)
         if revoked:
-            flash(f"{len(revoked)} token(s) revoked.", "success")
+            flash(gettext("%(count)s token(s) revoked.", count=len(revoked)), "success")

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, DecimalField, Form, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -108,7 +109,7 @@ def _option_data(form: OptionForm) -> dict[str, Any] | None:
     if form.errors or not values or any(len(value) > 50 for value in values):
         _flash_errors(form)
         if not form.errors:
-            flash("Values: give one or more, each of at most 50 characters.", "error")
+            flash(gettext("Values: give one or more, each of at most 50 characters."), "error")
         return None
     return {"name": form.name.data, "values": values}
 
@@ -130,14 +131,14 @@ class ProductVariantPages:
         elif chosen is not None:
             data = {**form.data, "options": chosen}
             if self.perform(lambda: variants.create_variant(product_id, data)):
-                flash(f"Variant {form.sku.data} added.", "success")
+                flash(gettext("Variant %(sku)s added.", sku=form.sku.data), "success")
         return self._back(product_id, "variants")
 
     @expose("/<int:product_id>/variants/<int:variant_id>/", methods=("POST",))
     def variant_delete(self, product_id: int, variant_id: int) -> Response:
         """A row's Delete (its edits are saved with the page's Save)."""
         if self.perform(lambda: variants.delete_variant(product_id, variant_id)):
-            flash("Variant deleted.", "success")
+            flash(gettext("Variant deleted."), "success")
         return self._back(product_id, "variants")
 
     @expose("/<int:product_id>/options/", methods=("POST",))
@@ -151,9 +152,9 @@ class ProductVariantPages:
     def option_update(self, product_id: int, option_id: int) -> Response:
         if request.form.get("action") == "delete":
             if self.perform(lambda: options.delete_option(product_id, option_id)):
-                flash("Option deleted.", "success")
+                flash(gettext("Option deleted."), "success")
             return self._back(product_id, "options")
         data = _option_data(OptionForm(request.form))
         if data and self.perform(lambda: options.update_option(product_id, option_id, data)):
-            flash(f"Option {data['name']} saved.", "success")
+            flash(gettext("Option %(name)s saved.", name=data["name"]), "success")
         return self._back(product_id, "options")

@@ -6,6 +6,7 @@ from typing import Any
 from flask import flash
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_babel import gettext
 from markupsafe import Markup
 from wtforms import Form, SelectMultipleField, StringField
 
@@ -96,7 +97,7 @@ class WebhooksView(ServiceModelView):
     def action_ping(self, ids: list[str]) -> None:
         sent = self.perform_on_rows(ids, webhooks.ping)
         if sent:
-            flash(f"{len(sent)} ping(s) sent.", "success")
+            flash(gettext("%(count)s ping(s) sent.", count=len(sent)), "success")
 
 
 class WebhookDeliveriesView(ServiceModelView):
@@ -129,7 +130,7 @@ class WebhookDeliveriesView(ServiceModelView):
     def action_redeliver(self, ids: list[str]) -> None:
         sent = self.perform_on_rows(ids, webhooks.redeliver)
         if sent:
-            flash(f"{len(sent)} delivery(ies) handed over again.", "success")
+            flash(gettext("%(count)s delivery(ies) handed over again.", count=len(sent)), "success")
 
 
 class WebhookAttemptsView(ServiceModelView):

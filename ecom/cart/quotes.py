@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from ecom.accounts.addresses import get_address
 from ecom.accounts.destinations import Destination
 from ecom.accounts.models import User
@@ -32,7 +34,7 @@ class DestinationRequired(Conflict):
 
 class DestinationAmbiguous(Conflict):
     code = "destination_ambiguous"
-    message = "Send address_id or country, not both."
+    message = _l("Send address_id or country, not both.")
 
     def __init__(self) -> None:
         super().__init__(

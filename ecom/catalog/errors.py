@@ -1,11 +1,14 @@
 """The catalog's error codes, declared once."""
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
 from ecom.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 
 
 class CategoryExists(Conflict):
     code = "category_exists"
-    message = "A category with this name already exists."
+    message = _l("A category with this name already exists.")
 
     def __init__(self) -> None:
         super().__init__(errors={"name": [self.message]})
@@ -15,7 +18,7 @@ class UnknownCategory(NotFound):
     """A body names a category that does not exist, in ``field``."""
 
     code = "category_not_found"
-    message = "Category not found."
+    message = _l("Category not found.")
 
     def __init__(self, field: str) -> None:
         super().__init__(errors={field: [self.message]})
@@ -23,7 +26,7 @@ class UnknownCategory(NotFound):
 
 class UnknownTaxClass(ValidationFailed):
     code = "unknown_tax_class"
-    message = "No tax class with this id."
+    message = _l("No tax class with this id.")
 
     def __init__(self) -> None:
         super().__init__(errors={"tax_class_id": [self.message]})
@@ -31,7 +34,7 @@ class UnknownTaxClass(ValidationFailed):
 
 class CategoryCycle(Conflict):
     code = "category_cycle"
-    message = "A category cannot move under itself or its descendants."
+    message = _l("A category cannot move under itself or its descendants.")
 
     def __init__(self) -> None:
         super().__init__(errors={"parent": [self.message]})
@@ -42,25 +45,29 @@ class CategoryNotEmpty(Conflict):
 
     def __init__(self, products: int, children: int) -> None:
         super().__init__(
-            f"Category still has {products} product(s) and {children} subcategory(ies); "
-            "move or delete them first."
+            gettext(
+                "Category still has %(products)s product(s) and %(children)s "
+                "subcategory(ies); move or delete them first.",
+                products=products,
+                children=children,
+            )
         )
 
 
 class SlugUnavailable(Conflict):
     code = "slug_unavailable"
-    message = "No free slug could be found for this name; try again."
+    message = _l("No free slug could be found for this name; try again.")
 
 
 class ProductInUse(Conflict):
     code = "product_in_use"
-    message = "Orders refer to this product; deactivate it instead."
+    message = _l("Orders refer to this product; deactivate it instead.")
 
 
 class ImageTooLarge(DomainError):
     status = 413
     code = "file_too_large"
-    message = "The image is too large."
+    message = _l("The image is too large.")
     location = "files"
 
 
@@ -70,13 +77,17 @@ class InsufficientStock(Conflict):
     code = "insufficient_stock"
 
     def __init__(self, shortages: list[dict]) -> None:
-        names = ", ".join(f"{s['title']} ({s['available']} available)" for s in shortages)
-        super().__init__(f"Not enough stock: {names}.", errors={"stock": shortages})
+        names = ", ".join(
+            gettext("%(title)s (%(available)s available)", **short) for short in shortages
+        )
+        super().__init__(
+            gettext("Not enough stock: %(names)s.", names=names), errors={"stock": shortages}
+        )
 
 
 class SkuUnavailable(Conflict):
     code = "sku_unavailable"
-    message = "Another variant already has this SKU."
+    message = _l("Another variant already has this SKU.")
 
     def __init__(self) -> None:
         super().__init__(errors={"sku": [self.message]})
@@ -84,7 +95,7 @@ class SkuUnavailable(Conflict):
 
 class VariantExists(Conflict):
     code = "variant_exists"
-    message = "The product already has a variant with these option values."
+    message = _l("The product already has a variant with these option values.")
 
     def __init__(self) -> None:
         super().__init__(errors={"options": [self.message]})
@@ -94,7 +105,7 @@ class VariantRequired(DomainError):
     """A request names a product where only one of its several variants will do."""
 
     code = "variant_required"
-    message = "This product has several variants: name one (variant_id)."
+    message = _l("This product has several variants: name one (variant_id).")
 
     def __init__(self, field: str, message: str | None = None) -> None:
         super().__init__(message, errors={field: [message or self.message]})
@@ -102,22 +113,22 @@ class VariantRequired(DomainError):
 
 class LastVariant(Conflict):
     code = "last_variant"
-    message = "A product keeps at least one variant; delete the product instead."
+    message = _l("A product keeps at least one variant; delete the product instead.")
 
 
 class VariantInUse(Conflict):
     code = "variant_in_use"
-    message = "Orders refer to this variant; deactivate it instead."
+    message = _l("Orders refer to this variant; deactivate it instead.")
 
 
 class OptionInUse(Conflict):
     code = "option_in_use"
-    message = "Variants use this option or value; change or delete them first."
+    message = _l("Variants use this option or value; change or delete them first.")
 
 
 class OptionExists(Conflict):
     code = "option_exists"
-    message = "The product already has an option with this name."
+    message = _l("The product already has an option with this name.")
 
     def __init__(self) -> None:
         super().__init__(errors={"name": [self.message]})

@@ -14,6 +14,8 @@ from webargs.flaskparser import FlaskParser, abort
 from werkzeug.routing import UnicodeConverter
 
 from ecom.common.conditional import ETAG, IF_NONE_MATCH
+from ecom.common.field_messages import N_
+from ecom.common.i18n import lang_parameter
 from ecom.common.login_limits import login_limit
 from ecom.common.permissions import PERMISSIONS, TOKEN_PREFIX, authorize
 from ecom.common.ratelimit import client_ip, configured, limiter, submitted_email
@@ -48,6 +50,11 @@ serves this document. Every path answers with or without its trailing slash.
 "errors"}`); lists take `?page=` and `?page_size=` and answer `{count, next, previous,
 results}`; money is a string with two decimals. The request examples are valid bodies;
 ids in them (`1`) stand for ids of your shop.
+
+**Languages.** Messages, and catalogue texts where translated, are in the language asked
+by `?lang=` (one the shop speaks, else 400 `unsupported_language`), else by
+`Accept-Language` (quality values honoured), else the shop's default; answers say it in
+`Content-Language` and vary on `Accept-Language`. Error codes never change.
 """
 
 
@@ -136,7 +143,7 @@ class ApiParser(FlaskParser):
         self, error: Exception, req: Any, *args: Any, **kwargs: Any
     ) -> NoReturn:
         # Location → field → messages, as every error; `_schema` is the body as a whole.
-        abort(400, exc=error, messages={"json": {"_schema": ["Invalid JSON body."]}})
+        abort(400, exc=error, messages={"json": {"_schema": [N_("Invalid JSON body.")]}})
 
     def _raw_load_json(self, req: Request) -> Any:
         """The body as ``refuse_abusive_json`` parsed it: one parse per request."""
@@ -150,7 +157,7 @@ def _body_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not request.get_data(cache=True):
-            abort(400, messages={"json": {"_schema": ["A JSON body is required."]}})
+            abort(400, messages={"json": {"_schema": [N_("A JSON body is required.")]}})
         return view(*args, **kwargs)
 
     return wrapper
@@ -166,6 +173,18 @@ def _needs(permission: str) -> str:
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ApiParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_language_doc)
+
+    def _prepare_language_doc(
+        self, doc: dict, doc_info: dict, *, app: Any, method: str, **kwargs: Any
+    ) -> dict:
+        """A read under /api/ lists ``?lang=`` (writes take it too, undocumented)."""
+        if method == "get" and (self.url_prefix or "").startswith("/api/"):
+            doc.setdefault("parameters", []).append(lang_parameter(app.config["LANGUAGES"]))
+        return doc
 
     def arguments(self, schema: Any, *, location: str = "json", **kwargs: Any) -> Callable:
         """flask-smorest's, and a body the document requires is required."""

@@ -2,7 +2,8 @@
 
 Decorate a GET view with ``@cached_response("products")`` (outermost, above the
 ``@blp`` decorators): the JSON body is kept under a key made of the path, the
-normalised query string and the caller's visibility (public or staff), together with the
+normalised query string, the caller's visibility (public or staff) and the answer's
+language (``ecom.common.i18n``: an English request never gets a French entry), with the
 generation of each family named when it was made; one MGET reads the entry and the
 current generations. ``invalidate("products")`` gives a family a new generation, so
 every entry made before it is never served again; the domains' after-commit listeners
@@ -25,6 +26,7 @@ import redis
 from flask import Response, current_app, make_response, request
 from werkzeug import Request
 
+from ecom.common.i18n import current_language
 from ecom.common.metrics import CACHE_LOOKUPS
 from ecom.common.permissions import is_staff
 from ecom.extensions import cache
@@ -93,27 +95,30 @@ def _normalised(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
         yield (name, ",".join(sorted(set(value.split(","))))) if name == "fields" else (name, value)
 
 
-def entry_key(visibility: str, req: Request) -> str:
-    """The entry for ``req`` (Flask's request, or Werkzeug's before Flask): visibility,
-    scheme and host (the answer's links hold both), path and sorted query."""
+def entry_key(visibility: str, language: str, req: Request) -> str:
+    """The entry for ``req`` (Flask's request, or Werkzeug's before Flask) answered in
+    ``language``: visibility, scheme and host (the answer's links hold both), path and
+    sorted query."""
     query = urlencode(sorted(_normalised(req.args.items(multi=True))))
     where = f"{req.scheme}://{req.host}{req.path}?{query}"
-    digest = hashlib.sha256(f"{visibility}|{where}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{visibility}|{language}|{where}".encode()).hexdigest()
     return RESPONSE_PREFIX + digest
 
 
 def response_key() -> str:
     """The entry for this request."""
-    return entry_key(_visibility(), request)
+    return entry_key(_visibility(), current_language(), request)
 
 
-def cache_headers(etag: str, private: bool, compressed: bool) -> dict[str, str]:
+def cache_headers(etag: str, private: bool, compressed: bool, language: str) -> dict[str, str]:
     """What every answer from an entry carries, 200 or 304 (``compressed``: when the app
     compresses answers, which vary with the encodings a client accepts)."""
+    vary = "Authorization, Accept-Encoding" if compressed else "Authorization"
     return {
         "ETag": f'"{etag}"',
         "Cache-Control": f"{'private' if private else 'public'}, max-age=0, must-revalidate",
-        "Vary": "Authorization, Accept-Encoding" if compressed else "Authorization",
+        "Vary": f"{vary}, Accept-Language",
+        "Content-Language": language,
     }
 
 
@@ -123,6 +128,7 @@ def _conditional(body: bytes, etag: str) -> Response:
         etag,
         private="Authorization" in request.headers,
         compressed=current_app.config["COMPRESS_RESPONSES"],
+        language=current_language(),
     )
     if request.if_none_match.contains_weak(etag):
         return current_app.response_class(status=304, headers=headers)
@@ -188,15 +194,18 @@ def set_if_up(key: str, value: Any, timeout: int | None = None) -> None:
         outage_warnings.warn(logger, CACHE_DOWN)
 
 
-def generation_key(key: str, *families: str) -> str | None:
+def generation_key(key: str, *families: str, localized: bool = False) -> str | None:
     """``key`` for a value derived from ``families``: an invalidation of any of them moves
-    it to a new key. None while the cache is down or turned off (``CACHE_ENABLED``)."""
+    it to a new key; a ``localized`` value (text in the request's language) is kept once
+    per language. None while the cache is down or turned off (``CACHE_ENABLED``)."""
     try:
         generations = [_generation(family) for family in families]
     except redis.RedisError:
         outage_warnings.warn(logger, CACHE_DOWN)
         return None
-    return None if None in generations else ":".join([key, *generations])
+    if None in generations:
+        return None
+    return ":".join([key, *([current_language()] if localized else []), *generations])
 
 
 def not_shared() -> None:

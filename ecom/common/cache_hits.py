@@ -1,6 +1,9 @@
 """Cache hits answered before Flask: an anonymous GET whose answer ``cached_response``
 holds is served from its entry at the WSGI layer, with no request context, hooks or view;
 the entry is read from Redis, or from this process's copy (``ecom.common.cache_local``).
+The entry is the one of the language Flask would answer in: ``?lang=`` and
+``Accept-Language`` are read by the same rule (``ecom.common.i18n.choose_language``), and
+the language is part of the entry's key, so copies are kept per language too.
 
 A hit still does what every response does here: its request id (``X-Request-ID``), the
 JSON request line, the request metrics and the cache's hit counter, the security headers,
@@ -20,10 +23,11 @@ import redis
 from flask import Flask
 from werkzeug import Request
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import parse_etags
+from werkzeug.http import parse_etags, remove_entity_headers
 
 from ecom.common import cache as response_cache
 from ecom.common.cache_local import LocalCopies
+from ecom.common.i18n import LANG_PARAMETER, choose_language
 from ecom.common.metrics import CACHE_LOOKUPS, observe_request
 from ecom.common.security import security_headers
 from ecom.extensions import cache
@@ -94,7 +98,14 @@ class CachedHits:
         if families is None:
             return None
         req = Request(environ)
-        key = response_cache.entry_key("public", req)
+        language = choose_language(
+            req.args.get(LANG_PARAMETER),
+            environ.get("HTTP_ACCEPT_LANGUAGE"),
+            self.app.config["LANGUAGES"],
+        )
+        if language is None:  # Flask refuses a language the shop does not speak.
+            return None
+        key = response_cache.entry_key("public", language, req)
         try:
             generations, entry = self._lookup(families, key)
         except redis.RedisError:  # The cache down: Flask answers, and says so.
@@ -105,7 +116,7 @@ class CachedHits:
                 environ[response_cache.MISSED_KEY] = (families, key, generations)
             return None
         HIT.inc()
-        return self._answer(environ, req, rule.rule, entry, started)
+        return self._answer(environ, req, rule.rule, entry, language, started)
 
     def _lookup(self, families: tuple[str, ...], key: str) -> tuple[tuple | None, Any]:
         backend = self.app.extensions["cache"][cache]
@@ -115,14 +126,15 @@ class CachedHits:
         return self.copies.lookup(client, backend, families, key)
 
     def _answer(
-        self, environ: dict, req: Request, route: str, entry: Any, started: float
+        self, environ: dict, req: Request, route: str, entry: Any, language: str, started: float
     ) -> tuple[str, list, bytes]:
         body, etag = entry
         request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
         compressed = self.app.config["COMPRESS_RESPONSES"]
-        headers = list(response_cache.cache_headers(etag, False, compressed).items())
+        headers = list(response_cache.cache_headers(etag, False, compressed, language).items())
         if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(etag):
             code, body = 304, b""
+            remove_entity_headers(headers)  # As Werkzeug does for Flask's 304 (Content-Language).
         else:
             code = 200
             headers[:0] = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]

@@ -19,6 +19,7 @@ from typing import Any
 from flask import Response, make_response, request
 from webargs.flaskparser import abort
 
+from ecom.common.field_messages import N_
 from ecom.common.schemas import NO_NUL
 
 IF_NONE_MATCH = {
@@ -41,7 +42,7 @@ def private_etag(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         if "\x00" in request.headers.get("If-None-Match", ""):
-            message = "Must not contain NUL characters."
+            message = N_("Must not contain NUL characters.")
             abort(400, messages={"headers": {"If-None-Match": [message]}})
         response = make_response(view(*args, **kwargs))
         if response.status_code != 200 or not response.is_json:

@@ -5,6 +5,11 @@ Every error body is ``{"code": <machine code>, "status": <HTTP status>, "message
 the location is where the field was sent (``json``, ``query``, ``files``...). Services
 raise ``DomainError`` subclasses and never touch HTTP; ``register_error_handlers``
 translates them once.
+
+Messages are in the request's language (docs/I18N.md): a domain error's is marked for the
+catalogue where it is declared (``lazy_gettext``) and read when it is raised; the
+libraries' (marshmallow's field messages, Werkzeug's descriptions) are translated here,
+when the body is written. Codes never change with the language.
 """
 
 import logging
@@ -12,9 +17,13 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Flask, Response, jsonify, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ecom.common.field_messages import translate
 from ecom.logging import current_user_id
 
 logger = logging.getLogger(__name__)
@@ -43,7 +52,7 @@ class DomainError(Exception):
 
     status = 400
     code = "invalid"
-    message = "The request was refused."
+    message = _l("The request was refused.")
     # Where the fields named in ``errors`` were sent.
     location = "json"
 
@@ -55,9 +64,11 @@ class DomainError(Exception):
         code: str | None = None,
         location: str | None = None,
     ) -> None:
-        super().__init__(message or self.message)
-        self.message = message or self.message
-        self.errors = errors
+        # Read now, in the language of the request that raised it.
+        message = str(message or self.message)
+        super().__init__(message)
+        self.message = message
+        self.errors = _read(errors)
         self.location = location or self.location
         if code:
             self.code = code
@@ -66,31 +77,53 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     status = 400
     code = "validation_error"
-    message = "Invalid input."
+    message = _l("Invalid input.")
 
 
 class NotAuthenticated(DomainError):
     status = 401
     code = "not_authenticated"
-    message = "Authentication credentials were not provided or are invalid."
+    message = _l("Authentication credentials were not provided or are invalid.")
 
 
 class PermissionDenied(DomainError):
     status = 403
     code = "permission_denied"
-    message = "You do not have permission to perform this action."
+    message = _l("You do not have permission to perform this action.")
 
 
 class NotFound(DomainError):
     status = 404
     code = "not_found"
-    message = "Not found."
+    message = _l("Not found.")
 
 
 class Conflict(DomainError):
     status = 409
     code = "conflict"
-    message = "The request conflicts with the current state."
+    message = _l("The request conflicts with the current state.")
+
+
+def _read(value: Any) -> Any:
+    """``value`` with every message marked for translation read in the current language."""
+    if isinstance(value, LazyString):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _read(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_read(item) for item in value]
+    return value
+
+
+def _translated(value: Any) -> Any:
+    """A library's field messages (location → field → messages) in the request's language."""
+    if isinstance(value, str):
+        return translate(value)
+    if isinstance(value, dict):
+        return {key: _translated(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_translated(item) for item in value]
+    return _read(value)
 
 
 def _snake(name: str) -> str:
@@ -104,9 +137,9 @@ def error_response(
     errors: Any = None,
     headers: dict | None = None,
 ) -> Response:
-    body: dict[str, Any] = {"code": code, "status": status, "message": message}
+    body: dict[str, Any] = {"code": code, "status": status, "message": str(message)}
     if errors:
-        body["errors"] = errors
+        body["errors"] = _read(errors)
     response = jsonify(body)
     response.status_code = status
     response.headers.update(headers or {})
@@ -124,11 +157,11 @@ def handle_domain_error(error: DomainError) -> Response:
 
 def handle_http_exception(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
-    errors = data.get("errors") or data.get("messages")
+    errors = _translated(data.get("errors") or data.get("messages"))
     status = error.code or 500
     code = "validation_error" if errors else _snake(error.name)
-    default = "Invalid input." if errors else error.description or error.name
-    message = data.get("message") or default
+    default = gettext("Invalid input.") if errors else error.description or error.name
+    message = translate(data.get("message") or default)
     headers = dict(data.get("headers") or {})
     if error.response is not None:
         headers.update(
@@ -141,14 +174,17 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 def handle_rate_limited(error: RateLimitExceeded) -> Response:
     """429; Flask-Limiter adds ``Retry-After`` and ``X-RateLimit-*`` after this handler."""
-    message = f"Too many requests (limit: {error.description}). Retry after Retry-After seconds."
+    message = gettext(
+        "Too many requests (limit: %(limit)s). Retry after Retry-After seconds.",
+        limit=error.description,
+    )
     return error_response(429, "rate_limited", message)
 
 
 def handle_unexpected_error(error: Exception) -> Response:
     logger.exception("Unhandled error on %s %s", request.method, request.path)
     fallback = InternalServerError()
-    return error_response(500, "server_error", fallback.description)
+    return error_response(500, "server_error", translate(fallback.description))
 
 
 def register_error_handlers(app: Flask) -> None:

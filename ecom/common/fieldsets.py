@@ -13,6 +13,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Response, jsonify
 
+from ecom.common.field_messages import N_
 from ecom.common.pagination import page_schema
 from ecom.common.schemas import ResponseSchema
 
@@ -29,8 +30,8 @@ class FieldSet(ma.fields.String):
     schema's order (each once); an unknown name is refused and named."""
 
     default_error_messages = {
-        "unknown": "Unknown fields: {unknown}. Choose among: {known}.",
-        "empty": "Name at least one field, and no empty name between commas.",
+        "unknown": N_("Unknown fields: {unknown}. Choose among: {known}."),
+        "empty": N_("Name at least one field, and no empty name between commas."),
     }
 
     def __init__(self, schema: type[ma.Schema], **kwargs: Any) -> None:

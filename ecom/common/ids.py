@@ -6,11 +6,13 @@ from typing import Any
 from marshmallow import validate
 from werkzeug.routing import IntegerConverter, Map
 
+from ecom.common.field_messages import N_
+
 # The largest value a PostgreSQL integer column holds.
 MAX_ID = 2**31 - 1
 # Ids and counts past the column's range are bad input (400), not a database overflow (500).
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
-COUNT_RANGE = validate.Range(min=0, max=MAX_ID, error="Must be 0 or more, at most {max}.")
+COUNT_RANGE = validate.Range(min=0, max=MAX_ID, error=N_("Must be 0 or more, at most {max}."))
 ASCII_DIGITS = re.compile(r"[0-9]+")
 
 

@@ -10,6 +10,8 @@ import marshmallow as ma
 from flask import current_app
 from flask_babel import format_currency
 
+from ecom.common.field_messages import N_
+
 # What the API answers: two decimals, e.g. "19.90" (negative for a discount).
 AMOUNT_OUT = r"^-?[0-9]+\.[0-9]{2}$"
 # What it takes: 0 to 99999999.99, at most two decimals.
@@ -42,7 +44,7 @@ class Money(ma.fields.Decimal):
 class AmountInput(ma.fields.Decimal):
     """An amount a client sends: a string matching ``pattern`` (no exponents, `_` or non-ASCII)."""
 
-    default_error_messages = {"invalid": "A decimal string such as `19.90`: {description}."}
+    default_error_messages = {"invalid": N_("A decimal string such as `19.90`: {description}.")}
 
     def __init__(self, *, pattern: str = AMOUNT, description: str, **kwargs: Any) -> None:
         self.pattern = re.compile(pattern)

@@ -16,14 +16,15 @@ from flask import current_app, request
 from sqlalchemy import ColumnElement, Engine, Select, event, func, literal_column, select
 
 from ecom.common.errors import NotFound
+from ecom.common.field_messages import N_
 from ecom.common.models import is_postgresql
 from ecom.common.schemas import QueryInteger, ResponseSchema
 from ecom.extensions import db
 
 # Page numbers stop here (OFFSET cost grows with depth); a cursor walks further.
 MAX_PAGE = 500
-WINDOW_HINT = (
-    f"Page numbers stop at {MAX_PAGE}: narrow the filters, or walk the list with `cursor=` "
+WINDOW_HINT = N_(
+    "Page numbers stop at {max}: narrow the filters, or walk the list with `cursor=` "
     "where it offers one."
 )
 
@@ -52,7 +53,7 @@ class Cursor(ma.fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int | None:
         token = super()._deserialize(value, attr, data, **kwargs)
         if not re.fullmatch(self.PATTERN, token):
-            raise ma.ValidationError("Not a cursor of this list.")
+            raise ma.ValidationError(N_("Not a cursor of this list."))
         return int(token) if token else None
 
 

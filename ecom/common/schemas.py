@@ -9,14 +9,15 @@ import marshmallow as ma
 from email_validator import EmailNotValidError, validate_email
 from marshmallow import validate
 
+from ecom.common.field_messages import N_
 from ecom.common.i18n import spoken
 
 # PostgreSQL cannot store NUL: no text holds one, and the document says so.
 NO_NUL = r"^[^\x00]*$"
 _SOME_TEXT = r"[^\x00]*[^\s\x00][^\x00]*"
 # Some character other than whitespace (names, titles); optional ones may also be empty.
-NOT_BLANK = validate.Regexp(f"^{_SOME_TEXT}$", error="Must not be blank.")
-EMPTY_OR_NOT_BLANK = validate.Regexp(f"^({_SOME_TEXT})?$", error="Must be empty or not blank.")
+NOT_BLANK = validate.Regexp(f"^{_SOME_TEXT}$", error=N_("Must not be blank."))
+EMPTY_OR_NOT_BLANK = validate.Regexp(f"^({_SOME_TEXT})?$", error=N_("Must be empty or not blank."))
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 # E-mail: email-validator's rule (syntax only, no DNS) where it agrees with a pattern that
@@ -59,7 +60,7 @@ class Text(ma.fields.String):
         if "pattern" not in metadata and not any(
             isinstance(v, validate.Regexp) for v in validators
         ):
-            validators.append(validate.Regexp(NO_NUL, error="Must not contain NUL characters."))
+            validators.append(validate.Regexp(NO_NUL, error=N_("Must not contain NUL characters.")))
         super().__init__(validate=validators, **kwargs)
 
 
@@ -79,7 +80,7 @@ class Language(Text):
 class EmailAddress(ma.fields.String):
     """An e-mail address as the document's pattern and email-validator both take it."""
 
-    default_error_messages = {"invalid": "Not a valid e-mail address."}
+    default_error_messages = {"invalid": N_("Not a valid e-mail address.")}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs["metadata"] = {
@@ -129,7 +130,7 @@ class QueryInteger(ma.fields.Integer):
 class UtcDateTime(ma.fields.AwareDateTime):
     """An ISO 8601 instant (UTC unless an offset is given), loaded in UTC."""
 
-    default_error_messages = {"out_of_range": "Not an instant between years 1 and 9999 in UTC."}
+    default_error_messages = {"out_of_range": N_("Not an instant between years 1 and 9999 in UTC.")}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(default_timezone=UTC, **kwargs)

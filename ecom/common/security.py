@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 from flask import Flask, Response, current_app, redirect, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -76,7 +77,9 @@ MAX_INTEGER_DIGITS = 4300
 
 def _bounded_int(text: str) -> int:
     if len(text) - text.startswith("-") > MAX_INTEGER_DIGITS:
-        message = f"Integers of more than {MAX_INTEGER_DIGITS} digits are not accepted."
+        message = gettext(
+            "Integers of more than %(digits)s digits are not accepted.", digits=MAX_INTEGER_DIGITS
+        )
         raise ValidationFailed(message, errors={"json": [message]}, code="number_too_long")
     return int(text)
 
@@ -147,7 +150,7 @@ def refuse_abusive_json() -> None:
     if openers > limit and nesting_exceeds(value, limit):
         _refuse("json", too_deep)
     if b"\\u0000" in body and JSON_NUL.search(body):
-        _refuse("request", "NUL characters are not accepted.")
+        _refuse("request", gettext("NUL characters are not accepted."))
     if _has_lone_surrogate(body, value):
         _refuse("json", "Text may not contain lone UTF-16 surrogates.")
 
@@ -170,7 +173,7 @@ def refuse_nul_characters() -> None:
     hold one (PostgreSQL refuses it), so it must not get that far."""
     # A multipart part without a name is read with name None.
     if any(text and "\x00" in text for text in _request_texts()):
-        _refuse("request", "NUL characters are not accepted.")
+        _refuse("request", gettext("NUL characters are not accepted."))
 
 
 def redirect_to_https() -> Response | None:

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -34,23 +35,23 @@ class TwoAddresses(Conflict):
     """Checkout names an address book entry and sends an address: one must go."""
 
     code = "two_addresses"
-    message = "Send shipping_address_id or shipping_address, not both."
+    message = _l("Send shipping_address_id or shipping_address, not both.")
 
 
 class EmptyCart(Conflict):
     code = "empty_cart"
-    message = "The cart is empty."
+    message = _l("The cart is empty.")
 
 
 class EmailNotVerified(Conflict):
     code = "email_not_verified"
-    message = "Verify your e-mail address before checking out."
+    message = _l("Verify your e-mail address before checking out.")
 
 
 class IdempotencyKeyReused(DomainError):
     status = 422
     code = "idempotency_key_reused"
-    message = "This Idempotency-Key was already used with a different cart or request."
+    message = _l("This Idempotency-Key was already used with a different cart or request.")
 
 
 @dataclass(frozen=True)

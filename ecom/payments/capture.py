@@ -3,6 +3,7 @@
 order is cancelled. The provider is called by outbox jobs; the capture's confirmation
 arrives as the provider's webhook and pays the order through the usual rules."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ecom.common import outbox
@@ -20,7 +21,7 @@ VOID = "payments.void"
 
 class NothingToCapture(Conflict):
     code = "nothing_to_capture"
-    message = "The order has no authorized payment to capture."
+    message = _l("The order has no authorized payment to capture.")
 
 
 def request_capture(order_id: int) -> Payment:

@@ -4,6 +4,7 @@ settled when the provider confirms. Refunds of a payment never add up past its a
 from decimal import Decimal
 from uuid import uuid4
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ecom.accounts.models import User
@@ -27,7 +28,7 @@ LATE_PAYMENT_REASON = "The order was cancelled before the payment succeeded."
 
 class NothingToRefund(Conflict):
     code = "nothing_to_refund"
-    message = "The order has no captured payment left to refund."
+    message = _l("The order has no captured payment left to refund.")
 
 
 class RefundTooLarge(Conflict):

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
+
 from ecom.accounts.destinations import Destination
 from ecom.common.errors import Conflict
 from ecom.pricing.breakdown import ZERO, Breakdown, Priceable
@@ -18,7 +20,7 @@ from ecom.tax.providers import tax_quote
 
 class ShippingMethodRequired(Conflict):
     code = "shipping_method_required"
-    message = "Choose a shipping method offered for the address (shipping_method_id)."
+    message = _l("Choose a shipping method offered for the address (shipping_method_id).")
 
     def __init__(self) -> None:
         super().__init__(errors={"shipping_method_id": [self.message]})

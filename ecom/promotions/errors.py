@@ -1,5 +1,8 @@
 """The promotions' error codes, declared once."""
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
 from ecom.common.errors import Conflict
 
 
@@ -10,51 +13,55 @@ class VoucherRefused(Conflict):
 
 class VoucherNotFound(VoucherRefused):
     code = "voucher_not_found"
-    message = "No voucher has this code."
+    message = _l("No voucher has this code.")
 
 
 class VoucherNotActive(VoucherRefused):
     code = "voucher_not_active"
-    message = "This voucher is not active."
+    message = _l("This voucher is not active.")
 
 
 class VoucherExpired(VoucherRefused):
     code = "voucher_expired"
-    message = "This voucher has expired."
+    message = _l("This voucher has expired.")
 
 
 class VoucherExhausted(VoucherRefused):
     code = "voucher_exhausted"
-    message = "This voucher has been used as many times as it may be."
+    message = _l("This voucher has been used as many times as it may be.")
 
 
 class VoucherCustomerLimit(VoucherRefused):
     code = "voucher_customer_limit"
-    message = "You have used this voucher as many times as you may."
+    message = _l("You have used this voucher as many times as you may.")
 
 
 class VoucherFirstOrderOnly(VoucherRefused):
     code = "voucher_first_order_only"
-    message = "This voucher is for a first order only."
+    message = _l("This voucher is for a first order only.")
 
 
 class VoucherMinSubtotal(VoucherRefused):
     code = "voucher_min_subtotal"
 
     def __init__(self, minimum: object) -> None:
-        super().__init__(f"This voucher needs a subtotal of at least {minimum}.")
+        super().__init__(
+            gettext("This voucher needs a subtotal of at least %(minimum)s.", minimum=minimum)
+        )
 
 
 class VoucherMinQuantity(VoucherRefused):
     code = "voucher_min_quantity"
 
     def __init__(self, minimum: int) -> None:
-        super().__init__(f"This voucher needs at least {minimum} item(s).")
+        super().__init__(
+            gettext("This voucher needs at least %(minimum)s item(s).", minimum=minimum)
+        )
 
 
 class VoucherCodeTaken(Conflict):
     code = "voucher_code_taken"
-    message = "Another voucher has this code."
+    message = _l("Another voucher has this code.")
 
     def __init__(self) -> None:
         super().__init__(errors={"code": [self.message]})
@@ -62,7 +69,7 @@ class VoucherCodeTaken(Conflict):
 
 class VoucherInUse(Conflict):
     code = "voucher_in_use"
-    message = "Orders used this voucher: deactivate it instead of deleting it."
+    message = _l("Orders used this voucher: deactivate it instead of deleting it.")
 
 
 class RuleBroken(Conflict):
@@ -71,4 +78,4 @@ class RuleBroken(Conflict):
     request the document allows is answered 2xx, 401, 403, 404 or 409."""
 
     def __init__(self, code: str, errors: dict[str, list[str]]) -> None:
-        super().__init__("The values break a promotion rule.", code=code, errors=errors)
+        super().__init__(gettext("The values break a promotion rule."), code=code, errors=errors)

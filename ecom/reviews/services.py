@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -31,7 +32,7 @@ RATING_STEP = Decimal("0.1")
 
 class DuplicateReview(Conflict):
     code = "duplicate_review"
-    message = "You have already reviewed this product."
+    message = _l("You have already reviewed this product.")
 
 
 def reviews_query(filters: dict[str, Any], include_inactive_products: bool = False) -> Select:

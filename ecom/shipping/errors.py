@@ -1,5 +1,8 @@
 """Shipping's error codes, declared once."""
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
 from ecom.common.errors import Conflict, NotFound
 
 
@@ -7,12 +10,12 @@ class ShippingMethodNotOffered(Conflict):
     """The chosen method does not ship to the destination, or not this cart."""
 
     code = "shipping_method_not_offered"
-    message = "This shipping method is not offered for this destination and cart."
+    message = _l("This shipping method is not offered for this destination and cart.")
 
 
 class ZoneNotFound(NotFound):
     code = "shipping_zone_not_found"
-    message = "Shipping zone not found."
+    message = _l("Shipping zone not found.")
 
 
 class UnknownZone(ZoneNotFound):
@@ -24,7 +27,7 @@ class UnknownZone(ZoneNotFound):
 
 class MethodNotFound(NotFound):
     code = "shipping_method_not_found"
-    message = "Shipping method not found."
+    message = _l("Shipping method not found.")
 
 
 class ZoneOverlap(Conflict):
@@ -34,16 +37,16 @@ class ZoneOverlap(Conflict):
 
     def __init__(self, claims: list[str] | None = None) -> None:
         message = (
-            f"Already claimed by another zone: {', '.join(claims)}."
+            gettext("Already claimed by another zone: %(claims)s.", claims=", ".join(claims))
             if claims
-            else "Another zone already claims one of these countries with the same prefix."
+            else gettext("Another zone already claims one of these countries with the same prefix.")
         )
         super().__init__(message, errors={"countries": [message]})
 
 
 class RestOfWorldTaken(Conflict):
     code = "shipping_rest_of_world_taken"
-    message = "Another zone is already the rest of the world."
+    message = _l("Another zone is already the rest of the world.")
 
     def __init__(self) -> None:
         super().__init__(errors={"rest_of_world": [self.message]})
@@ -53,7 +56,12 @@ class ZoneNotEmpty(Conflict):
     code = "shipping_zone_not_empty"
 
     def __init__(self, methods: int) -> None:
-        super().__init__(f"The zone still has {methods} method(s); delete or move them first.")
+        super().__init__(
+            gettext(
+                "The zone still has %(methods)s method(s); delete or move them first.",
+                methods=methods,
+            )
+        )
 
 
 class RateMismatch(Conflict):
@@ -62,5 +70,9 @@ class RateMismatch(Conflict):
     code = "shipping_rate_mismatch"
 
     def __init__(self, field: str, rate: str) -> None:
-        message = f"A {rate} rate does not use `{field}`; send `rate` with it to change the rate."
+        message = gettext(
+            "A %(rate)s rate does not use `%(field)s`; send `rate` with it to change the rate.",
+            rate=rate,
+            field=field,
+        )
         super().__init__(message, errors={field: [message]})

@@ -1,23 +1,25 @@
 """The tax domain's error codes, declared once."""
 
+from flask_babel import lazy_gettext as _l
+
 from ecom.common.errors import Conflict, NotFound, ValidationFailed
 
 
 class TaxClassNotFound(NotFound):
     code = "tax_class_not_found"
-    message = "Tax class not found."
+    message = _l("Tax class not found.")
 
 
 class TaxRateNotFound(NotFound):
     code = "tax_rate_not_found"
-    message = "Tax rate not found."
+    message = _l("Tax rate not found.")
 
 
 class UnknownTaxClass(ValidationFailed):
     """A body names a tax class that does not exist, in ``field``."""
 
     code = "unknown_tax_class"
-    message = "No tax class with this id."
+    message = _l("No tax class with this id.")
 
     def __init__(self, field: str = "tax_class") -> None:
         super().__init__(errors={field: [self.message]})
@@ -25,7 +27,7 @@ class UnknownTaxClass(ValidationFailed):
 
 class TaxClassExists(Conflict):
     code = "tax_class_exists"
-    message = "A tax class with this name already exists."
+    message = _l("A tax class with this name already exists.")
 
     def __init__(self) -> None:
         super().__init__(errors={"name": [self.message]})
@@ -36,12 +38,12 @@ class DefaultTaxClass(Conflict):
     being marked the default."""
 
     code = "default_tax_class"
-    message = "This is the default tax class: make another class the default first."
+    message = _l("This is the default tax class: make another class the default first.")
 
 
 class TaxRateExists(Conflict):
     code = "tax_rate_exists"
-    message = "A rate for this country, region and class already exists."
+    message = _l("A rate for this country, region and class already exists.")
 
     def __init__(self) -> None:
         super().__init__(errors={"region": [self.message]})

@@ -1,5 +1,8 @@
 """The errors of bulk import and export, with their codes."""
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
 from ecom.common.errors import DomainError, NotFound, ValidationFailed
 
 
@@ -9,7 +12,9 @@ class UploadTooLarge(DomainError):
     location = "files"
 
     def __init__(self, limit: int) -> None:
-        message = f"The file is larger than IMPORT_MAX_BYTES ({limit} bytes)."
+        message = gettext(
+            "The file is larger than IMPORT_MAX_BYTES (%(limit)s bytes).", limit=limit
+        )
         super().__init__(message, errors={"file": [message]})
 
 
@@ -23,13 +28,13 @@ class BadFile(ValidationFailed):
 
 
 class JobNotFound(NotFound):
-    message = "Bulk job not found."
+    message = _l("Bulk job not found.")
 
 
 class ExportNotReady(DomainError):
     status = 409
     code = "export_not_ready"
-    message = "The export is not done yet; its state says where it is."
+    message = _l("The export is not done yet; its state says where it is.")
 
 
 class RowFailed(DomainError):

@@ -1,5 +1,7 @@
 """The webhooks' refusals."""
 
+from flask_babel import lazy_gettext as _l
+
 from ecom.common.errors import Conflict, DomainError
 
 
@@ -15,9 +17,9 @@ class TargetRefused(DomainError):
 
 class DeliveryPending(Conflict):
     code = "webhook_delivery_pending"
-    message = "This delivery is still under way: it cannot be redelivered yet."
+    message = _l("This delivery is still under way: it cannot be redelivered yet.")
 
 
 class SubscriptionInactive(Conflict):
     code = "webhook_subscription_inactive"
-    message = "The subscription is inactive: activate it before redelivering."
+    message = _l("The subscription is inactive: activate it before redelivering.")

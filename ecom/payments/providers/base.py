@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from flask_babel import lazy_gettext as _l
+
 from ecom.common.errors import DomainError, ValidationFailed
 
 # ISO 4217 currencies without, or with three, minor digits (the rest have two).
@@ -39,14 +41,14 @@ def from_minor(amount: int, currency: str) -> Decimal:
 
 class InvalidSignature(ValidationFailed):
     code = "invalid_signature"
-    message = "The webhook's signature is missing or does not match."
+    message = _l("The webhook's signature is missing or does not match.")
 
 
 class MalformedWebhook(ValidationFailed):
     """A webhook signed with the right secret whose body is not an event the shop reads."""
 
     code = "malformed_webhook"
-    message = "The webhook's body is not an event of the expected shape."
+    message = _l("The webhook's body is not an event of the expected shape.")
 
 
 # What a webhook event's fields may hold: the columns they are stored in.
@@ -77,7 +79,7 @@ def check_event(event: "Event") -> None:
 class ProviderError(DomainError):
     status = 502
     code = "payment_provider_error"
-    message = "The payment provider refused or did not answer."
+    message = _l("The payment provider refused or did not answer.")
 
 
 @dataclass(frozen=True)
