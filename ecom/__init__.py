@@ -4,6 +4,7 @@ import hashlib
 import os
 
 from flask import Flask, Response, send_from_directory
+from flask_babel import refresh as refresh_locale
 from swagger_ui_bundle import swagger_ui_path
 
 from config import Config, config_from_env
@@ -114,6 +115,9 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(
         app, locale_selector=negotiated_language, default_locale=app.config["LANGUAGES"][0]
     )
+    # Flask-Babel keeps the locale in ``g``, which outlives a request whose app context was
+    # already open (a test's, a command's): each request negotiates its own.
+    app.before_request(refresh_locale)
     jwt.init_app(app)
     register_jwt_callbacks(jwt)
     integration_tokens.register(app)
