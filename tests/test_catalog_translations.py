@@ -3,10 +3,15 @@ default) and French, each field falling back to the English text when the French
 missing; slugs in either language; staff writing translations; what a page costs."""
 
 import pytest
+from sqlalchemy import func, select
 
 from ecom.catalog import options
+from ecom.catalog.models import Product
 from ecom.catalog.translating import CATEGORY, OPTION, OPTION_VALUE, PRODUCT, save_translation
-from tests.factories import make_category, make_product, make_sized_product, statements
+from ecom.catalog.translations import CategoryTranslation, ProductTranslation
+from ecom.cli.seeding.french import SELLING_POINTS
+from ecom.extensions import db
+from tests.factories import make_category, make_product, make_sized_product, run_seed, statements
 
 PRODUCTS = "/api/v1/products/"
 CATEGORIES = "/api/v1/categories/"
@@ -171,3 +176,18 @@ def test_a_detail_costs_one_statement_more_in_another_language(client, language)
         client.get(f"{PRODUCTS}{tee.id}/?fields=id,title&lang={language}")
 
     assert len(seen) == len(english) + (language == "fr")
+
+
+def test_the_seed_writes_french_for_every_category_and_product(app, client):
+    run_seed(app, "--products", "60", "--users", "0", "--orders", "0", "--reviews", "0")
+
+    products = db.session.scalar(select(func.count()).select_from(Product))
+    assert db.session.scalar(select(func.count()).select_from(ProductTranslation)) == products
+    assert db.session.scalar(select(func.count()).select_from(CategoryTranslation)) == 41
+    tree = client.get(f"{CATEGORIES}tree/?lang=fr").json
+    assert {"Électronique", "Livres", "Mode"} <= {c["name"] for c in tree}
+    french = client.get(f"{PRODUCTS}?lang=fr&page_size=60").json["results"]
+    points = tuple(f"{point}." for point in SELLING_POINTS.values())
+    assert all(p["description"].endswith(points) for p in french)
+    slugs = set(db.session.scalars(select(ProductTranslation.slug)).all()) - {None}
+    assert slugs and not slugs & set(db.session.scalars(select(Product.slug)))
