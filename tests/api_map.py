@@ -295,7 +295,7 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     # catalogue translations: staff's, reads included
     **{(f"{owner}translations/", "GET"): (None, STAFF_ONLY) for owner in TRANSLATED},
     **{
-        (f"{owner}translations/<language>/", "PUT"): (body, STAFF_ONLY)
+        (f"{owner}translations/<language>/", "PATCH"): (body, STAFF_ONLY)
         for owner, body in TRANSLATED.items()
     },
     **{

@@ -142,7 +142,7 @@ def test_the_cached_detail_is_kept_per_language(client, bench):
 def test_a_translation_write_shows_at_once_in_cached_reads(client, staff, auth_headers, bench):
     assert client.get(fr(f"{PRODUCTS}{bench.id}/")).json["title"] == "Banc en chêne"
 
-    client.put(
+    client.patch(
         f"{PRODUCTS}{bench.id}/translations/fr/",
         json={"title": "Banc de chêne"},
         headers=auth_headers(staff),

@@ -27,8 +27,8 @@ def translation(product, language: str = "fr") -> str:
 
 
 def test_staff_write_a_translation_field_by_field(client, headers, bench):
-    created = client.put(translation(bench), json={"title": "Banc en chêne"}, headers=headers)
-    described = client.put(
+    created = client.patch(translation(bench), json={"title": "Banc en chêne"}, headers=headers)
+    described = client.patch(
         translation(bench), json={"description": "Trois places."}, headers=headers
     )
     listed = client.get(f"{PRODUCTS}{bench.id}/translations/", headers=headers)
@@ -42,15 +42,17 @@ def test_staff_write_a_translation_field_by_field(client, headers, bench):
 
 
 def test_a_cleared_field_falls_back_to_the_default_text(client, headers, bench):
-    client.put(translation(bench), json={"title": "Banc", "description": "Trois."}, headers=headers)
-    client.put(translation(bench), json={"description": None}, headers=headers)
+    client.patch(
+        translation(bench), json={"title": "Banc", "description": "Trois."}, headers=headers
+    )
+    client.patch(translation(bench), json={"description": None}, headers=headers)
 
     french = client.get(f"{PRODUCTS}{bench.id}/?lang=fr").json
     assert (french["title"], french["description"]) == ("Banc", "Seats three.")
 
 
 def test_a_deleted_translation_falls_back_entirely(client, headers, bench):
-    client.put(translation(bench), json={"title": "Banc"}, headers=headers)
+    client.patch(translation(bench), json={"title": "Banc"}, headers=headers)
 
     deleted = client.delete(translation(bench), headers=headers)
 
@@ -66,7 +68,7 @@ def test_a_deleted_translation_falls_back_entirely(client, headers, bench):
 def test_a_language_the_shop_does_not_translate_into_is_a_400(
     client, headers, bench, language, code
 ):
-    response = client.put(translation(bench, language), json={"title": "X"}, headers=headers)
+    response = client.patch(translation(bench, language), json={"title": "X"}, headers=headers)
 
     assert response.status_code == 400
     assert response.json["code"] == code
@@ -75,11 +77,11 @@ def test_a_language_the_shop_does_not_translate_into_is_a_400(
 
 def test_a_slug_another_product_has_in_any_language_is_a_409(client, headers, bench):
     other = make_product(title="Teak table")
-    client.put(translation(other), json={"slug": "table-en-teck"}, headers=headers)
+    client.patch(translation(other), json={"slug": "table-en-teck"}, headers=headers)
 
-    taken_default = client.put(translation(bench), json={"slug": other.slug}, headers=headers)
-    taken_french = client.put(translation(bench), json={"slug": "table-en-teck"}, headers=headers)
-    own = client.put(translation(bench), json={"slug": bench.slug}, headers=headers)
+    taken_default = client.patch(translation(bench), json={"slug": other.slug}, headers=headers)
+    taken_french = client.patch(translation(bench), json={"slug": "table-en-teck"}, headers=headers)
+    own = client.patch(translation(bench), json={"slug": bench.slug}, headers=headers)
 
     assert [taken_default.status_code, taken_french.status_code] == [409, 409]
     assert taken_default.json["code"] == "slug_taken"
@@ -89,13 +91,13 @@ def test_a_slug_another_product_has_in_any_language_is_a_409(client, headers, be
 def test_a_made_slug_avoids_the_slugs_of_every_language(client, headers, bench):
     make_product(title="Banc")
 
-    made = client.put(translation(bench), json={"title": "Banc"}, headers=headers)
+    made = client.patch(translation(bench), json={"title": "Banc"}, headers=headers)
 
     assert made.json["slug"] == "banc-2"
 
 
 def test_a_new_product_avoids_the_translated_slugs(client, headers, bench):
-    client.put(translation(bench), json={"title": "Chair"}, headers=headers)
+    client.patch(translation(bench), json={"title": "Chair"}, headers=headers)
 
     assert make_product(title="Chair").slug == "chair-2"
 
@@ -111,7 +113,7 @@ def test_a_new_product_avoids_the_translated_slugs(client, headers, bench):
     ],
 )
 def test_bad_fields_are_a_400_naming_them(client, headers, bench, body):
-    response = client.put(translation(bench), json=body, headers=headers)
+    response = client.patch(translation(bench), json=body, headers=headers)
 
     assert response.status_code in (400, 422)
     assert response.json["errors"]
@@ -128,7 +130,9 @@ def test_options_values_and_categories_have_the_same_routes(client, headers, ben
         (value, {"value": "Moyen"}),
         (category, {"name": "Jardin"}),
     ):
-        assert client.put(f"{path}translations/fr/", json=body, headers=headers).status_code == 200
+        assert (
+            client.patch(f"{path}translations/fr/", json=body, headers=headers).status_code == 200
+        )
 
     detail = client.get(f"{PRODUCTS}{bench.id}/?lang=fr").json
     assert detail["category_name"] == "Jardin"
@@ -137,7 +141,7 @@ def test_options_values_and_categories_have_the_same_routes(client, headers, ben
     assert client.get(f"{category}translations/", headers=headers).json[0]["slug"] == "jardin"
     elsewhere = make_product(title="Elsewhere")
     wrong = f"{PRODUCTS}{elsewhere.id}/options/{size.id}/translations/fr/"
-    assert client.put(wrong, json={"name": "X"}, headers=headers).status_code == 404
+    assert client.patch(wrong, json={"name": "X"}, headers=headers).status_code == 404
 
 
 def test_a_translation_write_is_the_products_change_and_audited(
@@ -146,7 +150,7 @@ def test_a_translation_write_is_the_products_change_and_audited(
     announced = []
     monkeypatch.setattr("ecom.catalog.translating.product_changed", announced.append)
 
-    client.put(translation(bench), json={"title": "Banc"}, headers=headers)
+    client.patch(translation(bench), json={"title": "Banc"}, headers=headers)
 
     assert announced == [bench.id]
     [entry] = db.session.scalars(

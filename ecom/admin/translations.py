@@ -49,6 +49,7 @@ class TranslatedTexts:
     def save_translations(self, form: Form, owner_id: int) -> None:
         """Write the form's translations: a language left empty has none."""
         path = {self.owner_key: owner_id}
+        existing = {row.language for row in translating.translations(self.translation, **path)}
         for language in self.other_languages:
             texts = {
                 field: (form[_name(field, language)].data or "").strip() or None
@@ -56,7 +57,6 @@ class TranslatedTexts:
             }
             if not texts.get("slug"):
                 texts.pop("slug", None)  # Made from the translated text when it has none.
-            existing = {row.language for row in translating.translations(self.translation, **path)}
             if any(texts.values()):
                 translating.save_translation(self.translation, language, texts, **path)
             elif language in existing:

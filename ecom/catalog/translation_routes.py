@@ -40,7 +40,7 @@ def _register(path: str, name: str, kind: Translated, answer: type, write: type)
         @blp.alt_response(400, response="DEFAULT_ERROR", description=LANGUAGE_REFUSED)
         @blp.alt_response(404, response="NOT_FOUND")
         @blp.alt_response(409, response="CONFLICT", description="`slug_taken`.")
-        def put(self, data: dict, language: str, **path_ids: int) -> object:
+        def patch(self, data: dict, language: str, **path_ids: int) -> object:
             return translating.save_translation(kind, language, data, **path_ids)
 
         @blp.auth(permission="manage_catalog")
@@ -51,7 +51,7 @@ def _register(path: str, name: str, kind: Translated, answer: type, write: type)
             translating.delete_translation(kind, language, **path_ids)
 
     Translations.get.__doc__ = f"The {name}'s translations, one per language (staff)."
-    Translation.put.__doc__ = (
+    Translation.patch.__doc__ = (
         f"Create or change the {name}'s translation in a language (staff): the fields "
         "sent, null clearing one (it then falls back to the default language's text)."
     )
