@@ -295,11 +295,11 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     # catalogue translations: staff's, reads included
     **{(f"{owner}translations/", "GET"): (None, STAFF_ONLY) for owner in TRANSLATED},
     **{
-        (f"{owner}translations/<language>/", "PATCH"): (body, STAFF_ONLY)
+        (f"{owner}translations/<language:language>/", "PATCH"): (body, STAFF_ONLY)
         for owner, body in TRANSLATED.items()
     },
     **{
-        (f"{owner}translations/<language>/", "DELETE"): (None, (401, 403, 403, 204, 204))
+        (f"{owner}translations/<language:language>/", "DELETE"): (None, (401, 403, 403, 204, 204))
         for owner in TRANSLATED
     },
     ("/api/v1/products/<int:product_id>/image/", "POST"): (None, (401, 403, 403, 400, 400)),

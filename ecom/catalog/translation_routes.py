@@ -61,7 +61,9 @@ def _register(path: str, name: str, kind: Translated, answer: type, write: type)
     )
     endpoint = name.title().replace(" ", "")
     blp.route(f"{path}translations/", endpoint=f"{endpoint}Translations")(Translations)
-    blp.route(f"{path}translations/<language>/", endpoint=f"{endpoint}Translation")(Translation)
+    blp.route(f"{path}translations/<language:language>/", endpoint=f"{endpoint}Translation")(
+        Translation
+    )
 
 
 _register(PRODUCT_PATH, "product", PRODUCT, ProductTranslationSchema, ProductTranslationWriteSchema)

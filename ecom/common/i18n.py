@@ -6,6 +6,7 @@ for work done for someone else (a customer's e-mail)."""
 
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
+from werkzeug.routing import BaseConverter
 
 
 def languages() -> list[str]:
@@ -32,3 +33,16 @@ def current_language() -> str:
     """The language of what is being written: the request's, or the one forced."""
     locale = get_locale()
     return locale.language if locale is not None else default_language()
+
+
+class LanguageConverter(BaseConverter):
+    """``<language:...>`` in URLs: any path segment, documented as one of ``languages``
+    (those a translation may be in), so a request naming another one is the view's to
+    refuse with its reason (400), not an unknown route."""
+
+    languages: tuple[str, ...] = ()
+
+
+def language_converter(languages: list[str]) -> type[LanguageConverter]:
+    """The converter of an app whose translations may be in ``languages``."""
+    return type("LanguageConverter", (LanguageConverter,), {"languages": tuple(languages)})
