@@ -24,7 +24,12 @@ from ecom.common import audit_capture, events
 from ecom.common.api import document_conventions
 from ecom.common.cache_hits import register_cached_hits
 from ecom.common.errors import register_error_handlers
-from ecom.common.i18n import negotiated_language, register_i18n, register_template_filters
+from ecom.common.i18n import (
+    language_converter,
+    negotiated_language,
+    register_i18n,
+    register_template_filters,
+)
 from ecom.common.ids import IdConverter
 from ecom.common.jobs import init_jobs
 from ecom.common.metrics import meter_pools, register_metrics
@@ -86,6 +91,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     app.session_interface = LazyCookieSessions()
     app.config.from_object(config or config_from_env())
+    app.url_map.converters["language"] = language_converter(app.config["LANGUAGES"][1:])
     # Before any extension binds: a refused setting leaves the shared extensions untouched.
     check_payment_settings(app.config)
     check_tax_settings(app.config)

@@ -3,6 +3,12 @@
 from ecom.accounts.models import Address, TokenFamily, User
 from ecom.cart.models import Cart, CartItem
 from ecom.catalog.models import Category, OptionValue, Product, ProductOption, ProductVariant
+from ecom.catalog.translations import (
+    CategoryTranslation,
+    OptionTranslation,
+    OptionValueTranslation,
+    ProductTranslation,
+)
 from ecom.common.outbox import OutboxMessage
 from ecom.fulfilment.models import Carrier, Fulfilment, FulfilmentLine
 from ecom.integrations.bulk.models import BulkJob
@@ -23,11 +29,14 @@ __all__ = [
     "Cart",
     "CartItem",
     "Category",
+    "CategoryTranslation",
     "CreditNote",
     "DocumentCounter",
     "Fulfilment",
     "FulfilmentLine",
+    "OptionTranslation",
     "OptionValue",
+    "OptionValueTranslation",
     "Invoice",
     "Order",
     "OrderItem",
@@ -38,6 +47,7 @@ __all__ = [
     "PaymentEvent",
     "Product",
     "ProductOption",
+    "ProductTranslation",
     "ProductVariant",
     "Promotion",
     "Refund",

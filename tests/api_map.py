@@ -18,6 +18,7 @@ from ecom.accounts.links import ACTIVATION, EMAIL_CHANGE, PASSWORD_RESET, make_l
 from ecom.accounts.models import User
 from ecom.accounts.tokens import issue_tokens
 from ecom.catalog import options
+from ecom.catalog.translating import CATEGORY, OPTION, OPTION_VALUE, PRODUCT, save_translation
 from ecom.common.models import utcnow
 from ecom.extensions import db
 from ecom.fulfilment import services as fulfilments
@@ -155,6 +156,15 @@ def product_body(shop: Shop, _tokens: dict) -> dict:
     return {"title": "Boots", "price": "59.90", "category": shop.ids["shoes"], "stock_quantity": 3}
 
 
+# What a translated kind's routes start with, and a valid translation of it.
+OPTION_RULE = "/api/v1/products/<int:product_id>/options/<int:option_id>/"
+TRANSLATED = {
+    "/api/v1/products/<int:product_id>/": {"title": "Bottes"},
+    "/api/v1/categories/<int:category_id>/": {"name": "Vide"},
+    OPTION_RULE: {"name": "Taille"},
+    f"{OPTION_RULE}values/<int:value_id>/": {"value": "P"},
+}
+
 MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
     ("/api/v1/", "GET"): (None, OPEN),
     ("/health/", "GET"): (None, OPEN),
@@ -282,6 +292,16 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
         (401, 403, 403, 204, 204),
     ),
     # no file: authorised callers get as far as validation
+    # catalogue translations: staff's, reads included
+    **{(f"{owner}translations/", "GET"): (None, STAFF_ONLY) for owner in TRANSLATED},
+    **{
+        (f"{owner}translations/<language:language>/", "PATCH"): (body, STAFF_ONLY)
+        for owner, body in TRANSLATED.items()
+    },
+    **{
+        (f"{owner}translations/<language:language>/", "DELETE"): (None, (401, 403, 403, 204, 204))
+        for owner in TRANSLATED
+    },
     ("/api/v1/products/<int:product_id>/image/", "POST"): (None, (401, 403, 403, 400, 400)),
     ("/api/v1/products/<int:product_id>/image/", "DELETE"): (None, STAFF_ONLY),
     ("/api/v1/products/<int:product_id>/variants/<int:variant_id>/image/", "POST"): (
@@ -504,7 +524,8 @@ MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {
 _CATALOG_WRITES = [
     (rule, method)
     for (rule, method) in MATRIX
-    if rule.startswith(("/api/v1/categories/", "/api/v1/products/")) and method != "GET"
+    if rule.startswith(("/api/v1/categories/", "/api/v1/products/"))
+    and (method != "GET" or rule.endswith("/translations/"))
 ]
 PERMISSION_OF: dict[tuple[str, str], str] = {
     **dict.fromkeys(_CATALOG_WRITES, "manage_catalog"),
@@ -562,6 +583,18 @@ def make_shop() -> Shop:
     empty = make_category("Empty")
     product, spare = make_product(shoes, stock=20), make_product(shoes, stock=20)
     size = options.create_option(spare.id, {"name": "Size", "values": ["S"]})
+    translated = (
+        (PRODUCT, {"title": "Botte"}, {"product_id": spare.id}),
+        (CATEGORY, {"name": "Rien"}, {"category_id": empty.id}),
+        (OPTION, {"name": "Taille"}, {"product_id": spare.id, "option_id": size.id}),
+        (
+            OPTION_VALUE,
+            {"value": "P"},
+            {"product_id": spare.id, "option_id": size.id, "value_id": size.values[0].id},
+        ),
+    )
+    for kind, texts, path in translated:
+        save_translation(kind, "fr", texts, **path)
     order = deliver_order(make_order(owner, (product, 2)))
     captured_payment(order)
     captured_payment(order, status="authorized")
@@ -590,6 +623,8 @@ def make_shop() -> Shop:
             "slug": spare.slug,
             "variant_id": spare.variants[0].id,
             "option_id": size.id,
+            "value_id": size.values[0].id,
+            "language": "fr",
             "item_id": line.id,
             "order_id": order.id,
             "credit_note_id": 1,

@@ -133,6 +133,9 @@ def shop(app, tmp_path, monkeypatch) -> Shop:
             "product_id": [p.id for p in products],
             "variant_id": [v.id for p in products for v in p.variants],
             "option_id": [size.id],
+            "value_id": [value.id for value in size.values],
+            # A language a translation may be in (the others are documented 400s).
+            "language": ["fr"],
             "address_id": [address.id],
             "item_id": [line.id for line in cart_lines],
             "order_id": [order.id, shipped.id],

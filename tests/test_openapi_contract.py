@@ -21,7 +21,7 @@ from ecom.extensions import api
 from tests.factories import make_user, token_headers
 
 METHODS = ("get", "put", "post", "patch", "delete")
-PATH_VALUES = {"slug": "x", "provider": "dummy", "filename": "swagger-ui.css"}
+PATH_VALUES = {"slug": "x", "provider": "dummy", "filename": "swagger-ui.css", "language": "fr"}
 NUL_VALUES = ("\x00", "a\x00", "a\x00b")
 # Values of another JSON type than the document's, and strings that Python reads as a
 # number but JSON Schema does not (full-width digits, underscores, signs, spaces).

@@ -52,6 +52,8 @@ def register_admin(app: Flask) -> None:
             static_url_path="/admin/static/ecom",
         )
     )
+    # The languages other than the default, whose texts the catalogue's pages edit.
+    translated = app.config["LANGUAGES"][1:]
     admin = Admin(
         app,
         name=_l("ecom back office"),
@@ -62,7 +64,14 @@ def register_admin(app: Flask) -> None:
     admin.add_view(LoginView(name=_l("Log in"), endpoint="admin_login", url="login"))
     admin.add_view(LogoutView(name=_l("Log out"), endpoint="admin_logout", url="logout"))
     admin.add_view(
-        ProductsView(Product, db, name=_l("Products"), endpoint="admin_products", url="products")
+        ProductsView(
+            Product,
+            db,
+            name=_l("Products"),
+            endpoint="admin_products",
+            url="products",
+            languages=translated,
+        )
     )
     admin.add_view(
         VariantsView(
@@ -76,7 +85,12 @@ def register_admin(app: Flask) -> None:
     )
     admin.add_view(
         CategoriesView(
-            Category, db, name=_l("Categories"), endpoint="admin_categories", url="categories"
+            Category,
+            db,
+            name=_l("Categories"),
+            endpoint="admin_categories",
+            url="categories",
+            languages=translated,
         )
     )
     admin.add_view(

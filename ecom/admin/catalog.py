@@ -10,10 +10,12 @@ from wtforms import BooleanField, FileField, Form
 
 from ecom.admin.base import ServiceModelView, TermSearch, containing, format_money, show_related
 from ecom.admin.tax import fill_tax_class_choices, tax_class_field
+from ecom.admin.translations import TranslatedTexts
 from ecom.admin.variants import ProductVariantPages, variant_rows
 from ecom.catalog import categories, images, variants
 from ecom.catalog import services as catalog
 from ecom.catalog.models import Category, Product, ProductVariant
+from ecom.catalog.translating import CATEGORY, PRODUCT
 from ecom.common.storage import image_url
 from ecom.common.transactions import atomic
 from ecom.extensions import db
@@ -62,11 +64,15 @@ PRODUCT_FIELDS = (
 )
 
 
-class CategoriesView(ServiceModelView):
+class CategoriesView(TranslatedTexts, ServiceModelView):
     """Categories with their parent; a move under a descendant or the deletion of a
-    category still in use is refused by the catalog service."""
+    category still in use is refused by the catalog service. The page edits its texts in
+    the other languages too."""
 
     required_permission = "manage_catalog"
+    translation = CATEGORY
+    translated_fields = ("name", "description", "slug")
+    owner_key = "category_id"
 
     column_list = ("id", "name", "slug", "parent", "created_at")
     column_searchable_list = ("name", "slug")
@@ -80,23 +86,36 @@ class CategoriesView(ServiceModelView):
     service_keys = {"parent": "parent_id"}
 
     def create_model(self, form: Form) -> Category | bool:
-        return self.create_with(categories.create_category, form)
+        category = self.create_with(categories.create_category, form)
+        if category and not self.perform(lambda: self.save_translations(form, category.id)):
+            return False
+        return category
 
     def update_model(self, form: Form, model: Category) -> bool:
-        return self.perform(lambda: categories.update_category(model.id, self.changes(form)))
+        category_id = model.id
+
+        def save() -> None:
+            with atomic():
+                categories.update_category(category_id, self.changes(form))
+                self.save_translations(form, category_id)
+
+        return self.perform(save)
 
     def delete_model(self, model: Category) -> bool:
         return self.perform(lambda: categories.delete_category(model.id))
 
 
-class ProductsView(TermSearch, ProductVariantPages, ServiceModelView):
+class ProductsView(TranslatedTexts, TermSearch, ProductVariantPages, ServiceModelView):
     """Products: searchable, filterable, stock and active flag editable in the list;
     every write, image included, through the catalog service (as the API's). The page of
-    a product edits its options and variants; price and stock are the product's own only
-    while it has one variant (its default one). The page's Save writes its variant rows
-    too."""
+    a product edits its options and variants, and its texts in the other languages; price
+    and stock are the product's own only while it has one variant (its default one). The
+    page's Save writes its variant rows and translations too."""
 
     required_permission = "manage_catalog"
+    translation = PRODUCT
+    translated_fields = ("title", "description", "slug")
+    owner_key = "product_id"
 
     edit_template = "ecom_admin/product_edit.html"
     column_list = (
@@ -164,6 +183,7 @@ class ProductsView(TermSearch, ProductVariantPages, ServiceModelView):
     def create_model(self, form: Form) -> Product | bool:
         product = self.create_with(catalog.create_product, form)
         if product:
+            self.perform(lambda: self.save_translations(form, product.id))
             self._store_image(form, product.id)
         return product
 
@@ -179,6 +199,7 @@ class ProductsView(TermSearch, ProductVariantPages, ServiceModelView):
                 catalog.update_product(product_id, self.changes(form))
                 for variant_id, changes in rows:
                     variants.update_variant(product_id, variant_id, changes)
+                self.save_translations(form, product_id)
 
         return self.perform(save) and self._store_image(form, product_id)
 

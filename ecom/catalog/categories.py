@@ -2,10 +2,12 @@
 
 from sqlalchemy import Select, func, select
 
+from ecom.catalog import localized
 from ecom.catalog.errors import CategoryCycle, CategoryExists, CategoryNotEmpty, UnknownCategory
 from ecom.catalog.events import CATEGORY_CHANGED, CATEGORY_DELETED
 from ecom.catalog.models import Category, Product
 from ecom.catalog.slugs import add_with_unique_slug
+from ecom.catalog.translations import CategoryTranslation
 from ecom.common.cache import generation_key, get_or_none, set_if_up
 from ecom.common.cache_families import CATEGORIES
 from ecom.common.errors import NotFound
@@ -45,12 +47,21 @@ def _tree_links() -> tuple[dict[str, int], dict[int, list[int]]]:
     key = generation_key("catalog:category-links", CATEGORIES)
     links = get_or_none(key) if key else None
     if links is None:
-        rows = db.session.execute(select(Category.id, Category.parent_id, Category.slug)).all()
+        # A category's row once per translation: its slugs in every language name it.
+        rows = db.session.execute(
+            select(
+                Category.id,
+                Category.parent_id,
+                Category.slug,
+                CategoryTranslation.slug.label("translated"),
+            ).outerjoin(CategoryTranslation)
+        ).all()
         children: dict[int, list[int]] = {row.id: [] for row in rows}
-        for row in rows:
-            if row.parent_id is not None:
-                children[row.parent_id].append(row.id)
-        links = ({row.slug: row.id for row in rows}, children)
+        for category_id, parent_id in dict.fromkeys((row.id, row.parent_id) for row in rows):
+            if parent_id is not None:
+                children[parent_id].append(category_id)
+        slugs = {row.translated: row.id for row in rows if row.translated}
+        links = ({**slugs, **{row.slug: row.id for row in rows}}, children)
         if key:
             set_if_up(key, links)
     return links
@@ -75,7 +86,11 @@ def category_tree() -> list[dict]:
             Category.name, Category.id
         )
     ).all()
-    nodes = {c.id: {"category": c, "children": []} for c in categories}
+    texts = localized.tree_texts([c.id for c in categories])
+    nodes = {
+        c.id: {"category": c, "texts": texts.of_row(Category, c.id), "children": []}
+        for c in categories
+    }
     roots = []
     for category in categories:
         node = nodes[category.id]
@@ -85,11 +100,11 @@ def category_tree() -> list[dict]:
 
 
 def _tree_node(node: dict) -> dict:
-    category = node["category"]
+    category, texts = node["category"], node["texts"]
     return {
         "id": category.id,
-        "name": category.name,
-        "slug": category.slug,
+        "name": texts.get("name", category.name),
+        "slug": texts.get("slug", category.slug),
         "children": [_tree_node(child) for child in node["children"]],
     }
 

@@ -4,10 +4,12 @@ their active variants; staff see everything."""
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
+from ecom.catalog import localized
 from ecom.catalog.models import OptionValue, Product, ProductOption, ProductVariant
+from ecom.catalog.translations import ProductTranslation
 from ecom.catalog.variants import variant_of
 from ecom.catalog.visibility import is_visible, visible_product, visible_variants
 from ecom.common.errors import NotFound
@@ -46,19 +48,36 @@ def _visible(product: Product, include_inactive: bool) -> list[ProductVariant]:
     return visible_variants(product.variants, include_inactive=include_inactive)
 
 
+def _in_language(product: Product, include_inactive: bool) -> ProductDetail:
+    """The detail in the request's language (one statement for every text, none in the
+    default language)."""
+    variants = _visible(product, include_inactive)
+    if localized.is_default():
+        return ProductDetail(product, variants)
+    texts = localized.product_texts(product)
+    shown = texts.view(
+        product,
+        category=texts.view(product.category),
+        options=localized.options(texts, product.options),
+    )
+    return ProductDetail(shown, localized.variants(texts, variants))
+
+
 def product_detail(product_id: int, *, include_inactive: bool = False) -> ProductDetail:
     product = _shown(select(Product).where(Product.id == product_id), include_inactive)
-    return ProductDetail(product, _visible(product, include_inactive))
+    return _in_language(product, include_inactive)
 
 
 def product_detail_by_slug(slug: str, *, include_inactive: bool = False) -> ProductDetail:
-    product = _shown(select(Product).where(Product.slug == slug), include_inactive)
-    return ProductDetail(product, _visible(product, include_inactive))
+    """The product whose slug is ``slug`` in any language (slugs name one product)."""
+    translated = select(ProductTranslation.product_id).where(ProductTranslation.slug == slug)
+    query = select(Product).where(or_(Product.slug == slug, Product.id.in_(translated)))
+    return _in_language(_shown(query.limit(1), include_inactive), include_inactive)
 
 
 def product_variants(product_id: int, *, include_inactive: bool = False) -> list[ProductVariant]:
     product = _shown(select(Product).where(Product.id == product_id), include_inactive)
-    return _visible(product, include_inactive)
+    return _in_language(product, include_inactive).variants
 
 
 def product_variant(
@@ -69,9 +88,13 @@ def product_variant(
     variant = variant_of(product, variant_id)
     if not is_visible(variant, include_inactive=include_inactive):
         raise NotFound("Variant not found.")
-    return variant
+    if localized.is_default():
+        return variant
+    return localized.variants(localized.product_texts(product), [variant])[0]
 
 
 def product_options(product_id: int, *, include_inactive: bool = False) -> list[ProductOption]:
     product = _shown(select(Product).where(Product.id == product_id), include_inactive)
-    return list(product.options)
+    if localized.is_default():
+        return list(product.options)
+    return localized.options(localized.product_texts(product), product.options)

@@ -141,3 +141,29 @@ class OptionsMismatch(Conflict):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, errors={"options": [message]})
+
+
+class UnknownLanguage(ValidationFailed):
+    code = "unknown_language"
+    location = "path"
+
+    def __init__(self, language: str, spoken: list[str]) -> None:
+        message = f"The shop does not speak {language!r}; it speaks {', '.join(spoken)}."
+        super().__init__(message, errors={"language": [message]})
+
+
+class DefaultLanguage(ValidationFailed):
+    code = "default_language"
+    location = "path"
+
+    def __init__(self, language: str) -> None:
+        message = f"{language!r} is the default language: its text is the catalogue's own."
+        super().__init__(message, errors={"language": [message]})
+
+
+class SlugTaken(Conflict):
+    code = "slug_taken"
+    message = "Another product or category of this kind has this slug in some language."
+
+    def __init__(self) -> None:
+        super().__init__(errors={"slug": [self.message]})

@@ -5,7 +5,9 @@ from ecom.catalog import (
     details,
     images,
     listing,
+    localized,
     services,
+    translation_routes,  # noqa: F401  (its routes join the blueprint)
     variant_routes,  # noqa: F401  (its routes join the blueprint)
 )
 from ecom.catalog.blueprint import blp
@@ -43,7 +45,9 @@ class Categories(MethodView):
     @blp.response(200, page_schema(CategorySchema))
     def get(self, args):
         """List categories by name, optionally the children of one (`?parent=<id>|root`)."""
-        return paginate(categories.categories_query(args.get("parent")), args)
+        return localized.category_page(
+            paginate(categories.categories_query(args.get("parent")), args)
+        )
 
     @blp.auth(permission="manage_catalog")
     @blp.arguments(CategoryWriteSchema)
@@ -71,7 +75,7 @@ class CategoryDetail(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, category_id):
         """One category with its children and breadcrumbs (`path`)."""
-        return categories.get_category(category_id)
+        return localized.category(categories.get_category(category_id))
 
     @blp.auth(permission="manage_catalog")
     @blp.arguments(CategoryWriteSchema)
@@ -115,7 +119,7 @@ class Products(MethodView):
         `cursor=` walks the whole list in id order. `fields=` answers only those fields
         of each product."""
         only = args.pop("fieldset", None)
-        page = listing.list_products(args, include_inactive=is_staff())
+        page = localized.product_page(listing.list_products(args, include_inactive=is_staff()))
         return page if only is None else sparse_page(ProductSchema, only, page)
 
     @blp.auth(permission="manage_catalog")

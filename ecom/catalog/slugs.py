@@ -1,33 +1,54 @@
-"""URL slugs for categories and products, unique per table even under concurrent inserts."""
+"""URL slugs for categories and products, unique per table even under concurrent inserts.
+
+A slug names one product (or category) in every language: a default slug is never another
+one's translated slug, nor the reverse (``ecom.catalog.translating``)."""
 
 import itertools
 from collections.abc import Callable
 
 from slugify import slugify
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select, union
 from sqlalchemy.exc import IntegrityError
 
 from ecom.catalog.models import Category, Product
+from ecom.catalog.translations import CategoryTranslation, ProductTranslation
 from ecom.common.errors import Conflict
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
 SLUG_ATTEMPTS = 3
+TRANSLATIONS = {Product: ProductTranslation, Category: CategoryTranslation}
 
 
-def unique_slug(model: type[Category | Product], text: str) -> str:
-    """A slug of ``text`` unused in ``model``: ``iphone-15``, then ``iphone-15-2``…"""
+def _slugs(model: type[Category | Product], exclude_id: int | None, *conditions: object) -> Select:
+    """Slugs of every language held by ``model``'s rows other than ``exclude_id``."""
+    translation = TRANSLATIONS[model]
+    owner = getattr(translation, translation.owner_key)
+    own = select(model.slug.label("slug")).where(*[c(model.slug) for c in conditions])
+    translated = select(translation.slug).where(*[c(translation.slug) for c in conditions])
+    if exclude_id is not None:
+        own, translated = own.where(model.id != exclude_id), translated.where(owner != exclude_id)
+    return union(own, translated)
+
+
+def slug_taken(model: type[Category | Product], slug: str, exclude_id: int | None = None) -> bool:
+    """Whether a row of ``model`` other than ``exclude_id`` has ``slug`` in some language."""
+    query = _slugs(model, exclude_id, lambda column: column == slug)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def unique_slug(model: type[Category | Product], text: str, exclude_id: int | None = None) -> str:
+    """A slug of ``text`` no other row of ``model`` has in any language: ``iphone-15``,
+    then ``iphone-15-2``…"""
     base = slugify(text, max_length=100) or model.__name__.lower()
-    # The free base needs one index lookup; the LIKE scan only runs for a taken one.
-    if db.session.scalar(select(model.id).where(model.slug == base)) is None:
+    # The free base needs one lookup by index; the LIKE scan only runs for a taken one.
+    if not slug_taken(model, base, exclude_id):
         return base
     taken = set(
         db.session.scalars(
-            select(model.slug).where(or_(model.slug == base, model.slug.like(f"{base}-%")))
+            _slugs(model, exclude_id, lambda column: or_(column == base, column.like(f"{base}-%")))
         )
     )
-    if base not in taken:
-        return base
     return next(f"{base}-{n}" for n in itertools.count(2) if f"{base}-{n}" not in taken)
 
 

@@ -16,6 +16,7 @@ from werkzeug.routing import UnicodeConverter
 from ecom.common.conditional import ETAG, IF_NONE_MATCH
 from ecom.common.field_messages import N_
 from ecom.common.i18n import lang_parameter
+from ecom.common.i18n import LanguageConverter
 from ecom.common.login_limits import login_limit
 from ecom.common.permissions import PERMISSIONS, TOKEN_PREFIX, authorize
 from ecom.common.ratelimit import client_ip, configured, limiter, submitted_email
@@ -133,6 +134,13 @@ def document_conventions(api: flask_smorest.Api, languages: list[str]) -> None:
     converter.add_attribute_function(_spoken(languages))
     converter.schema2jsonschema = _with_meta(converter.schema2jsonschema)
     api.register_converter(UnicodeConverter, lambda _: {"type": "string", "pattern": NO_NUL})
+    api.register_converter(LanguageConverter, _language_schema)
+
+
+def _language_schema(converter: LanguageConverter) -> dict:
+    if not converter.languages:
+        return {"type": "string", "pattern": NO_NUL}
+    return {"type": "string", "enum": list(converter.languages)}
 
 
 class ApiParser(FlaskParser):

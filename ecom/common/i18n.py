@@ -23,6 +23,7 @@ from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import force_locale, format_date, get_locale, gettext, refresh
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import LanguageAccept
+from werkzeug.routing import BaseConverter
 from werkzeug.http import parse_accept_header
 
 from ecom.common.errors import ValidationFailed
@@ -167,3 +168,16 @@ def register_i18n(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _negotiate_afresh)
     app.before_request(refuse_unspoken_language)
     app.after_request(add_language_headers)
+
+
+class LanguageConverter(BaseConverter):
+    """``<language:...>`` in URLs: any path segment, documented as one of ``languages``
+    (those a translation may be in), so a request naming another one is the view's to
+    refuse with its reason (400), not an unknown route."""
+
+    languages: tuple[str, ...] = ()
+
+
+def language_converter(languages: list[str]) -> type[LanguageConverter]:
+    """The converter of an app whose translations may be in ``languages``."""
+    return type("LanguageConverter", (LanguageConverter,), {"languages": tuple(languages)})

@@ -1,5 +1,6 @@
 """The seeded catalog: a category tree, then products with their options and variants,
-inserted in batches so a million products fit in memory."""
+inserted in batches so a million products fit in memory; with their French texts when the
+shop speaks French besides its default language."""
 
 from datetime import timedelta
 
@@ -14,10 +15,13 @@ from ecom.catalog.models import (
     ProductVariant,
     variant_option_values,
 )
+from ecom.catalog.translations import CategoryTranslation, ProductTranslation
+from ecom.cli.seeding import french
 from ecom.cli.seeding.option_words import OPTIONS_BY_LEAF, LeafOptions
 from ecom.cli.seeding.rows import SeededVariant, Seeder, insert_links, insert_rows
 from ecom.cli.seeding.variants import PlannedProduct, plan_variants
 from ecom.cli.vocabulary import CATALOG, SELLING_POINTS, Leaf
+from ecom.common.i18n import languages
 
 BATCH = 20_000
 SeededLeaf = tuple[int, Leaf, LeafOptions]
@@ -27,6 +31,7 @@ def seed_categories(seeder: Seeder) -> list[SeededLeaf]:
     """The category tree; returns the leaves with their ids and options."""
     created = seeder.end - timedelta(days=400)
     leaves: list[SeededLeaf] = []
+    translations: list[dict] = []
 
     def add(name: str, parent_id: int | None) -> int:
         row = {
@@ -36,7 +41,16 @@ def seed_categories(seeder: Seeder) -> list[SeededLeaf]:
             "parent_id": parent_id,
             "created_at": created,
         }
-        return insert_rows(Category, [row])[0]
+        category_id = insert_rows(Category, [row])[0]
+        translations.append(
+            {
+                **french.category(name, row["slug"]),
+                "category_id": category_id,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+        return category_id
 
     for top, middles in CATALOG.items():
         top_id = add(top, None)
@@ -46,7 +60,14 @@ def seed_categories(seeder: Seeder) -> list[SeededLeaf]:
                 (add(name, middle_id), leaf, OPTIONS_BY_LEAF[name])
                 for name, leaf in bottoms.items()
             )
+    if speaks_french():
+        insert_rows(CategoryTranslation, translations)
     return leaves
+
+
+def speaks_french() -> bool:
+    """Whether the shop speaks French, and not as its default language."""
+    return french.LANGUAGE in languages()[1:]
 
 
 class Batch:
@@ -56,6 +77,7 @@ class Batch:
         self.rows: list[dict] = []
         self.plans: list[PlannedProduct] = []
         self.codes: list[str] = []
+        self.french: list[dict] = []
 
     def plan(self, seeder: Seeder, number: int, seeded_leaf: SeededLeaf) -> None:
         category_id, leaf, options = seeded_leaf
@@ -64,11 +86,13 @@ class Batch:
         plan = plan_variants(rng, options, leaf.price_range)
         title = seeder.unique_title(line if plan.options else f"{line} {rng.choice(leaf.variants)}")
         created = seeder.before_orders()
+        points = rng.sample(SELLING_POINTS, 2)
+        self.french.append(french.product(title, str(number), points))
         self.rows.append(
             {
                 "title": title,
                 "slug": f"{slugify(title)}-{number}",
-                "description": f"{title}. {'. '.join(rng.sample(SELLING_POINTS, 2))}.",
+                "description": f"{title}. {'. '.join(points)}.",
                 **plan.summary(),
                 "category_id": category_id,
                 "is_active": rng.random() > 0.03,
@@ -82,6 +106,8 @@ class Batch:
 
     def write(self, seeder: Seeder) -> None:
         product_ids = insert_rows(Product, self.rows)
+        if speaks_french():
+            insert_rows(ProductTranslation, self._french_rows(product_ids))
         seeder.product_ids += [
             id for id, row in zip(product_ids, self.rows, strict=True) if row["is_active"]
         ]
@@ -99,6 +125,17 @@ class Batch:
             if seeded is not None:
                 seeded.id = variant_id
                 seeder.variants.append(seeded)
+
+    def _french_rows(self, product_ids: list[int]) -> list[dict]:
+        return [
+            {
+                **texts,
+                "product_id": id,
+                "created_at": row["created_at"],
+                "updated_at": row["created_at"],
+            }
+            for id, row, texts in zip(product_ids, self.rows, self.french, strict=True)
+        ]
 
     def _variants(
         self, product_ids: list[int], value_ids: list[list[dict[int, int]]]
