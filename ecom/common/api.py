@@ -15,8 +15,7 @@ from werkzeug.routing import UnicodeConverter
 
 from ecom.common.conditional import ETAG, IF_NONE_MATCH
 from ecom.common.field_messages import N_
-from ecom.common.i18n import lang_parameter
-from ecom.common.i18n import LanguageConverter
+from ecom.common.i18n import LanguageConverter, lang_parameter
 from ecom.common.login_limits import login_limit
 from ecom.common.permissions import PERMISSIONS, TOKEN_PREFIX, authorize
 from ecom.common.ratelimit import client_ip, configured, limiter, submitted_email

@@ -23,8 +23,8 @@ from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import force_locale, format_date, get_locale, gettext, refresh
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import LanguageAccept
-from werkzeug.routing import BaseConverter
 from werkzeug.http import parse_accept_header
+from werkzeug.routing import BaseConverter
 
 from ecom.common.errors import ValidationFailed
 from ecom.common.money import format_money
