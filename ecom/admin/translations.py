@@ -47,7 +47,10 @@ class TranslatedTexts:
         return form
 
     def save_translations(self, form: Form, owner_id: int) -> None:
-        """Write the form's translations: a language left empty has none."""
+        """Write the form's translations: a language left empty has none. A list's inline
+        edit has no translation fields: it writes none."""
+        if not any(_name(self.translated_fields[0], lang) in form for lang in self.other_languages):
+            return
         path = {self.owner_key: owner_id}
         existing = {row.language for row in translating.translations(self.translation, **path)}
         for language in self.other_languages:
