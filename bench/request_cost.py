@@ -1,10 +1,12 @@
 """What one request costs the app, in process: no server, no network, no wrk.
 
 ``.venv/bin/python bench/request_cost.py [--requests 2000] [--size 10k] [--callgrind]``
-sends the same GET many times straight to the WSGI callable of bench/hello.py and of the
-shop (``wsgi:app``'s production settings as ``bench/run.py`` serves them: Redis, cache
-on, the JSON request log, Prometheus' multiprocess files) and prints the cost per request
-of hello, a cached product list, a cached product detail and the liveness probe.
+sends GETs many times straight to the WSGI callable of bench/hello.py and of the shop
+(``wsgi:app``'s production settings as ``bench/run.py`` serves them: Redis, the JSON
+request log, Prometheus' multiprocess files) and prints the cost per request of hello, a
+cached product list, a cached product detail, the liveness probe, and every read scenario
+of the bench with the cache off (``uncached <scenario>``: its URLs in turn, drawn from
+the bench database as ``bench/run.py`` draws them).
 
 ``--limits`` turns the rate limits on, as production has them (the bench has them off).
 Without ``--callgrind`` it is CPU microseconds (best of 5 rounds), which a busy machine
@@ -17,6 +19,7 @@ on a quiet one.
 import argparse
 import functools
 import io
+import json
 import os
 import subprocess
 import sys
@@ -42,6 +45,7 @@ TARGETS = {
     "liveness": ("shop", "/health/live/"),
 }
 ROUNDS = 5
+UNCACHED = "uncached "
 
 
 def _wsgi_app(kind: str, size: str, limits: bool) -> Callable:
@@ -57,7 +61,7 @@ def _wsgi_app(kind: str, size: str, limits: bool) -> Callable:
     from ecom.catalog.models import Product
     from ecom.extensions import db
 
-    env = server_env(size, cache=True, workers=1)
+    env = server_env(size, cache=kind != "uncached", workers=1)
     # The bench serves without rate limits; production has them on (a Redis hit each),
     # here high enough for the loop never to reach them.
     env["RATELIMIT_ENABLED"] = "true" if limits else "false"
@@ -73,14 +77,17 @@ def _environ(path: str) -> dict:
     return EnvironBuilder(path=path, base_url="http://127.0.0.1:8821").get_environ()
 
 
-def _requester(app: Callable, path: str) -> Callable[[object, object], None]:
-    template = _environ(path)
+def _requester(app: Callable, paths: list[str]) -> Callable[[object, int], None]:
+    """One request of ``paths`` in turn (the n-th call sends path n modulo their number)."""
+    templates = [(path, _environ(path)) for path in paths]
 
-    def start_response(status: str, headers: list, exc_info: object = None) -> None:
-        if not status.startswith(("200", "304")):
-            raise RuntimeError(f"{path} answered {status}")
+    def one(_previous: object, n: int) -> None:
+        path, template = templates[n % len(templates)]
 
-    def one(_previous: object, _item: object) -> None:
+        def start_response(status: str, headers: list, exc_info: object = None) -> None:
+            if not status.startswith(("200", "304")):
+                raise RuntimeError(f"{path} answered {status}")
+
         environ = dict(template, **{"wsgi.input": io.BytesIO(b"")})
         body = app(environ, start_response)
         b"".join(body)
@@ -90,14 +97,34 @@ def _requester(app: Callable, path: str) -> Callable[[object, object], None]:
     return one
 
 
-def prepare(target: str, size: str, limits: bool) -> Callable[[object, object], None]:
-    """The target's app and one request, sent a few times to warm the cache."""
-    kind, path = TARGETS[target]
+def scenario_paths(size: str) -> dict[str, list[str]]:
+    """Each read scenario's URLs, drawn from the bench database as ``bench/run.py`` does."""
+    from bench import dataset
+    from bench.run import server_env
+    from bench.scenarios import read_scenarios
+    from config import ProductionConfig
+    from ecom import create_app
+
+    app = create_app(ProductionConfig(server_env(size, cache=False, workers=1)))
+    fixtures = dataset.prepare(app)
+    return {
+        UNCACHED + scenario.name: [spec.path for spec in scenario.specs()]
+        for scenario in read_scenarios(fixtures)
+    }
+
+
+def prepare(target: str, size: str, limits: bool) -> Callable[[object, int], None]:
+    """The target's app and its requests, each sent a few times to warm the cache."""
+    if target.startswith(UNCACHED):
+        kind, paths = "uncached", json.loads(os.environ["BENCH_COST_PATHS"])
+    else:
+        kind, path = TARGETS[target]
+        paths = [path]
     app = _wsgi_app(kind, size, limits)
-    if "{product_id}" in path:
-        path = path.format(product_id=app.config["BENCH_PRODUCT_ID"])
-    one = _requester(app, path)
-    functools.reduce(one, range(20), None)
+    if "{product_id}" in paths[0]:
+        paths = [paths[0].format(product_id=app.config["BENCH_PRODUCT_ID"])]
+    one = _requester(app, paths)
+    functools.reduce(one, range(max(20, len(paths))), None)
     return one
 
 
@@ -114,6 +141,8 @@ def measured_loop(target: str, size: str, requests: int, rounds: int, limits: bo
 
 
 def _child(target: str, size: str, requests: int, rounds: int, limits: bool) -> list[str]:
+    """The command that measures ``target`` in a process of its own (its URLs, if a
+    scenario's, in ``BENCH_COST_PATHS``)."""
     return [
         sys.executable,
         __file__,
@@ -141,11 +170,17 @@ def instructions(target: str, size: str, requests: int, limits: bool) -> float:
     return total / requests
 
 
+def _any_uncached(targets: list[str]) -> bool:
+    return any(target.startswith(UNCACHED) for target in targets)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--size", default="10k", help="the bench database (see bench/run.py)")
-    parser.add_argument("--only", default=",".join(TARGETS), help="comma list of targets")
+    parser.add_argument(
+        "--only", default="", help="comma list of targets (default: all, scenarios included)"
+    )
     parser.add_argument("--callgrind", action="store_true", help="count instructions")
     parser.add_argument("--limits", action="store_true", help="rate limits on, as in production")
     parser.add_argument("--loop", help=argparse.SUPPRESS)
@@ -159,10 +194,14 @@ def main() -> None:
         )
         print(cost)
         return
+    targets = options.only.split(",") if options.only else []
+    paths = scenario_paths(options.size) if not targets or _any_uncached(targets) else {}
+    targets = targets or [*TARGETS, *paths]
     unit = "instructions" if options.callgrind else "CPU µs"
     print(f"| request | {unit} per request | ÷ hello |\n|---|---:|---:|")
     hello = None
-    for target in options.only.split(","):
+    for target in targets:
+        os.environ["BENCH_COST_PATHS"] = json.dumps(paths.get(target, []))
         if options.callgrind:
             cost = instructions(target, options.size, options.requests, options.limits)
         else:
