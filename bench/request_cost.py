@@ -10,10 +10,10 @@ the bench database as ``bench/run.py`` draws them).
 
 ``--limits`` turns the rate limits on, as production has them (the bench has them off).
 Without ``--callgrind`` it is CPU microseconds (best of 5 rounds), which a busy machine
-blurs. With it, the script runs itself under ``valgrind --tool=callgrind`` once per
-target and counts instructions inside the measured loop only (``functools.reduce`` is
-the loop, and the only place callgrind collects): the same figure on a loaded machine as
-on a quiet one.
+blurs. With it, the script runs itself under ``valgrind --tool=callgrind`` once for all
+targets and counts instructions inside each measured loop only (``functools.reduce`` is
+the loop, the only place callgrind collects, with a dump after each): the same figure on
+a loaded machine as on a quiet one.
 """
 
 import argparse
@@ -46,6 +46,7 @@ TARGETS = {
 }
 ROUNDS = 5
 UNCACHED = "uncached "
+WARM_UP = 20
 
 
 def _wsgi_app(kind: str, size: str, limits: bool) -> Callable:
@@ -116,7 +117,7 @@ def scenario_paths(size: str) -> dict[str, list[str]]:
 def prepare(target: str, size: str, limits: bool) -> Callable[[object, int], None]:
     """The target's app and its requests, each sent a few times to warm the cache."""
     if target.startswith(UNCACHED):
-        kind, paths = "uncached", json.loads(os.environ["BENCH_COST_PATHS"])
+        kind, paths = "uncached", _paths_of()[target]
     else:
         kind, path = TARGETS[target]
         paths = [path]
@@ -124,13 +125,15 @@ def prepare(target: str, size: str, limits: bool) -> Callable[[object, int], Non
     if "{product_id}" in paths[0]:
         paths = [paths[0].format(product_id=app.config["BENCH_PRODUCT_ID"])]
     one = _requester(app, paths)
-    functools.reduce(one, range(max(20, len(paths))), None)
+    # A plain loop: callgrind counts only inside ``functools.reduce``.
+    for n in range(WARM_UP):
+        one(None, n)
     return one
 
 
 def measured_loop(target: str, size: str, requests: int, rounds: int, limits: bool) -> float:
     """CPU µs per request, best of ``rounds``; under callgrind, the loop it counts
-    (``--toggle-collect=functools_reduce``)."""
+    (``--toggle-collect=functools_reduce``), one dump per target."""
     one = prepare(target, size, limits)
     best = float("inf")
     for _ in range(rounds):
@@ -140,9 +143,13 @@ def measured_loop(target: str, size: str, requests: int, rounds: int, limits: bo
     return best / requests * 1e6
 
 
+def _paths_of() -> dict[str, list[str]]:
+    return json.loads(os.environ.get("BENCH_COST_SCENARIOS", "{}"))
+
+
 def _child(target: str, size: str, requests: int, rounds: int, limits: bool) -> list[str]:
-    """The command that measures ``target`` in a process of its own (its URLs, if a
-    scenario's, in ``BENCH_COST_PATHS``)."""
+    """The command that measures ``target`` (a comma list of them) in a process of its own
+    (scenarios' URLs in ``BENCH_COST_SCENARIOS``)."""
     return [
         sys.executable,
         __file__,
@@ -164,10 +171,11 @@ def cpu_microseconds(target: str, size: str, requests: int, limits: bool) -> flo
     return float(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
-def instructions(target: str, size: str, requests: int, limits: bool) -> float:
-    """Instructions per request, counted by callgrind in a process of its own."""
-    _, total = callgrind.counted(_child(target, size, requests, 1, limits))
-    return total / requests
+def instructions(targets: list[str], size: str, requests: int, limits: bool) -> list[float]:
+    """Instructions per request of each target, counted by callgrind in one process (its
+    start-up, slow under callgrind, paid once)."""
+    totals = callgrind.counted_each(_child(",".join(targets), size, requests, 1, limits))
+    return [total / requests for total in totals]
 
 
 def _any_uncached(targets: list[str]) -> bool:
@@ -189,23 +197,27 @@ def main() -> None:
     if options.loop:
         # The request log's lines are written, as on a server, but nowhere to be read.
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115
-        cost = measured_loop(
-            options.loop, options.size, options.requests, options.rounds, options.limits
-        )
-        print(cost)
+        for target in options.loop.split(","):
+            cost = measured_loop(
+                target, options.size, options.requests, options.rounds, options.limits
+            )
+            print(cost)
         return
     targets = options.only.split(",") if options.only else []
     paths = scenario_paths(options.size) if not targets or _any_uncached(targets) else {}
     targets = targets or [*TARGETS, *paths]
+    os.environ["BENCH_COST_SCENARIOS"] = json.dumps(paths)
     unit = "instructions" if options.callgrind else "CPU µs"
     print(f"| request | {unit} per request | ÷ hello |\n|---|---:|---:|")
+    if options.callgrind:
+        costs = instructions(targets, options.size, options.requests, options.limits)
+    else:
+        costs = [
+            cpu_microseconds(target, options.size, options.requests, options.limits)
+            for target in targets
+        ]
     hello = None
-    for target in targets:
-        os.environ["BENCH_COST_PATHS"] = json.dumps(paths.get(target, []))
-        if options.callgrind:
-            cost = instructions(target, options.size, options.requests, options.limits)
-        else:
-            cost = cpu_microseconds(target, options.size, options.requests, options.limits)
+    for target, cost in zip(targets, costs, strict=True):
         hello = cost if target == "hello" else hello
         ratio = f"{cost / hello:.2f}" if hello else "-"
         print(f"| {target} | {cost:,.0f} | {ratio} |", flush=True)
