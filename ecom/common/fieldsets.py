@@ -8,7 +8,7 @@ one cached entry, ``ecom.common.cache``).
 """
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import marshmallow as ma
@@ -20,7 +20,7 @@ from ecom.common.schemas import ResponseSchema
 _optional: dict[type[ma.Schema], type[ma.Schema]] = {}
 
 
-@lru_cache(maxsize=None)
+@cache
 def field_names(schema: type[ma.Schema]) -> tuple[str, ...]:
     """The names an answer of ``schema`` holds, in their order (read once per schema)."""
     return tuple(schema().fields)
