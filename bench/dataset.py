@@ -255,7 +255,7 @@ def _customers(count: int) -> list[User]:
     ).all()
 
 
-def _voucher() -> None:
+def ensure_voucher() -> None:
     """The bench's voucher, entered in every checkout's cart."""
     if db.session.scalar(select(Voucher.id).where(Voucher.code == VOUCHER)) is None:
         vouchers.create_voucher(
@@ -263,7 +263,7 @@ def _voucher() -> None:
         )
 
 
-def _checkout_bodies(users: list[User]) -> dict[int, dict]:
+def checkout_bodies(users: list[User]) -> dict[int, dict]:
     """Each buyer's checkout: a method of the zone of their default address that takes a
     cart of any weight (the seeded zones claim whole countries)."""
     addresses = db.session.execute(
@@ -287,7 +287,7 @@ def prepare(app: Flask) -> Fixtures:
     """Hot products, filter sets and the customers each write scenario uses."""
     with app.app_context():
         hot = _hot_products(HOT_PRODUCTS)
-        _voucher()
+        ensure_voucher()
         customers = _customers(CHECKOUT_BUYERS + CART_BUYERS + LOGIN_USERS + 1)
         common_word, rare_word = _search_words()
         fixtures = Fixtures(
@@ -302,7 +302,7 @@ def prepare(app: Flask) -> Fixtures:
             cart_buyers=customers[CHECKOUT_BUYERS : CHECKOUT_BUYERS + CART_BUYERS],
             login_emails=[u.email for u in customers[-LOGIN_USERS - 1 : -1]],
             probe_buyer=customers[-1],
-            checkout_bodies=_checkout_bodies([*customers[:CHECKOUT_BUYERS], customers[-1]]),
+            checkout_bodies=checkout_bodies([*customers[:CHECKOUT_BUYERS], customers[-1]]),
         )
         db.session.expunge_all()
     return fixtures

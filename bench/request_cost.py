@@ -49,7 +49,9 @@ UNCACHED = "uncached "
 WARM_UP = 20
 
 
+@functools.cache
 def _wsgi_app(kind: str, size: str, limits: bool) -> Callable:
+    """The app of ``kind``, built once per process (several targets share it)."""
     if kind == "hello":
         from bench.hello import app
 

@@ -85,7 +85,7 @@ def ordered_scenarios(fixtures: Fixtures) -> list[Scenario]:
     }
     return [
         Scenario(
-            f"{name}, ordering={ordering}",
+            f"{name} by {ordering}",
             True,
             lambda sets=sets, ordering=ordering: [_list({**s, "ordering": ordering}) for s in sets],
         )
