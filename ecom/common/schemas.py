@@ -58,9 +58,14 @@ class ResponseSchema(ma.Schema):
                 _dumper(name, field, own_reader) for name, field in self.dump_fields.items()
             ]
         answer = self.dict_class()
+        # A plain dict's own keys are read as marshmallow reads them; what it lacks (and
+        # any other mapping or sequence) goes marshmallow's way.
+        as_dict = type(obj) is dict
         by_key = hasattr(obj, "__getitem__")
         for name, key, field in self._dumpers:
-            if key is None or by_key:
+            if as_dict and key is not None and key in obj:
+                value = field._serialize(obj[key], name, obj)
+            elif key is None or by_key:
                 value = field.serialize(name, obj, accessor=self.get_attribute)
             else:
                 value = getattr(obj, key, ma.missing)
