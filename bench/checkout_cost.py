@@ -78,16 +78,16 @@ def _buyers_and_variants(app: Flask, count: int) -> tuple[list, list[int]]:
     return users, list(variants)
 
 
-def _environs(tokens: list[str]) -> list[dict]:
+def _environs(tokens: list[str], bodies: list[dict]) -> list[dict]:
     return [
         EnvironBuilder(
             path=ORDERS,
             method="POST",
-            json={},
+            json=body,
             headers={"Authorization": f"Bearer {token}"},
             base_url="http://127.0.0.1:8821",
         ).get_environ()
-        for token in tokens
+        for token, body in zip(tokens, bodies, strict=True)
     ]
 
 
@@ -109,20 +109,25 @@ class Bench:
     """Buyers with full carts and the checkout request of each."""
 
     def __init__(self, size: str, checkouts: int, lines: int) -> None:
-        from bench.dataset import tokens
+        from bench.dataset import checkout_bodies, ensure_voucher, tokens
 
         self.app = _app(size)
         self.lines = lines
         # One more buyer than checkouts: the first checkout is counted, not measured.
         self.users, self.variants = _buyers_and_variants(self.app, checkouts + 1)
         self.tokens = tokens(self.app, self.users)
+        # As the bench's checkouts: a shipping method for the address, the voucher entered.
+        with self.app.app_context():
+            ensure_voucher()
+            by_user = checkout_bodies(self.users)
+        self.bodies = [by_user[user.id] for user in self.users]
         self.one = _checkout(self.app)
 
     def refill(self) -> list[dict]:
-        from bench.dataset import refill_carts
+        from bench.dataset import VOUCHER, refill_carts
 
-        refill_carts(self.app, self.users, self.variants, self.lines)
-        return _environs(self.tokens)
+        refill_carts(self.app, self.users, self.variants, self.lines, VOUCHER)
+        return _environs(self.tokens, self.bodies)
 
     def statements(self, environ: dict) -> int:
         from ecom.extensions import db

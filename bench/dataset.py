@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
@@ -13,11 +13,15 @@ from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from config import database_url
-from ecom.accounts.models import User
+from ecom.accounts.models import Address, User
 from ecom.accounts.tokens import issue_tokens
 from ecom.catalog.models import Category, Product, ProductVariant
 from ecom.cli.seed import SEED_PASSWORD
+from ecom.common.models import utcnow
 from ecom.extensions import db
+from ecom.promotions import vouchers
+from ecom.promotions.models import Voucher
+from ecom.shipping.zones import zone_for
 from scripts.databases import create_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +43,10 @@ DATABASE_SETTINGS = {
 }
 CURSORS = 200
 REFILL_ATTEMPTS = 5
+# Every checkout of the bench enters it: 5% off, no limit per customer.
+VOUCHER = "BENCH5"
+# Methods whose price does not depend on the cart's weight (no band can refuse a cart).
+ANY_WEIGHT = ("flat", "subtotal")
 DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for a deadlock
 
 
@@ -137,6 +145,9 @@ class Fixtures:
     cart_buyers: list[User]
     login_emails: list[str]
     probe_buyer: User
+    # A checkout's body per buyer (checkout buyers and the probe): a shipping method
+    # offered at the buyer's default address.
+    checkout_bodies: dict[int, dict] = field(default_factory=dict)
     password: str = SEED_PASSWORD
 
 
@@ -244,10 +255,39 @@ def _customers(count: int) -> list[User]:
     ).all()
 
 
+def ensure_voucher() -> None:
+    """The bench's voucher, entered in every checkout's cart."""
+    if db.session.scalar(select(Voucher.id).where(Voucher.code == VOUCHER)) is None:
+        vouchers.create_voucher(
+            {"code": VOUCHER, "kind": "percentage", "value": 5, "starts_at": utcnow()}
+        )
+
+
+def checkout_bodies(users: list[User]) -> dict[int, dict]:
+    """Each buyer's checkout: a method of the zone of their default address that takes a
+    cart of any weight (the seeded zones claim whole countries)."""
+    addresses = db.session.execute(
+        select(Address.user_id, Address.country, Address.postal_code).where(
+            Address.user_id.in_([user.id for user in users]), Address.is_default
+        )
+    ).all()
+    by_country: dict[str, int] = {}
+    bodies = {}
+    for address in addresses:
+        if address.country not in by_country:
+            methods = zone_for(address).methods
+            by_country[address.country] = next(
+                m.id for m in methods if m.is_active and m.rate in ANY_WEIGHT
+            )
+        bodies[address.user_id] = {"shipping_method_id": by_country[address.country]}
+    return bodies
+
+
 def prepare(app: Flask) -> Fixtures:
     """Hot products, filter sets and the customers each write scenario uses."""
     with app.app_context():
         hot = _hot_products(HOT_PRODUCTS)
+        ensure_voucher()
         customers = _customers(CHECKOUT_BUYERS + CART_BUYERS + LOGIN_USERS + 1)
         common_word, rare_word = _search_words()
         fixtures = Fixtures(
@@ -262,6 +302,7 @@ def prepare(app: Flask) -> Fixtures:
             cart_buyers=customers[CHECKOUT_BUYERS : CHECKOUT_BUYERS + CART_BUYERS],
             login_emails=[u.email for u in customers[-LOGIN_USERS - 1 : -1]],
             probe_buyer=customers[-1],
+            checkout_bodies=checkout_bodies([*customers[:CHECKOUT_BUYERS], customers[-1]]),
         )
         db.session.expunge_all()
     return fixtures
@@ -272,13 +313,16 @@ def tokens(app: Flask, users: list[User]) -> list[str]:
         return [issue_tokens(db.session.merge(user, load=False))["access"] for user in users]
 
 
-def refill_carts(app: Flask, users: list[User], variants: list[int], lines: int) -> None:
-    """Empty the users' carts, then put ``lines`` hot variants in each (one unit); again
-    after a deadlock with checkouts the server is still completing when wrk stops."""
+def refill_carts(
+    app: Flask, users: list[User], variants: list[int], lines: int, voucher: str | None = None
+) -> None:
+    """Empty the users' carts, then put ``lines`` hot variants in each (one unit) and the
+    voucher; again after a deadlock with checkouts the server is still completing when wrk
+    stops."""
     with app.app_context():
         for attempt in range(1, REFILL_ATTEMPTS + 1):
             try:
-                _refill(users, variants, lines)
+                _refill(users, variants, lines, voucher)
                 db.session.commit()
                 return
             except OperationalError as error:
@@ -288,7 +332,7 @@ def refill_carts(app: Flask, users: list[User], variants: list[int], lines: int)
                 time.sleep(attempt)
 
 
-def _refill(users: list[User], variants: list[int], lines: int) -> None:
+def _refill(users: list[User], variants: list[int], lines: int, voucher: str | None) -> None:
     user_ids = [user.id for user in users]
     db.session.execute(
         text(
@@ -296,6 +340,10 @@ def _refill(users: list[User], variants: list[int], lines: int) -> None:
             "SELECT unnest(CAST(:ids AS int[])), now(), now() ON CONFLICT (user_id) DO NOTHING"
         ),
         {"ids": user_ids},
+    )
+    db.session.execute(
+        text("UPDATE carts SET voucher_code = :code WHERE user_id = ANY(CAST(:ids AS int[]))"),
+        {"ids": user_ids, "code": voucher},
     )
     db.session.execute(
         text(
@@ -316,3 +364,10 @@ def _refill(users: list[User], variants: list[int], lines: int) -> None:
         ),
         {"owners": owners, "chosen": chosen},
     )
+
+
+def oversold(app: Flask) -> int:
+    """Variants whose stock went below zero: an order took more than there was."""
+    with app.app_context():
+        below = select(func.count()).where(ProductVariant.stock_quantity < 0)
+        return db.session.scalar(below)

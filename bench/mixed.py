@@ -1,6 +1,7 @@
 """Checkouts at a steady rate in the background of a read run (the "orders flowing" run)."""
 
 import contextlib
+import json
 import threading
 import time
 import urllib.error
@@ -27,10 +28,10 @@ class Tally:
                 self.failed += 1
 
 
-def _checkout(base: str, token: str, tally: Tally) -> None:
+def _checkout(base: str, token: str, body: dict, tally: Tally) -> None:
     request = urllib.request.Request(
         base + ORDERS,
-        data=b"{}",
+        data=json.dumps(body).encode(),
         method="POST",
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
@@ -42,7 +43,9 @@ def _checkout(base: str, token: str, tally: Tally) -> None:
 
 
 @contextlib.contextmanager
-def checkouts(base: str, tokens: list[str], per_second: float) -> Iterator[Tally]:
+def checkouts(
+    base: str, tokens: list[str], bodies: list[dict], per_second: float
+) -> Iterator[Tally]:
     """Place one order per token, ``per_second`` of them, until the block ends."""
     tally, stop = Tally(), threading.Event()
 
@@ -52,7 +55,7 @@ def checkouts(base: str, tokens: list[str], per_second: float) -> Iterator[Tally
             for n, token in enumerate(tokens):
                 if stop.wait(max(0.0, start + n / per_second - time.monotonic())):
                     return
-                pool.submit(_checkout, base, token, tally)
+                pool.submit(_checkout, base, token, bodies[n], tally)
 
     pacer = threading.Thread(target=pace, daemon=True)
     pacer.start()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from bench import goals
 from bench.load import Result
 
 RESULTS = Path(__file__).with_name("results")
@@ -34,6 +35,18 @@ class Row:
     result: Result
     statements: int | None
     hello_rps: float
+
+    @property
+    def rps(self) -> float:
+        return self.result.rps
+
+    @property
+    def p50_ms(self) -> float:
+        return self.result.p50_ms
+
+    @property
+    def errors(self) -> int:
+        return self.result.errors
 
     def cells(self) -> list[str]:
         r = self.result
@@ -94,47 +107,8 @@ def machine_facts(postgres_version: str, redis_version: str, workers: int, threa
     }
 
 
-def targets(rows: list[Row]) -> list[str]:
-    """The issue's targets that one size can show (the 1M/10k ratio needs two sizes)."""
-
-    def find(scenario: str, cache: str, connections: int) -> Row | None:
-        return next(
-            (
-                r
-                for r in rows
-                if (r.scenario, r.cache, r.connections) == (scenario, cache, connections)
-            ),
-            None,
-        )
-
-    lines = []
-    for cache in ("off", "on"):
-        row = find("filtered department", cache, 50)
-        if row:
-            met = row.result.p99_ms < 50
-            lines.append(
-                f"- list with filters, cache {cache}, 50 concurrent: p99 "
-                f"{row.result.p99_ms:.1f} ms (target < 50 ms): {'met' if met else 'NOT met'}"
-            )
-    for connections in (10, 50):
-        row = find("checkout", "on", connections)
-        if row:
-            met = row.result.rps >= 200 and row.result.errors == 0
-            lines.append(
-                f"- checkout, {connections} concurrent: {row.result.rps:.0f} orders/s, "
-                f"{row.result.errors} errors (target ≥ 200/s, none): {'met' if met else 'NOT met'}"
-            )
-        row = find("product list", "on", connections)
-        if row and row.hello_rps:
-            ratio = row.result.rps / row.hello_rps
-            lines.append(
-                f"- cached product list, {connections} concurrent: {ratio:.0%} of hello "
-                f"(target ≥ 70%): {'met' if ratio >= 0.7 else 'NOT met'}"
-            )
-    return lines
-
-
-def write(size: str, rows: list[Row], facts: dict, seconds: int) -> Path:
+def write(size: str, rows: list[Row], facts: dict, seconds: int, goal_table: str = "") -> Path:
+    """The size's results; ``goal_table`` is what this size alone shows of the goals."""
     RESULTS.mkdir(exist_ok=True)
     stem = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-{size}"
     facts_lines = [f"- {name}: {value}" for name, value in facts.items()]
@@ -149,10 +123,7 @@ def write(size: str, rows: list[Row], facts: dict, seconds: int) -> Path:
             "",
             table(rows),
             "",
-            "## Targets",
-            "",
-            *targets(rows),
-            "",
+            *(["## Goals (this size alone)", "", goal_table, ""] if goal_table else []),
             "## Machine",
             "",
             *facts_lines,
@@ -167,3 +138,23 @@ def write(size: str, rows: list[Row], facts: dict, seconds: int) -> Path:
     raw = [{**asdict(row), "rps": row.result.rps} for row in rows]
     stem.with_suffix(".json").write_text(json.dumps({"facts": facts, "rows": raw}, indent=1))
     return stem.with_suffix(".md")
+
+
+def write_goals(rows: dict[str, list[Row]], lines: list, label: str) -> Path:
+    """The goal table of the whole run: results/<date>-goals-<sizes>[-<label>].md."""
+    RESULTS.mkdir(exist_ok=True)
+    sizes = ",".join(rows)
+    name = "-".join(filter(None, (f"{datetime.now(UTC):%Y-%m-%d}-goals", *rows, label)))
+    text = "\n".join(
+        [
+            f"# Goals of issue 29, sizes {sizes} ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
+            "",
+            "Each goal from the rows of this run alone (bench/goals.py says how each is read).",
+            "",
+            goals.table(lines),
+            "",
+        ]
+    )
+    path = RESULTS / f"{name}.md"
+    path.write_text(text)
+    return path

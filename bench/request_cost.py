@@ -1,22 +1,25 @@
 """What one request costs the app, in process: no server, no network, no wrk.
 
 ``.venv/bin/python bench/request_cost.py [--requests 2000] [--size 10k] [--callgrind]``
-sends the same GET many times straight to the WSGI callable of bench/hello.py and of the
-shop (``wsgi:app``'s production settings as ``bench/run.py`` serves them: Redis, cache
-on, the JSON request log, Prometheus' multiprocess files) and prints the cost per request
-of hello, a cached product list, a cached product detail and the liveness probe.
+sends GETs many times straight to the WSGI callable of bench/hello.py and of the shop
+(``wsgi:app``'s production settings as ``bench/run.py`` serves them: Redis, the JSON
+request log, Prometheus' multiprocess files) and prints the cost per request of hello, a
+cached product list, a cached product detail, the liveness probe, and every read scenario
+of the bench with the cache off (``uncached <scenario>``: its URLs in turn, drawn from
+the bench database as ``bench/run.py`` draws them).
 
 ``--limits`` turns the rate limits on, as production has them (the bench has them off).
 Without ``--callgrind`` it is CPU microseconds (best of 5 rounds), which a busy machine
-blurs. With it, the script runs itself under ``valgrind --tool=callgrind`` once per
-target and counts instructions inside the measured loop only (``functools.reduce`` is
-the loop, and the only place callgrind collects): the same figure on a loaded machine as
-on a quiet one.
+blurs. With it, the script runs itself under ``valgrind --tool=callgrind`` once for all
+targets and counts instructions inside each measured loop only (``functools.reduce`` is
+the loop, the only place callgrind collects, with a dump after each): the same figure on
+a loaded machine as on a quiet one.
 """
 
 import argparse
 import functools
 import io
+import json
 import os
 import subprocess
 import sys
@@ -42,9 +45,13 @@ TARGETS = {
     "liveness": ("shop", "/health/live/"),
 }
 ROUNDS = 5
+UNCACHED = "uncached "
+WARM_UP = 20
 
 
+@functools.cache
 def _wsgi_app(kind: str, size: str, limits: bool) -> Callable:
+    """The app of ``kind``, built once per process (several targets share it)."""
     if kind == "hello":
         from bench.hello import app
 
@@ -57,7 +64,7 @@ def _wsgi_app(kind: str, size: str, limits: bool) -> Callable:
     from ecom.catalog.models import Product
     from ecom.extensions import db
 
-    env = server_env(size, cache=True, workers=1)
+    env = server_env(size, cache=kind != "uncached", workers=1)
     # The bench serves without rate limits; production has them on (a Redis hit each),
     # here high enough for the loop never to reach them.
     env["RATELIMIT_ENABLED"] = "true" if limits else "false"
@@ -73,14 +80,17 @@ def _environ(path: str) -> dict:
     return EnvironBuilder(path=path, base_url="http://127.0.0.1:8821").get_environ()
 
 
-def _requester(app: Callable, path: str) -> Callable[[object, object], None]:
-    template = _environ(path)
+def _requester(app: Callable, paths: list[str]) -> Callable[[object, int], None]:
+    """One request of ``paths`` in turn (the n-th call sends path n modulo their number)."""
+    templates = [(path, _environ(path)) for path in paths]
 
-    def start_response(status: str, headers: list, exc_info: object = None) -> None:
-        if not status.startswith(("200", "304")):
-            raise RuntimeError(f"{path} answered {status}")
+    def one(_previous: object, n: int) -> None:
+        path, template = templates[n % len(templates)]
 
-    def one(_previous: object, _item: object) -> None:
+        def start_response(status: str, headers: list, exc_info: object = None) -> None:
+            if not status.startswith(("200", "304")):
+                raise RuntimeError(f"{path} answered {status}")
+
         environ = dict(template, **{"wsgi.input": io.BytesIO(b"")})
         body = app(environ, start_response)
         b"".join(body)
@@ -90,20 +100,42 @@ def _requester(app: Callable, path: str) -> Callable[[object, object], None]:
     return one
 
 
-def prepare(target: str, size: str, limits: bool) -> Callable[[object, object], None]:
-    """The target's app and one request, sent a few times to warm the cache."""
-    kind, path = TARGETS[target]
+def scenario_paths(size: str) -> dict[str, list[str]]:
+    """Each read scenario's URLs, drawn from the bench database as ``bench/run.py`` does."""
+    from bench import dataset
+    from bench.run import server_env
+    from bench.scenarios import read_scenarios
+    from config import ProductionConfig
+    from ecom import create_app
+
+    app = create_app(ProductionConfig(server_env(size, cache=False, workers=1)))
+    fixtures = dataset.prepare(app)
+    return {
+        UNCACHED + scenario.name: [spec.path for spec in scenario.specs()]
+        for scenario in read_scenarios(fixtures)
+    }
+
+
+def prepare(target: str, size: str, limits: bool) -> Callable[[object, int], None]:
+    """The target's app and its requests, each sent a few times to warm the cache."""
+    if target.startswith(UNCACHED):
+        kind, paths = "uncached", _paths_of()[target]
+    else:
+        kind, path = TARGETS[target]
+        paths = [path]
     app = _wsgi_app(kind, size, limits)
-    if "{product_id}" in path:
-        path = path.format(product_id=app.config["BENCH_PRODUCT_ID"])
-    one = _requester(app, path)
-    functools.reduce(one, range(20), None)
+    if "{product_id}" in paths[0]:
+        paths = [paths[0].format(product_id=app.config["BENCH_PRODUCT_ID"])]
+    one = _requester(app, paths)
+    # A plain loop: callgrind counts only inside ``functools.reduce``.
+    for n in range(WARM_UP):
+        one(None, n)
     return one
 
 
 def measured_loop(target: str, size: str, requests: int, rounds: int, limits: bool) -> float:
     """CPU µs per request, best of ``rounds``; under callgrind, the loop it counts
-    (``--toggle-collect=functools_reduce``)."""
+    (``--toggle-collect=functools_reduce``), one dump per target."""
     one = prepare(target, size, limits)
     best = float("inf")
     for _ in range(rounds):
@@ -113,7 +145,13 @@ def measured_loop(target: str, size: str, requests: int, rounds: int, limits: bo
     return best / requests * 1e6
 
 
+def _paths_of() -> dict[str, list[str]]:
+    return json.loads(os.environ.get("BENCH_COST_SCENARIOS", "{}"))
+
+
 def _child(target: str, size: str, requests: int, rounds: int, limits: bool) -> list[str]:
+    """The command that measures ``target`` (a comma list of them) in a process of its own
+    (scenarios' URLs in ``BENCH_COST_SCENARIOS``)."""
     return [
         sys.executable,
         __file__,
@@ -135,17 +173,24 @@ def cpu_microseconds(target: str, size: str, requests: int, limits: bool) -> flo
     return float(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
-def instructions(target: str, size: str, requests: int, limits: bool) -> float:
-    """Instructions per request, counted by callgrind in a process of its own."""
-    _, total = callgrind.counted(_child(target, size, requests, 1, limits))
-    return total / requests
+def instructions(targets: list[str], size: str, requests: int, limits: bool) -> list[float]:
+    """Instructions per request of each target, counted by callgrind in one process (its
+    start-up, slow under callgrind, paid once)."""
+    totals = callgrind.counted_each(_child(",".join(targets), size, requests, 1, limits))
+    return [total / requests for total in totals]
+
+
+def _any_uncached(targets: list[str]) -> bool:
+    return any(target.startswith(UNCACHED) for target in targets)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--size", default="10k", help="the bench database (see bench/run.py)")
-    parser.add_argument("--only", default=",".join(TARGETS), help="comma list of targets")
+    parser.add_argument(
+        "--only", default="", help="comma list of targets (default: all, scenarios included)"
+    )
     parser.add_argument("--callgrind", action="store_true", help="count instructions")
     parser.add_argument("--limits", action="store_true", help="rate limits on, as in production")
     parser.add_argument("--loop", help=argparse.SUPPRESS)
@@ -154,19 +199,27 @@ def main() -> None:
     if options.loop:
         # The request log's lines are written, as on a server, but nowhere to be read.
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115
-        cost = measured_loop(
-            options.loop, options.size, options.requests, options.rounds, options.limits
-        )
-        print(cost)
+        for target in options.loop.split(","):
+            cost = measured_loop(
+                target, options.size, options.requests, options.rounds, options.limits
+            )
+            print(cost)
         return
+    targets = options.only.split(",") if options.only else []
+    paths = scenario_paths(options.size) if not targets or _any_uncached(targets) else {}
+    targets = targets or [*TARGETS, *paths]
+    os.environ["BENCH_COST_SCENARIOS"] = json.dumps(paths)
     unit = "instructions" if options.callgrind else "CPU µs"
     print(f"| request | {unit} per request | ÷ hello |\n|---|---:|---:|")
+    if options.callgrind:
+        costs = instructions(targets, options.size, options.requests, options.limits)
+    else:
+        costs = [
+            cpu_microseconds(target, options.size, options.requests, options.limits)
+            for target in targets
+        ]
     hello = None
-    for target in options.only.split(","):
-        if options.callgrind:
-            cost = instructions(target, options.size, options.requests, options.limits)
-        else:
-            cost = cpu_microseconds(target, options.size, options.requests, options.limits)
+    for target, cost in zip(targets, costs, strict=True):
         hello = cost if target == "hello" else hello
         ratio = f"{cost / hello:.2f}" if hello else "-"
         print(f"| {target} | {cost:,.0f} | {ratio} |", flush=True)

@@ -15,7 +15,7 @@ import redis  # noqa: E402
 from flask import Flask  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bench import dataset, outbox_cost, report, scale, servers  # noqa: E402
+from bench import dataset, goals, outbox_cost, report, scale, servers  # noqa: E402
 from bench.load import run_wrk  # noqa: E402
 from bench.mixed import checkouts  # noqa: E402
 from bench.scenarios import (  # noqa: E402
@@ -23,6 +23,7 @@ from bench.scenarios import (  # noqa: E402
     Scenario,
     Spec,
     browse,
+    ordered_scenarios,
     read_scenarios,
     write_scenarios,
 )
@@ -85,6 +86,7 @@ class SizeRun:
         self.rows: list[report.Row] = []
         self.checkouts: list[str] = []
         self.hello: dict[int, float] = {}
+        self.oversold: int | None = None
 
     def measure(
         self,
@@ -93,8 +95,9 @@ class SizeRun:
         cache: str,
         statements: int | None,
         during: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext,
+        concurrencies: list[int] | None = None,
     ) -> None:
-        for connections in self.options.connections:
+        for connections in concurrencies or self.options.connections:
             specs = scenario.specs()
             if scenario.read:
                 _warm(base, specs)
@@ -109,7 +112,10 @@ class SizeRun:
             print(report.table([row]).splitlines()[-1], flush=True)
 
     def tokens_with_carts(self, users: list, lines: int) -> list[str]:
-        dataset.refill_carts(self.app, users, self.fixtures.hot_variants, lines)
+        """Tokens of ``users`` whose carts hold ``lines`` hot variants, and the bench's
+        voucher when they hold any."""
+        voucher = dataset.VOUCHER if lines else None
+        dataset.refill_carts(self.app, users, self.fixtures.hot_variants, lines, voucher)
         return dataset.tokens(self.app, users)
 
     def run(self) -> Path:
@@ -135,15 +141,29 @@ class SizeRun:
                 self.measure(scenario, base, "on", self.read_statements(scenario, self.app))
             for scenario in writes:
                 self.measure(scenario, base, "on", self.write_statements(scenario))
+                if scenario.name == "checkout":
+                    self.oversold = dataset.oversold(self.app)
             if not self.options.only or MIXED in self.options.only:
                 self.measure_mixed(base)
-        if uncached_reads:
+        # Goal 1 compares p50 at the lowest concurrency of 10k and 1M: the orderings run there.
+        ordered = self.selected(ordered_scenarios(self.fixtures))
+        if "off" not in self.options.cache or self.size not in goals.SCALE_SIZES:
+            ordered = []
+        if uncached_reads or ordered:
             with servers.gunicorn("wsgi:app", APP_PORT, self.uncached_env, "/health/live/") as base:
                 for scenario in uncached_reads:
                     statements = self.read_statements(scenario, self.uncached_app)
                     self.measure(scenario, base, "off", statements)
+                lowest = [min(self.options.connections)]
+                for scenario in ordered:
+                    statements = self.read_statements(scenario, self.uncached_app)
+                    self.measure(scenario, base, "off", statements, concurrencies=lowest)
         name = "-".join(filter(None, (self.size, self.options.label)))
-        return report.write(name, self.rows, self.facts(), self.options.duration)
+        alone = goals.table(goals.evaluate({self.size: self.rows}, self.oversold_by_size()))
+        return report.write(name, self.rows, self.facts(), self.options.duration, alone)
+
+    def oversold_by_size(self) -> dict[str, int]:
+        return {} if self.oversold is None else {self.size: self.oversold}
 
     def measure_mixed(self, base: str) -> None:
         """Cached reads over many list URLs, alone and with checkouts at a steady rate."""
@@ -155,7 +175,8 @@ class SizeRun:
         def orders_flowing() -> Iterator[None]:
             buyers = self.fixtures.checkout_buyers
             tokens = self.tokens_with_carts(buyers, dataset.LINES_PER_CART)
-            with checkouts(base, tokens, CHECKOUTS_PER_SECOND) as tally:
+            bodies = [self.fixtures.checkout_bodies[buyer.id] for buyer in buyers]
+            with checkouts(base, tokens, bodies, CHECKOUTS_PER_SECOND) as tally:
                 yield
             tallies.append(tally)
 
@@ -176,7 +197,8 @@ class SizeRun:
         token = self.tokens_with_carts([probe], dataset.LINES_PER_CART)[0]
         spec = scenario.specs()[0]
         if spec.token:
-            spec = Spec(spec.method, spec.path, token, spec.body)
+            body = self.fixtures.checkout_bodies[probe.id] if scenario.name == "checkout" else None
+            spec = Spec(spec.method, spec.path, token, body or spec.body)
         return statements_per_request(self.app, spec, warm=False)
 
     def facts(self) -> dict:
@@ -191,6 +213,9 @@ class SizeRun:
         )
         if self.checkouts:
             facts["checkouts during the mixed runs"] = "; ".join(self.checkouts)
+        if self.oversold is not None:
+            facts["variants with stock below zero after the checkouts"] = self.oversold
+        facts["checkout"] = f"a shipping method of the buyer's zone, voucher `{dataset.VOUCHER}`"
         return facts
 
 
@@ -224,6 +249,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> None:
     options = parse(argv)
+    rows: dict[str, list[report.Row]] = {}
+    oversold: dict[str, int] = {}
     for size in options.sizes:
         size_run = SizeRun(size, options)
         if options.scale:
@@ -232,6 +259,11 @@ def main(argv: list[str]) -> None:
             path = outbox_cost.run(size_run, APP_PORT)
         else:
             path = size_run.run()
+            rows[size] = size_run.rows
+            oversold.update(size_run.oversold_by_size())
+        print(path.read_text(), flush=True)
+    if rows:
+        path = report.write_goals(rows, goals.evaluate(rows, oversold), options.label)
         print(path.read_text(), flush=True)
 
 

@@ -10,6 +10,12 @@ from bench.dataset import Fixtures
 API = "/api/v1"
 DETAIL_PRODUCTS = 200
 DEEP_PAGE = 200
+# The product orderings docs/API.md documents, each ascending and descending.
+ORDERINGS = [
+    f"{sign}{key}"
+    for key in ("price", "created_at", "title", "average_rating", "stock_quantity", "category")
+    for sign in ("", "-")
+]
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,34 @@ def read_scenarios(fixtures: Fixtures) -> list[Scenario]:
     ]
 
 
+def ordered_scenarios(fixtures: Fixtures) -> list[Scenario]:
+    """The filtered scenarios and the searches in every documented ordering (the filtered
+    ones' own ``-price`` aside): goal 1 asks each to hold at 1M."""
+    searches = {"common search": fixtures.common_word, "rare search": fixtures.rare_word}
+    base = {
+        **{f"filtered {scope}": sets for scope, sets in _scopes(fixtures).items()},
+        **{name: [{"search": word}] for name, word in searches.items()},
+    }
+    return [
+        Scenario(
+            f"{name} by {ordering}",
+            True,
+            lambda sets=sets, ordering=ordering: [_list({**s, "ordering": ordering}) for s in sets],
+        )
+        for name, sets in base.items()
+        for ordering in ORDERINGS
+        if not (name.startswith("filtered") and ordering == "-price")
+    ]
+
+
+def _scopes(fixtures: Fixtures) -> dict[str, list[dict[str, str]]]:
+    return {
+        "leaf": fixtures.filters["leaf"],
+        "department": fixtures.filters["department"],
+        "no category": fixtures.filters["none"],
+    }
+
+
 def browse(fixtures: Fixtures) -> list[Spec]:
     """Many distinct list URLs, for the mixed run (reads with and without checkouts)."""
     return [_list(query) for query in fixtures.browse]
@@ -79,7 +113,8 @@ def write_scenarios(
     checkout_tokens: Callable[[], list[str]],
     cart_tokens: Callable[[], list[str]],
 ) -> list[Scenario]:
-    """Cart add, checkout and login; the token callables refill the carts they stand for."""
+    """Cart add, checkout and login; the token callables refill the carts they stand for.
+    A checkout carries its buyer's shipping method, and its cart the bench's voucher."""
     hot = fixtures.hot_variants
 
     def cart_adds() -> list[Spec]:
@@ -91,7 +126,11 @@ def write_scenarios(
         ]
 
     def checkouts() -> list[Spec]:
-        return [Spec("POST", f"{API}/orders/", token, {}) for token in checkout_tokens()]
+        bodies = [fixtures.checkout_bodies[user.id] for user in fixtures.checkout_buyers]
+        return [
+            Spec("POST", f"{API}/orders/", token, body)
+            for token, body in zip(checkout_tokens(), bodies, strict=True)
+        ]
 
     def logins() -> list[Spec]:
         password = fixtures.password

@@ -194,7 +194,9 @@ class Blueprint(flask_smorest.Blueprint):
         return doc
 
     def arguments(self, schema: Any, *, location: str = "json", **kwargs: Any) -> Callable:
-        """flask-smorest's, and a body the document requires is required."""
+        """flask-smorest's, and a body the document requires is required. A schema class
+        is made an instance here, once: webargs would build one per request."""
+        schema = schema() if isinstance(schema, type) else schema
         parse = super().arguments(schema, location=location, **kwargs)
         if location != "json" or not kwargs.get("required", True):
             return parse

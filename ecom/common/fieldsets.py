@@ -8,6 +8,7 @@ one cached entry, ``ecom.common.cache``).
 """
 
 import re
+from functools import cache, lru_cache
 from typing import Any
 
 import marshmallow as ma
@@ -20,9 +21,10 @@ from ecom.common.schemas import ResponseSchema
 _optional: dict[type[ma.Schema], type[ma.Schema]] = {}
 
 
-def field_names(schema: type[ma.Schema]) -> list[str]:
-    """The names an answer of ``schema`` holds, in their order."""
-    return list(schema().fields)
+@cache
+def field_names(schema: type[ma.Schema]) -> tuple[str, ...]:
+    """The names an answer of ``schema`` holds, in their order (read once per schema)."""
+    return tuple(schema().fields)
 
 
 class FieldSet(ma.fields.String):
@@ -79,13 +81,23 @@ def either(full: type[ma.Schema], sparse: type[ma.Schema]) -> dict:
     return {"responses": {200: {"content": {"application/json": {"schema": schema}}}}}
 
 
+# A fieldset loads as a tuple in the schema's order, so there are few distinct ones.
+SPARSE_SCHEMAS = 256
+
+
+@lru_cache(maxsize=SPARSE_SCHEMAS)
+def _sparse_schema(schema: type[ma.Schema], only: tuple[str, ...]) -> ma.Schema:
+    """The schema narrowed to ``only``, built once per fieldset (not once per request)."""
+    return schema(only=only)
+
+
 def sparse_answer(schema: type[ma.Schema], only: tuple[str, ...], data: Any) -> Response:
     """``data`` dumped with only these fields (dotted names select in nested items)."""
-    return jsonify(schema(only=only).dump(data))
+    return jsonify(_sparse_schema(schema, only).dump(data))
 
 
 def sparse_page(item_schema: type[ResponseSchema], only: tuple[str, ...], page: Any) -> Response:
     """A page of ``item_schema`` whose items hold only these fields."""
-    envelope = [name for name in page_schema(item_schema)().fields if name != "results"]
+    envelope = [name for name in field_names(page_schema(item_schema)) if name != "results"]
     chosen = (*envelope, *(f"results.{name}" for name in only))
     return sparse_answer(page_schema(item_schema), chosen, page)

@@ -47,6 +47,54 @@ class ResponseSchema(ma.Schema):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = True
+        self._dumpers: list[tuple[str, str | None, ma.fields.Field]] | None = None
+
+    def _serialize(self, obj: Any, *, many: bool = False) -> Any:
+        """marshmallow's ``Schema._serialize``, with each field's key and way of reading
+        worked out once per schema rather than once per value (a page of products dumps
+        hundreds of values): the same answer, a fraction of the calls."""
+        if many and obj is not None:
+            return [self._serialize(item) for item in obj]
+        if self._dumpers is None:
+            own_reader = type(self).get_attribute is not ma.Schema.get_attribute
+            self._dumpers = [
+                _dumper(name, field, own_reader) for name, field in self.dump_fields.items()
+            ]
+        answer = self.dict_class()
+        # A plain dict's own keys are read as marshmallow reads them; what it lacks (and
+        # any other mapping or sequence) goes marshmallow's way.
+        as_dict = type(obj) is dict
+        by_key = hasattr(obj, "__getitem__")
+        for name, key, field in self._dumpers:
+            if as_dict and key is not None and key in obj:
+                value = field._serialize(obj[key], name, obj)
+            elif key is None or by_key:
+                value = field.serialize(name, obj, accessor=self.get_attribute)
+            else:
+                value = getattr(obj, key, ma.missing)
+                if value is ma.missing:
+                    value = field.serialize(name, obj, accessor=self.get_attribute)
+                else:
+                    value = field._serialize(value, name, obj)
+            if value is not ma.missing:
+                answer[name if field.data_key is None else field.data_key] = value
+        return answer
+
+
+def _dumper(
+    name: str, field: ma.fields.Field, own_reader: bool
+) -> tuple[str, str | None, ma.fields.Field]:
+    """The field's name, the attribute it reads straight off an object (None: the field,
+    or the schema, reads its value its own way), and the field."""
+    key = name if field.attribute is None else field.attribute
+    plain = (
+        not own_reader
+        and field._CHECK_ATTRIBUTE
+        and "." not in key
+        and type(field).serialize is ma.fields.Field.serialize
+        and type(field).get_value is ma.fields.Field.get_value
+    )
+    return name, key if plain else None, field
 
 
 class Text(ma.fields.String):

@@ -7,12 +7,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NoReturn
 
 from flask import Flask, Response, current_app, redirect, request
-from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ecom.common.errors import ValidationFailed
+from ecom.common.json_answers import AnswerJSONProvider
 
 # The API serves JSON only; nothing may load, frame or post from it.
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -84,9 +84,10 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
-class BoundedJSONProvider(DefaultJSONProvider):
+class BoundedJSONProvider(AnswerJSONProvider):
     """Flask's JSON, whose parse refuses an over-long integer with a 400 (every body read
-    through ``request.get_json``: the views, their schemas and ``refuse_abusive_json``)."""
+    through ``request.get_json``: the views, their schemas and ``refuse_abusive_json``),
+    and whose answers orjson writes (``json_answers``)."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         kwargs.setdefault("parse_int", _bounded_int)
