@@ -1,6 +1,9 @@
 """EXPLAIN (ANALYZE, BUFFERS) of the slowest statement of each read scenario, uncached:
 ``python bench/explain.py --size 1m --label after`` writes results/<date>-<size>-explain-<label>.md
-and the scenarios' URLs (``--urls`` reads them back, so two versions explain the same URLs)."""
+and the scenarios' URLs (``--urls`` reads them back, so two versions explain the same URLs).
+``--orderings`` explains each catalogue search and filter scenario (filtered leaf,
+department, no category; rare and common search) in every documented ordering as well,
+with a summary table of milliseconds and shared buffers per URL."""
 
 import argparse
 import json
@@ -18,6 +21,28 @@ from ecom import create_app  # noqa: E402
 from ecom.extensions import db  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results")
+CATALOGUE = (
+    "filtered leaf",
+    "filtered department",
+    "filtered no category",
+    "rare search",
+    "common search",
+)
+
+
+def in_every_ordering(urls: dict[str, str]) -> dict[str, str]:
+    """Each catalogue scenario's URL without an ordering, then in each documented one."""
+    from ecom.catalog.listing import ORDERING
+
+    orderings = [""] + [sign + field for field in ORDERING.choices for sign in ("", "-")]
+    ordered = {}
+    for name in CATALOGUE:
+        path, _, query = urls[name].partition("?")
+        kept = [part for part in query.split("&") if not part.startswith("ordering=")]
+        for ordering in orderings:
+            parts = kept + ([f"ordering={ordering}"] if ordering else [])
+            ordered[f"{name}, {ordering or 'default'}"] = f"{path}?{'&'.join(parts)}"
+    return ordered
 
 
 def scenario_urls(app) -> dict[str, str]:  # noqa: ANN001  (a Flask app)
@@ -67,13 +92,28 @@ def slowest_plan(app, url: str) -> tuple[float, str, int]:  # noqa: ANN001
     return total, plan, len(statements)
 
 
+def _buffers(plan: str) -> int:
+    """Shared buffers the plan's top node touched (hit and read)."""
+    for line in plan.splitlines():
+        if "Buffers: shared" in line:
+            counts = line.split("Buffers: shared", 1)[1].split()
+            return sum(int(part.split("=")[1]) for part in counts if part[:4] in ("hit=", "read"))
+    return 0
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", default="1m")
     parser.add_argument("--label", required=True)
     parser.add_argument("--urls", help="a JSON file of {scenario: URL} to explain")
+    parser.add_argument(
+        "--orderings", action="store_true", help="the catalogue scenarios in every ordering"
+    )
+    parser.add_argument("--search-index", help="SEARCH_INDEX for the shop (default: auto)")
     options = parser.parse_args(argv)
     env = run.server_env(options.size, cache=False, workers=1)
+    if options.search_index:
+        env["SEARCH_INDEX"] = options.search_index
     app = create_app(ProductionConfig(env))
     stem = f"{datetime.now(UTC):%Y-%m-%d}-{options.size}-explain"
     if options.urls:
@@ -88,11 +128,17 @@ def main(argv: list[str]) -> None:
         "BUFFERS)`, run right after the request, so its pages are warm).",
         "",
     ]
+    if options.orderings:
+        urls = {**urls, **in_every_ordering(urls)}
+    summary = ["| scenario | ms | shared buffers (hit + read) | statements |", "|---|---|---|---|"]
+    sections = []
     for name, url in urls.items():
         total, plan, count = slowest_plan(app, url)
         print(f"{name}: {total:.1f} ms ({count} statements)", flush=True)
-        lines += [f"## {name}: {total:.1f} ms", "", f"`GET {url}`, {count} statements", ""]
-        lines += ["```", plan, "```", ""]
+        summary.append(f"| {name} | {total:.1f} | {_buffers(plan)} | {count} |")
+        sections += [f"## {name}: {total:.1f} ms", "", f"`GET {url}`, {count} statements", ""]
+        sections += ["```", plan, "```", ""]
+    lines += [*summary, "", *sections]
     out = RESULTS / f"{stem}-{options.label}.md"
     out.write_text("\n".join(lines))
     print(out)

@@ -1,6 +1,6 @@
 """The primary database, its connection pool, and the optional read replica."""
 
-from typing import Any
+from typing import Any, Literal
 
 from config.fields import Group, setting
 
@@ -36,6 +36,13 @@ class DatabaseSettings(Group):
     )
     REPLICA_RETRY_SECONDS: int = setting(
         30, "after the replica failed to answer, reads use the primary this long"
+    )
+    SEARCH_INDEX: Literal["auto", "rum", "gin"] = setting(
+        "auto",
+        "how a product search on PostgreSQL finds a page in price or date order: `rum` from "
+        "its ordered index (migration 0025 builds it where the `rum` extension is offered), "
+        "`gin` by sorting the matches; `auto` uses `rum` where its indexes exist "
+        '([PERFORMANCE.md](PERFORMANCE.md), "The search structure")',
     )
     DB_POOL_SIZE: int = setting(
         5, 'connections each worker keeps (PostgreSQL; "Scaling out" for PgBouncer)'
@@ -74,3 +81,4 @@ class DatabaseSettings(Group):
             }
         config.REPLICA_STICKY_SECONDS = self.REPLICA_STICKY_SECONDS
         config.REPLICA_RETRY_SECONDS = self.REPLICA_RETRY_SECONDS
+        config.SEARCH_INDEX = self.SEARCH_INDEX

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from ecom.catalog.listing import WALKED_PER_ROW, matching_products
+from ecom.catalog.search_order import RUM_INDEXES
 from ecom.extensions import db
 from tests.factories import make_category, make_product, statements
 
@@ -16,6 +17,14 @@ PRODUCTS = "/api/v1/products/"
 def postgresql():
     if db.engine.dialect.name != "postgresql":
         pytest.skip("Full-text search runs on PostgreSQL (the PostgreSQL + Redis pass).")
+
+
+@pytest.fixture
+def gin_search(app, postgresql, monkeypatch):
+    """A server without rum: the GIN plan (the rum indexes dropped in the test's
+    transaction, which is rolled back)."""
+    monkeypatch.setitem(app.config, "SEARCH_INDEX", "gin")
+    db.session.execute(text(f"DROP INDEX IF EXISTS {', '.join(sorted(RUM_INDEXES))}"))
 
 
 def titles(client, query: str) -> list[str]:
@@ -50,6 +59,7 @@ def test_search_ignores_tsquery_syntax_in_the_input(client, postgresql):
     assert titles(client, "?search=%21%21%21") == ["iPhone 15 Pro"]
 
 
+@pytest.mark.usefixtures("gin_search")
 def test_search_uses_the_gin_index(postgresql):
     compiled = matching_products({"search": "iph"}, include_inactive=True).compile(db.engine)
     connection = db.session.connection()
@@ -73,6 +83,7 @@ def walks(seen: list[str]) -> list[bool]:
     return [") AS walked" in statement for statement in seen]
 
 
+@pytest.mark.usefixtures("gin_search")
 def test_a_search_in_order_finds_a_dense_page_among_the_first_products(client, postgresql):
     category = make_category()
     for price in range(1, 21):
@@ -87,6 +98,7 @@ def test_a_search_in_order_finds_a_dense_page_among_the_first_products(client, p
     assert [walks(seen) for _, seen in pages] == [[False, False, True]] * 3
 
 
+@pytest.mark.usefixtures("gin_search")
 def test_a_search_in_order_whose_matches_lie_past_the_walk_sorts_them_all(client, postgresql):
     category = make_category()
     for price in range(1, 4):
@@ -101,6 +113,7 @@ def test_a_search_in_order_whose_matches_lie_past_the_walk_sorts_them_all(client
     assert last == ["Lamp 1"]
 
 
+@pytest.mark.usefixtures("gin_search")
 def test_a_search_in_order_finds_a_sku_among_the_first_products(client, postgresql):
     category = make_category()
     lamp = make_product(category, title="Desk lamp", price=5)
@@ -114,3 +127,27 @@ def test_words_shorter_than_three_letters_match_whole_words_only(client, postgre
     make_product(title="Wide monitor")
     assert titles(client, "?search=wi") == ["Wi-Fi router"]
     assert titles(client, "?search=wid") == ["Wide monitor"]
+
+
+@pytest.mark.parametrize("setting", ["rum", "gin"])
+def test_a_search_in_price_order_breaks_ties_by_id_on_either_plan(
+    app, client, postgresql, monkeypatch, setting
+):
+    if setting == "rum" and not db.session.scalar(
+        text("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_products_search_price'")
+    ):
+        pytest.skip("This PostgreSQL has no rum extension (postgresql-15-rum).")
+    monkeypatch.setitem(app.config, "SEARCH_INDEX", setting)
+    category = make_category()
+    for n in range(6):
+        make_product(category, title=f"Lamp {n}", price=Decimal(10 if n % 2 else 20))
+    assert titles(client, "?search=lamp&ordering=-price&page_size=2&page=2") == [
+        "Lamp 0",
+        "Lamp 5",
+    ]
+    assert titles(client, "?search=lamp&ordering=price&page_size=4") == [
+        "Lamp 1",
+        "Lamp 3",
+        "Lamp 5",
+        "Lamp 0",
+    ]

@@ -8,8 +8,6 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +16,7 @@ import config
 from ecom import create_app
 from ecom.extensions import db
 from tests.factories import scratch_postgres_database
+from tests.test_migrations import model_differences
 
 # Migrations run on their own connections.
 pytestmark = pytest.mark.committed
@@ -217,9 +216,7 @@ def assert_downgraded(seeded: dict[str, list[tuple]]) -> None:
 
 
 def assert_models_match() -> None:
-    with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, db.metadata) == []
+    assert model_differences() == []
 
 
 @pytest.fixture

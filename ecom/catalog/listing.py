@@ -21,7 +21,8 @@ from ecom.catalog.models import (
     ProductVariant,
     variant_option_values,
 )
-from ecom.catalog.search import full_text_or_sku, searched, tsquery, words
+from ecom.catalog.search import full_text_or_sku, searched, sku_product, tsquery, words
+from ecom.catalog.search_order import indexed_field, page_in_index_order
 from ecom.catalog.visibility import visible_products
 from ecom.common.cache import generation_key, get_or_none, set_if_up
 from ecom.common.cache_families import PRODUCT_READS, STOCK_SHOWN
@@ -74,7 +75,7 @@ def list_products(args: dict, *, include_inactive: bool) -> Page:
     if walked is not None:
         return walked
     offset, size = page_slice(args)
-    query = _ordered(matching, args, counted, rows=offset + size)
+    query = _ordered(matching, args, counted, offset + size, include_inactive=include_inactive)
     return paginate(query, args, count=lambda _query: counted)
 
 
@@ -85,6 +86,8 @@ def _page_of_walk(args: dict, counted: Count, *, include_inactive: bool) -> Page
     matching "wi-fi" at 1M). The walk's matches are the first ones in order, so a page it
     fills is the exact page; one it leaves short falls back to sorting every match."""
     if not words(args.get("search")) or not args.get("ordering") or not is_postgresql():
+        return None
+    if indexed_field(args["ordering"]):
         return None
     offset, size = page_slice(args)
     walk = (offset + size) * WALKED_PER_ROW
@@ -180,20 +183,35 @@ def _has_value(option: tuple[str, str]) -> ColumnElement:
     )
 
 
-def _ordered(matching: Select, filters: dict, counted: Count, rows: int | None = None) -> Select:
+def _ordered(
+    matching: Select, filters: dict, counted: Count, rows: int, *, include_inactive: bool
+) -> Select:
     """``matching`` (``counted`` rows) in the requested order, of which a page needs the
-    first ``rows``. A full-text search in an explicit ``ordering`` that the walk could not
-    page (``_page_of_walk``) finds its matches through the GIN index first, then sorts
-    them: its cost follows the matches. Walking an ordering index in search of them costs
-    what the planner cannot foresee, as a word's matches cluster in some categories and
-    prices (at 1M, "hardcover" by `-price` walked 6 s of expensive products before the
-    first cheap book). Without ``ordering``, a search counted exactly is ranked by
-    relevance; one with more matches is not (ranking reads every match): it comes newest
-    first."""
+    first ``rows``. A full-text search in price or date order reads them from the search
+    indexes that carry those keys, where the database has them (``search_order``). In
+    another explicit ``ordering`` that the walk could not page (``_page_of_walk``), it
+    finds its matches through the GIN index first, then sorts them: its cost follows the
+    matches. Walking an ordering index in search of them costs what the planner cannot
+    foresee, as a word's matches cluster in some categories and prices (at 1M,
+    "hardcover" by `-price` walked 6 s of expensive products before the first cheap
+    book). Without ``ordering``, a search counted exactly is ranked by relevance; one with
+    more matches is not (ranking reads every match): it comes newest first."""
     terms = tsquery(filters.get("search") or "")
     ordering = filters.get("ordering")
     if terms is None or not is_postgresql():
         return matching.order_by(*_order_by(ordering, None))
+    indexed = indexed_field(ordering or (ORDERING.default if counted.estimated else None))
+    if indexed:
+        admitted = _own_row_admits(filters, include_inactive=include_inactive)
+        query = page_in_index_order(
+            admitted.where(*_variants_admit(Product, filters)),
+            Product.search_vector.op("@@")(terms),
+            sku_product(filters["search"]),
+            indexed,
+            rows,
+            filters.get("price_max"),
+        )
+        return query.order_by(*_order_by([indexed], None))
     if ordering:
         return _sorted_matches(matching, ordering, rows)
     rank = None if counted.estimated else func.ts_rank(Product.search_vector, terms)

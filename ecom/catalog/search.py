@@ -27,16 +27,20 @@ def tsquery(text: str) -> ColumnElement | None:
     return func.to_tsquery("english", " & ".join(terms))
 
 
-def _sku_is(product_id: ColumnElement, text: str) -> ColumnElement:
+def sku_product(text: str) -> Select:
+    """The id of the product with a variant whose SKU is ``text`` (none or one)."""
+    return select(ProductVariant.product_id).where(ProductVariant.sku == text.strip())
+
+
+def sku_is(product_id: ColumnElement, text: str) -> ColumnElement:
     """The product has a variant whose SKU is ``text`` (one product id, so the full-text
     index still serves the rest: a BitmapOr)."""
-    sku = select(ProductVariant.product_id).where(ProductVariant.sku == text.strip())
-    return product_id == sku.scalar_subquery()
+    return product_id == sku_product(text).scalar_subquery()
 
 
 def full_text_or_sku(vector: ColumnElement, product_id: ColumnElement, text: str) -> ColumnElement:
     """PostgreSQL: the search document matches every word of ``text``, or a SKU is ``text``."""
-    return or_(vector.op("@@")(tsquery(text)), _sku_is(product_id, text))
+    return or_(vector.op("@@")(tsquery(text)), sku_is(product_id, text))
 
 
 def searched(query: Select, text: str) -> Select:
@@ -53,4 +57,4 @@ def searched(query: Select, text: str) -> Select:
         )
         for pattern in ("%" + word.replace("_", "\\_") + "%" for word in words(text))
     ]
-    return query.where(or_(and_(*likes), _sku_is(Product.id, text)))
+    return query.where(or_(and_(*likes), sku_is(Product.id, text)))
