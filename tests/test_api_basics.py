@@ -111,7 +111,7 @@ def test_openapi_document_lists_every_route_with_security(client, app):
             and "static" not in rule.endpoint
             and not rule.endpoint.startswith("api-docs")
         ):
-            path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             assert path in documented, path
     me = spec["paths"]["/api/v1/auth/users/me/"]["get"]
     assert me["security"] == [{"bearerAuth": []}]

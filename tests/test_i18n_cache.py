@@ -68,7 +68,7 @@ def test_a_language_the_shop_does_not_speak_goes_to_flask_and_is_refused(client,
     client.get("/api/v1/products/", query_string={"lang": "de"})
     response = client.get("/api/v1/products/", query_string={"lang": "de"})
 
-    assert response.status_code == 400 and response.json["code"] == "unsupported_language"
+    assert response.status_code == 400 and response.json["code"] == "unknown_language"
     assert len(flask_calls) == 2
 
 

@@ -114,7 +114,7 @@ def test_a_language_the_shop_does_not_speak_is_refused_in_the_headers_language(c
     response = client.get(PRODUCTS, query_string={"lang": "de"}, headers=FRENCH)
 
     assert response.status_code == 400
-    assert response.json["code"] == "unsupported_language"
+    assert response.json["code"] == "unknown_language"
     assert response.json["message"] == "La boutique ne parle pas cette langue."
     assert response.json["errors"] == {"query": {"lang": ["Doit être l’une des valeurs : en, fr."]}}
 

@@ -1,9 +1,8 @@
 """The accounts' error codes, declared once."""
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from ecom.common.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
+from ecom.common.errors import Conflict, NotAuthenticated, PermissionDenied
 
 
 class AccountExists(Conflict):
@@ -59,15 +58,3 @@ class BeyondOwnPermissions(PermissionDenied):
 
     code = "beyond_own_permissions"
     message = _l("You cannot grant permissions you do not hold yourself.")
-
-
-class UnknownLanguage(ValidationFailed):
-    """An account's language must be one the shop speaks (``LANGUAGES``)."""
-
-    code = "unknown_language"
-
-    def __init__(self, spoken: list[str]) -> None:
-        message = gettext("Not a language of the shop: one of {choices}.").format(
-            choices=", ".join(spoken)
-        )
-        super().__init__(message, errors={"language": [message]})

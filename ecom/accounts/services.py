@@ -10,14 +10,13 @@ from ecom.accounts.errors import (
     InvalidCredentials,
     SelfLockout,
     TokenNotValid,
-    UnknownLanguage,
 )
 from ecom.accounts.events import EMAIL_CHANGE_REQUESTED, PASSWORD_CHANGED, USER_REGISTERED
 from ecom.accounts.models import User
 from ecom.accounts.passwords import check_password_policy, hash_password, verify_password
 from ecom.common.errors import NotFound, PermissionDenied
 from ecom.common.events import record
-from ecom.common.i18n import languages
+from ecom.common.i18n import UnknownLanguage, languages
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -43,7 +42,7 @@ def check_language(changes: dict[str, Any]) -> None:
     speaks (None: the default, whatever it is)."""
     language = changes.get("language")
     if language is not None and language not in languages():
-        raise UnknownLanguage(languages())
+        raise UnknownLanguage("language", "json")
 
 
 def create_user(

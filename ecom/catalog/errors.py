@@ -143,15 +143,6 @@ class OptionsMismatch(Conflict):
         super().__init__(message, errors={"options": [message]})
 
 
-class UnknownLanguage(ValidationFailed):
-    code = "unknown_language"
-    location = "path"
-
-    def __init__(self, language: str, spoken: list[str]) -> None:
-        message = f"The shop does not speak {language!r}; it speaks {', '.join(spoken)}."
-        super().__init__(message, errors={"language": [message]})
-
-
 class DefaultLanguage(ValidationFailed):
     code = "default_language"
     location = "path"

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ecom.catalog.categories import category_changed, get_category
-from ecom.catalog.errors import DefaultLanguage, SlugTaken, UnknownLanguage
+from ecom.catalog.errors import DefaultLanguage, SlugTaken
 from ecom.catalog.models import Category, OptionValue, Product, ProductOption
 from ecom.catalog.slugs import SLUG_ATTEMPTS, slug_taken, unique_slug
 from ecom.catalog.summary import product_changed
@@ -25,7 +25,7 @@ from ecom.catalog.translations import (
 )
 from ecom.catalog.visibility import visible_product
 from ecom.common.errors import NotFound
-from ecom.common.i18n import default_language, languages
+from ecom.common.i18n import UnknownLanguage, default_language, languages
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -86,7 +86,7 @@ OPTION_VALUE = Translated(
 def check_language(language: str) -> str:
     """``language`` if a translation may be in it: spoken by the shop, not the default."""
     if language not in languages():
-        raise UnknownLanguage(language, languages())
+        raise UnknownLanguage("language", "path")
     if language == default_language():
         raise DefaultLanguage(language)
     return language

@@ -52,7 +52,7 @@ results}`; money is a string with two decimals. The request examples are valid b
 ids in them (`1`) stand for ids of your shop.
 
 **Languages.** Messages, and catalogue texts where translated, are in the language asked
-by `?lang=` (one the shop speaks, else 400 `unsupported_language`), else by
+by `?lang=` (one the shop speaks, else 400 `unknown_language`), else by
 `Accept-Language` (quality values honoured), else the shop's default; answers say it in
 `Content-Language` and vary on `Accept-Language`. Error codes never change.
 """

@@ -9,7 +9,7 @@ never disagree.
 
 Every JSON or HTML answer says ``Content-Language`` and ``Vary: Accept-Language``. An API
 request naming a language the shop does not speak (``?lang=xx``) is refused, 400
-``unsupported_language``; other pages (the back office) answer in the negotiated one.
+``unknown_language``; other pages (the back office) answer in the negotiated one.
 """
 
 from collections.abc import Iterator, Sequence
@@ -35,15 +35,17 @@ REMEMBERED_HEADER_LENGTH = 256
 LOCALIZED_TYPES = ("application/json", "text/html")
 
 
-class UnsupportedLanguage(ValidationFailed):
-    code = "unsupported_language"
-    message = _l("The shop does not speak this language.")
-    location = "query"
+class UnknownLanguage(ValidationFailed):
+    """A language the shop does not speak (not in ``LANGUAGES``), sent as ``field`` in the
+    request's ``location`` (``?lang=``, an account's language, a translation's path)."""
 
-    def __init__(self) -> None:
+    code = "unknown_language"
+    message = _l("The shop does not speak this language.")
+
+    def __init__(self, field: str, location: str) -> None:
         spoken = ", ".join(languages())
-        field = gettext("Must be one of: {choices}.").format(choices=spoken)
-        super().__init__(errors={LANG_PARAMETER: [field]})
+        choices = gettext("Must be one of: {choices}.").format(choices=spoken)
+        super().__init__(errors={field: [choices]}, location=location)
 
 
 def languages() -> list[str]:
@@ -135,7 +137,7 @@ def refuse_unspoken_language() -> None:
     """400 for an API request whose ``?lang=`` names a language the shop does not speak."""
     asked = request.args.get(LANG_PARAMETER)
     if asked is not None and asked not in languages() and request.path.startswith("/api/"):
-        raise UnsupportedLanguage()
+        raise UnknownLanguage(LANG_PARAMETER, "query")
 
 
 def add_language_headers(response: Response) -> Response:
