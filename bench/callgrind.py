@@ -23,22 +23,3 @@ def counted(command: list[str]) -> tuple[str, int]:
         result = subprocess.run(valgrind + command, check=True, capture_output=True, text=True)
         totals = re.search(r"^totals: (\d+)", out.read_text(), re.MULTILINE)
     return result.stdout, int(totals.group(1))
-
-
-def counted_each(command: list[str]) -> list[int]:
-    """Run ``command`` under callgrind: the instructions run inside each call of
-    ``functools.reduce``, in order (a dump after each)."""
-    with tempfile.TemporaryDirectory() as workdir:
-        out = Path(workdir) / "callgrind.out"
-        valgrind = [
-            "valgrind",
-            "--tool=callgrind",
-            "--collect-atstart=no",
-            "--toggle-collect=functools_reduce",
-            "--dump-after=functools_reduce",
-            f"--callgrind-out-file={out}",
-        ]
-        subprocess.run(valgrind + command, check=True, capture_output=True, text=True)
-        dumps = sorted(Path(workdir).glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:]))
-        totals = [re.search(r"^totals: (\d+)", d.read_text(), re.MULTILINE) for d in dumps]
-    return [int(total.group(1)) for total in totals]

@@ -204,7 +204,8 @@ def _checkout(goal: str, size: str, rows: list[Measured], oversold: int | None) 
     row = next((r for r in rows if r.connections == CHECKOUT_CONNECTIONS), None)
     if row is None:
         return [Line(goal, name, "not measured", target, f"needs {CHECKOUT_CONNECTIONS} conn.")]
-    measured = f"{row.rps:.0f} orders/s, {row.errors} errors, {oversold} oversold"
+    counted = "oversold not counted" if oversold is None else f"{oversold} oversold"
+    measured = f"{row.rps:.0f} orders/s, {row.errors} errors, {counted}"
     met = row.rps >= CHECKOUT_RATE and row.errors == 0 and oversold == 0
     return [Line(goal, name, measured, target, _verdict(met))]
 

@@ -10,10 +10,10 @@ the bench database as ``bench/run.py`` draws them).
 
 ``--limits`` turns the rate limits on, as production has them (the bench has them off).
 Without ``--callgrind`` it is CPU microseconds (best of 5 rounds), which a busy machine
-blurs. With it, the script runs itself under ``valgrind --tool=callgrind`` once for all
-targets and counts instructions inside each measured loop only (``functools.reduce`` is
-the loop, the only place callgrind collects, with a dump after each): the same figure on
-a loaded machine as on a quiet one.
+blurs. With it, the script runs itself under ``valgrind --tool=callgrind`` once per
+target and counts instructions inside the measured loop only (``functools.reduce`` is
+the loop, and the only place callgrind collects): the same figure on a loaded machine as
+on a quiet one.
 """
 
 import argparse
@@ -135,7 +135,7 @@ def prepare(target: str, size: str, limits: bool) -> Callable[[object, int], Non
 
 def measured_loop(target: str, size: str, requests: int, rounds: int, limits: bool) -> float:
     """CPU µs per request, best of ``rounds``; under callgrind, the loop it counts
-    (``--toggle-collect=functools_reduce``), one dump per target."""
+    (``--toggle-collect=functools_reduce``)."""
     one = prepare(target, size, limits)
     best = float("inf")
     for _ in range(rounds):
@@ -173,11 +173,10 @@ def cpu_microseconds(target: str, size: str, requests: int, limits: bool) -> flo
     return float(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
-def instructions(targets: list[str], size: str, requests: int, limits: bool) -> list[float]:
-    """Instructions per request of each target, counted by callgrind in one process (its
-    start-up, slow under callgrind, paid once)."""
-    totals = callgrind.counted_each(_child(",".join(targets), size, requests, 1, limits))
-    return [total / requests for total in totals]
+def instructions(target: str, size: str, requests: int, limits: bool) -> float:
+    """Instructions per request, counted by callgrind in a process of its own."""
+    _, total = callgrind.counted(_child(target, size, requests, 1, limits))
+    return total / requests
 
 
 def _any_uncached(targets: list[str]) -> bool:
@@ -211,13 +210,8 @@ def main() -> None:
     os.environ["BENCH_COST_SCENARIOS"] = json.dumps(paths)
     unit = "instructions" if options.callgrind else "CPU µs"
     print(f"| request | {unit} per request | ÷ hello |\n|---|---:|---:|")
-    if options.callgrind:
-        costs = instructions(targets, options.size, options.requests, options.limits)
-    else:
-        costs = [
-            cpu_microseconds(target, options.size, options.requests, options.limits)
-            for target in targets
-        ]
+    measure = instructions if options.callgrind else cpu_microseconds
+    costs = [measure(target, options.size, options.requests, options.limits) for target in targets]
     hello = None
     for target, cost in zip(targets, costs, strict=True):
         hello = cost if target == "hello" else hello
