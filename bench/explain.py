@@ -96,7 +96,8 @@ def _buffers(plan: str) -> int:
     """Shared buffers the plan's top node touched (hit and read)."""
     for line in plan.splitlines():
         if "Buffers: shared" in line:
-            counts = line.split("Buffers: shared", 1)[1].split()
+            shared = line.split("Buffers: shared", 1)[1].split(",")[0]
+            counts = shared.split()
             return sum(int(part.split("=")[1]) for part in counts if part[:4] in ("hit=", "read"))
     return 0
 
