@@ -161,8 +161,8 @@ OPTION_RULE = "/api/v1/products/<int:product_id>/options/<int:option_id>/"
 TRANSLATED = {
     "/api/v1/products/<int:product_id>/": {"title": "Bottes"},
     "/api/v1/categories/<int:category_id>/": {"name": "Vide"},
-    OPTION_RULE: {"name": "Taille"},
-    f"{OPTION_RULE}values/<int:value_id>/": {"value": "P"},
+    OPTION_RULE: {"name": "Pointure"},
+    f"{OPTION_RULE}values/<int:value_id>/": {"value": "Petit"},
 }
 
 MATRIX: dict[tuple[str, str], tuple[Body, tuple[int, ...]]] = {

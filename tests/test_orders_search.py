@@ -134,8 +134,8 @@ def test_every_filter_is_in_the_documented_query(client):
         "ordering",
     }
 
-    assert parameters == filters | {"page", "page_size"}
-    assert export == filters
+    assert parameters == filters | {"page", "page_size", "lang"}
+    assert export == filters | {"lang"}
 
 
 def test_an_amount_filter_compares_decimals(client, auth_headers, staff, orders):
