@@ -257,7 +257,8 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
 
     def remembered_count(query: Select) -> Count:
         # A product or category write starts a new count at once, as for the cached pages.
-        key = generation_key(f"catalog:product-count:{digest}", *PRODUCT_READS)
+        # A search's matches are those of its language.
+        key = generation_key(f"catalog:product-count:{digest}", *PRODUCT_READS, localized=searching)
         counted = get_or_none(key) if key else None
         if counted is None:
             counted = count_rows(query, estimate_first=searching)
