@@ -87,6 +87,17 @@ def test_a_field_without_french_text_is_searched_in_english_field_by_field(clien
     assert titles(client, "search=oak", "fr") == []
 
 
+@pytest.mark.usefixtures("postgresql")
+def test_a_french_title_match_ranks_above_a_description_only_match(client):
+    case = make_product(title="Case", description="For a linen shirt.")
+    save_translation(
+        PRODUCT, "fr", {"title": "Étui", "description": "Pour une chemise."}, product_id=case.id
+    )
+    plain = make_product(title="Plain shirt")
+    save_translation(PRODUCT, "fr", {"title": "Chemise unie"}, product_id=plain.id)
+    assert titles(client, "search=chemises", "fr") == ["Chemise unie", "Étui"]
+
+
 @pytest.mark.usefixtures("postgresql", "shirt")
 def test_a_sku_is_found_in_french(client, shirt):
     assert titles(client, f"search={shirt.variants[0].sku}", "fr") == ["Chemise en lin"]

@@ -1,10 +1,9 @@
 """The product search in the request's language. In the default language, the products'
 own document, as it always was. In another, a product is found by the words it shows in
-that language (docs/I18N.md, "Search in each language"). Its translated fields
-are searched through the translation's document, stemmed in that language; the fields it
-shows untranslated (falling back, field by field) through its own document, restricted to
-those fields by their weights (title A, description B). A search's words all match in one
-of the two documents."""
+that language (docs/I18N.md, "Search in each language"): its translated fields through
+the translation's document, stemmed in that language; the fields it shows untranslated
+(falling back, field by field) through its own document, restricted to those fields by
+their weights (title A, description B). A search's words all match in one of the two."""
 
 from typing import Any
 
