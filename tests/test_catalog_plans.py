@@ -92,8 +92,9 @@ def catalog(app):
     db.session.commit()
 
 
-def page_plan(client, query: str) -> str:
-    """EXPLAIN of the list's page query (its last statement), under the documented settings."""
+def page_plan(client, query: str, statement: int = -1) -> str:
+    """EXPLAIN of the list's page query (its last statement, or the one ``statement``
+    names), under the documented settings."""
     seen = []
 
     def record(_conn, _cursor, statement, parameters, *_args):
@@ -105,7 +106,7 @@ def page_plan(client, query: str) -> str:
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert response.status_code == 200, response.json
-    statement, parameters = seen[-1]
+    statement, parameters = seen[statement]
     connection = db.session.connection()
     connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
     connection.exec_driver_sql("SET LOCAL random_page_cost = 1.1")
@@ -260,3 +261,41 @@ def test_a_search_in_order_walks_the_first_products_of_the_ordering_index(client
     # The first products in order, a bounded walk (Limit), and never every match.
     assert index in plan and "ix_products_search_vector" not in plan, plan
     assert plan.count("Limit") == 2 and "Seq Scan on products" not in plan, plan
+
+
+@pytest.fixture
+def french(catalog):
+    """French titles for two products in three (the rare and common words translated too);
+    the third shows its English title in French."""
+    db.session.execute(
+        text(
+            "INSERT INTO product_translations (product_id, language, title, created_at, "
+            "updated_at) SELECT id, 'fr', CASE WHEN title LIKE 'Zephyr%' THEN 'Lampes zéphyr' "
+            "WHEN title LIKE 'Classic%' THEN 'Lampe classique' ELSE 'Lampe' END, now(), now() "
+            "FROM products WHERE id % 3 <> 0"
+        )
+    )
+    db.session.commit()
+    db.session.execute(text("ANALYZE product_translations"))
+    db.session.commit()
+
+
+@pytest.mark.usefixtures("french")
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?search=z%C3%A9phyr",
+        "?search=classiques&ordering=-price",
+        "?search=zephyr&ordering=price",
+        "?search=LAMP-4000-L",
+        "?search=lampes&ordering=-created_at&page=3",
+    ],
+)
+def test_a_french_search_reads_the_translations_document_through_its_index(client, query):
+    # The page is the statement before the last, which reads the page's French texts.
+    plan = page_plan(client, f"{query}&lang=fr", statement=-2)
+    assert "ix_product_translations_search_vector" in plan, plan
+    # The untranslated products' English text, through a search index of their own
+    # document (the GIN one, or a rum one read as a bitmap).
+    assert "ix_products_search_" in plan, plan
+    assert "Seq Scan on product" not in plan, plan

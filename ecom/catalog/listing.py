@@ -21,7 +21,8 @@ from ecom.catalog.models import (
     ProductVariant,
     variant_option_values,
 )
-from ecom.catalog.search import full_text_or_sku, searched, sku_product, tsquery, words
+from ecom.catalog.search import sku_product, tsquery, words
+from ecom.catalog.search_languages import search_match, search_rank, searched
 from ecom.catalog.search_order import indexed_field, page_in_index_order
 from ecom.catalog.visibility import visible_products
 from ecom.common.cache import generation_key, get_or_none, set_if_up
@@ -115,7 +116,7 @@ def _matches_in_walk(filters: dict, walk: int, *, include_inactive: bool) -> Sel
     )
     return (
         select(walked)
-        .where(full_text_or_sku(walked.search_vector, walked.id, filters["search"]))
+        .where(search_match(filters["search"], walked))
         .where(*_variants_admit(walked, filters))
         .order_by(*_order_by(filters["ordering"], None, walked))
     )
@@ -214,7 +215,7 @@ def _ordered(
         return query.order_by(*_order_by([indexed], None))
     if ordering:
         return _sorted_matches(matching, ordering, rows)
-    rank = None if counted.estimated else func.ts_rank(Product.search_vector, terms)
+    rank = None if counted.estimated else search_rank(filters["search"])
     return matching.order_by(*_order_by(ordering, rank))
 
 
@@ -256,7 +257,8 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
 
     def remembered_count(query: Select) -> Count:
         # A product or category write starts a new count at once, as for the cached pages.
-        key = generation_key(f"catalog:product-count:{digest}", *PRODUCT_READS)
+        # A search's matches are those of its language.
+        key = generation_key(f"catalog:product-count:{digest}", *PRODUCT_READS, localized=searching)
         counted = get_or_none(key) if key else None
         if counted is None:
             counted = count_rows(query, estimate_first=searching)

@@ -1,12 +1,13 @@
 """Full-text search of products: PostgreSQL's search document through its GIN index, a
-case-insensitive LIKE elsewhere, and a variant's exact SKU on both."""
+case-insensitive LIKE elsewhere, and a variant's exact SKU on both. The search in the
+request's language is ``ecom.catalog.search_languages``."""
 
 import re
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
-from ecom.catalog.models import Product, ProductVariant
-from ecom.common.models import is_postgresql
+from ecom.catalog.models import ProductVariant
+from ecom.catalog.search_configs import PRODUCT_DOCUMENT
 
 # Words shorter than this match whole words only.
 MIN_PREFIX = 3
@@ -17,14 +18,19 @@ def words(text: str | None) -> list[str]:
     return re.findall(r"\w+", (text or "").lower())
 
 
-def tsquery(text: str) -> ColumnElement | None:
+def tsquery(text: str, config: str = PRODUCT_DOCUMENT, weights: str = "") -> ColumnElement | None:
     """Every word, each of ``MIN_PREFIX`` letters or more also as a prefix (`iph` finds
-    "iPhone"); None without a word. A shorter prefix matches so many words that reading
+    "iPhone"), stemmed by ``config``, in the fields of ``weights`` if given (``A`` the
+    title); None without a word. A shorter prefix matches so many words that reading
     their index entries cost 100 ms at 1M products ("wi-fi": `wi:* & fi:*`)."""
     if not words(text):
         return None
-    terms = (f"{word}:*" if len(word) >= MIN_PREFIX else word for word in words(text))
-    return func.to_tsquery("english", " & ".join(terms))
+    labels = f":{weights}" if weights else ""
+    terms = (
+        f"{word}:*{weights}" if len(word) >= MIN_PREFIX else f"{word}{labels}"
+        for word in words(text)
+    )
+    return func.to_tsquery(config, " & ".join(terms))
 
 
 def sku_product(text: str) -> Select:
@@ -43,18 +49,11 @@ def full_text_or_sku(vector: ColumnElement, product_id: ColumnElement, text: str
     return or_(vector.op("@@")(tsquery(text)), sku_is(product_id, text))
 
 
-def searched(query: Select, text: str) -> Select:
-    """Full text on PostgreSQL, case-insensitive LIKE on other back ends; or a variant's
-    exact SKU."""
-    if not words(text):
-        return query
-    if is_postgresql():
-        return query.where(full_text_or_sku(Product.search_vector, Product.id, text))
-    likes = [
-        or_(
-            Product.title.ilike(pattern, escape="\\"),
-            Product.description.ilike(pattern, escape="\\"),
+def likes(title: ColumnElement, description: ColumnElement, text: str) -> ColumnElement:
+    """Every word of ``text`` is in ``title`` or ``description``, case-insensitively."""
+    return and_(
+        *(
+            or_(title.ilike(pattern, escape="\\"), description.ilike(pattern, escape="\\"))
+            for pattern in ("%" + word.replace("_", "\\_") + "%" for word in words(text))
         )
-        for pattern in ("%" + word.replace("_", "\\_") + "%" for word in words(text))
-    ]
-    return query.where(or_(and_(*likes), sku_is(Product.id, text)))
+    )

@@ -25,6 +25,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from ecom.catalog.localized import is_default
 from ecom.catalog.models import Product
 from ecom.extensions import db
 
@@ -43,8 +44,9 @@ _detected: dict[str, bool] = {}
 
 
 def indexed_field(ordering: list[str] | None) -> str | None:
-    """The ordering (e.g. ``-price``) when the search indexes serve it, else None."""
-    if not ordering or len(ordering) != 1 or not rum_indexes():
+    """The ordering (e.g. ``-price``) when the search indexes serve it, else None. They
+    hold the products' own document: another language's search is not theirs."""
+    if not ordering or len(ordering) != 1 or not is_default() or not rum_indexes():
         return None
     return ordering[0] if ordering[0].removeprefix("-") in INDEXED_KEYS else None
 
