@@ -166,10 +166,14 @@ def _variants_admit(products: Any, filters: dict) -> list[ColumnElement]:
 
 
 def _active_variant(products: Any, *conditions: ColumnElement) -> ColumnElement:
-    """Some active variant of the product meets every one of ``conditions``."""
-    return exists().where(
+    """Some active variant of the product meets every one of ``conditions``, looked up
+    by the product's id for each product the page reads. ``OFFSET 0`` keeps PostgreSQL
+    from answering it instead with a hash of every matching variant of the catalog: at 1M
+    products that read all 2M variants (0.5 s) for a page that needed a few thousand."""
+    variant = select(ProductVariant.id).where(
         ProductVariant.product_id == products.id, ProductVariant.is_active, *conditions
     )
+    return variant.offset(0).exists()
 
 
 def _has_value(option: tuple[str, str]) -> ColumnElement:
