@@ -27,6 +27,7 @@ WALKTHROUGHS = (
     "docs/RETURNS.md",
     "docs/AUDIT.md",
     "docs/INTEGRATIONS.md",
+    "docs/I18N.md",
 )
 RUNNABLE = re.compile(r"^```sh runnable\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 SEED = ("--products", "12", "--users", "2", "--orders", "3", "--reviews", "6")
