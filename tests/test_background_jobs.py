@@ -109,7 +109,7 @@ def test_a_worker_sends_the_order_confirmation_over_smtp(customer, start_worker,
     assert message["Message-ID"] == message_id(f"{emails.CONFIRMATION}:{order.id}")
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    assert "2 x Teapot at 20.00 = 40.00" in text and "Teapot" in html
+    assert "2 x Teapot at $20.00 = $40.00" in text and "Teapot" in html
     delivered_once(smtp)
 
 

@@ -124,6 +124,9 @@ class LocalCopies:
             return False
         try:
             if now - self._checked_at >= self.check_seconds:
+                # Pushes first: redis-py reads an answer queued behind pushes by recursing
+                # once per push, and thousands (a flush's) would exhaust the stack.
+                self._read_pushes()
                 self._connection.send_command("PING")
                 self._connection.read_response()
                 self._checked_at = now
