@@ -7,6 +7,7 @@ from sqlalchemy import event, text
 
 from ecom.catalog.search_order import RUM_INDEXES
 from ecom.extensions import db
+from tests.isolation import truncate_all
 
 PRODUCTS = "/api/v1/products/"
 ROWS = 20_000
@@ -22,12 +23,23 @@ TABLES = (
 )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def catalog(app):
     """A department of LEAVES leaves and ROWS products spread over them; a rare title word in
-    one product of RARE_EVERY, a common one in every 20th."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("Query plans are PostgreSQL's (the PostgreSQL + Redis pass).")
+    one product of RARE_EVERY, a common one in every 20th. Committed once for the module
+    (each test's own changes roll back), the tables emptied after it."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("Query plans are PostgreSQL's (the PostgreSQL + Redis pass).")
+        fill_catalog()
+        try:
+            yield
+        finally:
+            db.session.remove()
+            truncate_all()
+
+
+def fill_catalog() -> None:
     db.session.execute(
         text(
             "INSERT INTO categories (id, name, slug, description, created_at) "
@@ -182,7 +194,6 @@ def test_without_rum_a_search_finds_its_matches_through_the_gin_index(client, qu
         ("?search=classic&ordering=created_at", "created_at |=>"),
         # Matches above the exact-count limit come newest first.
         ("?search=lamp", "created_at <=|"),
-        ("?search=classic&price_min=100&price_max=300&ordering=price", "price_cents |=>"),
     ],
 )
 def test_with_rum_a_search_in_price_or_date_order_reads_its_page_from_the_index(client, query, key):
@@ -198,6 +209,7 @@ def test_with_rum_a_search_in_price_or_date_order_reads_its_page_from_the_index(
     [
         "?category=leaf-7&search=lamp&ordering=-price",
         "?category=books&search=classic&price_min=100&price_max=300&ordering=-price",
+        "?search=classic&price_min=100&price_max=300&ordering=price",
     ],
 )
 def test_with_rum_a_filtered_search_in_order_reads_the_index_in_order_or_and_its_filter(
@@ -207,7 +219,7 @@ def test_with_rum_a_filtered_search_in_order_reads_the_index_in_order_or_and_its
     # cheaper than walking the word's matches in order: the planner picks by statistics.
     plan = page_plan(client, query)
     assert "ix_products_search_" in plan, plan
-    assert "Order By: (price_cents <=|" in plan or "BitmapAnd" in plan, plan
+    assert "Order By: (price_cents" in plan or "BitmapAnd" in plan, plan
     assert "Seq Scan on products" not in plan and "matches" not in plan, plan
 
 
