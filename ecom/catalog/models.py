@@ -7,7 +7,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import deferred
 from sqlalchemy.sql.expression import ColumnElement
 
-from ecom.catalog.search_configs import PRODUCT_DOCUMENT
+from ecom.catalog.search_configs import PRODUCT_DOCUMENT, weighted_document
 from ecom.common.models import TimestampMixin, UTCDateTime, utcnow
 from ecom.extensions import db
 
@@ -21,10 +21,7 @@ class SearchDocument(ColumnElement):
 
 @compiles(SearchDocument, "postgresql")
 def _search_document_postgresql(element: SearchDocument, compiler: object, **kw: object) -> str:
-    return (
-        f"setweight(to_tsvector('{PRODUCT_DOCUMENT}', coalesce(title, '')), 'A') || "
-        f"setweight(to_tsvector('{PRODUCT_DOCUMENT}', coalesce(description, '')), 'B')"
-    )
+    return weighted_document(f"'{PRODUCT_DOCUMENT}'")
 
 
 @compiles(SearchDocument)

@@ -65,13 +65,18 @@ class TranslationDocument(ColumnElement):
     inherit_cache = True
 
 
-@compiles(TranslationDocument, "postgresql")
-def _translation_document_postgresql(element: object, compiler: object, **kw: object) -> str:
-    config = case_sql("language")
+def weighted_document(config: str) -> str:
+    """A search document's SQL: the title above the description, each stemmed with
+    ``config`` (an SQL expression naming a text-search configuration)."""
     return (
         f"setweight(to_tsvector({config}, coalesce(title, '')), 'A') || "
         f"setweight(to_tsvector({config}, coalesce(description, '')), 'B')"
     )
+
+
+@compiles(TranslationDocument, "postgresql")
+def _translation_document_postgresql(element: object, compiler: object, **kw: object) -> str:
+    return weighted_document(case_sql("language"))
 
 
 @compiles(TranslationDocument)
