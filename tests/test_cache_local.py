@@ -59,10 +59,11 @@ def commands_during(redis_client, action) -> list[str]:
 
 def served_without_redis(client, redis_client, url: str) -> bool:
     """Whether a second read of ``url`` (the first one made the copy) sent Redis no
-    command. Tried three times: a flush by any client of this Redis server, on any
-    database, tells every process to forget what it trusts."""
+    command. Tried six times: a flush by any client of this Redis server, on any
+    database (another test worker's, after each of its tests), tells every process to
+    forget what it trusts."""
     answers = []
-    for _ in range(3):
+    for _ in range(6):
         first = client.get(url)
         commands = commands_during(redis_client, lambda: answers.append(client.get(url)))
         assert answers[-1].status_code == 200 and answers[-1].data == first.data
