@@ -8,11 +8,11 @@ Revises: 0007
 Create Date: 2026-11-30 07:20:00
 
 """
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
+
+from ecom.common.sqlite_migrations import sqlite_foreign_keys_off
 
 revision = "0008"
 down_revision = "0007"
@@ -22,30 +22,8 @@ depends_on = None
 DEFAULT_SKU = "'P' || products.id"
 
 
-@contextmanager
-def _sqlite_foreign_keys_off() -> Iterator[None]:
-    """SQLite alters a table by copying it, dropping the original and renaming the copy:
-    with foreign keys on, dropping products fails on the lines and reviews that refer to it
-    (or cascades to its variants). They are off while tables are rebuilt, then every
-    reference is checked. The pragma only changes outside a transaction, hence the
-    autocommit blocks (they commit what ran before them); a failed run leaves its
-    connection without foreign keys, to be discarded with the run."""
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        yield
-        return
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=OFF")
-    yield
-    broken = bind.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if broken:
-        raise RuntimeError(f"Rows refer to missing rows: {broken}")
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=ON")
-
-
 def upgrade():
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off():
         _upgrade()
 
 
@@ -211,7 +189,7 @@ def _point_order_lines_at_variants():
 
 
 def downgrade():
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off():
         _downgrade()
 
 

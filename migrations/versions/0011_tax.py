@@ -5,11 +5,11 @@ Revises: 0010
 Create Date: 2026-12-08 10:00:00
 
 """
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
+
+from ecom.common.sqlite_migrations import sqlite_foreign_keys_off
 
 revision = "0011"
 down_revision = "0010"
@@ -17,28 +17,9 @@ branch_labels = None
 depends_on = None
 
 
-@contextmanager
-def _sqlite_foreign_keys_off() -> Iterator[None]:
-    """SQLite adds a foreign key by rebuilding the table: with foreign keys on, dropping
-    products fails on the rows that refer to it (as in 0008). They are off meanwhile, then
-    every reference is checked."""
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        yield
-        return
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=OFF")
-    yield
-    broken = bind.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if broken:
-        raise RuntimeError(f"Rows refer to missing rows: {broken}")
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=ON")
-
-
 def upgrade():
     _create_tax_tables()
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off():
         with op.batch_alter_table("products") as batch_op:
             batch_op.add_column(sa.Column("tax_class_id", sa.Integer(), nullable=True))
             batch_op.create_index(op.f("ix_products_tax_class_id"), ["tax_class_id"])
@@ -117,7 +98,7 @@ def downgrade():
     with op.batch_alter_table("addresses") as batch_op:
         batch_op.drop_column("vat_number")
         batch_op.drop_column("region")
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off():
         with op.batch_alter_table("products") as batch_op:
             batch_op.drop_constraint(
                 op.f("fk_products_tax_class_id_tax_classes"), type_="foreignkey"

@@ -9,11 +9,11 @@ Revises: 0011
 Create Date: 2026-12-10 09:00:00
 
 """
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
+
+from ecom.common.sqlite_migrations import sqlite_foreign_keys_off
 
 revision = "0012"
 down_revision = "0011"
@@ -29,29 +29,10 @@ LINKS = (
 )
 
 
-@contextmanager
-def _sqlite_foreign_keys_off() -> Iterator[None]:
-    """SQLite rebuilds a table to add a foreign key or a NOT NULL: with foreign keys on,
-    dropping the old products or variants table fails on the rows that refer to it (as in
-    0008). Off while tables are rebuilt, then every reference is checked."""
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        yield
-        return
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=OFF")
-    yield
-    broken = bind.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if broken:
-        raise RuntimeError(f"Rows refer to missing rows: {broken}")
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=ON")
-
-
 def upgrade():
     _create_promotions()
     _create_vouchers()
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off():
         _add_sale_prices()
 
 
@@ -205,7 +186,7 @@ def _add_sale_prices():
 
 
 def downgrade():
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off():
         with op.batch_alter_table("products") as batch_op:
             batch_op.drop_constraint(
                 op.f("ck_products_price_undiscounted_range"), type_="check"

@@ -6,11 +6,11 @@ Revises: 0012
 Create Date: 2026-12-07 14:00:00
 
 """
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
+
+from ecom.common.sqlite_migrations import sqlite_foreign_keys_off
 
 revision = "0013"
 down_revision = "0012"
@@ -25,25 +25,6 @@ def _amount(name):
     return sa.Column(name, AMOUNT, nullable=False, server_default="0")
 
 
-@contextmanager
-def _sqlite_foreign_keys_off() -> Iterator[None]:
-    """SQLite rebuilds a table to add or drop a foreign key or a column: with foreign keys
-    on, dropping the old orders, order_items, carts or users table fails on the rows that
-    refer to it (as in 0008). Off while tables are rebuilt, then every reference is checked."""
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        yield
-        return
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=OFF")
-    yield
-    broken = bind.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if broken:
-        raise RuntimeError(f"Rows refer to missing rows: {broken}")
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=ON")
-
-
 def upgrade():
     with op.batch_alter_table("users") as batch_op:
         batch_op.add_column(
@@ -55,7 +36,7 @@ def upgrade():
     )
     with op.batch_alter_table("carts") as batch_op:
         batch_op.add_column(sa.Column("voucher_code", sa.String(length=64), nullable=True))
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off():
         _price_orders()
     # Orders placed before: no discount, shipping or tax; each line is what it cost.
     op.execute(
@@ -105,7 +86,7 @@ def _price_orders():
 
 
 def downgrade():
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off():
         with op.batch_alter_table("order_items") as batch_op:
             batch_op.drop_constraint("fk_order_items_promotion_id_promotions", type_="foreignkey")
             for name in ("unit_price_undiscounted", "promotion_id", "promotion_name", "discount_amount",

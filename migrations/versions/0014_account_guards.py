@@ -6,35 +6,16 @@ Revises: 0013
 Create Date: 2026-12-10 10:00:00
 
 """
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
+
+from ecom.common.sqlite_migrations import sqlite_foreign_keys_off
 
 revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
-
-
-@contextmanager
-def _sqlite_foreign_keys_off() -> Iterator[None]:
-    """SQLite drops a column by rebuilding the table: with foreign keys on, dropping the old
-    users or payments table fails on the rows that refer to it (as in 0008). Off while tables
-    are rebuilt, then every reference is checked."""
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        yield
-        return
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=OFF")
-    yield
-    broken = bind.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if broken:
-        raise RuntimeError(f"Rows refer to missing rows: {broken}")
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=ON")
 
 
 def upgrade():
@@ -52,7 +33,7 @@ def upgrade():
 
 
 def downgrade():
-    with _sqlite_foreign_keys_off():
+    with sqlite_foreign_keys_off():
         with op.batch_alter_table("payments") as batch_op:
             batch_op.drop_column("captured_amount")
         with op.batch_alter_table("users") as batch_op:

@@ -5,11 +5,11 @@ Revises: 0019
 Create Date: 2026-12-11 11:00:00
 
 """
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
+
+from ecom.common.sqlite_migrations import sqlite_foreign_keys_off
 
 revision = "0020"
 down_revision = "0019"
@@ -28,32 +28,13 @@ NEW_STATUSES = (
 )
 
 
-@contextmanager
-def _sqlite_foreign_keys_off() -> Iterator[None]:
-    """SQLite rebuilds the orders table to widen its status: with foreign keys on, dropping
-    the old table fails on the rows that refer to it (as in 0013). Off while it is rebuilt,
-    then every reference is checked."""
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        yield
-        return
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=OFF")
-    yield
-    broken = bind.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if broken:
-        raise RuntimeError(f"Rows refer to missing rows: {broken}")
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=ON")
-
-
 def _one_of(statuses):
     return "status IN (" + ", ".join(f"'{status}'" for status in statuses) + ")"
 
 
 def _statuses(length, statuses):
     """The status columns at ``length`` characters, the order's among ``statuses``."""
-    with _sqlite_foreign_keys_off(), op.batch_alter_table("orders") as batch_op:
+    with sqlite_foreign_keys_off(), op.batch_alter_table("orders") as batch_op:
         batch_op.drop_constraint("status", type_="check")
         batch_op.alter_column("status", type_=sa.String(length=length), existing_nullable=False)
         batch_op.create_check_constraint("status", _one_of(statuses))

@@ -7,11 +7,10 @@ Create Date: 2026-12-14 10:00:00
 
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from alembic import op
+
+from ecom.common.sqlite_migrations import sqlite_foreign_keys_off
 
 revision = "0025"
 down_revision = "0024"
@@ -70,19 +69,5 @@ def downgrade():
             op.execute(f"DROP INDEX IF EXISTS {name}")
         op.drop_column("products", "price_cents")
         return
-    with _sqlite_foreign_keys_off(), op.batch_alter_table("products") as batch_op:
+    with sqlite_foreign_keys_off(), op.batch_alter_table("products") as batch_op:
         batch_op.drop_column("price_cents")
-
-
-@contextmanager
-def _sqlite_foreign_keys_off() -> Iterator[None]:
-    """SQLite drops a column by rebuilding the table, which fails on the rows that refer to
-    the old one while foreign keys are on (as in 0024)."""
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=OFF")
-    yield
-    broken = op.get_bind().exec_driver_sql("PRAGMA foreign_key_check").all()
-    if broken:
-        raise RuntimeError(f"Rows refer to missing rows: {broken}")
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=ON")
