@@ -1,9 +1,12 @@
 """Messages in the request's language: how a request chooses it (``?lang=``, else
 ``Accept-Language`` with quality values, else the default), what the answer says of it,
-error bodies (domain errors, marshmallow's field messages, HTTP errors) and the back
-office in French, and the catalogues complete for every message of the code."""
+error bodies (domain errors, the texts services and schemas write, marshmallow's field
+messages, HTTP errors, the request guards) and the back office in French, and the
+catalogues complete for every message of the code."""
 
+import ast
 import inspect
+from pathlib import Path
 
 import marshmallow as ma
 import pytest
@@ -14,7 +17,16 @@ from werkzeug.exceptions import default_exceptions
 from ecom.common.field_messages import MARSHMALLOW, WERKZEUG, translate
 from ecom.common.i18n import choose_language
 from scripts import translations
-from tests.factories import PASSWORD, admin_login, csrf_token_from, make_user, token_headers
+from tests.factories import (
+    PASSWORD,
+    admin_login,
+    csrf_token_from,
+    make_order,
+    make_product,
+    make_review,
+    make_user,
+    token_headers,
+)
 
 LOGIN = "/api/v1/auth/jwt/create/"
 REGISTER = "/api/v1/auth/users/"
@@ -108,6 +120,67 @@ def test_an_http_error_is_written_in_french(client):
     not_allowed = client.delete(PRODUCTS, headers=FRENCH)
     assert not_allowed.status_code == 405
     assert not_allowed.json["message"] == "La méthode n’est pas autorisée pour l’URL demandée."
+
+
+def test_refusals_services_write_are_in_french_across_domains(client):
+    customer, staff = make_user(), make_user("staff")
+    product = make_product()
+    order = make_order(customer, (product, 1))
+    review = make_review(make_user(), product)
+    french = {**token_headers(staff), **FRENCH}
+
+    missing = client.get("/api/v1/orders/999999/", headers=french)
+    moved = client.patch(f"/api/v1/orders/{order.id}/", json={"status": "shipped"}, headers=french)
+    edited = client.patch(
+        f"/api/v1/reviews/{review.id}/",
+        json={"rating": 5},
+        headers={**token_headers(customer), **FRENCH},
+    )
+
+    assert missing.status_code == 404 and missing.json["code"] == "not_found"
+    assert missing.json["message"] == "Commande introuvable."
+    assert moved.status_code == 409 and moved.json["code"] == "invalid_transition"
+    assert moved.json["message"] == (
+        "La commande est pending ; elle ne peut pas devenir shipped (permis : paid, cancelled)."
+    )
+    assert edited.status_code == 403
+    assert edited.json["message"] == "Seul l’auteur peut modifier un avis."
+
+
+def test_the_domains_schema_messages_are_in_french_with_their_values(client):
+    customer, staff = make_user(), make_user("staff")
+    product = make_product()
+    both = {"variant_id": product.variants[0].id, "product_id": product.id}
+
+    cart = client.post(
+        "/api/v1/cart/add/", json=both, headers={**token_headers(customer), **FRENCH}
+    )
+    translation = client.patch(
+        f"{PRODUCTS}{product.id}/translations/fr/",
+        json={"title": "x" * 201},
+        query_string={"lang": "fr"},
+        headers=token_headers(staff),
+    )
+
+    assert cart.json["errors"]["json"]["variant_id"] == [
+        "Envoyez variant_id ou product_id, pas les deux."
+    ]
+    assert translation.json["errors"]["json"]["title"] == ["1 à 200 caractères."]
+    ordering = client.get(PRODUCTS, query_string={"ordering": "colour", "lang": "fr"})
+    [unknown] = ordering.json["errors"]["query"]["ordering"]
+    assert unknown.startswith("Champ de tri `colour` inconnu ; utilisez ")
+
+
+def test_the_request_guards_refuse_in_french(client):
+    deep = client.post(
+        LOGIN, data="[" * 50 + "]" * 50, content_type="application/json", headers=FRENCH
+    )
+    lone = client.post(
+        LOGIN, data='{"email": "\\ud800"}', content_type="application/json", headers=FRENCH
+    )
+
+    assert deep.json["message"] == "Le corps JSON est imbriqué sur plus de 32 niveaux."
+    assert lone.json["message"] == "Le texte ne peut pas contenir de demi-codets UTF-16 isolés."
 
 
 def test_a_language_the_shop_does_not_speak_is_refused_in_the_headers_language(client):
@@ -248,3 +321,74 @@ def test_a_message_not_named_for_the_catalogue_is_left_as_it_is(app):
     with app.test_request_context(headers=FRENCH):
         assert translate("Some text of a client.") == "Some text of a client."
         assert translate("Longer than maximum length 5.") == "Plus long que la longueur maximale 5."
+
+
+# Exceptions that are programming errors, or failures a job or the cache records: no
+# request reads them.
+NOT_FOR_A_REQUEST = {
+    "GiveUp",
+    "LookupError",
+    "NotImplementedError",
+    "RedisError",
+    "RuntimeError",
+    "TypeError",
+    "ValueError",
+}
+MARKS = {"gettext", "lazy_gettext", "_l", "N_"}
+# The commands write to a terminal, in English; where other work is under way, the texts
+# are still to mark.
+UNMARKED = ("ecom/cli/", "ecom/catalog/details.py", "ecom/catalog/schemas.py")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _name(node: ast.expr) -> str | None:
+    return getattr(node, "id", None) or getattr(node, "attr", None)
+
+
+def _unmarked(node: ast.AST):
+    """Texts under ``node`` written as they are: not in a marking call, not a dict's key,
+    not a code or field name (``snake_case``)."""
+    if isinstance(node, ast.Call):
+        if _name(node.func) in MARKS:
+            return
+        if isinstance(node.func, ast.Attribute) and node.func.attr in dir(str):
+            return  # ", ".join(names), N_("...").format(...): the text is not in the arguments.
+        children = [*node.args, *(keyword.value for keyword in node.keywords)]
+    elif isinstance(node, ast.Dict):
+        children = node.values
+    elif isinstance(node, ast.JoinedStr):
+        yield node
+        return
+    elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        if not node.value.replace("_", "").isalnum() or not node.value.islower():
+            yield node
+        return
+    else:
+        children = list(ast.iter_child_nodes(node))
+    for child in children:
+        yield from _unmarked(child)
+
+
+def _messages_written_as_they_are(path: Path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            if _name(node.exc.func) in NOT_FOR_A_REQUEST:
+                continue
+            call = node.exc
+            texts = [*call.args, *(k.value for k in call.keywords if k.arg != "code")]
+        elif isinstance(node, ast.Call) and _name(getattr(node.func, "value", node)) == "validate":
+            texts = [keyword.value for keyword in node.keywords if keyword.arg == "error"]
+        else:
+            continue
+        for text in texts:
+            yield from (f"{path.relative_to(ROOT)}:{found.lineno}" for found in _unmarked(text))
+
+
+def test_every_message_raised_or_given_to_a_validator_is_marked_for_the_catalogue():
+    found = [
+        where
+        for path in sorted((ROOT / "ecom").rglob("*.py"))
+        if not path.relative_to(ROOT).as_posix().startswith(UNMARKED)
+        for where in _messages_written_as_they_are(path)
+    ]
+    assert found == []

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -41,7 +42,7 @@ def get_address(user: User, address_id: int) -> Address:
         select(Address).where(Address.id == address_id, Address.user_id == user.id)
     )
     if address is None:
-        raise NotFound("Address not found.")
+        raise NotFound(gettext("Address not found."))
     return address
 
 
@@ -70,7 +71,7 @@ def _write(block: Callable[[], Any]) -> Any:
         with atomic():
             return block()
     except IntegrityError as exc:
-        raise Conflict("The default address changed meanwhile; try again.") from exc
+        raise Conflict(gettext("The default address changed meanwhile; try again.")) from exc
 
 
 def create_address(user: User, data: dict[str, Any]) -> Address:
@@ -92,7 +93,7 @@ def update_address(user: User, address_id: int, changes: dict[str, Any]) -> Addr
         address = get_address(user, address_id)
         make_default = changes.pop("is_default", None)
         if make_default is False and address.is_default:
-            message = "Make another address the default instead."
+            message = gettext("Make another address the default instead.")
             raise Conflict(message, errors={"is_default": [message]})
         if make_default:
             _clear_default(user)

@@ -8,6 +8,7 @@ put themselves in a bigger one. Admins hold every permission.
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, select
 
 from ecom.accounts.errors import BeyondOwnPermissions, GroupExists, NotStaff
@@ -28,7 +29,7 @@ def groups_query() -> Select:
 def get_group(group_id: int) -> PermissionGroup:
     group = db.session.get(PermissionGroup, group_id)
     if group is None:
-        raise NotFound("Permission group not found.")
+        raise NotFound(gettext("Permission group not found."))
     return group
 
 
@@ -38,7 +39,9 @@ def check_grant(grantor: Any, permissions: Iterable[str]) -> None:
     beyond = sorted(set(permissions) - grantor.permissions) if grantor is not None else []
     if beyond:
         raise BeyondOwnPermissions(
-            errors={"permissions": [f"Not yours to grant: {', '.join(beyond)}."]}
+            errors={
+                "permissions": [gettext("Not yours to grant: %(names)s.", names=", ".join(beyond))]
+            }
         )
 
 
@@ -51,7 +54,7 @@ def staff_members(user_ids: Iterable[int]) -> list[User]:
     missing = sorted(set(wanted) - {user.id for user in found})
     if missing:
         names = ", ".join(map(str, missing))
-        raise NotStaff(errors={"members": [f"Not staff members: {names}."]})
+        raise NotStaff(errors={"members": [gettext("Not staff members: %(names)s.", names=names)]})
     return list(found)
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 from sqlalchemy import Select, or_, select, update
 
 from ecom.accounts.groups import check_grant
@@ -39,7 +40,7 @@ def tokens_query() -> Select:
 def get_token(token_id: int) -> IntegrationToken:
     token = db.session.get(IntegrationToken, token_id)
     if token is None:
-        raise NotFound("Integration token not found.")
+        raise NotFound(gettext("Integration token not found."))
     return token
 
 

@@ -6,10 +6,12 @@ import argon2
 import marshmallow as ma
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext
 from marshmallow import validate
 
 from ecom.accounts.errors import PasswordIsEmail
 from ecom.common.errors import ValidationFailed
+from ecom.common.field_messages import N_, translate
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -19,11 +21,11 @@ PASSWORD_RULE = [
     validate.Length(
         min=MIN_LENGTH,
         max=MAX_LENGTH,
-        error=f"Password must be {MIN_LENGTH} to {MAX_LENGTH} characters long.",
+        error=N_("Password must be {min} to {max} characters long."),
     ),
     validate.Regexp(
         r"^[^\x00]*[^\s0-9\x00][^\x00]*$",
-        error="Password needs a character other than digits and spaces.",
+        error=N_("Password needs a character other than digits and spaces."),
     ),
 ]
 
@@ -64,8 +66,10 @@ def check_password_policy(password: str, email: str = "", field: str = "password
         try:
             rule(password)
         except ma.ValidationError as refused:
-            problems.extend(refused.messages)
+            problems.extend(map(translate, refused.messages))
     if problems:
-        raise ValidationFailed("Password does not meet the policy.", errors={field: problems})
+        raise ValidationFailed(
+            gettext("Password does not meet the policy."), errors={field: problems}
+        )
     if email and password.strip().lower() == email.strip().lower():
         raise PasswordIsEmail(errors={field: [PasswordIsEmail.message]})

@@ -7,6 +7,7 @@ from stdnum.eu import vat
 
 from ecom.accounts.passwords import PASSWORD_POLICY, PASSWORD_RULE
 from ecom.common.countries import COUNTRY_CODES
+from ecom.common.field_messages import N_
 from ecom.common.i18n import current_language
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.permissions import ROLES
@@ -21,7 +22,7 @@ from ecom.common.schemas import (
 )
 
 USERNAME = validate.Regexp(
-    r"^[\w.@+-]{1,150}$", error="Letters, digits and @/./+/-/_ only, at most 150 characters."
+    r"^[\w.@+-]{1,150}$", error=N_("Letters, digits and @/./+/-/_ only, at most 150 characters.")
 )
 NAME = [validate.Length(max=150), EMPTY_OR_NOT_BLANK]
 LANGUAGE = (
@@ -204,7 +205,7 @@ class VatNumber(Text):
     """An EU VAT number, checked by format and check digits (no online lookup) and loaded
     in its compact form (``de 136 695 976`` -> ``DE136695976``); empty for none."""
 
-    default_error_messages = {"invalid_vat": "Not a valid EU VAT number (e.g. `DE136695976`)."}
+    default_error_messages = {"invalid_vat": N_("Not a valid EU VAT number (e.g. `DE136695976`).")}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs["metadata"] = {"pattern": VAT_PATTERN, **kwargs.get("metadata", {})}
@@ -241,7 +242,7 @@ class ShippingAddressSchema(ma.Schema):
     country = Text(
         required=True,
         validate=validate.OneOf(
-            sorted(COUNTRY_CODES), error="Not an ISO 3166-1 alpha-2 country code."
+            sorted(COUNTRY_CODES), error=N_("Not an ISO 3166-1 alpha-2 country code.")
         ),
         metadata={"description": "ISO 3166-1 alpha-2 code, upper case, e.g. `DE`."},
     )
@@ -262,7 +263,7 @@ class ShippingAddressSchema(ma.Schema):
         validate=[
             validate.Length(max=32),
             validate.Regexp(
-                r"^(\+?[0-9 ()./-]{4,32})?$", error="Digits, spaces and + ( ) . / - only."
+                r"^(\+?[0-9 ()./-]{4,32})?$", error=N_("Digits, spaces and + ( ) . / - only.")
             ),
         ],
     )

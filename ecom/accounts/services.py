@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, select
 
 from ecom.accounts import tokens
@@ -32,7 +33,11 @@ def ensure_unique(email: str | None, username: str | None, exclude_id: int | Non
             continue
         owner = db.session.scalar(select(User.id).where(getattr(User, field) == value))
         if owner is not None and owner != exclude_id:
-            errors[field] = [f"A user with this {field} already exists."]
+            errors[field] = [
+                gettext("A user with this email already exists.")
+                if field == "email"
+                else gettext("A user with this username already exists.")
+            ]
     if errors:
         raise AccountExists(errors=errors)
 
@@ -99,7 +104,7 @@ def logout(user: User, access_claims: dict, refresh: str) -> None:
     """End the login (token family) of the access token and of the refresh token."""
     _claims, owner, family = tokens.validate(refresh, "refresh")
     if owner.id != user.id:
-        raise TokenNotValid("The refresh token belongs to another user.")
+        raise TokenNotValid(gettext("The refresh token belongs to another user."))
     with atomic():
         tokens.revoke_family(access_claims["fam"])
         tokens.revoke_family(family.id)
@@ -113,7 +118,7 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
     email = normalise_email(changes.pop("email", user.email))
     moving = email != user.email
     if moving and not password:
-        message = "The current password is required to change the e-mail address."
+        message = gettext("The current password is required to change the e-mail address.")
         # 403, not 400: the request is well formed, the caller has not proven who they are.
         raise PermissionDenied(
             message, errors={"current_password": [message]}, code="current_password_required"
@@ -134,10 +139,9 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
 def check_current_password(user: User, password: str) -> None:
     """403 unless ``password`` is ``user``'s."""
     if not verify_password(user.password_hash, password):
+        message = gettext("Current password is wrong.")
         raise PermissionDenied(
-            "Current password is wrong.",
-            errors={"current_password": ["Current password is wrong."]},
-            code="wrong_password",
+            message, errors={"current_password": [message]}, code="wrong_password"
         )
 
 
@@ -154,7 +158,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(gettext("User not found."))
     return user
 
 

@@ -3,11 +3,12 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from ecom.common.field_messages import N_
 from ecom.common.ids import ID_RANGE
 from ecom.common.permissions import PERMISSIONS
 from ecom.common.schemas import NOT_BLANK, ResponseSchema, Text
 
-NAME = [validate.Length(max=80, error="At most 80 characters."), NOT_BLANK]
+NAME = [validate.Length(max=80, error=N_("At most {max} characters.")), NOT_BLANK]
 
 
 def _permissions(**kwargs: object) -> ma.fields.List:

@@ -17,6 +17,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Response, current_app
+from flask_babel import gettext
 from flask_jwt_extended import JWTManager, create_access_token, create_refresh_token
 from flask_jwt_extended import decode_token as decode_jwt
 from flask_jwt_extended.exceptions import JWTExtendedException
@@ -129,7 +130,7 @@ def validate(token: str, expected_type: str | None = None) -> tuple[dict, User, 
     except (PyJWTError, JWTExtendedException) as exc:
         raise TokenNotValid() from exc
     if expected_type and claims.get("type") != expected_type:
-        raise TokenNotValid(f"A {expected_type} token is required.")
+        raise TokenNotValid(gettext("A %(type)s token is required.", type=expected_type))
     found = owner(claims)
     if found is None:
         raise TokenNotValid()

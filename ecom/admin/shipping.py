@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_babel import gettext
 from wtforms import Form, StringField, TextAreaField
 
 from config.fields import comma_list
@@ -43,7 +44,10 @@ def parse_bands(text: str) -> list[dict[str, Decimal | None]]:
         try:
             lower, upper, price = (Decimal(v) if v else None for v in match.groups())
         except (AttributeError, InvalidOperation):
-            message = f"Line {number}: write a band as `lower-upper: price`, e.g. `0-1000: 5.00`."
+            message = gettext(
+                "Line %(number)s: write a band as `lower-upper: price`, e.g. `0-1000: 5.00`.",
+                number=number,
+            )
             raise ValidationFailed(message, errors={"bands": [message]}) from None
         bands.append({"lower": lower, "upper": upper, "price": price})
     return bands

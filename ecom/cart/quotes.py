@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ecom.accounts.addresses import get_address
@@ -82,7 +83,9 @@ def destination_of(user: User, request: QuoteRequest) -> Destination | None:
     if request.country is not None:
         return Destination.of_copy({"country": request.country, "postal_code": request.postal_code})
     if request.shipping_method_id is not None:
-        raise DestinationRequired("A shipping method needs a destination: address_id or country.")
+        raise DestinationRequired(
+            gettext("A shipping method needs a destination: address_id or country.")
+        )
     return None
 
 
@@ -116,7 +119,9 @@ def priced_cart(user: User, request: QuoteRequest | None = None) -> PricedCart:
 def shipping_methods(user: User, request: QuoteRequest) -> list[ShippingOption]:
     destination = destination_of(user, request)
     if destination is None:
-        raise DestinationRequired("Name a destination: address_id, or country (and postal_code).")
+        raise DestinationRequired(
+            gettext("Name a destination: address_id, or country (and postal_code).")
+        )
     with atomic(keep_loaded=True):
         cart = get_cart(user, shown=True)
         check, _ = entered_voucher(cart, user)

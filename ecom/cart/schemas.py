@@ -7,6 +7,7 @@ from ecom.cart.services import MAX_QUANTITY
 from ecom.catalog.schemas import ProductSummarySchema
 from ecom.catalog.stock import on_sale
 from ecom.common.countries import COUNTRY_CODES
+from ecom.common.field_messages import N_
 from ecom.common.ids import ID_RANGE
 from ecom.common.money import Currency, Money
 from ecom.common.schemas import NOT_BLANK, QueryInteger, ResponseSchema, Text
@@ -143,7 +144,11 @@ class CartAddSchema(ma.Schema):
     def names_one_variant(self, data: dict, **kwargs: Any) -> None:
         given = [field for field in ONE_OF if field in data]
         if len(given) != 1:
-            message = "Send variant_id or product_id" + (", not both." if given else ".")
+            message = (
+                N_("Send variant_id or product_id, not both.")
+                if given
+                else N_("Send variant_id or product_id.")
+            )
             raise ma.ValidationError({field: [message] for field in ONE_OF})
 
 
@@ -163,7 +168,7 @@ class CartQuantityPatchSchema(CartQuantitySchema):
     """The line's quantity, or nothing to leave it as it is (used with ``partial=True``)."""
 
 
-COUNTRY = validate.OneOf(sorted(COUNTRY_CODES), error="Not an ISO 3166-1 alpha-2 country code.")
+COUNTRY = validate.OneOf(sorted(COUNTRY_CODES), error=N_("Not an ISO 3166-1 alpha-2 country code."))
 
 
 class DestinationArgsSchema(ma.Schema):

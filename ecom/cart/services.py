@@ -1,5 +1,7 @@
 """Cart rules: one cart per user, quantities 1..999 and never above the stock on hand."""
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -63,7 +65,7 @@ def locked_lines(cart: Cart) -> list[CartItem]:
     return sorted(db.session.scalars(query).unique(), key=lambda line: line.variant_id)
 
 
-NOT_ON_SALE = "No such product on sale."
+NOT_ON_SALE = _l("No such product on sale.")
 
 
 def variant_on_sale(
@@ -84,7 +86,7 @@ def variant_on_sale(
     return variant
 
 
-LINE_SIZE = f"A line holds 1 to {MAX_QUANTITY} units."
+LINE_SIZE = _l("A line holds 1 to %(max)s units.", max=MAX_QUANTITY)
 
 
 class LineFull(Conflict, ValidationFailed):
@@ -135,7 +137,7 @@ def _own_item(user: User, item_id: int) -> CartItem:
         )
     )
     if item is None:
-        raise NotFound("Cart item not found.")
+        raise NotFound(gettext("Cart item not found."))
     return item
 
 

@@ -1,5 +1,6 @@
 """Category rules: a tree with unique names, never a cycle, only empty leaves deleted."""
 
+from flask_babel import gettext
 from sqlalchemy import Select, func, select
 
 from ecom.catalog import localized
@@ -25,7 +26,7 @@ def category_changed(category_id: int) -> None:
 def get_category(category_id: int) -> Category:
     category = db.session.get(Category, category_id)
     if category is None:
-        raise NotFound("Category not found.")
+        raise NotFound(gettext("Category not found."))
     return category
 
 

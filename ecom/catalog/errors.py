@@ -148,13 +148,16 @@ class DefaultLanguage(ValidationFailed):
     location = "path"
 
     def __init__(self, language: str) -> None:
-        message = f"{language!r} is the default language: its text is the catalogue's own."
+        message = gettext(
+            "%(language)s is the default language: its text is the catalogue's own.",
+            language=repr(language),
+        )
         super().__init__(message, errors={"language": [message]})
 
 
 class SlugTaken(Conflict):
     code = "slug_taken"
-    message = "Another product or category of this kind has this slug in some language."
+    message = _l("Another product or category of this kind has this slug in some language.")
 
     def __init__(self) -> None:
         super().__init__(errors={"slug": [self.message]})

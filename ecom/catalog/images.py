@@ -6,6 +6,8 @@ from io import BytesIO
 from uuid import uuid4
 
 from flask import current_app
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
@@ -20,10 +22,11 @@ from ecom.common.storage import get_storage
 from ecom.common.transactions import atomic
 
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
-INVALID_IMAGE = "Upload a valid JPEG, PNG or WebP image."
+INVALID_IMAGE = _l("Upload a valid JPEG, PNG or WebP image.")
 
 
 def _refused(message: str) -> ValidationFailed:
+    message = str(message)
     return ValidationFailed(message, errors={"image": [message]}, location="files")
 
 
@@ -33,8 +36,8 @@ def _read_image(file: FileStorage) -> tuple[bytes, str]:
     data = file.stream.read(limit + 1)
     if len(data) > limit:
         raise ImageTooLarge(
-            f"The image is larger than {limit} bytes.",
-            errors={"image": [f"At most {limit} bytes."]},
+            gettext("The image is larger than %(limit)s bytes.", limit=limit),
+            errors={"image": [gettext("At most %(limit)s bytes.", limit=limit)]},
         )
     try:
         with Image.open(BytesIO(data)) as image:
@@ -47,7 +50,7 @@ def _read_image(file: FileStorage) -> tuple[bytes, str]:
     # A few kilobytes of PNG can declare an image that takes gigabytes to decode.
     max_pixels = current_app.config["MAX_IMAGE_PIXELS"]
     if width * height > max_pixels:
-        raise _refused(f"At most {max_pixels} pixels (width × height).")
+        raise _refused(gettext("At most %(limit)s pixels (width × height).", limit=max_pixels))
     return data, image_format
 
 

@@ -1,6 +1,8 @@
 """Option rules: a product's options have distinct names and values; adding an option gives
 every variant its first value (so they stay distinct); a value or option in use stays."""
 
+from flask_babel import gettext
+
 from ecom.catalog.errors import OptionExists, OptionInUse
 from ecom.catalog.models import OptionValue, Product, ProductOption
 from ecom.catalog.summary import locked_product, product_changed
@@ -13,7 +15,7 @@ from ecom.extensions import db
 def _option_of(product: Product, option_id: int) -> ProductOption:
     option = next((o for o in product.options if o.id == option_id), None)
     if option is None:
-        raise NotFound("Option not found.")
+        raise NotFound(gettext("Option not found."))
     return option
 
 
@@ -26,7 +28,7 @@ def _distinct(values: list[str]) -> list[str]:
     seen: set[str] = set()
     repeated = [v for v in values if v.casefold() in seen or seen.add(v.casefold())]
     if repeated:
-        message = f"Each value once: {', '.join(repeated)} repeated."
+        message = gettext("Each value once: %(values)s repeated.", values=", ".join(repeated))
         raise ValidationFailed(message, errors={"values": [message]})
     return values
 

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import column, exists, select, table, update
 
 from ecom.catalog.errors import (
@@ -31,7 +32,7 @@ from ecom.extensions import db
 
 # What a product's request sets on its only variant (a product with several refuses them).
 DEFAULT_VARIANT_FIELDS = ("price", "stock_quantity", "sku")
-SEVERAL_VARIANTS = "This product has several variants: set this on each of them (variants/)."
+SEVERAL_VARIANTS = _l("This product has several variants: set this on each of them (variants/).")
 # The tax domain's table, named rather than imported: tax sits above the catalog.
 TAX_CLASSES = table("tax_classes", column("id"))
 

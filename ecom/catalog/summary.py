@@ -1,5 +1,6 @@
 """A product's summary of its variants, and the lock every variant change takes first."""
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -35,7 +36,7 @@ def locked_product(product_id: int) -> Product:
         )
     )
     if product is None:
-        raise NotFound("Product not found.")
+        raise NotFound(gettext("Product not found."))
     return product
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -52,14 +53,14 @@ def _product(product_id: int) -> Product:
 def _option(product_id: int, option_id: int) -> ProductOption:
     option = db.session.get(ProductOption, option_id)
     if option is None or option.product_id != product_id:
-        raise NotFound("Option not found.")
+        raise NotFound(gettext("Option not found."))
     return option
 
 
 def _value(product_id: int, option_id: int, value_id: int) -> OptionValue:
     value = db.session.get(OptionValue, value_id)
     if value is None or value.option_id != _option(product_id, option_id).id:
-        raise NotFound("Option value not found.")
+        raise NotFound(gettext("Option value not found."))
     return value
 
 
@@ -157,7 +158,7 @@ def delete_translation(kind: Translated, language: str, **path: int) -> None:
     owner = kind.find(**path)
     row = _row(kind, owner, language)
     if row is None:
-        raise NotFound("No translation in this language.")
+        raise NotFound(gettext("No translation in this language."))
     with atomic():
         db.session.delete(row)
         kind.changed(owner)

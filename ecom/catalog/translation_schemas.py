@@ -4,10 +4,11 @@ optional, null when it falls back to the default language's text."""
 import marshmallow as ma
 from marshmallow import validate
 
+from ecom.common.field_messages import N_
 from ecom.common.schemas import NOT_BLANK, ResponseSchema, Text
 
 SLUG = validate.Regexp(
-    r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Lower-case letters and digits, words joined by `-`."
+    r"^[a-z0-9]+(-[a-z0-9]+)*$", error=N_("Lower-case letters and digits, words joined by `-`.")
 )
 FALLS_BACK = "Null: the default language's text."
 
@@ -15,7 +16,7 @@ FALLS_BACK = "Null: the default language's text."
 def _text(length: int, *extra: validate.Validator) -> Text:
     return Text(
         allow_none=True,
-        validate=[validate.Length(min=1, max=length, error=f"1 to {length} characters."), *extra],
+        validate=[validate.Length(min=1, max=length, error=N_("1 to {max} characters.")), *extra],
         metadata={"description": FALLS_BACK},
     )
 
@@ -23,7 +24,7 @@ def _text(length: int, *extra: validate.Validator) -> Text:
 def _slug(length: int) -> Text:
     return Text(
         allow_none=True,
-        validate=[validate.Length(max=length, error=f"At most {length} characters."), SLUG],
+        validate=[validate.Length(max=length, error=N_("At most {max} characters.")), SLUG],
         metadata={
             "description": "Unique across the catalogue in every language; made from the "
             "translated title or name when the translation has none.",

@@ -5,13 +5,14 @@ from marshmallow import validate
 
 from ecom.catalog.image_schemas import ImageSet
 from ecom.catalog.schemas import ProductSchema, sku_field
+from ecom.common.field_messages import N_
 from ecom.common.fieldsets import FieldSet
 from ecom.common.ids import COUNT_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Money
 from ecom.common.schemas import NOT_BLANK, Boolean, ResponseSchema, Text
 from ecom.common.storage import image_url
 
-OPTION_TEXT = [validate.Length(min=1, max=50, error="1 to 50 characters."), NOT_BLANK]
+OPTION_TEXT = [validate.Length(min=1, max=50, error=N_("1 to {max} characters.")), NOT_BLANK]
 
 
 # --- answers ----------------------------------------------------------------------------
@@ -135,7 +136,7 @@ class OptionWriteSchema(ma.Schema):
     values = ma.fields.List(
         Text(validate=OPTION_TEXT),
         required=True,
-        validate=validate.Length(min=1, error="At least one value."),
+        validate=validate.Length(min=1, error=N_("At least one value.")),
         metadata={
             "uniqueItems": True,
             "description": "Its values in display order, each once (any case). Creating: "

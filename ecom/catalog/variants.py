@@ -5,6 +5,7 @@ Every write locks the product first (``locked_product``) and refreshes its summa
 
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ecom.catalog.errors import (
@@ -33,7 +34,7 @@ def option_key(values: list[OptionValue]) -> str:
 def variant_of(product: Product, variant_id: int) -> ProductVariant:
     variant = next((v for v in product.variants if v.id == variant_id), None)
     if variant is None:
-        raise NotFound("Variant not found.")
+        raise NotFound(gettext("Variant not found."))
     return variant
 
 
@@ -45,8 +46,11 @@ def values_named(product: Product, names: dict[str, str]) -> list[OptionValue]:
     unknown = sorted(set(given) - set(options))
     missing = [option.name for key, option in options.items() if key not in given]
     if unknown or missing:
-        message = "Name one value for each of the product's options: " + (
-            ", ".join(option.name for option in product.options) or "it has none"
+        names = ", ".join(option.name for option in product.options)
+        message = (
+            gettext("Name one value for each of the product's options: %(names)s", names=names)
+            if names
+            else gettext("Name one value for each of the product's options: it has none")
         )
         raise OptionsMismatch(message)
     return [_value(option, given[key]) for key, option in options.items()]
@@ -76,10 +80,10 @@ def check_price_and_stock(values: dict) -> None:
     negative stock or weight."""
     errors = {}
     if values.get("price") is not None and not Decimal(values["price"]) > 0:
-        errors["price"] = ["Must be above 0."]
+        errors["price"] = [gettext("Must be above 0.")]
     for field in ("stock_quantity", "weight_grams"):
         if (values.get(field) or 0) < 0:
-            errors[field] = ["Must be 0 or more."]
+            errors[field] = [gettext("Must be 0 or more.")]
     if errors:
         raise ValidationFailed(errors=errors)
 

@@ -4,6 +4,7 @@ and the reviews of its products, asks here."""
 
 from collections.abc import Iterable
 
+from flask_babel import gettext
 from sqlalchemy import Select
 
 from ecom.catalog.models import Product, ProductVariant
@@ -18,7 +19,7 @@ def is_visible(row: Product | ProductVariant | None, *, include_inactive: bool) 
 def visible_product(product: Product | None, *, include_inactive: bool) -> Product:
     """The product if the reader sees it; else not found, as if it did not exist."""
     if not is_visible(product, include_inactive=include_inactive):
-        raise NotFound("Product not found.")
+        raise NotFound(gettext("Product not found."))
     return product
 
 

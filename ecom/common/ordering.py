@@ -7,6 +7,13 @@ from typing import Any
 
 import marshmallow as ma
 
+from ecom.common.field_messages import N_
+
+# Marked at import, as every templated message: ``translate`` knows the templates by then.
+UNKNOWN_FIELD = N_(
+    "Unknown ordering field `{field}`; use {choices}, each optionally prefixed with `-`."
+)
+
 
 class Ordering:
     """A list's whitelist: public field names → attribute names of ``model``; ``default``
@@ -69,8 +76,6 @@ class OrderingField(ma.fields.String):
         fields = super()._deserialize(value, attr, data, **kwargs).split(",")
         for field in fields:
             if field.removeprefix("-") not in self.ordering.fields:
-                raise ma.ValidationError(
-                    f"Unknown ordering field `{field}`; use {', '.join(self.ordering.choices)}, "
-                    "each optionally prefixed with `-`."
-                )
+                choices = ", ".join(self.ordering.choices)
+                raise ma.ValidationError(UNKNOWN_FIELD.format(field=field, choices=choices))
         return fields

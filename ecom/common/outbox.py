@@ -29,10 +29,9 @@ from flask import Flask, current_app
 from sqlalchemy import ColumnElement, Select, inspect, or_, select, update
 
 from ecom.common import events
-from ecom.common.errors import Conflict, NotFound
 from ecom.common.metrics import OUTBOX_JOBS
 from ecom.common.models import TimestampMixin, UTCDateTime, utcnow
-from ecom.common.outbox_failures import GiveUp, RetryLater
+from ecom.common.outbox_failures import GiveUp, MessageNotFound, NotRetriable, RetryLater
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -287,7 +286,7 @@ def retry(message_id: int) -> OutboxMessage:
     with atomic():
         message = db.session.get(OutboxMessage, message_id)
         if message is None:
-            raise NotFound("Outbox message not found.")
+            raise MessageNotFound()
         moved = db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.state == "failed")
@@ -295,6 +294,6 @@ def retry(message_id: int) -> OutboxMessage:
             .execution_options(synchronize_session=False)
         ).rowcount
         if not moved:
-            raise Conflict(f"Only failed messages can be retried; this one is {message.state}.")
+            raise NotRetriable(message.state)
         _hand_over_on_commit(message)
     return message

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import marshmallow as ma
 from flask import current_app, request
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, Engine, Select, event, func, literal_column, select
 
 from ecom.common.errors import NotFound
@@ -181,13 +182,13 @@ def paginate(
     offset, size = page_slice(page_args)
     counted = count(query)
     if page > 1 and offset >= counted.total and not counted.estimated:
-        raise NotFound("Invalid page.", code="invalid_page")
+        raise NotFound(gettext("Invalid page."), code="invalid_page")
     result = db.session.execute(query.limit(size).offset(offset))
     rows = list(result.scalars() if scalars else result)
     if counted.estimated and len(rows) < size and not partial:
         # A short page ends the list: the count is now known, or the page is past the end.
         if not rows and page > 1:
-            raise NotFound("Invalid page.", code="invalid_page")
+            raise NotFound(gettext("Invalid page."), code="invalid_page")
         counted = Count(offset + len(rows))
     # An estimate cannot tell where the list ends: every full page links to the next.
     more = len(rows) == size if counted.estimated else page * size < counted.total

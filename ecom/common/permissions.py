@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_request_context, request
+from flask_babel import gettext
 from flask_jwt_extended import get_current_user, verify_jwt_in_request
 
 from ecom.common.errors import NotAuthenticated, PermissionDenied
@@ -81,7 +82,7 @@ def current_integration_token() -> TokenCaller | None:
         secret = _bearer_integration_secret()
         caller = None if secret is None else current_app.extensions[TOKEN_LOADER](secret)
         if secret is not None and caller is None:
-            raise NotAuthenticated("The integration token is unknown or revoked.")
+            raise NotAuthenticated(gettext("The integration token is unknown or revoked."))
         request.environ[TOKEN_KEY] = caller
     return request.environ[TOKEN_KEY]
 
@@ -125,7 +126,7 @@ def authorize(role: str | None, *, optional: bool = False, permission: str | Non
     token = current_integration_token()
     if token is not None:
         if permission is None and not optional:
-            raise PermissionDenied("Integration tokens call staff operations only.")
+            raise PermissionDenied(gettext("Integration tokens call staff operations only."))
         if permission is not None and not has_permission(token, permission):
             raise PermissionDenied(_lacking(permission))
         return
@@ -133,7 +134,7 @@ def authorize(role: str | None, *, optional: bool = False, permission: str | Non
     if user is None:
         if optional:
             return
-        raise NotAuthenticated("Authentication credentials were not provided.")
+        raise NotAuthenticated(gettext("Authentication credentials were not provided."))
     if role is not None and not has_role(user, role):
         raise PermissionDenied()
     if permission is not None and not has_permission(user, permission):

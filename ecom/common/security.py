@@ -137,7 +137,7 @@ def refuse_abusive_json() -> None:
     if request.url_rule is None or not request.is_json:
         return
     limit = current_app.config["MAX_JSON_DEPTH"]
-    too_deep = f"JSON body is nested deeper than {limit} levels."
+    too_deep = gettext("JSON body is nested deeper than %(limit)s levels.", limit=limit)
     # get_data enforces MAX_CONTENT_LENGTH (413) and keeps the body for the parser.
     body = request.get_data(cache=True)
     try:
@@ -153,7 +153,7 @@ def refuse_abusive_json() -> None:
     if b"\\u0000" in body and JSON_NUL.search(body):
         _refuse("request", gettext("NUL characters are not accepted."))
     if _has_lone_surrogate(body, value):
-        _refuse("json", "Text may not contain lone UTF-16 surrogates.")
+        _refuse("json", gettext("Text may not contain lone UTF-16 surrogates."))
 
 
 def _request_texts() -> Iterator[str]:

@@ -3,9 +3,11 @@
 import re
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, func, select
 
 from ecom.common.errors import ValidationFailed
+from ecom.common.field_messages import N_
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 from ecom.fulfilment.errors import CarrierInUse, CarrierNameTaken, CarrierNotFound
@@ -18,8 +20,8 @@ END = r"(?![\s\S])"
 # No space nor control character (spelled out: Python's \s and ECMAScript's differ).
 VISIBLE = r"[^\x00-\x20\x7f]"
 TEMPLATE_PATTERN = rf"^https?://{VISIBLE}*\{{tracking_number\}}{VISIBLE}*{END}"
-TEMPLATE_RULE = "An http(s) URL without spaces, holding {tracking_number}."
-NAME_RULE = "Give a name of 1 to 100 characters."
+TEMPLATE_RULE = N_("An http(s) URL without spaces, holding {tracking_number}.")
+NAME_RULE = N_("Give a name of 1 to 100 characters.")
 
 
 def carriers_query() -> Select:
@@ -82,9 +84,9 @@ def _check(values: dict[str, Any]) -> None:
     errors = {}
     name = values.get("name") or ""
     if not name.strip() or len(name) > 100:
-        errors["name"] = [NAME_RULE]
+        errors["name"] = [gettext(NAME_RULE)]
     template = values.get("tracking_url_template") or ""
     if len(template) > 500 or not re.match(TEMPLATE_PATTERN, template):
-        errors["tracking_url_template"] = [TEMPLATE_RULE]
+        errors["tracking_url_template"] = [gettext(TEMPLATE_RULE)]
     if errors:
         raise ValidationFailed(errors=errors)

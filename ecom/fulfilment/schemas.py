@@ -1,22 +1,23 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from ecom.common.field_messages import N_
 from ecom.common.ids import ID_RANGE, MAX_ID
 from ecom.common.schemas import NOT_BLANK, ResponseSchema, Text
 from ecom.fulfilment.carriers import END, TEMPLATE_PATTERN, TEMPLATE_RULE
 from ecom.fulfilment.models import TRACKING_PLACEHOLDER
 
-NAME = [validate.Length(max=100, error="At most 100 characters."), NOT_BLANK]
+NAME = [validate.Length(max=100, error=N_("At most {max} characters.")), NOT_BLANK]
 TEMPLATE = [
-    validate.Length(max=500, error="At most 500 characters."),
+    validate.Length(max=500, error=N_("At most {max} characters.")),
     # (The message is a format string: its braces doubled.)
     validate.Regexp(TEMPLATE_PATTERN, error=TEMPLATE_RULE.replace("{", "{{").replace("}", "}}")),
 ]
 TRACKING_NUMBER = [
-    validate.Length(max=100, error="At most 100 characters."),
+    validate.Length(max=100, error=N_("At most {max} characters.")),
     validate.Regexp(
         rf"^[A-Za-z0-9]([A-Za-z0-9 -]*[A-Za-z0-9])?{END}",
-        error="Letters and digits, with spaces or hyphens between them.",
+        error=N_("Letters and digits, with spaces or hyphens between them."),
     ),
 ]
 
@@ -69,7 +70,7 @@ class FulfilmentLineInputSchema(ma.Schema):
     quantity = ma.fields.Integer(
         required=True,
         strict=True,
-        validate=validate.Range(min=1, max=MAX_ID, error="From 1 to {max}."),
+        validate=validate.Range(min=1, max=MAX_ID, error=N_("From 1 to {max}.")),
         metadata={"description": "Units of the line in this parcel."},
     )
 
@@ -89,7 +90,7 @@ class FulfilmentCreateSchema(ma.Schema):
     lines = ma.fields.List(
         ma.fields.Nested(FulfilmentLineInputSchema),
         required=True,
-        validate=validate.Length(min=1, max=100, error="From 1 to 100 lines."),
+        validate=validate.Length(min=1, max=100, error=N_("From 1 to {max} lines.")),
         metadata={"description": "A line named twice ships the sum of its quantities."},
     )
 

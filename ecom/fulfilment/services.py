@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -97,7 +98,7 @@ def deliver_order(order_id: int, *, actor: User | None) -> list[Fulfilment]:
         fulfilments = _fulfilments(order_id)
         waiting = [f for f in fulfilments if f.delivered_at is None]
         if not waiting:
-            raise AlreadyDelivered("Every fulfilment of this order was already delivered.")
+            raise AlreadyDelivered(gettext("Every fulfilment of this order was already delivered."))
         for fulfilment in waiting:
             _deliver(order, fulfilment, actor)
     return fulfilments

@@ -5,6 +5,7 @@ transaction; the order's status follows in ``transitions`` (a whole-order move) 
 
 from collections.abc import Mapping
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -18,7 +19,8 @@ class LineNotInOrder(NotFound):
     code = "order_line_not_found"
 
     def __init__(self, line_ids: list[int]) -> None:
-        message = f"Not lines of this order: {', '.join(map(str, sorted(line_ids)))}."
+        ids = ", ".join(map(str, sorted(line_ids)))
+        message = gettext("Not lines of this order: %(ids)s.", ids=ids)
         super().__init__(message, errors={"lines": [message]})
 
 
@@ -118,9 +120,17 @@ def _left(order_id: int, quantities: Mapping[int, int], room: ColumnElement[int]
     return left
 
 
+def _beyond(what: str, **values: int) -> str:
+    if what == "to ship":
+        return gettext(
+            "Line %(line)s has %(left)s unit(s) left to ship; %(asked)s asked.", **values
+        )
+    return gettext("Line %(line)s has %(left)s unit(s) left to deliver; %(asked)s asked.", **values)
+
+
 def _refuse_beyond(quantities: Mapping[int, int], left: dict[int, int], what: str) -> None:
     problems = [
-        f"Line {line_id} has {left[line_id]} unit(s) left {what}; {units} asked."
+        _beyond(what, line=line_id, left=left[line_id], asked=units)
         for line_id, units in sorted(quantities.items())
         if units > left[line_id]
     ]

@@ -1,6 +1,7 @@
 """Staff's internal notes on an order: who wrote what, when. No customer route or answer
 carries them (the order's schema has no notes)."""
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,7 +15,7 @@ from ecom.orders.models import Order, OrderNote
 def _existing_order(order_id: int) -> Order:
     order = db.session.get(Order, order_id)
     if order is None:
-        raise NotFound("Order not found.")
+        raise NotFound(gettext("Order not found."))
     return order
 
 

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -198,7 +199,7 @@ def _shipping_copy(user: User, address_id: int | None, address: dict | None) -> 
         return ShippingAddressSchema().load(address)
     chosen = get_address(user, address_id) if address_id is not None else default_address(user)
     if chosen is None:
-        message = "A shipping address is required: send one, or save a default address."
+        message = gettext("A shipping address is required: send one, or save a default address.")
         raise Conflict(message, errors={"shipping_address_id": [message]}, code="no_address")
     return snapshot(chosen)
 

@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecom.accounts.schemas import ShippingAddressCopySchema, ShippingAddressSchema
+from ecom.common.field_messages import N_
 from ecom.common.ids import ID_RANGE
 from ecom.common.money import Currency, Money
 from ecom.common.schemas import ResponseSchema, Text
@@ -158,7 +159,7 @@ class StatusPatchSchema(ma.Schema):
     @ma.validates_schema
     def note_needs_status(self, data: dict, **kwargs: Any) -> None:
         if "note" in data and "status" not in data:
-            raise ma.ValidationError({"note": ["A note goes with a status."]})
+            raise ma.ValidationError({"note": [N_("A note goes with a status.")]})
 
 
 class CancelSchema(ma.Schema):

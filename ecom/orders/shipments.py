@@ -5,6 +5,8 @@ units at once cannot both count them."""
 
 from collections.abc import Mapping
 
+from flask_babel import gettext
+
 from ecom.accounts.models import User
 from ecom.common.errors import Conflict, NotFound
 from ecom.common.models import lock_row
@@ -41,7 +43,7 @@ def locked_order(order_id: int) -> Order:
     """The order, locked until the caller's commit and read afresh."""
     order = lock_row(Order, order_id)
     if order is None:
-        raise NotFound("Order not found.")
+        raise NotFound(gettext("Order not found."))
     return order
 
 

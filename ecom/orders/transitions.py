@@ -4,6 +4,7 @@ payment status follows (``mark_refunded``)."""
 
 from collections import deque
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -65,7 +66,10 @@ class StatusFollowsUnits(Conflict):
     code = "status_follows_units"
 
     def __init__(self, requested: str) -> None:
-        message = f"An order becomes {requested} when some of its units ship (a fulfilment)."
+        message = gettext(
+            "An order becomes %(requested)s when some of its units ship (a fulfilment).",
+            requested=requested,
+        )
         super().__init__(message, errors={"status": [message]})
 
 
@@ -73,8 +77,13 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
     def __init__(self, current: str, requested: str) -> None:
-        allowed = ", ".join(TRANSITIONS.get(current, ())) or "none"
-        message = f"The order is {current}; it cannot become {requested} (allowed: {allowed})."
+        allowed = ", ".join(TRANSITIONS.get(current, ())) or gettext("none")
+        message = gettext(
+            "The order is %(current)s; it cannot become %(requested)s (allowed: %(allowed)s).",
+            current=current,
+            requested=requested,
+            allowed=allowed,
+        )
         super().__init__(message, errors={"status": [message]})
         self.current = current
         self.requested = requested
@@ -87,7 +96,7 @@ def change_status(order_id: int, to_status: str, *, actor: User | None, note: st
     with atomic():
         order = db.session.get(Order, order_id)
         if order is None:
-            raise NotFound("Order not found.")
+            raise NotFound(gettext("Order not found."))
         move(order, to_status, actor=actor, note=note)
     return order
 
@@ -97,7 +106,7 @@ def cancel_own_order(user: User, order_id: int, note: str = "") -> Order:
     with atomic():
         order = db.session.get(Order, order_id)
         if order is None or order.user_id != user.id:
-            raise NotFound("Order not found.")
+            raise NotFound(gettext("Order not found."))
         if order.status != "pending":
             raise InvalidTransition(order.status, "cancelled")
         move(order, "cancelled", actor=user, note=note or "Cancelled by the customer.")

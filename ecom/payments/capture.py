@@ -3,6 +3,7 @@
 order is cancelled. The provider is called by outbox jobs; the capture's confirmation
 arrives as the provider's webhook and pays the order through the usual rules."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -28,7 +29,7 @@ def request_capture(order_id: int) -> Payment:
     """Have the provider capture the order's authorized payment (a background job)."""
     with atomic(keep_loaded=True):
         if lock_order(order_id) is None:
-            raise NotFound("Order not found.")
+            raise NotFound(gettext("Order not found."))
         payment = authorized_payment(order_id)
         if payment is None:
             raise NothingToCapture()

@@ -2,6 +2,7 @@
 order paid by hand, with the reason in its history. An order paying through a provider
 becomes paid only when that payment is captured (``webhooks``), never by hand."""
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ecom.accounts.models import User
@@ -29,9 +30,12 @@ class PaidThroughProvider(Conflict):
     code = "paid_through_provider"
 
     def __init__(self, payment: Payment) -> None:
-        message = (
-            f"Payment #{payment.id} ({payment.provider}) is {payment.status}: the order "
-            "becomes paid when that payment is captured, not by hand."
+        message = gettext(
+            "Payment #%(id)s (%(provider)s) is %(status)s: the order becomes paid when that "
+            "payment is captured, not by hand.",
+            id=payment.id,
+            provider=payment.provider,
+            status=payment.status,
         )
         super().__init__(message, errors={"status": [message]})
 
@@ -50,12 +54,12 @@ def mark_paid_by_hand(order_id: int, *, actor: User, reason: str) -> Order:
     ``reason`` (how it was paid) goes to the order's history."""
     reason = reason.strip()
     if not reason or len(reason) > MAX_REASON:
-        message = f"Say how the order was paid (1 to {MAX_REASON} characters)."
+        message = gettext("Say how the order was paid (1 to %(max)s characters).", max=MAX_REASON)
         raise ValidationFailed(message, errors={"reason": [message]})
     with atomic(keep_loaded=True):
         order = lock_order(order_id)
         if order is None:
-            raise NotFound("Order not found.")
+            raise NotFound(gettext("Order not found."))
         payment = live_payment(order_id)
         if payment is not None:
             raise PaidThroughProvider(payment)

@@ -4,6 +4,7 @@ settled when the provider confirms. Refunds of a payment never add up past its a
 from decimal import Decimal
 from uuid import uuid4
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -37,7 +38,9 @@ class RefundTooLarge(Conflict):
     code = "refund_too_large"
 
     def __init__(self, left: Decimal, currency: str) -> None:
-        message = f"At most {left} {currency} is left to refund."
+        message = gettext(
+            "At most %(amount)s %(currency)s is left to refund.", amount=left, currency=currency
+        )
         super().__init__(message, errors={"amount": [message]})
 
 
@@ -47,7 +50,7 @@ def request_refund(
     """Refund ``amount`` (default: all that is left) of the order's captured payment."""
     with atomic(keep_loaded=True):
         if lock_order(order_id) is None:
-            raise NotFound("Order not found.")
+            raise NotFound(gettext("Order not found."))
         payment = _refundable_payment(order_id)
         if payment is None:
             raise NothingToRefund()

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import uuid4
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ecom.accounts.models import User
@@ -55,7 +56,7 @@ def start_payment(
     with atomic(keep_loaded=True):
         order = lock_order(order_id)
         if order is None or order.user_id != user.id:
-            raise NotFound("Order not found.")
+            raise NotFound(gettext("Order not found."))
         existing = _existing_payment(order.id, request_key)
         if existing is not None:
             return existing, False

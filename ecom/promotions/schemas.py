@@ -3,6 +3,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from ecom.common.field_messages import N_
 from ecom.common.ids import COUNT_RANGE, ID_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Money
 from ecom.common.pagination import PageArgsSchema
@@ -16,7 +17,7 @@ def _ids(description: str) -> ma.fields.List:
     return ma.fields.List(
         ma.fields.Integer(strict=True, validate=ID_RANGE),
         load_default=[],
-        validate=validate.Length(max=1000, error="At most 1000 ids."),
+        validate=validate.Length(max=1000, error=N_("At most {max} ids.")),
         metadata={"description": description},
     )
 
@@ -143,7 +144,7 @@ class VoucherWriteSchema(PeriodSchema):
 
     code = Text(
         required=True,
-        validate=validate.Regexp(CODE_PATTERN, error="1 to 50 letters, digits, - or _."),
+        validate=validate.Regexp(CODE_PATTERN, error=N_("1 to 50 letters, digits, - or _.")),
         metadata={"description": "Unique in any case; stored upper-cased.", "example": "WELCOME10"},
     )
     kind = Text(required=True, validate=validate.OneOf(VOUCHER_KINDS))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import Select, exists, or_, select, update
 
 from ecom.catalog.models import ProductVariant
@@ -32,19 +33,21 @@ def check_period_and_value(values: dict) -> None:
     alone (400)."""
     starts_at, ends_at = values.get("starts_at"), values.get("ends_at")
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        raise RuleBroken("invalid_period", {"ends_at": ["Must be after starts_at."]})
+        raise RuleBroken("invalid_period", {"ends_at": [gettext("Must be after starts_at.")]})
     kind, value = values.get("kind"), values.get("value")
     value = None if value is None else Decimal(value)
     if value is not None and kind == "percentage" and not Decimal(0) < value <= 100:
-        raise RuleBroken("invalid_value", {"value": ["A percentage above 0 and at most 100."]})
+        raise RuleBroken(
+            "invalid_value", {"value": [gettext("A percentage above 0 and at most 100.")]}
+        )
     if value is not None and kind == "fixed" and not value > 0:
-        raise RuleBroken("invalid_value", {"value": ["An amount above 0."]})
+        raise RuleBroken("invalid_value", {"value": [gettext("An amount above 0.")]})
 
 
 def get_promotion(promotion_id: int) -> Promotion:
     promotion = db.session.get(Promotion, promotion_id)
     if promotion is None:
-        raise NotFound("Promotion not found.")
+        raise NotFound(gettext("Promotion not found."))
     return promotion
 
 

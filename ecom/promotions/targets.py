@@ -3,6 +3,7 @@ with its descendants), read through the catalog."""
 
 from collections.abc import Iterable
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ecom.catalog.categories import subtree_ids
@@ -21,7 +22,7 @@ def rows_named(field: str, ids: Iterable[int]) -> list:
     rows = list(db.session.scalars(select(model).where(model.id.in_(wanted)).order_by(model.id)))
     missing = sorted(set(wanted) - {row.id for row in rows})
     if missing:
-        message = f"Not found: {', '.join(map(str, missing))}."
+        message = gettext("Not found: %(ids)s.", ids=", ".join(map(str, missing)))
         raise NotFound(message, code="target_not_found", errors={field: [message]})
     return rows
 

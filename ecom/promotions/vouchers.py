@@ -8,6 +8,7 @@ ordered before comes in as ``orders_placed``: orders are a layer above."""
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import Select, func, insert, literal, or_, select, update
 
 from ecom.catalog.models import ProductVariant
@@ -160,7 +161,7 @@ def _count_use(voucher_id: int, user_id: int, order_id: int, at: datetime) -> bo
 def get_voucher(voucher_id: int) -> Voucher:
     voucher = db.session.get(Voucher, voucher_id)
     if voucher is None:
-        raise NotFound("Voucher not found.")
+        raise NotFound(gettext("Voucher not found."))
     return voucher
 
 
@@ -185,7 +186,7 @@ def _check(values: dict, voucher_id: int | None = None) -> None:
     if values["kind"] == "free_shipping":
         values["value"] = Decimal(0)
     elif values.get("value") is None:
-        raise errors.RuleBroken("invalid_value", {"value": ["Required for this kind."]})
+        raise errors.RuleBroken("invalid_value", {"value": [gettext("Required for this kind.")]})
     check_period_and_value(values)
     taken = db.session.scalar(select(Voucher.id).where(Voucher.code == values["code"]))
     if taken is not None and taken != voucher_id:
@@ -219,7 +220,7 @@ def update_voucher(voucher_id: int, changes: dict) -> Voucher:
     with atomic(keep_loaded=True, on_conflict=errors.VoucherCodeTaken()):
         voucher = lock_row(Voucher, voucher_id)
         if voucher is None:
-            raise NotFound("Voucher not found.")
+            raise NotFound(gettext("Voucher not found."))
         merged = {field: getattr(voucher, field) for field in VOUCHER_FIELDS} | changes
         _check(merged, voucher.id)
         _write(voucher, changes | {"value": merged["value"]})
@@ -232,7 +233,7 @@ def delete_voucher(voucher_id: int) -> None:
     with atomic(on_conflict=errors.VoucherInUse()):
         voucher = lock_row(Voucher, voucher_id)
         if voucher is None:
-            raise NotFound("Voucher not found.")
+            raise NotFound(gettext("Voucher not found."))
         if voucher.used_count:
             raise errors.VoucherInUse()
         db.session.delete(voucher)

@@ -4,6 +4,7 @@ outbox job, capped at what was captured)."""
 
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ecom.accounts.models import User
@@ -103,11 +104,11 @@ def goodwill_refund(
     with atomic(keep_loaded=True):
         order = lock_order(order_id)
         if order is None:
-            raise NotFound("Order not found.")
+            raise NotFound(gettext("Order not found."))
         if lines:
             amount = _lines_amount(order, lines)
             if amount <= 0:
-                raise refunds.NothingToRefund("Those units were free: nothing to refund.")
+                raise refunds.NothingToRefund(gettext("Those units were free: nothing to refund."))
         return refunds.request_refund(order_id, reason=reason, actor=actor, amount=amount)
 
 

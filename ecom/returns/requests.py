@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ecom.accounts.models import User
@@ -58,7 +59,7 @@ def request_return(user: User, order_id: int, lines: list[dict[str, Any]]) -> Re
     with atomic(keep_loaded=True):
         order = lock_order(order_id)
         if order is None or order.user_id != user.id:
-            raise NotFound("Order not found.")
+            raise NotFound(gettext("Order not found."))
         _check(order, lines)
         return_ = Return(order=order, user_id=user.id, status="requested")
         return_.lines = [
@@ -103,6 +104,6 @@ def cancel_return(user: User, return_id: int) -> Return:
     with atomic(keep_loaded=True):
         return_ = status.lock_return(return_id)
         if return_.user_id != user.id:
-            raise NotFound("Return not found.")
+            raise NotFound(gettext("Return not found."))
         status.move(return_, "cancelled", actor=user, note="Cancelled by the customer.")
     return return_

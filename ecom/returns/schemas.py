@@ -3,6 +3,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
+from ecom.common.field_messages import N_
 from ecom.common.ids import ID_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Currency, Money
 from ecom.common.schemas import NOT_BLANK, Boolean, ResponseSchema, Text
@@ -18,7 +19,7 @@ def _distinct_items(lines: list[dict]) -> None:
     seen: set[int] = set()
     for index, line in enumerate(lines):
         if line["item"] in seen:
-            raise ma.ValidationError({"lines": {index: {"item": ["Each line once."]}}})
+            raise ma.ValidationError({"lines": {index: {"item": [N_("Each line once.")]}}})
         seen.add(line["item"])
 
 
@@ -116,7 +117,9 @@ class GoodwillRefundSchema(ma.Schema):
     def amount_or_lines(self, data: dict, **kwargs: Any) -> None:
         given = [field for field in ("amount", "lines") if field in data]
         if len(given) != 1:
-            message = "Send amount or lines" + (", not both." if given else ".")
+            message = (
+                N_("Send amount or lines, not both.") if given else N_("Send amount or lines.")
+            )
             raise ma.ValidationError({"amount": [message], "lines": [message]})
         _distinct_items(data.get("lines", []))
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -23,7 +24,7 @@ def get_return(return_id: int, viewer: User) -> Return:
     """A return its customer or staff may see; anybody else's is not found."""
     return_ = db.session.get(Return, return_id)
     if return_ is None or not (return_.user_id == viewer.id or has_role(viewer, "staff")):
-        raise NotFound("Return not found.")
+        raise NotFound(gettext("Return not found."))
     return return_
 
 

@@ -1,6 +1,7 @@
 """A return's status machine and its history: every move is recorded with who made it,
 and told as ``return.status_changed``."""
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ecom.accounts.models import User
@@ -28,7 +29,7 @@ def lock_return(return_id: int) -> Return:
     both locked until commit and read afresh."""
     order_id = db.session.scalar(select(Return.order_id).where(Return.id == return_id))
     if order_id is None:
-        raise NotFound("Return not found.")
+        raise NotFound(gettext("Return not found."))
     lock_order(order_id)
     return lock_row(Return, return_id)
 

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -54,10 +55,10 @@ def get_review(review_id: int, viewer: User | None = None) -> Review:
     only for staff."""
     review = db.session.get(Review, review_id)
     if review is None:
-        raise NotFound("Review not found.")
+        raise NotFound(gettext("Review not found."))
     of_hidden_product = not is_visible(review.product, include_inactive=has_role(viewer, "staff"))
     if of_hidden_product or not (review.is_visible or _may_moderate_or_own(review, viewer)):
-        raise NotFound("Review not found.")
+        raise NotFound(gettext("Review not found."))
     return review
 
 
@@ -99,7 +100,8 @@ def create_review(
     """``author`` reviews a product on sale, once."""
     product = db.session.get(Product, product_id)
     if not is_visible(product, include_inactive=False):
-        raise NotFound("No such product.", errors={"product": ["No such product."]})
+        message = gettext("No such product.")
+        raise NotFound(message, errors={"product": [message]})
     try:
         with _rating_kept(product_id):
             if _review_of(author, product_id) is not None:
@@ -128,7 +130,7 @@ def update_review(review_id: int, actor: User, changes: dict[str, Any]) -> Revie
     """Only the author edits a review."""
     review = get_review(review_id, actor)
     if review.user_id != actor.id:
-        raise PermissionDenied("Only the author can edit a review.")
+        raise PermissionDenied(gettext("Only the author can edit a review."))
     with _rating_kept(review.product_id):
         for field, value in changes.items():
             setattr(review, field, value)
@@ -139,7 +141,7 @@ def delete_review(review_id: int, actor: User) -> None:
     """The author, staff or an admin deletes a review."""
     review = get_review(review_id, actor)
     if not _may_moderate_or_own(review, actor):
-        raise PermissionDenied("Only the author or staff can delete a review.")
+        raise PermissionDenied(gettext("Only the author or staff can delete a review."))
     with _rating_kept(review.product_id):
         db.session.delete(review)
 
@@ -148,7 +150,7 @@ def set_visibility(review_id: int, visible: bool) -> Review:
     """Moderation: hide or show a review; hidden reviews do not count in the rating."""
     review = db.session.get(Review, review_id)
     if review is None:
-        raise NotFound("Review not found.")
+        raise NotFound(gettext("Review not found."))
     with _rating_kept(review.product_id):
         review.is_visible = visible
     return review

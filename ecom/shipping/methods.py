@@ -4,6 +4,7 @@ overlap), sane amounts and weight limits."""
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, select
 
 from ecom.common.errors import ValidationFailed
@@ -102,42 +103,44 @@ def _check(values: dict[str, Any]) -> None:
         raise UnknownZone()
     name = (values.get("name") or "").strip()
     if not name or len(name) > 100:
-        errors["name"] = ["Give a name of 1 to 100 characters."]
+        errors["name"] = [gettext("Give a name of 1 to 100 characters.")]
     errors.update(_days_errors(values.get("min_days"), values.get("max_days")))
     errors.update(_rate_errors(values))
     for field in ("price", "free_over"):
         if values.get(field) is not None and not _is_amount(values[field]):
-            errors[field] = [f"From 0 to {MAX_AMOUNT}."]
+            errors[field] = [gettext("From 0 to %(max)s.", max=MAX_AMOUNT)]
     low, high = values.get("min_weight_grams"), values.get("max_weight_grams")
     for field, grams in (("min_weight_grams", low), ("max_weight_grams", high)):
         if grams is not None and not 0 <= grams <= MAX_GRAMS:
-            errors[field] = [f"From 0 to {MAX_GRAMS} grams."]
+            errors[field] = [gettext("From 0 to %(max)s grams.", max=MAX_GRAMS)]
     if low is not None and high is not None and low > high:
-        errors["max_weight_grams"] = ["Must be at least min_weight_grams."]
+        errors["max_weight_grams"] = [gettext("Must be at least min_weight_grams.")]
     if errors:
         raise ValidationFailed(errors=errors)
 
 
 def _days_errors(low: int | None, high: int | None) -> dict[str, list[str]]:
     if low is None or high is None:
-        return {"min_days" if low is None else "max_days": ["Give the delivery estimate in days."]}
+        message = gettext("Give the delivery estimate in days.")
+        return {"min_days" if low is None else "max_days": [message]}
     if not (0 <= low <= MAX_DAYS and 0 <= high <= MAX_DAYS):
-        return {"max_days": [f"Days from 0 to {MAX_DAYS}."]}
+        return {"max_days": [gettext("Days from 0 to %(max)s.", max=MAX_DAYS)]}
     if low > high:
-        return {"max_days": ["Must be at least min_days."]}
+        return {"max_days": [gettext("Must be at least min_days.")]}
     return {}
 
 
 def _rate_errors(values: dict[str, Any]) -> dict[str, list]:
     rate = values.get("rate")
     if rate not in RATES:
-        return {"rate": [f"One of {', '.join(RATES)}."]}
+        return {"rate": [gettext("One of %(rates)s.", rates=", ".join(RATES))]}
     if rate == "flat":
         if values.get("price") is None:
-            return {"price": ["A flat rate needs a price."]}
-        return {"bands": ["A flat rate has no bands."]} if values.get("bands") else {}
+            return {"price": [gettext("A flat rate needs a price.")]}
+        return {"bands": [gettext("A flat rate has no bands.")]} if values.get("bands") else {}
     if values.get("price") is not None:
-        return {"price": [f"A {rate} rate is priced by its bands; give no price."]}
+        message = gettext("A %(rate)s rate is priced by its bands; give no price.", rate=rate)
+        return {"price": [message]}
     return _bands_errors(values.get("bands") or [])
 
 
@@ -145,21 +148,29 @@ def _bands_errors(bands: list[dict[str, Any]]) -> dict[str, list]:
     """Bands: at least one, each from a lower bound below its upper one (none for the
     last), priced from 0, never overlapping."""
     if not bands:
-        return {"bands": ["A band rate needs at least one band."]}
+        return {"bands": [gettext("A band rate needs at least one band.")]}
     problems: dict[int, dict[str, list[str]]] = {}
     for index, band in enumerate(bands):
         if not _is_amount(band["lower"]):
-            problems.setdefault(index, {})["lower"] = [f"From 0 to {MAX_AMOUNT}."]
+            problems.setdefault(index, {})["lower"] = [
+                gettext("From 0 to %(max)s.", max=MAX_AMOUNT)
+            ]
         elif band.get("upper") is not None and not band["lower"] < band["upper"] <= MAX_AMOUNT:
-            problems.setdefault(index, {})["upper"] = [f"Above lower, at most {MAX_AMOUNT}."]
+            problems.setdefault(index, {})["upper"] = [
+                gettext("Above lower, at most %(max)s.", max=MAX_AMOUNT)
+            ]
         if not _is_amount(band["price"]):
-            problems.setdefault(index, {})["price"] = [f"From 0 to {MAX_AMOUNT}."]
+            problems.setdefault(index, {})["price"] = [
+                gettext("From 0 to %(max)s.", max=MAX_AMOUNT)
+            ]
     if problems:
         return {"bands": problems}
     ordered = sorted(enumerate(bands), key=lambda item: item[1]["lower"])
     for (_, band), (index, following) in zip(ordered, ordered[1:], strict=False):
         if band.get("upper") is None or band["upper"] > following["lower"]:
-            message = f"Overlaps the band from {band['lower']}; bands never overlap."
+            message = gettext(
+                "Overlaps the band from %(lower)s; bands never overlap.", lower=band["lower"]
+            )
             problems[index] = {"lower": [message]}
     return {"bands": problems} if problems else {}
 

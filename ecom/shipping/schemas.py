@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecom.common.countries import COUNTRY_CODES
+from ecom.common.field_messages import N_
 from ecom.common.ids import COUNT_RANGE, ID_RANGE
 from ecom.common.money import AmountInput, Money
 from ecom.common.pagination import PageArgsSchema
@@ -12,8 +13,11 @@ from ecom.shipping.methods import MAX_DAYS
 from ecom.shipping.models import RATES
 from ecom.shipping.zones import POSTAL_PREFIX
 
-NAME = [validate.Length(max=100, error="At most 100 characters."), NOT_BLANK]
-DAYS = validate.Range(min=0, max=MAX_DAYS, error=f"From 0 to {MAX_DAYS} days.")
+NAME = [validate.Length(max=100, error=N_("At most {max} characters.")), NOT_BLANK]
+DAYS = validate.Range(min=0, max=MAX_DAYS, error=N_("From 0 to {max} days."))
+# Marked at import, as every templated message: ``translate`` knows the templates by then.
+BANDS_NEEDED = N_("A {rate} rate needs bands.")
+TOGETHER = N_("Send {first} and {second} together.")
 BAND_RATES = [rate for rate in RATES if rate != "flat"]
 # A rate comes with what it is priced by: a flat one with `price`, a band one with `bands`.
 RATE_RULE = {
@@ -52,7 +56,7 @@ class ShippingZoneWriteSchema(ma.Schema):
     countries = ma.fields.List(
         Text(
             validate=validate.OneOf(
-                sorted(COUNTRY_CODES), error="Not an ISO 3166-1 alpha-2 country code."
+                sorted(COUNTRY_CODES), error=N_("Not an ISO 3166-1 alpha-2 country code.")
             )
         ),
         validate=validate.Length(max=len(COUNTRY_CODES)),
@@ -61,7 +65,7 @@ class ShippingZoneWriteSchema(ma.Schema):
     postal_prefixes = ma.fields.List(
         Text(
             validate=validate.Regexp(
-                POSTAL_PREFIX, error="1 to 10 letters, digits, spaces or hyphens."
+                POSTAL_PREFIX, error=N_("1 to 10 letters, digits, spaces or hyphens.")
             )
         ),
         validate=validate.Length(max=100),
@@ -157,11 +161,11 @@ class ShippingMethodWriteSchema(ma.Schema):
     def rate_priced_once(self, data: dict, **kwargs: Any) -> None:
         rate = data.get("rate")
         if "price" in data and "bands" in data:
-            raise ma.ValidationError({"bands": ["Send a price or bands, not both."]})
+            raise ma.ValidationError({"bands": [N_("Send a price or bands, not both.")]})
         if rate == "flat" and "price" not in data:
-            raise ma.ValidationError({"price": ["A flat rate needs a price."]})
+            raise ma.ValidationError({"price": [N_("A flat rate needs a price.")]})
         if rate in BAND_RATES and "bands" not in data:
-            raise ma.ValidationError({"bands": [f"A {rate} rate needs bands."]})
+            raise ma.ValidationError({"bands": [BANDS_NEEDED.format(rate=rate)]})
 
 
 class ShippingMethodPatchSchema(ShippingMethodWriteSchema):
@@ -186,7 +190,8 @@ class ShippingMethodPatchSchema(ShippingMethodWriteSchema):
         for first, second in (("min_days", "max_days"), ("min_weight_grams", "max_weight_grams")):
             if (first in data) != (second in data):
                 missing = second if first in data else first
-                raise ma.ValidationError({missing: [f"Send {first} and {second} together."]})
+                message = TOGETHER.format(first=first, second=second)
+                raise ma.ValidationError({missing: [message]})
 
 
 class ShippingBandSchema(ResponseSchema):

@@ -4,6 +4,7 @@ the world, and the most specific zone for a destination."""
 import re
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -115,19 +116,23 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
     if "name" in values:
         values["name"] = (values["name"] or "").strip()
         if not values["name"] or len(values["name"]) > 100:
-            errors["name"] = ["Give a name of 1 to 100 characters."]
+            errors["name"] = [gettext("Give a name of 1 to 100 characters.")]
     if "countries" in values:
         values["countries"] = sorted({code.strip().upper() for code in values["countries"]})
         unknown = [code for code in values["countries"] if code not in COUNTRY_CODES]
         if unknown:
-            errors["countries"] = [f"Not ISO 3166-1 alpha-2 country codes: {', '.join(unknown)}."]
+            codes = ", ".join(unknown)
+            message = gettext("Not ISO 3166-1 alpha-2 country codes: %(codes)s.", codes=codes)
+            errors["countries"] = [message]
     if "postal_prefixes" in values:
         prefixes = values["postal_prefixes"]
         wrong = [p for p in prefixes if not re.fullmatch(POSTAL_PREFIX, p)]
         if wrong:
             errors["postal_prefixes"] = [
-                "Each prefix: 1 to 10 letters, digits, spaces or hyphens, starting with a "
-                "letter or digit."
+                gettext(
+                    "Each prefix: 1 to 10 letters, digits, spaces or hyphens, starting with a "
+                    "letter or digit."
+                )
             ]
         values["postal_prefixes"] = sorted({postal_key(p) for p in prefixes})
     if errors:

@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from ecom.common.countries import COUNTRY_CODES
+from ecom.common.field_messages import N_
 from ecom.common.ids import ID_RANGE
 from ecom.common.money import AmountInput
 from ecom.common.schemas import NOT_BLANK, Boolean, ResponseSchema, Text
@@ -89,13 +90,13 @@ class TaxRateWriteSchema(ma.Schema):
     country = Text(
         required=True,
         validate=validate.OneOf(
-            sorted(COUNTRY_CODES), error="Not an ISO 3166-1 alpha-2 country code."
+            sorted(COUNTRY_CODES), error=N_("Not an ISO 3166-1 alpha-2 country code.")
         ),
         metadata={"description": "ISO 3166-1 alpha-2 code, upper case, e.g. `DE`."},
     )
     region = Text(
         validate=validate.Regexp(
-            REGION_PATTERN, error="Letters, digits, spaces and . ' -, at most 64 characters."
+            REGION_PATTERN, error=N_("Letters, digits, spaces and . ' -, at most 64 characters.")
         ),
         metadata={
             "description": "A region or state (e.g. `CA`), whose rate beats the country's; "

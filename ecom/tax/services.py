@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, select, update
 
 from ecom.common.countries import COUNTRY_CODES
@@ -108,13 +109,13 @@ def _rate_problems(values: dict[str, Any]) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     rate = values.get("rate")
     if rate is None or not Decimal(0) <= rate <= MAX_RATE:
-        problems["rate"] = ["A percentage from 0 to 100."]
+        problems["rate"] = [gettext("A percentage from 0 to 100.")]
     elif -rate.as_tuple().exponent > RATE_PLACES:
-        problems["rate"] = [f"At most {RATE_PLACES} decimals."]
+        problems["rate"] = [gettext("At most %(places)s decimals.", places=RATE_PLACES)]
     if values.get("country") not in COUNTRY_CODES:
-        problems["country"] = ["Not an ISO 3166-1 alpha-2 country code."]
+        problems["country"] = [gettext("Not an ISO 3166-1 alpha-2 country code.")]
     if not re.fullmatch(REGION_PATTERN, values.get("region") or ""):
-        problems["region"] = ["Letters, digits, spaces and . ' -, at most 64 characters."]
+        problems["region"] = [gettext("Letters, digits, spaces and . ' -, at most 64 characters.")]
     return problems
 
 

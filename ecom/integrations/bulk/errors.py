@@ -41,9 +41,11 @@ class RowFailed(DomainError):
     """A catalogue rule refused a row while writing (a change made meanwhile)."""
 
     def __init__(self, row: int, error: DomainError) -> None:
-        message = (
-            f"Row {row}: {error.message} The batches before it were written; importing "
-            "the file again finishes the work."
+        message = gettext(
+            "Row %(row)s: %(message)s The batches before it were written; importing the file "
+            "again finishes the work.",
+            row=row,
+            message=error.message,
         )
         super().__init__(message, code=error.code)
         self.status = error.status

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 import tablib
+from flask_babel import gettext
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ecom.integrations.bulk.errors import BadFile, UploadTooLarge
@@ -47,7 +48,7 @@ def format_of(filename: str, data: bytes) -> str:
         return "xlsx" if data.startswith(ZIP_MAGIC) else "csv"
     extension = filename.rsplit(".", 1)[-1].lower()
     if extension not in CONTENT_TYPES:
-        raise BadFile("unsupported_format", "Upload a .csv or .xlsx file.")
+        raise BadFile("unsupported_format", gettext("Upload a .csv or .xlsx file."))
     return extension
 
 
@@ -60,10 +61,13 @@ def load_table(data: bytes, file_format: str) -> tuple[list[str], list[tuple]]:
         else:
             dataset.load(data, format="xlsx")
     except UNREADABLE as exc:
-        raise BadFile("malformed_file", f"The file is not a readable {file_format}: {exc}") from exc
+        message = gettext(
+            "The file is not a readable %(format)s: %(error)s", format=file_format, error=exc
+        )
+        raise BadFile("malformed_file", message) from exc
     headers = [str(name or "").strip().lower() for name in dataset.headers or []]
     if not headers:
-        raise BadFile("malformed_file", "The file has no header row.")
+        raise BadFile("malformed_file", gettext("The file has no header row."))
     return headers, list(dataset)
 
 

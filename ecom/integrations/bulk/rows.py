@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import gettext
+
 from ecom.integrations.bulk.errors import BadFile
 from ecom.integrations.bulk.files import unescape_cell
 
@@ -55,10 +57,13 @@ def check_columns(headers: list[str], kind: str) -> None:
     unknown = [name for name in headers if name not in allowed]
     repeated = sorted({name for name in headers if headers.count(name) > 1})
     if missing:
-        raise BadFile("missing_columns", f"Missing columns: {', '.join(missing)}.")
+        message = gettext("Missing columns: %(names)s.", names=", ".join(missing))
+        raise BadFile("missing_columns", message)
     if unknown or repeated:
         named = ", ".join(unknown + repeated)
-        raise BadFile("unknown_columns", f"Unknown or repeated columns: {named}.")
+        raise BadFile(
+            "unknown_columns", gettext("Unknown or repeated columns: %(names)s.", names=named)
+        )
 
 
 def _text(value: Any) -> str:

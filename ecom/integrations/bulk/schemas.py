@@ -2,6 +2,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
+from ecom.common.field_messages import N_
 from ecom.common.schemas import QueryBoolean, ResponseSchema, Text
 from ecom.integrations.bulk.models import FORMATS, STATES
 
@@ -57,7 +58,7 @@ class ExportRequestSchema(ma.Schema):
     @ma.validates_schema
     def _dates(self, data: dict, **_kwargs: object) -> None:
         if data["kind"] != "orders" and (data.get("date_from") or data.get("date_to")):
-            raise ma.ValidationError("Only orders are exported by date.", "date_from")
+            raise ma.ValidationError(N_("Only orders are exported by date."), "date_from")
 
 
 class ProblemSchema(ResponseSchema):

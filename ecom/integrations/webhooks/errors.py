@@ -1,5 +1,6 @@
 """The webhooks' refusals."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ecom.common.errors import Conflict, DomainError
@@ -12,7 +13,8 @@ class TargetRefused(DomainError):
     code = "webhook_target_refused"
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"The target URL is refused: {reason}.", errors={"url": [reason]})
+        message = gettext("The target URL is refused: %(reason)s.", reason=reason)
+        super().__init__(message, errors={"url": [reason]})
 
 
 class DeliveryPending(Conflict):

@@ -4,14 +4,15 @@ deliveries (the secret only in the answer that creates it)."""
 import marshmallow as ma
 from marshmallow import validate
 
+from ecom.common.field_messages import N_
 from ecom.common.pagination import PageArgsSchema
 from ecom.common.schemas import NOT_BLANK, Boolean, ResponseSchema, Text
 from ecom.integrations.webhooks.models import DELIVERY_STATES, OUTCOMES
 from ecom.integrations.webhooks.topics import TOPICS
 
 URL_RULES = [
-    validate.URL(schemes={"http", "https"}, require_tld=False, error="Not an http(s) URL."),
-    validate.Length(max=2000, error="At most 2000 characters."),
+    validate.URL(schemes={"http", "https"}, require_tld=False, error=N_("Not an http(s) URL.")),
+    validate.Length(max=2000, error=N_("At most {max} characters.")),
 ]
 EVENTS = sorted(TOPICS)
 
@@ -30,13 +31,13 @@ class SubscriptionWriteSchema(ma.Schema):
         },
     )
     events = ma.fields.List(
-        Text(validate=validate.OneOf(EVENTS, error="Not a webhook event.")),
+        Text(validate=validate.OneOf(EVENTS, error=N_("Not a webhook event."))),
         required=True,
-        validate=validate.Length(min=1, max=len(EVENTS), error="From 1 to {max} events."),
+        validate=validate.Length(min=1, max=len(EVENTS), error=N_("From 1 to {max} events.")),
         metadata={"description": "Topics to receive (docs/WEBHOOKS.md)."},
     )
     description = Text(
-        validate=[validate.Length(max=200, error="At most 200 characters."), NOT_BLANK],
+        validate=[validate.Length(max=200, error=N_("At most {max} characters.")), NOT_BLANK],
         metadata={"description": "What the receiver is, for staff. Default: none."},
     )
     is_active = Boolean(metadata={"description": "Default: `true`."})

@@ -5,6 +5,7 @@ import base64
 import secrets
 from uuid import uuid4
 
+from flask_babel import gettext
 from sqlalchemy import Select, select, update
 
 from ecom.common.errors import NotFound
@@ -32,7 +33,7 @@ def subscriptions_query() -> Select:
 def get_subscription(subscription_id: int) -> WebhookSubscription:
     subscription = db.session.get(WebhookSubscription, subscription_id)
     if subscription is None:
-        raise NotFound("Webhook subscription not found.")
+        raise NotFound(gettext("Webhook subscription not found."))
     return subscription
 
 
@@ -104,7 +105,7 @@ def redeliver(delivery_id: int) -> WebhookDelivery:
 def get_delivery(delivery_id: int) -> WebhookDelivery:
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None:
-        raise NotFound("Webhook delivery not found.")
+        raise NotFound(gettext("Webhook delivery not found."))
     return delivery
 
 

@@ -7,6 +7,7 @@ import socket
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext
 
 from ecom.integrations.webhooks.errors import TargetRefused
 
@@ -19,25 +20,31 @@ def check_target(url: str) -> None:
     private, loopback, link-local, multicast or otherwise non-global address."""
     parts = urlsplit(url)
     if parts.scheme not in SCHEMES or not parts.hostname:
-        raise TargetRefused("only http and https URLs with a host are called")
+        raise TargetRefused(gettext("only http and https URLs with a host are called"))
     if parts.username is not None or parts.password is not None:
-        raise TargetRefused("credentials in the URL are not sent; use the signature")
+        raise TargetRefused(gettext("credentials in the URL are not sent; use the signature"))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:
-        raise TargetRefused("the port is not a number from 0 to 65535") from error
+        raise TargetRefused(gettext("the port is not a number from 0 to 65535")) from error
     if current_app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"]:
         return
     for address in _addresses(parts.hostname, port):
         if not _public(address):
-            raise TargetRefused(f"{parts.hostname} resolves to {address}, which is not public")
+            raise TargetRefused(
+                gettext(
+                    "%(host)s resolves to %(address)s, which is not public",
+                    host=parts.hostname,
+                    address=address,
+                )
+            )
 
 
 def _addresses(host: str, port: int) -> list[IPAddress]:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
-        raise TargetRefused(f"{host} does not resolve") from error
+        raise TargetRefused(gettext("%(host)s does not resolve", host=host)) from error
     # An IPv6 scope (fe80::1%eth0) is no part of the address.
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found]
 

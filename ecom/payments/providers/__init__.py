@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 
 from ecom.common.errors import NotFound
 from ecom.payments.providers.base import Provider
@@ -44,5 +45,5 @@ def default_name() -> str:
 def get_provider(name: str) -> Provider:
     """The provider called ``name`` when the shop offers it, built from the settings."""
     if name not in current_app.config["PAYMENT_PROVIDERS"]:
-        raise NotFound(f"No payment provider called {name!r} is enabled.")
+        raise NotFound(gettext("No payment provider called %(name)s is enabled.", name=repr(name)))
     return KINDS[name].from_config(current_app.config)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ecom.common.errors import DomainError, ValidationFailed
@@ -164,7 +165,7 @@ def verify(body: bytes, header: str | None, secret: str, tolerance: int) -> None
     if not any(hmac.compare_digest(expected, signature) for signature in signatures):
         raise InvalidSignature()
     if timestamp < time.time() - tolerance:
-        raise InvalidSignature("The webhook's signature is too old.")
+        raise InvalidSignature(gettext("The webhook's signature is too old."))
 
 
 def _digest(body: bytes, secret: str, timestamp: int) -> str:

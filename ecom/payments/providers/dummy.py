@@ -21,6 +21,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
+from flask_babel import gettext
+
 from ecom.common.errors import ValidationFailed
 from ecom.payments.providers.base import (
     Answer,
@@ -75,7 +77,8 @@ class DummyProvider:
         """A payment whose outcome arrives as the answer's ``webhooks``."""
         token = CARDS.get(charge.token or "", charge.token or DEFAULT_TOKEN)
         if token not in OUTCOMES:
-            message = f"Unknown test token; use one of {', '.join([*OUTCOMES, *CARDS])}."
+            tokens = ", ".join([*OUTCOMES, *CARDS])
+            message = gettext("Unknown test token; use one of %(tokens)s.", tokens=tokens)
             raise ValidationFailed(message, errors={"token": [message]})
         reference = "dummy_pi_" + _short(charge.idempotency_key)
         manual = self.capture_method == "manual"
@@ -155,7 +158,7 @@ class DummyProvider:
                 )
             ]
         except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
-            raise MalformedWebhook("The webhook's body is not a dummy event.") from exc
+            raise MalformedWebhook(gettext("The webhook's body is not a dummy event.")) from exc
 
 
 def _short(text: str) -> str:

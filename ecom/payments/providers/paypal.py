@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext
 from paypalserversdk.configuration import Environment
 from paypalserversdk.exceptions.api_exception import ApiException
 from paypalserversdk.http.auth.o_auth_2 import ClientCredentialsAuthCredentials
@@ -151,9 +152,11 @@ class PayPalProvider:
         try:
             response = method(options)
         except ApiException as exc:
-            raise ProviderError(f"PayPal: {exc.reason} ({exc.response_code})") from exc
+            raise ProviderError(
+                gettext("PayPal: %(reason)s (%(code)s)", reason=exc.reason, code=exc.response_code)
+            ) from exc
         except OSError as exc:  # requests' connection errors and timeouts
-            raise ProviderError(f"PayPal did not answer: {exc}") from exc
+            raise ProviderError(gettext("PayPal did not answer: %(error)s", error=exc)) from exc
         return json.loads(response.text)
 
 
@@ -170,5 +173,5 @@ def _capture_id(order: dict[str, Any]) -> str:
     ]
     completed = [capture["id"] for capture in captures if capture["status"] == "COMPLETED"]
     if not completed:
-        raise ProviderError("PayPal: the order has no completed capture to refund.")
+        raise ProviderError(gettext("PayPal: the order has no completed capture to refund."))
     return completed[0]

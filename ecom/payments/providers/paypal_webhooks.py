@@ -14,6 +14,7 @@ from apimatic_core.authentication.multiple.single_auth import Single
 from apimatic_core.request_builder import RequestBuilder
 from apimatic_core.response_handler import ResponseHandler
 from apimatic_core.types.parameter import Parameter
+from flask_babel import gettext
 from paypalserversdk.api_helper import APIHelper
 from paypalserversdk.configuration import Server
 from paypalserversdk.controllers.base_controller import BaseController
@@ -80,7 +81,7 @@ class WebhookVerifier:
         except ValueError as exc:
             raise InvalidSignature() from exc
         if sent_at.tzinfo is None or sent_at < utcnow() - self.tolerance:
-            raise InvalidSignature("The webhook's signature is too old.")
+            raise InvalidSignature(gettext("The webhook's signature is too old."))
         answer = self._ask_paypal({**fields, "webhook_id": self.webhook_id, "webhook_event": event})
         if answer.get("verification_status") != "SUCCESS":
             raise InvalidSignature()
@@ -90,9 +91,11 @@ class WebhookVerifier:
         try:
             return json.loads(self.controller.verify_webhook_signature(body).text)
         except ApiException as exc:
-            raise ProviderError(f"PayPal: {exc.reason} ({exc.response_code})") from exc
+            raise ProviderError(
+                gettext("PayPal: %(reason)s (%(code)s)", reason=exc.reason, code=exc.response_code)
+            ) from exc
         except OSError as exc:
-            raise ProviderError(f"PayPal did not answer: {exc}") from exc
+            raise ProviderError(gettext("PayPal did not answer: %(error)s", error=exc)) from exc
 
 
 def _signature_fields(headers: Mapping[str, str]) -> dict[str, str]:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import stripe
+from flask_babel import gettext
 
 from ecom.payments.providers.base import (
     Answer,
@@ -143,7 +144,9 @@ class StripeProvider:
         try:
             return method(*args, params=params, options={"idempotency_key": key})
         except stripe.StripeError as exc:
-            raise ProviderError(f"Stripe: {exc.user_message or exc}") from exc
+            raise ProviderError(
+                gettext("Stripe: %(reason)s", reason=exc.user_message or exc)
+            ) from exc
 
 
 def _intent_answer(intent: Any, client_data: dict[str, Any] | None = None) -> Answer:
