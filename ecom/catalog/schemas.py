@@ -6,6 +6,7 @@ from marshmallow import validate
 
 from ecom.catalog.image_schemas import ImageSet
 from ecom.catalog.listing import ORDERING
+from ecom.common.field_messages import N_
 from ecom.common.fieldsets import FieldSet
 from ecom.common.ids import COUNT_RANGE, ID_RANGE
 from ecom.common.money import POSITIVE_AMOUNT, AmountInput, Currency, Money
@@ -23,10 +24,10 @@ def sku_field(description: str, **kwargs: object) -> ma.fields.String:
     """A SKU as clients send it (the catalog's SKUs are unique)."""
     return Text(
         validate=[
-            validate.Length(min=1, max=64, error="1 to 64 characters."),
+            validate.Length(min=1, max=64, error=N_("1 to {max} characters.")),
             validate.Regexp(
                 SKU_PATTERN,
-                error="Letters, digits and . _ / -, starting with a letter or digit.",
+                error=N_("Letters, digits and . _ / -, starting with a letter or digit."),
             ),
         ],
         metadata={"description": description, "example": "TEE-M-RED"},
@@ -77,7 +78,7 @@ class CategoryWriteSchema(ma.Schema):
 
     name = Text(
         required=True,
-        validate=[validate.Length(max=100, error="At most 100 characters."), NOT_BLANK],
+        validate=[validate.Length(max=100, error=N_("At most {max} characters.")), NOT_BLANK],
     )
     description = Text(load_default="")
     parent_id = ma.fields.Integer(
@@ -96,7 +97,7 @@ class CategoryPatchSchema(CategoryWriteSchema):
 
 class CategoryListArgsSchema(PageArgsSchema):
     parent = Text(
-        validate=validate.Regexp(r"^(root|[0-9]+)$", error="A category id or `root`."),
+        validate=validate.Regexp(r"^(root|[0-9]+)$", error=N_("A category id or `root`.")),
         metadata={"description": "Children of this category id, or `root` for top-level ones."},
     )
 
@@ -189,7 +190,7 @@ class ProductWriteSchema(ma.Schema):
 
     title = Text(
         required=True,
-        validate=[validate.Length(max=200, error="At most 200 characters."), NOT_BLANK],
+        validate=[validate.Length(max=200, error=N_("At most {max} characters.")), NOT_BLANK],
     )
     description = Text(load_default="")
     price = AmountInput(
@@ -249,10 +250,10 @@ class ProductListArgsSchema(PageArgsSchema):
     option = ma.fields.List(
         Text(
             validate=validate.Regexp(
-                OPTION_FILTER, error="`name:value`, e.g. `size:m` (each 1 to 50 characters)."
+                OPTION_FILTER, error=N_("`name:value`, e.g. `size:m` (each 1 to 50 characters).")
             )
         ),
-        validate=validate.Length(max=10, error="At most 10 options."),
+        validate=validate.Length(max=10, error=N_("At most {max} options.")),
         metadata={
             "description": "`name:value`, repeatable (`option=size:m&option=colour:red`), any "
             "case: products with one active variant having all those values."
