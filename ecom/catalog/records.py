@@ -70,6 +70,14 @@ def records(record: type[Record], rows: Any) -> list[Any]:
 class _Products(Bundle):
     """A product's columns and its category's name, read as a ``ProductRecord``."""
 
+    _element: Any = None
+
+    def __clause_element__(self) -> Any:
+        # Built once: a Bundle builds it anew for every statement that selects it.
+        if self._element is None:
+            self._element = super().__clause_element__()
+        return self._element
+
     def create_row_processor(self, query: Any, procs: Any, labels: Any) -> Any:
         getters = list(zip(labels, procs, strict=True))
 
@@ -83,9 +91,11 @@ class _Products(Bundle):
         return product
 
 
-def _products(products: Any) -> _Products:
+def _products(products: Any) -> tuple[_Products, Any]:
+    """What ``products`` are read as, and how their category joins them."""
     shown = (getattr(products, key) for key in _loaded(Product))
-    return _Products("product", *shown, Category.name.label("category_name"))
+    bundle = _Products("product", *shown, Category.name.label("category_name"))
+    return bundle, Category.id == products.category_id
 
 
 _of_products = cache(_products)
@@ -95,7 +105,5 @@ def products_with_category(query: Select, products: Any = Product) -> Select:
     """``query`` (of ``products``: Product or an alias of it) reading ``ProductRecord``
     scalars: the product's columns and its category's name, by one join as the entity's
     joined category was."""
-    shown = _of_products(Product) if products is Product else _products(products)
-    return query.with_only_columns(shown).join_from(
-        products, Category, Category.id == products.category_id
-    )
+    shown, category = _of_products(Product) if products is Product else _products(products)
+    return query.with_only_columns(shown).join_from(products, Category, category)
