@@ -21,6 +21,7 @@ from ecom.catalog.models import (
     ProductVariant,
     variant_option_values,
 )
+from ecom.catalog.records import products_with_category
 from ecom.catalog.search import sku_product, tsquery, words
 from ecom.catalog.search_languages import search_match, search_rank, searched
 from ecom.catalog.search_order import indexed_field, page_in_index_order
@@ -65,19 +66,20 @@ MAX_WALK = 10_000
 
 
 def list_products(args: dict, *, include_inactive: bool) -> Page:
-    """One page of products (see ProductListArgsSchema): by cursor in id order when
-    ``cursor`` is given, else by page number."""
+    """One page of products (see ProductListArgsSchema), as records (``records``): by
+    cursor in id order when ``cursor`` is given, else by page number."""
     count = cached_count(args, include_inactive=include_inactive)
     matching = matching_products(args, include_inactive=include_inactive)
     counted = count(matching)
     if "cursor" in args:
-        return paginate_by_cursor(matching, Product.id, args, count=lambda _query: counted)
+        shown = products_with_category(matching)
+        return paginate_by_cursor(shown, Product.id, args, count=lambda _query: counted)
     walked = _page_of_walk(args, counted, include_inactive=include_inactive)
     if walked is not None:
         return walked
     offset, size = page_slice(args)
     query = _ordered(matching, args, counted, offset + size, include_inactive=include_inactive)
-    return paginate(query, args, count=lambda _query: counted)
+    return paginate(products_with_category(query), args, count=lambda _query: counted)
 
 
 def _page_of_walk(args: dict, counted: Count, *, include_inactive: bool) -> Page | None:
@@ -114,12 +116,13 @@ def _matches_in_walk(filters: dict, walk: int, *, include_inactive: bool) -> Sel
         .limit(walk)
         .subquery("walked"),
     )
-    return (
+    query = (
         select(walked)
         .where(search_match(filters["search"], walked))
         .where(*_variants_admit(walked, filters))
         .order_by(*_order_by(filters["ordering"], None, walked))
     )
+    return products_with_category(query, walked)
 
 
 def matching_products(filters: dict, *, include_inactive: bool) -> Select:

@@ -1,7 +1,8 @@
 """The catalogue in the request's language: each translated field from its translation,
 else the default text, field by field. What a page shows is translated by one statement
 for the whole page (none in the default language); the entities themselves are never
-changed, the answers see them through ``Localized`` views."""
+changed, the answers see them (and records, ``ecom.catalog.records``) through ``Localized``
+views."""
 
 from collections.abc import Iterable
 from dataclasses import replace
@@ -9,7 +10,8 @@ from typing import Any
 
 from sqlalchemy import Text, cast, literal, null, select, union_all
 
-from ecom.catalog.models import Category, OptionValue, Product, ProductOption, ProductVariant
+from ecom.catalog.models import Category, OptionValue, Product, ProductOption
+from ecom.catalog.records import OptionRecord, ProductRecord, Record, VariantRecord
 from ecom.catalog.translations import (
     CategoryTranslation,
     OptionTranslation,
@@ -63,8 +65,10 @@ class Texts:
 
 
 def _model(entity: Any) -> type:
-    model = type(entity._entity if isinstance(entity, Localized) else entity)
-    return next(base for base in model.__mro__ if base in TABLES)
+    entity = entity._entity if isinstance(entity, Localized) else entity
+    if isinstance(entity, Record):
+        return entity.model
+    return next(base for base in type(entity).__mro__ if base in TABLES)
 
 
 def is_default() -> bool:
@@ -110,7 +114,7 @@ def _union(wanted: dict[type, list[int]], language: str) -> Any:
 # --- what the catalogue's reads answer ----------------------------------------------------
 
 
-def products(rows: list[Product]) -> list[Any]:
+def products(rows: list[ProductRecord]) -> list[Any]:
     """Products with their category's name, as lists show them."""
     if is_default():
         return rows
@@ -149,7 +153,7 @@ def tree_texts(ids: list[int]) -> Texts:
     return texts_of({Category: ids})
 
 
-def product_texts(product: Product) -> Texts:
+def product_texts(product: ProductRecord) -> Texts:
     """The translations of a product, its category, its options and their values."""
     options = list(product.options)
     return texts_of(
@@ -162,11 +166,11 @@ def product_texts(product: Product) -> Texts:
     )
 
 
-def options(texts: Texts, rows: Iterable[ProductOption]) -> list[Any]:
+def options(texts: Texts, rows: Iterable[OptionRecord]) -> list[Any]:
     return [texts.view(o, values=[texts.view(v) for v in o.values]) for o in rows]
 
 
-def variants(texts: Texts, rows: Iterable[ProductVariant]) -> list[Any]:
+def variants(texts: Texts, rows: Iterable[VariantRecord]) -> list[Any]:
     """Variants with their option names and values, and so their label, translated."""
     shown = []
     for variant in rows:

@@ -32,7 +32,7 @@ from ecom.common.pagination import page_schema, paginate
 from ecom.common.permissions import is_staff
 
 
-def _chosen(product: details.ProductDetail, args: dict) -> object:
+def _chosen(product: object, args: dict) -> object:
     """The detail, or only the fields ``?fields=`` names."""
     only = args.get("fieldset")
     return product if only is None else sparse_answer(ProductDetailSchema, only, product)
