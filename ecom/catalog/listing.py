@@ -23,7 +23,12 @@ from ecom.catalog.models import (
 )
 from ecom.catalog.search import sku_product, tsquery, words
 from ecom.catalog.search_languages import search_match, search_rank, searched
-from ecom.catalog.search_order import indexed_field, page_in_index_order, walk_pays
+from ecom.catalog.search_order import (
+    indexed_field,
+    page_in_index_order,
+    walk_pays,
+    walk_threshold,
+)
 from ecom.catalog.visibility import visible_products
 from ecom.common.cache import generation_key, get_or_none, set_if_up
 from ecom.common.cache_families import PRODUCT_READS, STOCK_SHOWN
@@ -257,6 +262,11 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
 
     # A count by stock lags no more than the stock the pages show.
     searching = bool(words(filters.get("search")))
+    # Whether a search's page is walked or its matches sorted: the count tells, counting
+    # on past its exact limit where the choice lies beyond (at 1M).
+    offset, size = page_slice(filters)
+    walked = searching and not indexed_field(filters.get("ordering")) and is_postgresql()
+    at_least = (walked and walk_threshold(filters.get("ordering"), offset + size)) or 0
     timeout = current_app.config[
         STOCK_SHOWN if filters.get("in_stock") is not None else "CATALOG_COUNT_CACHE_SECONDS"
     ]
@@ -267,7 +277,7 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
         key = generation_key(f"catalog:product-count:{digest}", *PRODUCT_READS, localized=searching)
         counted = get_or_none(key) if key else None
         if counted is None:
-            counted = count_rows(query, estimate_first=searching)
+            counted = count_rows(query, estimate_first=searching, at_least=at_least)
             if key and counted.total >= current_app.config["CATALOG_COUNT_CACHE_MIN"]:
                 set_if_up(key, counted, timeout=timeout)
         return counted

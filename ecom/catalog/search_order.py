@@ -8,6 +8,7 @@ that tie with the last one the index returned are read again by the ``(key, id)`
 so the page is the one the GIN plan sorts out of every match. Where the indexes are absent
 (``SEARCH_INDEX`` ``auto`` on a server without rum, or ``gin``) the listing sorts instead."""
 
+import math
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -82,9 +83,19 @@ def walk_pays(ordering: list[str], matches: int, rows: int) -> bool:
     Where matches fall evenly along the index, the walk reads about ``rows`` × catalogue /
     ``matches`` products, the sort ``matches``: walking when it reads fewer bounds either
     way at the square root of ``rows`` × catalogue (4,500 rows for a first page at 1M)."""
-    if len(ordering) != 1 or ordering[0].removeprefix("-") not in WALKED_ORDERINGS:
-        return False
-    return matches * matches >= rows * catalogue_size()
+    threshold = walk_threshold(ordering, rows)
+    return threshold is not None and matches >= threshold
+
+
+def walk_threshold(ordering: list[str] | None, rows: int) -> int | None:
+    """The matches above which a page ending at ``rows`` in ``ordering`` is walked (see
+    ``walk_pays``), or None where no index serves the ordering: so many the count must
+    tell apart from fewer."""
+    if not ordering or len(ordering) != 1:
+        return None
+    if ordering[0].removeprefix("-") not in WALKED_ORDERINGS:
+        return None
+    return math.isqrt(rows * catalogue_size())
 
 
 def catalogue_size() -> int:
