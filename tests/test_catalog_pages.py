@@ -198,3 +198,15 @@ def test_a_moved_category_leaves_its_old_parents_filter_at_once(client, staff, a
     assert moved.status_code == 200
     assert client.get(f"{PRODUCTS}?category=books").json["results"] == []
     assert client.get(f"{PRODUCTS}?category={toys.id}").json["count"] == 1
+
+
+def test_a_count_asked_for_more_rows_counts_them_and_stays_an_estimate_above_the_limit(
+    app, limits, products
+):
+    # A search's choice between walking its order and sorting its matches asks whether
+    # there are that many (``at_least``); the count says no more than the limit exactly.
+    query = Product.__table__.select()
+    with app.test_request_context():
+        counted = pagination.count_rows(query, at_least=8)
+    postgresql = db.engine.dialect.name == "postgresql"
+    assert counted.total >= 9 and counted.estimated == postgresql

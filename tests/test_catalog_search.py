@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
+from ecom.catalog import search_order
 from ecom.catalog.listing import WALKED_PER_ROW, matching_products
 from ecom.catalog.search_order import RUM_INDEXES
 from ecom.extensions import db
@@ -25,6 +26,13 @@ def gin_search(app, postgresql, monkeypatch):
     transaction, which is rolled back)."""
     monkeypatch.setitem(app.config, "SEARCH_INDEX", "gin")
     db.session.execute(text(f"DROP INDEX IF EXISTS {', '.join(sorted(RUM_INDEXES))}"))
+
+
+@pytest.fixture
+def walk_first(monkeypatch):
+    """A catalogue as small as its matches: every search in an indexed order walks first
+    (``walk_pays``), as one with many matches does in a large catalogue."""
+    monkeypatch.setattr(search_order, "catalogue_size", lambda: 0)
 
 
 def titles(client, query: str) -> list[str]:
@@ -83,7 +91,7 @@ def walks(seen: list[str]) -> list[bool]:
     return [") AS walked" in statement for statement in seen]
 
 
-@pytest.mark.usefixtures("gin_search")
+@pytest.mark.usefixtures("gin_search", "walk_first")
 def test_a_search_in_order_finds_a_dense_page_among_the_first_products(client, postgresql):
     category = make_category()
     for price in range(1, 21):
@@ -98,7 +106,7 @@ def test_a_search_in_order_finds_a_dense_page_among_the_first_products(client, p
     assert [walks(seen) for _, seen in pages] == [[False, False, True]] * 3
 
 
-@pytest.mark.usefixtures("gin_search")
+@pytest.mark.usefixtures("gin_search", "walk_first")
 def test_a_search_in_order_whose_matches_lie_past_the_walk_sorts_them_all(client, postgresql):
     category = make_category()
     for price in range(1, 4):
@@ -113,13 +121,28 @@ def test_a_search_in_order_whose_matches_lie_past_the_walk_sorts_them_all(client
     assert last == ["Lamp 1"]
 
 
-@pytest.mark.usefixtures("gin_search")
+@pytest.mark.usefixtures("gin_search", "walk_first")
 def test_a_search_in_order_finds_a_sku_among_the_first_products(client, postgresql):
     category = make_category()
     lamp = make_product(category, title="Desk lamp", price=5)
     make_product(category, title="Floor lamp", price=9)
     found, seen = searched(client, f"?search={lamp.variants[0].sku}&ordering=-price")
     assert (found, walks(seen)) == (["Desk lamp"], [False, False, True])
+
+
+@pytest.mark.usefixtures("gin_search")
+@pytest.mark.parametrize("ordering", ["-price", "title", "-average_rating", "category"])
+def test_a_search_with_few_matches_in_a_large_catalogue_sorts_them_without_walking(
+    client, postgresql, monkeypatch, ordering
+):
+    monkeypatch.setattr(search_order, "catalogue_size", lambda: 1_000_000)
+    category = make_category()
+    for price in range(1, 4):
+        make_product(category, title=f"Lamp {price}", price=price)
+    make_product(category, title="Shade", price=9)
+    found, seen = searched(client, f"?search=lamp&ordering={ordering}&page_size=2")
+    # Three matches sorted read three rows, where a walk would read a million / 3 per row.
+    assert len(found) == 2 and not any(walks(seen)), seen
 
 
 def test_words_shorter_than_three_letters_match_whole_words_only(client, postgresql):

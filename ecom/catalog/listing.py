@@ -24,7 +24,12 @@ from ecom.catalog.models import (
 from ecom.catalog.records import products_with_category
 from ecom.catalog.search import sku_product, tsquery, words
 from ecom.catalog.search_languages import search_match, search_rank, searched
-from ecom.catalog.search_order import indexed_field, page_in_index_order
+from ecom.catalog.search_order import (
+    indexed_field,
+    page_in_index_order,
+    walk_pays,
+    walk_threshold,
+)
 from ecom.catalog.visibility import visible_products
 from ecom.common.cache import generation_key, get_or_none, set_if_up
 from ecom.common.cache_families import PRODUCT_READS, STOCK_SHOWN
@@ -84,17 +89,19 @@ def list_products(args: dict, *, include_inactive: bool) -> Page:
 
 def _page_of_walk(args: dict, counted: Count, *, include_inactive: bool) -> Page | None:
     """The page of a full-text search in an explicit order, found among the first products
-    in that order, when they hold all of it; else None. Its cost follows the page's depth,
-    where sorting every match costs what the word's frequency dictates (13,560 tablets
-    matching "wi-fi" at 1M). The walk's matches are the first ones in order, so a page it
-    fills is the exact page; one it leaves short falls back to sorting every match."""
+    in that order, when they hold all of it; else None. It is tried where the matches
+    (``counted``) are many enough for the walk to read fewer products than sorting them
+    all (``walk_pays``): its cost follows the page's depth over the matches' share of the
+    catalogue, where the sort's follows the matches. The walk's matches are the first ones
+    in order, so a page it fills is the exact page; one it leaves short (the matches lie
+    further along the order) falls back to sorting every match."""
     if not words(args.get("search")) or not args.get("ordering") or not is_postgresql():
         return None
     if indexed_field(args["ordering"]):
         return None
     offset, size = page_slice(args)
     walk = (offset + size) * WALKED_PER_ROW
-    if walk > MAX_WALK:
+    if walk > MAX_WALK or not walk_pays(args["ordering"], counted.total, offset + size):
         return None
     query = _matches_in_walk(args, walk, include_inactive=include_inactive)
     page = paginate(query, args, count=lambda _query: counted, partial=True)
@@ -258,6 +265,11 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
 
     # A count by stock lags no more than the stock the pages show.
     searching = bool(words(filters.get("search")))
+    # Whether a search's page is walked or its matches sorted: the count tells, counting
+    # on past its exact limit where the choice lies beyond (at 1M).
+    offset, size = page_slice(filters)
+    walked = searching and not indexed_field(filters.get("ordering")) and is_postgresql()
+    at_least = (walked and walk_threshold(filters.get("ordering"), offset + size)) or 0
     timeout = current_app.config[
         STOCK_SHOWN if filters.get("in_stock") is not None else "CATALOG_COUNT_CACHE_SECONDS"
     ]
@@ -268,7 +280,7 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
         key = generation_key(f"catalog:product-count:{digest}", *PRODUCT_READS, localized=searching)
         counted = get_or_none(key) if key else None
         if counted is None:
-            counted = count_rows(query, estimate_first=searching)
+            counted = count_rows(query, estimate_first=searching, at_least=at_least)
             if key and counted.total >= current_app.config["CATALOG_COUNT_CACHE_MIN"]:
                 set_if_up(key, counted, timeout=timeout)
         return counted

@@ -71,6 +71,8 @@ class Product(TimestampMixin, db.Model):
         db.CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
         # With id: the list's tie-breaker, so ordered pages walk the index alone; with the
         # category first for a category's pages (docs/PERFORMANCE.md lists each query's plan).
+        # On PostgreSQL also by rating, unrated last either way, and by category (migration
+        # 0029, search_order.ORDERING_INDEXES); none by stock, which checkout changes.
         db.Index("ix_products_created_at", "created_at", "id"),
         db.Index("ix_products_price", "price", "id"),
         db.Index("ix_products_title", "title", "id"),

@@ -110,19 +110,20 @@ def _page_url(**changes: str) -> str:
     return f"{request.base_url}?{urlencode(args, doseq=True)}"
 
 
-def count_rows(query: Select, *, estimate_first: bool = False) -> Count:
+def count_rows(query: Select, *, estimate_first: bool = False, at_least: int = 0) -> Count:
     """The rows of ``query``: exact up to ``EXACT_COUNT_LIMIT``; above it the planner's
     estimate on PostgreSQL (the exact count elsewhere), so a count never reads more than
-    the limit's rows. With ``estimate_first`` (a search, whose bounded count reads an index
-    entry of every match first), an estimate above ``COUNTED_ESTIMATE_LIMIT`` is taken
-    without counting."""
+    the limit's rows, or ``at_least`` rows where the caller must know whether there are
+    that many (then the larger of the estimate and the rows counted, still an estimate).
+    With ``estimate_first`` (a search, whose bounded count reads an index entry of every
+    match first), an estimate above ``COUNTED_ESTIMATE_LIMIT`` is taken without counting."""
     limit = current_app.config["EXACT_COUNT_LIMIT"]
     unordered = query.order_by(None)
     postgresql = is_postgresql()
     expected = _estimate(unordered) if estimate_first and postgresql else None
     if expected is not None and expected > current_app.config["COUNTED_ESTIMATE_LIMIT"]:
         return Count(expected, estimated=True)
-    total = _count(unordered.limit(limit + 1))
+    total = _count(unordered.limit(max(limit, at_least) + 1))
     if total <= limit:
         return Count(total)
     if not postgresql:
