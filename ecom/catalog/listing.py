@@ -268,7 +268,7 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
     # Whether a search's page is walked or its matches sorted: the count tells, counting
     # on past its exact limit where the choice lies beyond (at 1M).
     offset, size = page_slice(filters)
-    walked = searching and not indexed_field(filters.get("ordering")) and is_postgresql()
+    walked = searching and is_postgresql() and not indexed_field(filters.get("ordering"))
     at_least = (walked and walk_threshold(filters.get("ordering"), offset + size)) or 0
     timeout = current_app.config[
         STOCK_SHOWN if filters.get("in_stock") is not None else "CATALOG_COUNT_CACHE_SECONDS"
