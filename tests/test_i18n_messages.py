@@ -335,9 +335,8 @@ NOT_FOR_A_REQUEST = {
     "ValueError",
 }
 MARKS = {"gettext", "lazy_gettext", "_l", "N_"}
-# The commands write to a terminal, in English; where other work is under way, the texts
-# are still to mark.
-UNMARKED = ("ecom/cli/", "ecom/catalog/details.py")
+# The commands write to a terminal, in English.
+UNMARKED = ("ecom/cli/",)
 ROOT = Path(__file__).resolve().parent.parent
 
 

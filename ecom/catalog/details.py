@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, or_, select
 
 from ecom.catalog import localized
+from ecom.catalog.errors import VariantNotFound
 from ecom.catalog.models import (
     OptionValue,
     Product,
@@ -28,7 +29,6 @@ from ecom.catalog.records import (
 from ecom.catalog.translations import ProductTranslation
 from ecom.catalog.variants import variant_of
 from ecom.catalog.visibility import is_visible, visible_product, visible_variants
-from ecom.common.errors import NotFound
 from ecom.extensions import db
 
 
@@ -144,7 +144,7 @@ def product_variant(product_id: int, variant_id: int, *, include_inactive: bool 
     product = _shown(_by_id(), include_inactive, product_id=product_id)
     variant = variant_of(product, variant_id)
     if not is_visible(variant, include_inactive=include_inactive):
-        raise NotFound("Variant not found.")
+        raise VariantNotFound()
     if localized.is_default():
         return variant
     return localized.variants(localized.product_texts(product), [variant])[0]

@@ -24,6 +24,10 @@ class UnknownCategory(NotFound):
         super().__init__(errors={field: [self.message]})
 
 
+class VariantNotFound(NotFound):
+    message = _l("Variant not found.")
+
+
 class UnknownTaxClass(ValidationFailed):
     code = "unknown_tax_class"
     message = _l("No tax class with this id.")

@@ -14,12 +14,13 @@ from ecom.catalog.errors import (
     SkuUnavailable,
     VariantExists,
     VariantInUse,
+    VariantNotFound,
     VariantRequired,
 )
 from ecom.catalog.models import OptionValue, Product, ProductOption, ProductVariant
 from ecom.catalog.renditions import delete_image
 from ecom.catalog.summary import locked_product, prices_changed, refresh_summary
-from ecom.common.errors import NotFound, ValidationFailed
+from ecom.common.errors import ValidationFailed
 from ecom.common.transactions import atomic
 from ecom.extensions import db
 
@@ -34,7 +35,7 @@ def option_key(values: list[OptionValue]) -> str:
 def variant_of(product: Product, variant_id: int) -> ProductVariant:
     variant = next((v for v in product.variants if v.id == variant_id), None)
     if variant is None:
-        raise NotFound(gettext("Variant not found."))
+        raise VariantNotFound()
     return variant
 
 
