@@ -14,7 +14,8 @@ TEST_CELERY_BROKER_URL ?= redis://127.0.0.1:6379/14
 # pytest-xdist workers per pass (0: one process, no xdist). Each worker has its own
 # databases: tests/workers.py.
 PYTEST_WORKERS ?= 2
-PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+# Each pass ends with its slowest tests, to keep `make test` within its time.
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=15
 CELERY := $(VENV)/bin/celery -A wsgi:celery
 PYBABEL := $(VENV)/bin/pybabel
 # The message catalogues (docs/I18N.md): one messages.po per language, compiled to .mo by
