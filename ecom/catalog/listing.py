@@ -95,9 +95,7 @@ def _page_of_walk(args: dict, counted: Count, *, include_inactive: bool) -> Page
     catalogue, where the sort's follows the matches. The walk's matches are the first ones
     in order, so a page it fills is the exact page; one it leaves short (the matches lie
     further along the order) falls back to sorting every match."""
-    if not words(args.get("search")) or not args.get("ordering") or not is_postgresql():
-        return None
-    if indexed_field(args["ordering"]):
+    if not _may_walk(args):
         return None
     offset, size = page_slice(args)
     walk = (offset + size) * WALKED_PER_ROW
@@ -107,6 +105,17 @@ def _page_of_walk(args: dict, counted: Count, *, include_inactive: bool) -> Page
     page = paginate(query, args, count=lambda _query: counted, partial=True)
     last = not counted.estimated and offset + len(page.results) == counted.total
     return page if len(page.results) == size or last else None
+
+
+def _may_walk(filters: dict) -> bool:
+    """Whether a page of ``filters`` may be found by walking its ordering's index: a
+    full-text search in an explicit order that no search index carries, on PostgreSQL."""
+    return (
+        bool(words(filters.get("search")))
+        and bool(filters.get("ordering"))
+        and is_postgresql()
+        and not indexed_field(filters["ordering"])
+    )
 
 
 def _matches_in_walk(filters: dict, walk: int, *, include_inactive: bool) -> Select:
@@ -268,8 +277,7 @@ def cached_count(filters: dict, *, include_inactive: bool) -> Callable[[Select],
     # Whether a search's page is walked or its matches sorted: the count tells, counting
     # on past its exact limit where the choice lies beyond (at 1M).
     offset, size = page_slice(filters)
-    walked = searching and is_postgresql() and not indexed_field(filters.get("ordering"))
-    at_least = (walked and walk_threshold(filters.get("ordering"), offset + size)) or 0
+    at_least = (_may_walk(filters) and walk_threshold(filters["ordering"], offset + size)) or 0
     timeout = current_app.config[
         STOCK_SHOWN if filters.get("in_stock") is not None else "CATALOG_COUNT_CACHE_SECONDS"
     ]
